@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Crawler.Service.Application;
+
+namespace Crawler.Cli;
+
+/// <summary>Per-invocation plumbing shared by the commands: output, the environment and opening the data folder.</summary>
+public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment env, GlobalOptions globals)
+{
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter Err { get; } = stderr;
+
+    public CliEnvironment Env { get; } = env;
+
+    public GlobalOptions Globals { get; } = globals;
+
+    public bool Json(ParseResult r) => r.GetValue(Globals.Json);
+
+    public string? Actor(ParseResult r) => r.GetValue(Globals.As);
+
+    public string DataDir(ParseResult r) => r.GetValue(Globals.Data)!;
+
+    public string PoliciesDir(ParseResult r) => PolicyDirectory.Resolve(r.GetValue(Globals.Policies));
+
+    public CrawlerContext Open(ParseResult r) => CrawlerContext.Open(DataDir(r), PoliciesDir(r), Env.Time);
+
+    public void WriteJson<T>(T value) => Out.WriteLine(CliJson.Line(value));
+
+    public void WriteJsonLines<T>(IEnumerable<T> values)
+    {
+        foreach (var v in values)
+        {
+            Out.WriteLine(CliJson.Line(v));
+        }
+    }
+
+    public static string ReadInputFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new Core.Yaml.InputException(new Core.Yaml.InputProblem(path, 0, 0, "--file", "file not found"));
+        }
+
+        return File.ReadAllText(path);
+    }
+}

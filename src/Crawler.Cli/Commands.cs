@@ -1,0 +1,406 @@
+using System.CommandLine;
+using Crawler.Core.Audit;
+using Crawler.Core.Yaml;
+using Crawler.Service.Application;
+using Crawler.Service.Crawling;
+using Crawler.Service.Hosting;
+using Crawler.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Crawler.Cli;
+
+internal static class Commands
+{
+    public static IEnumerable<Command> All(CliIo io) =>
+    [
+        Init(io), Users(io), Target(io), Mandate(io), Crawl(io), Serve(io), Hits(io), Audit(io), DemoCommand.Create(io),
+    ];
+
+    private static Command Init(CliIo io)
+    {
+        var lab = new Option<bool>("--lab") { Description = "Mark the folder as a lab (test) installation: only there may loopback addresses be crawled" };
+        var cmd = new Command("init", "Create the data folder, its database and its secret keys (idempotent)") { lab };
+        cmd.SetAction(r =>
+        {
+            var dir = io.DataDir(r);
+            var existed = DataFolder.IsInitialised(dir);
+            var policy = PolicyDirectory.Load(io.PoliciesDir(r));
+            var folder = DataFolder.Create(dir);
+            using var store = new LiteCrawlerStore(folder);
+            var wantLab = r.GetValue(lab);
+            var isLab = store.EnsureInstallation(wantLab, io.Env.Time.GetUtcNow());
+            if (existed && isLab != wantLab)
+            {
+                throw new InputException(new InputProblem("(command line)", 0, 0, "--lab",
+                    $"'{folder.Root}' is already a {(isLab ? "lab" : "production")} installation; that cannot be changed"));
+            }
+
+            if (!existed)
+            {
+                var time = io.Env.Time.GetUtcNow();
+                store.Append(new AuditRecord("bootstrap (" + Environment.UserName + ")", AuditOperation.Configure, "installation", "ok",
+                    isLab ? "initialised a lab installation (loopback may be crawled)" : "initialised a production installation",
+                    "install.init", PolicyVersion: policy.Version, Lab: isLab), time);
+            }
+
+            if (io.Json(r))
+            {
+                io.WriteJson(new { dataDirectory = folder.Root, lab = isLab, created = !existed });
+            }
+            else
+            {
+                io.Out.WriteLine($"{(existed ? "already initialised" : "initialised")}: {folder.Root}{(isLab ? " (lab installation)" : "")}");
+            }
+
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Users(CliIo io)
+    {
+        var name = new Argument<string>("NAME") { Description = "User name (lower case)" };
+        var role = new Option<string>("--role") { Description = "specialist, officer, auditor or admin", Required = true };
+        var add = new Command("add", "Add a user (an admin acts; the first admin of a new folder bootstraps it)") { name, role };
+        add.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var user = new UserService(ctx).Add(r.GetValue(name)!, r.GetValue(role)!, io.Actor(r));
+            if (io.Json(r))
+            {
+                io.WriteJson(Views.User(user));
+            }
+            else
+            {
+                io.Out.WriteLine($"added {user.Name} ({user.Role.ToString().ToLowerInvariant()})");
+            }
+
+            return CliApp.Ok;
+        });
+        var list = new Command("list", "List users");
+        list.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var users = new UserService(ctx).List();
+            if (io.Json(r))
+            {
+                io.WriteJsonLines(users.Select(Views.User));
+            }
+            else
+            {
+                foreach (var u in users)
+                {
+                    io.Out.WriteLine($"{u.Name,-20} {u.Role.ToString().ToLowerInvariant(),-10} added {u.CreatedAt:yyyy-MM-dd} by {u.CreatedBy}");
+                }
+            }
+
+            return CliApp.Ok;
+        });
+        return new Command("users", "Manage users") { add, list };
+    }
+
+    private static Command Target(CliIo io)
+    {
+        var file = new Option<string>("--file") { Description = "Target file (YAML)", Required = true };
+        var add = new Command("add", "Add a crawl target from a file (specialist)") { file };
+        add.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var path = r.GetValue(file)!;
+            var target = new TargetService(ctx).Add(path, CliIo.ReadInputFile(path), io.Actor(r));
+            if (io.Json(r))
+            {
+                io.WriteJson(new { id = target.Id });
+            }
+            else
+            {
+                io.Out.WriteLine($"added target {target.Id} '{target.Name}'");
+            }
+
+            return CliApp.Ok;
+        });
+        var list = new Command("list", "List crawl targets");
+        list.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var targets = new TargetService(ctx).List();
+            if (io.Json(r))
+            {
+                io.WriteJsonLines(targets.Select(Views.Target));
+            }
+            else
+            {
+                foreach (var t in targets)
+                {
+                    io.Out.WriteLine($"{t.Id,4}  {t.Name,-24} {string.Join(", ", t.Spec.Scope.Hosts),-30} {t.Spec.Schedule ?? "(no schedule)"}");
+                }
+            }
+
+            return CliApp.Ok;
+        });
+        var id = new Argument<long>("ID");
+        var show = new Command("show", "Show one crawl target") { id };
+        show.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var t = new TargetService(ctx).Show(r.GetValue(id));
+            io.Out.WriteLine(io.Json(r) ? CliJson.Line(Views.Target(t)) : System.Text.Json.JsonSerializer.Serialize(Views.Target(t), Indented));
+            return CliApp.Ok;
+        });
+        return new Command("target", "Crawl targets: what could be crawled") { add, list, show };
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new(CliJson.Options) { WriteIndented = true };
+
+    private static Command Mandate(CliIo io)
+    {
+        var file = new Option<string>("--file") { Description = "Mandate file (YAML)", Required = true };
+        var request = new Command("request", "Request a mandate (specialist)") { file };
+        request.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var path = r.GetValue(file)!;
+            var m = new MandateService(ctx).Request(path, CliIo.ReadInputFile(path), io.Actor(r));
+            PrintStatus(io, r, m);
+            return CliApp.Ok;
+        });
+
+        var id = new Argument<long>("ID");
+        var approve = new Command("approve", "Approve a mandate (an officer who did not request it)") { id };
+        approve.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            PrintStatus(io, r, new MandateService(ctx).Approve(r.GetValue(id), io.Actor(r)));
+            return CliApp.Ok;
+        });
+
+        Command WithReason(string name, string description, Func<MandateService, long, string?, string, Core.Mandates.Mandate> act)
+        {
+            var mid = new Argument<long>("ID");
+            var reason = new Option<string>("--reason") { Description = "Why (recorded in the audit trail)", Required = true };
+            var cmd = new Command(name, description) { mid, reason };
+            cmd.SetAction(r =>
+            {
+                using var ctx = io.Open(r);
+                PrintStatus(io, r, act(new MandateService(ctx), r.GetValue(mid), io.Actor(r), r.GetValue(reason)!));
+                return CliApp.Ok;
+            });
+            return cmd;
+        }
+
+        var list = new Command("list", "List mandates");
+        list.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var all = new MandateService(ctx).List();
+            if (io.Json(r))
+            {
+                io.WriteJsonLines(all.Select(m => Views.Mandate(m, ctx.Now)));
+            }
+            else
+            {
+                foreach (var m in all)
+                {
+                    io.Out.WriteLine($"{m.Id,4}  {m.Spec.Case,-16} {MandateService.Describe(m.StateAt(ctx.Now)),-20} {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}  targets: {string.Join(", ", m.Spec.Targets)}");
+                }
+            }
+
+            return CliApp.Ok;
+        });
+        var showId = new Argument<long>("ID");
+        var show = new Command("show", "Show one mandate with its history") { showId };
+        show.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var m = new MandateService(ctx).Show(r.GetValue(showId));
+            io.Out.WriteLine(io.Json(r)
+                ? CliJson.Line(Views.Mandate(m, ctx.Now))
+                : System.Text.Json.JsonSerializer.Serialize(Views.Mandate(m, ctx.Now), Indented));
+            return CliApp.Ok;
+        });
+        return new Command("mandate", "Per-case crawl mandates: nothing is fetched without an approved one")
+        {
+            request, approve,
+            WithReason("reject", "Reject a requested mandate (officer)", (s, i, a, why) => s.Reject(i, a, why)),
+            WithReason("revoke", "Revoke an approved mandate; running crawls stop at their next request (officer)", (s, i, a, why) => s.Revoke(i, a, why)),
+            list, show,
+        };
+    }
+
+    private static void PrintStatus(CliIo io, ParseResult r, Core.Mandates.Mandate m)
+    {
+        if (io.Json(r))
+        {
+            io.WriteJson(new { id = m.Id, status = m.Status });
+        }
+        else
+        {
+            io.Out.WriteLine($"mandate {m.Id}: {m.Status.ToString().ToLowerInvariant()}");
+        }
+    }
+
+    private static Command Crawl(CliIo io)
+    {
+        var target = new Option<long>("--target") { Description = "The target id", Required = true };
+        var run = new Command("run", "Run one crawl now, in the foreground, under the mandate that covers the target") { target };
+        run.SetAction(async (r, ct) =>
+        {
+            using var ctx = io.Open(r);
+            var service = new CrawlService(ctx, new MandateService(ctx));
+            var summary = await RunWithProgressAsync(io, r, service, r.GetValue(target), ct);
+            if (io.Json(r))
+            {
+                io.WriteJson(summary);
+            }
+            else
+            {
+                io.Out.WriteLine($"crawl {summary.State}: fetched {summary.Fetched}, refused {summary.Refused}, hits {summary.Hits}, discarded {summary.Discarded}" +
+                                 (summary.Resumed ? " (resumed)" : "") + $" — {summary.EndReason}");
+            }
+
+            return CliApp.Ok;
+        });
+        return new Command("crawl", "Run crawls") { run };
+    }
+
+    internal static async Task<CrawlSummary> RunWithProgressAsync(CliIo io, ParseResult r, CrawlService service, long targetId, CancellationToken ct)
+    {
+        if (io.Json(r) || !io.Env.Interactive)
+        {
+            return await service.RunAsync(targetId, io.Actor(r), null, ct);
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(io.Out) });
+        CrawlSummary? result = null;
+        await console.Status().StartAsync("starting", async status =>
+        {
+            var progress = new Progress<CrawlProgress>(p =>
+                status.Status($"fetched {p.Fetched}  refused {p.Refused}  hits {p.Hits}  discarded {p.Discarded}  {Markup.Escape(p.CurrentUrl ?? "")}"));
+            result = await service.RunAsync(targetId, io.Actor(r), progress, ct);
+        });
+        return result!;
+    }
+
+    private static Command Serve(CliIo io)
+    {
+        var sync = new Option<int>("--sync-seconds") { Description = "How often schedules are brought in line with mandates", DefaultValueFactory = _ => 30 };
+        var cmd = new Command("serve", "Run the service: Quartz fires each target that has an active mandate on its cron schedule") { sync };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Services.AddSingleton(io.Env.Time);
+            builder.Services.AddCrawler(io.DataDir(r), io.PoliciesDir(r));
+            builder.Services.AddCrawlScheduling(TimeSpan.FromSeconds(Math.Max(1, r.GetValue(sync))));
+            using var host = builder.Build();
+            _ = host.Services.GetRequiredService<CrawlerContext>();
+            await host.RunAsync(ct);
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Hits(CliIo io)
+    {
+        var mandate = new Option<long?>("--mandate") { Description = "Only hits of this mandate" };
+        var list = new Command("list", "The review queue (consulting hits is logged)") { mandate };
+        list.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var hits = new HitService(ctx).List(r.GetValue(mandate), io.Actor(r));
+            if (io.Json(r))
+            {
+                io.WriteJsonLines(hits.Select(Views.Hit));
+            }
+            else
+            {
+                PrintHits(io, hits);
+            }
+
+            return CliApp.Ok;
+        });
+        var id = new Argument<long>("ID");
+        var show = new Command("show", "Show one hit (logged)") { id };
+        show.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var hit = new HitService(ctx).Show(r.GetValue(id), io.Actor(r));
+            io.Out.WriteLine(io.Json(r) ? CliJson.Line(Views.Hit(hit)) : System.Text.Json.JsonSerializer.Serialize(Views.Hit(hit), Indented));
+            return CliApp.Ok;
+        });
+        return new Command("hits", "Reviewable hits") { list, show };
+    }
+
+    internal static void PrintHits(CliIo io, IReadOnlyList<Core.Hits.Hit> hits)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(io.Out), Ansi = io.Env.Interactive ? AnsiSupport.Detect : AnsiSupport.No });
+        if (!io.Env.Interactive)
+        {
+            console.Profile.Width = 200;
+        }
+        var table = new Table().AddColumns("id", "score", "url", "phones", "emails", "indicators");
+        foreach (var h in hits.OrderByDescending(h => h.Escalated).ThenByDescending(h => h.Score).ThenBy(h => h.Id))
+        {
+            table.AddRow(
+                h.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                (h.Escalated ? "ESCALATE " : "") + h.Score.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+                Markup.Escape(h.Url),
+                Markup.Escape(string.Join(", ", h.Phones.Select(p => p.Display))),
+                Markup.Escape(string.Join(", ", h.Emails.Select(p => p.Display))),
+                Markup.Escape(string.Join(", ", h.Indicators.Select(i => i.Id))));
+        }
+
+        console.Write(table);
+        io.Out.WriteLine($"{hits.Count} hits (the score ranks the queue for review; it is not a verdict)");
+    }
+
+    private static Command Audit(CliIo io)
+    {
+        var list = new Command("list", "The audit trail, oldest first");
+        list.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var entries = new AuditService(ctx).List();
+            if (io.Json(r))
+            {
+                io.WriteJsonLines(entries.Select(Views.Audit));
+            }
+            else
+            {
+                foreach (var e in entries)
+                {
+                    var rec = e.Record;
+                    io.Out.WriteLine($"{e.Sequence,6} {e.Time:yyyy-MM-ddTHH:mm:ss.fffZ} {rec.Actor} {rec.Operation} {rec.Subject} {rec.Outcome}" +
+                                     (rec.Rule is null ? "" : $" [{rec.Rule}]") + (rec.Reason is null ? "" : $" {rec.Reason}"));
+                }
+            }
+
+            return CliApp.Ok;
+        });
+        var verify = new Command("verify", "Verify the hash chain of the audit trail");
+        verify.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var result = new AuditService(ctx).Verify();
+            if (io.Json(r))
+            {
+                io.WriteJson(new { ok = result.Ok, entries = result.Entries, firstBadSequence = result.FirstBadSequence, problem = result.Problem });
+            }
+            else if (result.Ok)
+            {
+                io.Out.WriteLine($"audit verify: OK ({result.Entries} entries)");
+            }
+            else
+            {
+                io.Out.WriteLine($"audit verify: FAILED at entry {result.FirstBadSequence}: {result.Problem}");
+            }
+
+            return result.Ok ? CliApp.Ok : CliApp.VerificationFailed;
+        });
+        return new Command("audit", "The tamper-evident audit trail") { list, verify };
+    }
+}

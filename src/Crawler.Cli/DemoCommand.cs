@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Crawler.Cli;
+
+/// <summary>
+/// The README's first command: the bundled synthetic ad site on a free loopback port, a lab data
+/// folder with demo users, a target and an approved mandate, one crawl, the review queue and the
+/// audit verification, all through the same commands a user would type.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var keep = new Option<bool>("--keep") { Description = "Keep the demo data folder afterwards (it is printed)" };
+        var cmd = new Command("demo", "Crawl the bundled synthetic ad site under a demo mandate and print the hits") { keep };
+        cmd.SetAction(async (r, ct) =>
+        {
+            await using var site = await Crawler.DemoSite.DemoSite.StartAsync(ct);
+            var dir = Path.Combine(Path.GetTempPath(), "crawler-demo-" + Guid.NewGuid().ToString("N")[..8]);
+            var policies = r.GetValue(io.Globals.Policies);
+            try
+            {
+                return await RunAsync(io, site.BaseUrl, dir, policies, ct);
+            }
+            finally
+            {
+                if (r.GetValue(keep))
+                {
+                    io.Out.WriteLine($"demo data kept in {dir}");
+                }
+                else if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
+        });
+        return cmd;
+    }
+
+    private static async Task<int> RunAsync(CliIo io, Uri site, string dir, string? policies, CancellationToken ct)
+    {
+        var now = io.Env.Time.GetUtcNow();
+        var targetFile = Path.Combine(dir, "demo-target.yaml");
+        var mandateFile = Path.Combine(dir, "demo-mandate.yaml");
+        io.Out.WriteLine($"Demo ad site (synthetic, invented content) on {site}");
+        io.Out.WriteLine($"Lab data folder: {dir}");
+        io.Out.WriteLine();
+
+        var common = new List<string> { "--data", dir };
+        if (policies is not null)
+        {
+            common.AddRange(["--policies", policies]);
+        }
+
+        async Task<int> Step(string title, params string[] args)
+        {
+            io.Out.WriteLine($"$ crawler {string.Join(' ', args)}");
+            var code = await CliApp.RunAsync([.. args, .. common], io.Out, io.Err, io.Env, ct);
+            if (code != CliApp.Ok && title != "expected refusal")
+            {
+                throw new InvalidOperationException($"demo step failed ({code}): crawler {string.Join(' ', args)}");
+            }
+
+            io.Out.WriteLine();
+            return code;
+        }
+
+        await Step("init", "init", "--lab");
+        await Step("admin", "users", "add", "admin", "--role", "admin");
+        await Step("users", "users", "add", "sanne", "--role", "specialist", "--as", "admin");
+        await Step("users", "users", "add", "pieter", "--role", "officer", "--as", "admin");
+        await Step("users", "users", "add", "aaron", "--role", "auditor", "--as", "admin");
+
+        await File.WriteAllTextAsync(targetFile, $"""
+            name: demo-ads
+            seeds: ["{site}"]
+            scope:
+              hosts: ["{site.Host}"]
+              maxDepth: 2
+              maxPagesPerRun: 50
+            politeness:
+              minDelayMs: 50
+              maxConcurrencyPerHost: 1
+            schedule: "0 0 3 * * ?"
+            """, ct);
+        var from = now.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var until = now.AddDays(30).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(mandateFile, $"""
+            case: "DEMO-2026-001"
+            caseName: "Demonstratie"
+            legalBasis: art126g-sv
+            wpgPurpose: art9
+            purpose: "Demonstrate a mandate-gated crawl of a synthetic ad site"
+            offence: "Mensenhandel (art. 273f Sr)"
+            suspect: "Unknown advertisers on the demo site"
+            factsAndCircumstances: "Synthetic data only; no real persons"
+            targets: [demo-ads]
+            validFrom: "{from}"
+            validUntil: "{until}"
+            limits:
+              maxPages: 100
+              maxHits: 50
+            dataCategories:
+              phone: pseudonymise
+              email: keep
+              text: drop
+            linking: false
+            """, ct);
+
+        await Step("target", "target", "add", "--file", targetFile, "--as", "sanne");
+        await Step("mandate", "mandate", "request", "--file", mandateFile, "--as", "sanne");
+        io.Out.WriteLine("Only an officer may approve a mandate, and never one they requested:");
+        await Step("expected refusal", "mandate", "approve", "1", "--as", "sanne");
+        await Step("approve", "mandate", "approve", "1", "--as", "pieter");
+        await Step("crawl", "crawl", "run", "--target", "1", "--as", "sanne");
+        await Step("hits", "hits", "list", "--as", "sanne");
+        io.Out.WriteLine("Refusals in the audit trail (out of scope, robots.txt, four eyes):");
+        using (var ctx = Service.Application.CrawlerContext.Open(dir, Service.Application.PolicyDirectory.Resolve(policies), io.Env.Time))
+        {
+            foreach (var e in ctx.Store.Entries().Where(e => e.Record.Operation is "refuse"))
+            {
+                io.Out.WriteLine($"  #{e.Sequence} [{e.Record.Rule}] {e.Record.Subject}: {e.Record.Reason}");
+            }
+        }
+
+        io.Out.WriteLine();
+        return await Step("verify", "audit", "verify", "--as", "aaron");
+    }
+}

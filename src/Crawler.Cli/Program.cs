@@ -1,0 +1,3 @@
+using Crawler.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error, CliEnvironment.Process, CancellationToken.None);

@@ -1,0 +1,100 @@
+using Crawler.Core.Audit;
+using Crawler.Core.Hits;
+using Crawler.Core.Mandates;
+using Crawler.Core.Targets;
+using Crawler.Core.Users;
+
+namespace Crawler.Cli;
+
+/// <summary>The JSON shapes the CLI prints. Stable field names: scripts depend on them.</summary>
+internal static class Views
+{
+    public static object User(User u) => new { name = u.Name, role = u.Role, createdAt = u.CreatedAt, createdBy = u.CreatedBy };
+
+    public static object Target(CrawlTarget t) => new
+    {
+        id = t.Id,
+        name = t.Name,
+        seeds = t.Spec.Seeds,
+        scope = t.Spec.Scope,
+        politeness = t.Spec.Politeness,
+        schedule = t.Spec.Schedule,
+        profile = t.Spec.Profile,
+        createdBy = t.CreatedBy,
+        createdAt = t.CreatedAt,
+    };
+
+    public static object Mandate(Mandate m, DateTimeOffset now) => new
+    {
+        id = m.Id,
+        version = m.Version,
+        status = m.Status,
+        state = m.StateAt(now),
+        @case = m.Spec.Case,
+        caseName = m.Spec.CaseName,
+        legalBasis = m.Spec.LegalBasis,
+        wpgPurpose = m.Spec.WpgPurpose,
+        purpose = m.Spec.Purpose,
+        offence = m.Spec.Offence,
+        suspect = m.Spec.Suspect,
+        factsAndCircumstances = m.Spec.FactsAndCircumstances,
+        targets = m.Spec.Targets,
+        validFrom = m.Spec.ValidFrom,
+        validUntil = m.Spec.ValidUntil,
+        limits = m.Spec.Limits,
+        dataCategories = Enum.GetValues<DataCategory>().ToDictionary(c => c.ToString().ToLowerInvariant(), m.Spec.TreatmentOf),
+        linking = m.Spec.Linking,
+        contentSha256 = m.Spec.ContentSha256(),
+        requestedBy = m.RequestedBy,
+        requestedAt = m.RequestedAt,
+        approval = m.Approval,
+        history = m.History,
+    };
+
+    public static object Hit(Hit h) => new
+    {
+        id = h.Id,
+        mandateId = h.MandateId,
+        mandateVersion = h.MandateVersion,
+        @case = h.Case,
+        targetId = h.TargetId,
+        runId = h.RunId,
+        url = h.Url,
+        fetchedAt = h.FetchedAt,
+        contentSha256 = h.ContentSha256,
+        title = h.Title,
+        text = h.Text,
+        snippets = h.Snippets,
+        phones = h.Phones.Select(p => p.Display),
+        phonePseudonyms = h.Phones.Where(p => p.Pseudonym is not null).Select(p => p.Pseudonym),
+        emails = h.Emails.Select(e => e.Display),
+        emailPseudonyms = h.Emails.Where(e => e.Pseudonym is not null).Select(e => e.Pseudonym),
+        score = h.Score,
+        indicators = h.Indicators.Select(i => new { id = i.Id, weight = i.Weight, evidence = i.Evidence }),
+        escalated = h.Escalated,
+        removedThirdPartyRegions = h.RemovedThirdPartyRegions,
+        policyVersion = h.PolicyVersion,
+        reviewStatus = h.ReviewStatus,
+    };
+
+    public static object Audit(AuditEntry e) => new
+    {
+        sequence = e.Sequence,
+        time = e.Time,
+        actor = e.Record.Actor,
+        operation = e.Record.Operation,
+        subject = e.Record.Subject,
+        outcome = e.Record.Outcome,
+        reason = e.Record.Reason,
+        rule = e.Record.Rule,
+        mandateId = e.Record.MandateId,
+        mandateVersion = e.Record.MandateVersion,
+        @case = e.Record.Case,
+        policyVersion = e.Record.PolicyVersion,
+        contentSha256 = e.Record.ContentSha256,
+        httpStatus = e.Record.HttpStatus,
+        lab = e.Record.Lab,
+        previousHash = e.PreviousHash,
+        hash = e.Hash,
+    };
+}

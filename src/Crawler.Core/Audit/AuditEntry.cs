@@ -1,0 +1,39 @@
+namespace Crawler.Core.Audit;
+
+/// <summary>What happened, in the vocabulary of LED art. 25 plus the crawler's own decisions.</summary>
+public static class AuditOperation
+{
+    public const string Collect = "collect";
+    public const string Refuse = "refuse";
+    public const string Consult = "consult";
+    public const string Alter = "alter";
+    public const string Configure = "configure";
+    public const string Request = "request";
+    public const string Approve = "approve";
+    public const string Reject = "reject";
+    public const string Revoke = "revoke";
+    public const string Store = "store";
+    public const string Discard = "discard";
+    public const string CrawlStart = "crawl-start";
+    public const string CrawlEnd = "crawl-end";
+    public const string Erase = "erase";
+}
+
+/// <summary>The content of an audit entry before it is placed in the chain.</summary>
+public sealed record AuditRecord(
+    string Actor,
+    string Operation,
+    string Subject,
+    string Outcome,
+    string? Reason = null,
+    string? Rule = null,
+    long? MandateId = null,
+    int? MandateVersion = null,
+    string? Case = null,
+    string? PolicyVersion = null,
+    string? ContentSha256 = null,
+    int? HttpStatus = null,
+    bool? Lab = null);
+
+/// <summary>One link of the tamper-evident trail: a record, its place and time, and its chained keyed hash.</summary>
+public sealed record AuditEntry(long Sequence, DateTimeOffset Time, AuditRecord Record, string PreviousHash, string Hash);

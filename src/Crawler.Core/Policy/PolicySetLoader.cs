@@ -1,0 +1,277 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Crawler.Core.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace Crawler.Core.Policy;
+
+/// <summary>One policy file as read from disk: its name relative to the policy folder, and its text.</summary>
+public sealed record PolicyFileText(string Name, string Text);
+
+/// <summary>Parses the policy set. Pure: the caller reads the files.</summary>
+public static partial class PolicySetLoader
+{
+    public const string CrawlerFile = "crawler.yaml";
+    public const string IndicatorsFile = "indicators.yaml";
+
+    public static PolicySet Load(IReadOnlyList<PolicyFileText> files)
+    {
+        var byName = files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var problems = new List<InputProblem>();
+        foreach (var required in new[] { CrawlerFile, IndicatorsFile })
+        {
+            if (!byName.ContainsKey(required))
+            {
+                problems.Add(new InputProblem(required, 0, 0, "(file)", "required policy file is missing"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InputException(problems);
+        }
+
+        var crawler = byName[CrawlerFile];
+        var indicatorsFile = byName[IndicatorsFile];
+        var (r, root) = YamlReader.Open(crawler.Name, crawler.Text);
+        var (ri, rootI) = YamlReader.Open(indicatorsFile.Name, indicatorsFile.Text);
+        PolicySet? set = null;
+        IndicatorPolicy? indicators = null;
+        if (root is not null)
+        {
+            set = ReadCrawler(r, root);
+        }
+
+        if (rootI is not null)
+        {
+            indicators = ReadIndicators(ri, rootI);
+        }
+
+        problems.AddRange(r.Problems);
+        problems.AddRange(ri.Problems);
+        if (problems.Count > 0)
+        {
+            throw new InputException(problems);
+        }
+
+        return set! with { Version = Hash(files), Indicators = indicators! };
+    }
+
+    /// <summary>SHA-256 over every file's name and bytes in ordinal name order.</summary>
+    public static string Hash(IEnumerable<PolicyFileText> files)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var f in files.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            var bytes = Encoding.UTF8.GetBytes(f.Text);
+            sha.AppendData(Encoding.UTF8.GetBytes($"{f.Name}\n{bytes.Length}\n"));
+            sha.AppendData(bytes);
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static PolicySet ReadCrawler(YamlReader r, YamlMappingNode root)
+    {
+        r.RejectUnknown(root, "", "userAgent", "network", "fetch", "targets", "mandates", "extraction");
+        var ua = Required(r, root, "", "userAgent");
+        var token = ua is null ? null : r.Text(ua, "userAgent", "productToken", true);
+        var contact = ua is null ? null : r.Text(ua, "userAgent", "contact", true);
+        if (ua is not null)
+        {
+            r.RejectUnknown(ua, "userAgent", "productToken", "contact");
+        }
+
+        if (token is not null && !ProductTokenPattern().IsMatch(token))
+        {
+            r.Problem(YamlReader.Child(ua!, "productToken"), "userAgent.productToken", "use letters, '_' and '-' only (RFC 9309 §2.2.1)");
+        }
+
+        var net = Required(r, root, "", "network");
+        NetworkPolicy? network = null;
+        if (net is not null)
+        {
+            r.RejectUnknown(net, "network", "allowLoopbackInLab", "minDelayMsPublic");
+            network = new NetworkPolicy(
+                r.Bool(net, "network", "allowLoopbackInLab") ?? false,
+                r.Number(net, "network", "minDelayMsPublic", 0, 3_600_000) ?? 1000);
+        }
+
+        var fetchMap = Required(r, root, "", "fetch");
+        FetchPolicy? fetch = null;
+        if (fetchMap is not null)
+        {
+            r.RejectUnknown(fetchMap, "fetch", "allowedContentTypes", "maxBodyBytes", "requestTimeoutSeconds", "maxRedirects");
+            var types = r.StringList(fetchMap, "fetch", "allowedContentTypes", true).Select(t => t.Value.ToLowerInvariant()).ToList();
+            fetch = new FetchPolicy(
+                types,
+                r.Number(fetchMap, "fetch", "maxBodyBytes", 1024, 512 * 1024 * 1024) ?? 2 * 1024 * 1024,
+                r.Number(fetchMap, "fetch", "requestTimeoutSeconds", 1, 600) ?? 30,
+                r.Number(fetchMap, "fetch", "maxRedirects", 0, 5) ?? 5);
+        }
+
+        var targets = Required(r, root, "", "targets");
+        TargetDefaults? defaults = null;
+        if (targets is not null)
+        {
+            r.RejectUnknown(targets, "targets", "defaults", "limits");
+            var dm = Required(r, targets, "targets", "defaults");
+            var lm = Required(r, targets, "targets", "limits");
+            if (dm is not null && lm is not null)
+            {
+                string[] known = ["maxDepth", "maxPagesPerRun", "minDelayMs", "maxConcurrencyPerHost"];
+                r.RejectUnknown(dm, "targets.defaults", known);
+                r.RejectUnknown(lm, "targets.limits", known);
+                defaults = new TargetDefaults(
+                    r.Number(dm, "targets.defaults", "maxDepth", 0, 100) ?? 2,
+                    r.Number(dm, "targets.defaults", "maxPagesPerRun", 1, 1_000_000) ?? 100,
+                    r.Number(dm, "targets.defaults", "minDelayMs", 0, 3_600_000) ?? 1000,
+                    r.Number(dm, "targets.defaults", "maxConcurrencyPerHost", 1, 64) ?? 1,
+                    r.Number(lm, "targets.limits", "maxDepth", 0, 100) ?? 10,
+                    r.Number(lm, "targets.limits", "maxPagesPerRun", 1, 1_000_000) ?? 10_000,
+                    r.Number(lm, "targets.limits", "minDelayMs", 0, 3_600_000) ?? 0,
+                    r.Number(lm, "targets.limits", "maxConcurrencyPerHost", 1, 64) ?? 4);
+            }
+        }
+
+        var mandates = Required(r, root, "", "mandates");
+        MandatePolicy? mandatePolicy = null;
+        if (mandates is not null)
+        {
+            r.RejectUnknown(mandates, "mandates", "maxValidityDays", "defaultMaxPages", "defaultMaxHits", "legalBases");
+            var bases = new List<LegalBasis>();
+            if (YamlReader.Child(mandates, "legalBases") is YamlSequenceNode seq)
+            {
+                for (var i = 0; i < seq.Children.Count; i++)
+                {
+                    var prefix = $"mandates.legalBases[{i}]";
+                    if (seq.Children[i] is not YamlMappingNode m)
+                    {
+                        r.Problem(seq.Children[i], prefix, "expected a mapping with id, title and inForce");
+                        continue;
+                    }
+
+                    r.RejectUnknown(m, prefix, "id", "title", "inForce");
+                    var id = r.Text(m, prefix, "id", true);
+                    var title = r.Text(m, prefix, "title", true);
+                    var inForce = r.Bool(m, prefix, "inForce");
+                    if (inForce is null)
+                    {
+                        r.Problem(m, prefix + ".inForce", "required field is missing");
+                    }
+
+                    if (id is not null && title is not null && inForce is not null)
+                    {
+                        bases.Add(new LegalBasis(id, title, inForce.Value));
+                    }
+                }
+            }
+            else
+            {
+                r.Problem(YamlReader.Child(mandates, "legalBases") ?? mandates, "mandates.legalBases", "required list is missing");
+            }
+
+            mandatePolicy = new MandatePolicy(
+                r.Number(mandates, "mandates", "maxValidityDays", 1, 3650) ?? 90,
+                r.Number(mandates, "mandates", "defaultMaxPages", 1, 10_000_000) ?? 500,
+                r.Number(mandates, "mandates", "defaultMaxHits", 1, 10_000_000) ?? 100,
+                bases);
+        }
+
+        var extraction = Required(r, root, "", "extraction");
+        var profiles = new List<string>();
+        if (extraction is not null)
+        {
+            r.RejectUnknown(extraction, "extraction", "profiles");
+            profiles.AddRange(r.StringList(extraction, "extraction", "profiles", true).Select(p => p.Value));
+        }
+
+        if (r.Problems.Count > 0)
+        {
+            return null!;
+        }
+
+        var version = typeof(PolicySetLoader).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        return new PolicySet(
+            "",
+            token!,
+            $"{token}/{version} (+{contact})",
+            network!,
+            fetch!,
+            defaults!,
+            mandatePolicy!,
+            new IndicatorPolicy(0, []),
+            profiles);
+    }
+
+    private static IndicatorPolicy ReadIndicators(YamlReader r, YamlMappingNode root)
+    {
+        r.RejectUnknown(root, "", "hitThreshold", "indicators");
+        var thresholdText = r.Text(root, "", "hitThreshold", true);
+        double threshold = 0;
+        if (thresholdText is not null && !double.TryParse(thresholdText, System.Globalization.CultureInfo.InvariantCulture, out threshold))
+        {
+            r.Problem(YamlReader.Child(root, "hitThreshold"), "hitThreshold", "expected a number");
+        }
+
+        var list = new List<IndicatorDefinition>();
+        if (YamlReader.Child(root, "indicators") is not YamlSequenceNode seq)
+        {
+            r.Problem(YamlReader.Child(root, "indicators") ?? root, "indicators", "required list is missing");
+            return new IndicatorPolicy(threshold, list);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            var prefix = $"indicators[{i}]";
+            if (seq.Children[i] is not YamlMappingNode m)
+            {
+                r.Problem(seq.Children[i], prefix, "expected a mapping with id, weight and terms");
+                continue;
+            }
+
+            r.RejectUnknown(m, prefix, "id", "weight", "terms", "escalates", "note");
+            var id = r.Text(m, prefix, "id", true);
+            var weightText = r.Text(m, prefix, "weight", true);
+            var terms = r.StringList(m, prefix, "terms", true).Select(t => t.Value).ToList();
+            var escalates = r.Bool(m, prefix, "escalates") ?? false;
+            if (id is not null && !seen.Add(id))
+            {
+                r.Problem(YamlReader.Child(m, "id"), prefix + ".id", $"duplicate indicator id '{id}'");
+            }
+
+            if (weightText is null || !double.TryParse(weightText, System.Globalization.CultureInfo.InvariantCulture, out var weight))
+            {
+                if (weightText is not null)
+                {
+                    r.Problem(YamlReader.Child(m, "weight"), prefix + ".weight", "expected a number");
+                }
+
+                continue;
+            }
+
+            if (id is not null)
+            {
+                list.Add(new IndicatorDefinition(id, weight, terms, escalates));
+            }
+        }
+
+        return new IndicatorPolicy(threshold, list);
+    }
+
+    private static YamlMappingNode? Required(YamlReader r, YamlMappingNode map, string prefix, string key)
+    {
+        var m = r.Mapping(map, prefix, key);
+        if (m is null && YamlReader.Child(map, key) is null)
+        {
+            r.Problem(map, YamlReader.Join(prefix, key), "required section is missing");
+        }
+
+        return m;
+    }
+
+    [GeneratedRegex("^[A-Za-z_-]+$")]
+    private static partial Regex ProductTokenPattern();
+}

@@ -1,0 +1,115 @@
+using Crawler.Core.Audit;
+using Crawler.Core.Hits;
+using Crawler.Core.Mandates;
+using Crawler.Core.Policy;
+using Crawler.Core.Targets;
+using Crawler.Core.Users;
+
+namespace Crawler.Core.Storage;
+
+/// <summary>
+/// Storage seen from the application. The LiteDB implementation serves one machine; a shared
+/// database for scale-out implements the same interfaces.
+/// </summary>
+public interface IUserStore
+{
+    User? FindUser(string name);
+
+    IReadOnlyList<User> Users();
+
+    /// <summary>Adds a user; false when the name is taken.</summary>
+    bool TryAddUser(User user);
+}
+
+public interface ITargetStore
+{
+    long AddTarget(TargetSpec spec, string createdBy, DateTimeOffset at);
+
+    CrawlTarget? FindTarget(long id);
+
+    CrawlTarget? FindTargetByName(string name);
+
+    IReadOnlyList<CrawlTarget> Targets();
+}
+
+public interface IMandateStore
+{
+    long AddMandate(Mandate mandate);
+
+    Mandate? FindMandate(long id);
+
+    IReadOnlyList<Mandate> Mandates();
+
+    /// <summary>Replaces a mandate only if it is still as the caller read it (optimistic concurrency).</summary>
+    bool TryUpdateMandate(Mandate expected, Mandate updated);
+
+    MandateUsage Usage(long mandateId);
+
+    void CountPage(long mandateId);
+}
+
+public interface IHitStore
+{
+    /// <summary>Stores a hit if the mandate's hit cap allows it; returns its id, or null when the cap is reached.</summary>
+    long? TryAddHit(Hit hit, int maxHits);
+
+    Hit? FindHit(long id);
+
+    IReadOnlyList<Hit> Hits(long? mandateId);
+}
+
+public interface IAuditLog
+{
+    /// <summary>Appends one entry at the head of the chain, atomically with respect to other writers.</summary>
+    AuditEntry Append(AuditRecord record, DateTimeOffset time);
+
+    IEnumerable<AuditEntry> Entries();
+
+    long Count();
+}
+
+public enum RunState
+{
+    Running,
+    Interrupted,
+    Completed,
+    Stopped,
+}
+
+/// <summary>A crawl run's persistent state, so that an interrupted run resumes where it was.</summary>
+public sealed record CrawlRun(
+    long Id,
+    long TargetId,
+    long MandateId,
+    string StartedBy,
+    DateTimeOffset StartedAt,
+    RunState State,
+    int Fetched,
+    int Refused,
+    int Hits,
+    string? EndReason);
+
+public sealed record FrontierItem(long Id, long RunId, string Url, int Depth);
+
+public interface ICrawlStateStore
+{
+    CrawlRun StartRun(long targetId, long mandateId, string startedBy, DateTimeOffset at);
+
+    CrawlRun? UnfinishedRun(long targetId);
+
+    void SaveRun(CrawlRun run);
+
+    IReadOnlyList<CrawlRun> Runs(long? targetId);
+
+    /// <summary>Adds a URL to the run's frontier unless its canonical form is already there.</summary>
+    bool Enqueue(long runId, string canonicalUrl, int depth);
+
+    FrontierItem? NextPending(long runId);
+
+    void MarkDone(long itemId);
+}
+
+public interface IInstallationStore
+{
+    bool IsLab { get; }
+}

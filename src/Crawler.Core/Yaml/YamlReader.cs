@@ -1,0 +1,246 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Crawler.Core.Yaml;
+
+/// <summary>
+/// Reads a YAML mapping field by field, collecting problems with file, line and field instead of
+/// throwing at the first one. Hand-mapped rather than deserialised so that unknown fields, wrong
+/// types and missing fields all get a message that names exactly where they are.
+/// </summary>
+public sealed class YamlReader
+{
+    private readonly List<InputProblem> _problems = [];
+
+    private YamlReader(string file) => File = file;
+
+    public string File { get; }
+
+    public IReadOnlyList<InputProblem> Problems => _problems;
+
+    /// <summary>Parses <paramref name="text"/> and returns the root mapping, or null with a problem recorded.</summary>
+    public static (YamlReader Reader, YamlMappingNode? Root) Open(string file, string text)
+    {
+        var reader = new YamlReader(file);
+        var stream = new YamlStream();
+        try
+        {
+            using var sr = new StringReader(text);
+            stream.Load(sr);
+        }
+        catch (YamlException ex)
+        {
+            reader._problems.Add(new InputProblem(file, (int)ex.Start.Line, (int)ex.Start.Column, "(document)",
+                "malformed YAML: " + FirstLine(ex.InnerException?.Message ?? ex.Message)));
+            return (reader, null);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            reader._problems.Add(new InputProblem(file, 1, 1, "(document)", "expected a mapping of fields at the top level"));
+            return (reader, null);
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            reader.Problem(stream.Documents[1].RootNode, "(document)", "only one YAML document is allowed per file");
+        }
+
+        return (reader, root);
+    }
+
+    public void Problem(YamlNode? node, string field, string message)
+    {
+        var line = node is null ? 0 : (int)node.Start.Line;
+        var col = node is null ? 0 : (int)node.Start.Column;
+        _problems.Add(new InputProblem(File, line, col, field, message));
+    }
+
+    public void ThrowIfProblems()
+    {
+        if (_problems.Count > 0)
+        {
+            throw new InputException(_problems.ToList());
+        }
+    }
+
+    /// <summary>Reports every key of <paramref name="map"/> not in <paramref name="known"/>.</summary>
+    public void RejectUnknown(YamlMappingNode map, string prefix, params string[] known)
+    {
+        foreach (var key in map.Children.Keys)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? "?";
+            if (!known.Contains(name, StringComparer.Ordinal))
+            {
+                Problem(key, Join(prefix, name), $"unknown field (known fields: {string.Join(", ", known)})");
+            }
+        }
+    }
+
+    public static YamlNode? Child(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    public string? Text(YamlMappingNode map, string prefix, string key, bool required)
+    {
+        var field = Join(prefix, key);
+        var node = Child(map, key);
+        if (node is null || IsNull(node))
+        {
+            if (required)
+            {
+                Problem(node ?? map, field, "required field is missing");
+            }
+
+            return null;
+        }
+
+        if (node is not YamlScalarNode scalar)
+        {
+            Problem(node, field, "expected a text value");
+            return null;
+        }
+
+        var value = scalar.Value?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            if (required)
+            {
+                Problem(node, field, "must not be empty");
+            }
+
+            return null;
+        }
+
+        return value;
+    }
+
+    public int? Number(YamlMappingNode map, string prefix, string key, int min, int max)
+    {
+        var field = Join(prefix, key);
+        var node = Child(map, key);
+        if (node is null || IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is not YamlScalarNode scalar ||
+            !int.TryParse(scalar.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            Problem(node, field, "expected a whole number");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            Problem(node, field, $"must be between {min} and {max}, got {value}");
+            return null;
+        }
+
+        return value;
+    }
+
+    public bool? Bool(YamlMappingNode map, string prefix, string key)
+    {
+        var node = Child(map, key);
+        if (node is null || IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode { Value: "true" or "True" or "false" or "False" } s)
+        {
+            return s.Value is "true" or "True";
+        }
+
+        Problem(node, Join(prefix, key), "expected true or false");
+        return null;
+    }
+
+    public DateTimeOffset? Timestamp(YamlMappingNode map, string prefix, string key, bool required)
+    {
+        var text = Text(map, prefix, key, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+
+        Problem(Child(map, key), Join(prefix, key), $"expected an ISO 8601 date or time, got '{text}'");
+        return null;
+    }
+
+    public IReadOnlyList<(string Value, YamlNode Node)> StringList(YamlMappingNode map, string prefix, string key, bool required)
+    {
+        var field = Join(prefix, key);
+        var node = Child(map, key);
+        if (node is null || IsNull(node))
+        {
+            if (required)
+            {
+                Problem(node ?? map, field, "required field is missing");
+            }
+
+            return [];
+        }
+
+        if (node is not YamlSequenceNode seq)
+        {
+            Problem(node, field, "expected a list");
+            return [];
+        }
+
+        var result = new List<(string, YamlNode)>();
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            if (seq.Children[i] is YamlScalarNode { Value: { Length: > 0 } v })
+            {
+                result.Add((v.Trim(), seq.Children[i]));
+            }
+            else
+            {
+                Problem(seq.Children[i], $"{field}[{i}]", "expected a non-empty text value");
+            }
+        }
+
+        if (required && result.Count == 0 && seq.Children.Count == 0)
+        {
+            Problem(node, field, "must list at least one entry");
+        }
+
+        return result;
+    }
+
+    public YamlMappingNode? Mapping(YamlMappingNode map, string prefix, string key)
+    {
+        var node = Child(map, key);
+        if (node is null || IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is YamlMappingNode m)
+        {
+            return m;
+        }
+
+        Problem(node, Join(prefix, key), "expected a mapping of fields");
+        return null;
+    }
+
+    public static string Join(string prefix, string key) => prefix.Length == 0 ? key : prefix + "." + key;
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Value: null or "" or "~" or "null", Style: not ScalarStyle.SingleQuoted and not ScalarStyle.DoubleQuoted };
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOf('\n', StringComparison.Ordinal);
+        return i < 0 ? s : s[..i];
+    }
+}

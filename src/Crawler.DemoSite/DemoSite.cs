@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Crawler.DemoSite;
+
+/// <summary>
+/// The bundled synthetic ad site: invented ads in Dutch and English with client reviews, a
+/// footer with the operator's own contact data, an out-of-scope link and a robots.txt that
+/// disallows /private/. Served by Kestrel on a free loopback port; every request is recorded.
+/// </summary>
+public sealed class DemoSite : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<string> _requests = new();
+
+    private DemoSite(WebApplication app) => _app = app;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Paths (with query) in the order the site received them.</summary>
+    public IReadOnlyList<string> Requests => _requests.ToArray();
+
+    public static async Task<DemoSite> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var site = new DemoSite(app);
+        app.Run(site.ServeAsync);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        site.BaseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
+        return site;
+    }
+
+    /// <summary>Reads one bundled file, e.g. "ads/101.html" or "expected.json".</summary>
+    public static string? ReadFile(string relativePath)
+    {
+        using var stream = typeof(DemoSite).Assembly.GetManifestResourceStream("site/" + relativePath.TrimStart('/'));
+        if (stream is null)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public static IEnumerable<string> Files() =>
+        typeof(DemoSite).Assembly.GetManifestResourceNames().Where(n => n.StartsWith("site/", StringComparison.Ordinal)).Select(n => n[5..]);
+
+    private async Task ServeAsync(HttpContext http)
+    {
+        _requests.Enqueue(http.Request.Path + http.Request.QueryString);
+        var path = http.Request.Path.Value ?? "/";
+        if (path == "/")
+        {
+            path = "/index.html";
+        }
+
+        var body = HttpMethods.IsGet(http.Request.Method) ? ReadFile(path) : null;
+        if (body is null || path == "/expected.json")
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            http.Response.ContentType = "text/html; charset=utf-8";
+            await http.Response.WriteAsync("<!doctype html><title>Niet gevonden</title><h1>404</h1>");
+            return;
+        }
+
+        http.Response.ContentType = path.EndsWith(".txt", StringComparison.Ordinal) ? "text/plain; charset=utf-8" : "text/html; charset=utf-8";
+        await http.Response.WriteAsync(body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

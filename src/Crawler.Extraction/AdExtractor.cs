@@ -1,0 +1,253 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using Crawler.Core.Hits;
+using Crawler.Core.Urls;
+using PhoneNumbers;
+
+namespace Crawler.Extraction;
+
+/// <summary>What a page yields: the ad features of its ad region, the links to follow, and whether it is a login wall.</summary>
+public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, bool LoginForm);
+
+/// <summary>
+/// Reads a page the fetcher already got (AngleSharp never loads anything itself), removes
+/// third-party regions (reviews, comments, sidebars, other ads, footers) before looking at
+/// anything, and extracts contact data from the ad region only.
+/// </summary>
+public sealed partial class AdExtractor
+{
+    /// <summary>Regions that belong to others: clients, reviewers, other advertisers, the site operator.</summary>
+    private const string ThirdPartySelector =
+        "footer, aside, [class*=review i], [id*=review i], [class*=comment i], [id*=comment i], " +
+        "[class*=sidebar i], [class*=other-ads i], [class*=related i]";
+
+    /// <summary>Regions that are page furniture, not content.</summary>
+    private const string FurnitureSelector = "script, style, noscript, template, iframe, object, embed, header, nav";
+
+    private const string AdRegionSelector = "article.ad, [itemtype*=Product], article, main, [role=main]";
+
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+
+    private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "br", "tr", "td", "th",
+        "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "address", "figure", "figcaption", "hr",
+    };
+
+    public PageExtraction Extract(string html, Uri url)
+    {
+        var parser = new HtmlParser();
+        using var document = parser.ParseDocument(html);
+        var baseUrl = BaseUrl(document, url);
+        var links = Links(document, baseUrl);
+        var loginForm = document.QuerySelector("input[type=password i]") is not null;
+
+        var thirdParty = document.QuerySelectorAll(ThirdPartySelector).ToList();
+        var removed = thirdParty.Count(e => !thirdParty.Any(o => o != e && o.Contains(e)));
+        foreach (var e in thirdParty)
+        {
+            e.Remove();
+        }
+
+        foreach (var e in document.QuerySelectorAll(FurnitureSelector).ToList())
+        {
+            e.Remove();
+        }
+
+        var region = document.QuerySelector(AdRegionSelector) ?? document.Body;
+        if (region is null)
+        {
+            return new PageExtraction(new AdFeatures(false, "the page has no body", null, "", [], [], removed), links, loginForm);
+        }
+
+        var text = VisibleText(region);
+        var title = Clean(region.QuerySelector("h1")?.TextContent) ?? Clean(document.Title);
+        var phones = FindPhones(text, region);
+        var emails = FindEmails(text, region);
+        var isAd = !loginForm && (phones.Count > 0 || emails.Count > 0);
+        var reason = loginForm ? "the page is a login form" : isAd ? "" : "no contact data in the ad region";
+        return new PageExtraction(new AdFeatures(isAd, reason, title, text, phones, emails, removed), links, loginForm);
+    }
+
+    private static Uri BaseUrl(IDocument document, Uri url)
+    {
+        var href = document.QuerySelector("base[href]")?.GetAttribute("href");
+        return href is not null && Uri.TryCreate(url, href, out var b) && b.Scheme is "http" or "https" ? b : url;
+    }
+
+    private static List<Uri> Links(IDocument document, Uri baseUrl)
+    {
+        var result = new List<Uri>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var a in document.QuerySelectorAll("a[href]"))
+        {
+            var href = a.GetAttribute("href")!;
+            if (href.StartsWith('#') || href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ||
+                href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) ||
+                href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            // Off-scheme links are kept when they are at least absolute, so that the gate can refuse them visibly.
+            if (CanonicalUrl.TryCreate(href, baseUrl, out var link, out _) && seen.Add(link.ToString()))
+            {
+                result.Add(link);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Text with a line break at every block boundary, so that cells and list items do not run together.</summary>
+    public static string VisibleText(INode root)
+    {
+        var sb = new StringBuilder();
+        Walk(root, sb);
+        var lines = sb.ToString().Split('\n')
+            .Select(l => WhitespaceRun().Replace(l, " ").Trim())
+            .Where(l => l.Length > 0);
+        return string.Join('\n', lines);
+    }
+
+    private static void Walk(INode node, StringBuilder sb)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            switch (child)
+            {
+                case IText t:
+                    sb.Append(t.Data);
+                    break;
+                case IElement e:
+                    var block = BlockElements.Contains(e.LocalName);
+                    if (block)
+                    {
+                        sb.Append('\n');
+                    }
+
+                    Walk(e, sb);
+                    if (block)
+                    {
+                        sb.Append('\n');
+                    }
+                    else
+                    {
+                        sb.Append(' ');
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static List<FoundPhone> FindPhones(string text, IElement region)
+    {
+        var found = new List<FoundPhone>();
+        foreach (var match in Phones.FindNumbers(text, "NL", PhoneNumberUtil.Leniency.VALID, long.MaxValue))
+        {
+            // Dutch numbers are written with a trunk 0 or an international prefix; a bare digit run is a date, id or price.
+            var raw = match.RawString.TrimStart();
+            if (raw.Length > 0 && raw[0] is '0' or '+' or '(')
+            {
+                Add(found, match.Number, match.RawString);
+            }
+        }
+
+        foreach (var a in region.QuerySelectorAll("a[href^='tel:' i]"))
+        {
+            var raw = Uri.UnescapeDataString(a.GetAttribute("href")![4..]);
+            try
+            {
+                var number = Phones.Parse(raw, "NL");
+                if (Phones.IsValidNumber(number))
+                {
+                    Add(found, number, raw);
+                }
+            }
+            catch (NumberParseException)
+            {
+                // A malformed tel: link is not a phone number.
+            }
+        }
+
+        return found;
+    }
+
+    private static void Add(List<FoundPhone> found, PhoneNumber number, string raw)
+    {
+        var e164 = Phones.Format(number, PhoneNumberFormat.E164);
+        if (found.Exists(p => p.E164 == e164))
+        {
+            return;
+        }
+
+        var kind = Phones.GetNumberType(number) switch
+        {
+            PhoneNumberType.MOBILE => "mobile",
+            PhoneNumberType.FIXED_LINE => "fixed-line",
+            PhoneNumberType.FIXED_LINE_OR_MOBILE => "fixed-line-or-mobile",
+            PhoneNumberType.VOIP => "voip",
+            PhoneNumberType.TOLL_FREE => "toll-free",
+            PhoneNumberType.PREMIUM_RATE => "premium-rate",
+            _ => "other",
+        };
+        found.Add(new FoundPhone(e164, raw.Trim(), Phones.GetRegionCodeForNumber(number) ?? "ZZ", kind));
+    }
+
+    private static List<string> FindEmails(string text, IElement region)
+    {
+        var deobfuscated = AtWord().Replace(text, "@");
+        deobfuscated = DotWord().Replace(deobfuscated, ".");
+        var found = new List<string>();
+        foreach (Match m in Email().Matches(deobfuscated))
+        {
+            AddEmail(found, m.Value);
+        }
+
+        foreach (var a in region.QuerySelectorAll("a[href^='mailto:' i]"))
+        {
+            var address = Uri.UnescapeDataString(a.GetAttribute("href")![7..]).Split('?')[0];
+            if (Email().IsMatch(address))
+            {
+                AddEmail(found, address);
+            }
+        }
+
+        return found;
+    }
+
+    private static void AddEmail(List<string> found, string address)
+    {
+        var normal = address.Trim().TrimEnd('.').ToLowerInvariant();
+        if (!found.Contains(normal))
+        {
+            found.Add(normal);
+        }
+    }
+
+    private static string? Clean(string? s)
+    {
+        if (s is null)
+        {
+            return null;
+        }
+
+        var t = WhitespaceRun().Replace(s, " ").Trim();
+        return t.Length == 0 ? null : t;
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhitespaceRun();
+
+    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:at|apenstaartje)\s*[\)\]\}]\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex AtWord();
+
+    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:punt|dot)\s*[\)\]\}]\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex DotWord();
+
+    [GeneratedRegex(@"[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}")]
+    private static partial Regex Email();
+}

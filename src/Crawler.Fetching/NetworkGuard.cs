@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Sockets;
+using Crawler.Core.Network;
+
+namespace Crawler.Fetching;
+
+/// <summary>Thrown inside the connect step when every address of a host is off limits.</summary>
+public sealed class NetworkGuardException(string host, string reason) : Exception(reason)
+{
+    public string Host { get; } = host;
+}
+
+/// <summary>
+/// The public-sources-only rule, enforced on the address actually connected to: the guard resolves
+/// the name itself and connects only to an address it has just judged, so a DNS answer that
+/// changes between check and connect (rebinding) cannot slip through.
+/// </summary>
+public sealed class NetworkGuard(bool labInstallation, bool allowLoopbackInLab)
+{
+    public bool LabInstallation { get; } = labInstallation;
+
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var refused = new List<string>();
+        Exception? lastError = null;
+        foreach (var address in addresses)
+        {
+            var kind = AddressClass.Classify(address);
+            if (!AddressClass.MayConnect(kind, LabInstallation, allowLoopbackInLab))
+            {
+                refused.Add($"{address} ({kind})");
+                continue;
+            }
+
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                lastError = ex;
+            }
+        }
+
+        if (lastError is not null)
+        {
+            throw new HttpRequestException($"could not connect to {host}: {lastError.Message}", lastError);
+        }
+
+        throw new NetworkGuardException(host,
+            $"'{host}' resolves only to addresses that are not public sources: {string.Join(", ", refused)}" +
+            (LabInstallation ? "" : " (loopback is allowed only in a lab installation)"));
+    }
+}

@@ -1,0 +1,72 @@
+using Crawler.Core.Audit;
+using Crawler.Core.Policy;
+using Crawler.Core.Users;
+using Crawler.Core.Yaml;
+using Crawler.Storage;
+
+namespace Crawler.Service.Application;
+
+/// <summary>
+/// What every application service needs: the store, the keys, the policy set in force, the
+/// clock, and whether this is a lab installation. One per data folder.
+/// </summary>
+public sealed class CrawlerContext : IDisposable
+{
+    public CrawlerContext(DataFolder folder, LiteCrawlerStore store, PolicySet policy, TimeProvider time)
+    {
+        Folder = folder;
+        Store = store;
+        Policy = policy;
+        Time = time;
+        Lab = store.IsLab;
+    }
+
+    public DataFolder Folder { get; }
+
+    public LiteCrawlerStore Store { get; }
+
+    public PolicySet Policy { get; }
+
+    public TimeProvider Time { get; }
+
+    public bool Lab { get; }
+
+    public DateTimeOffset Now => Time.GetUtcNow();
+
+    public static CrawlerContext Open(string dataDirectory, string policiesDirectory, TimeProvider time)
+    {
+        var policy = PolicyDirectory.Load(policiesDirectory);
+        var folder = DataFolder.Open(dataDirectory);
+        return new CrawlerContext(folder, new LiteCrawlerStore(folder), policy, time);
+    }
+
+    public AuditEntry Audit(AuditRecord record) => Store.Append(record with { PolicyVersion = record.PolicyVersion ?? Policy.Version }, Now);
+
+    /// <summary>The named user, or a clear input error when the name is unknown.</summary>
+    public User RequireUser(string? name, string field = "--as")
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new InputException(new InputProblem("(command line)", 0, 0, field, "name the acting user with --as USER (or set CRAWLER_USER)"));
+        }
+
+        return Store.FindUser(name) ?? throw new InputException(
+            new InputProblem("(command line)", 0, 0, field, $"unknown user '{name}' (see 'crawler users list')"));
+    }
+
+    /// <summary>Refuses, and records the refusal, when <paramref name="user"/> lacks one of <paramref name="roles"/>.</summary>
+    public void RequireRole(User user, string action, string subject, params Role[] roles)
+    {
+        if (roles.Contains(user.Role))
+        {
+            return;
+        }
+
+        var reason = $"'{user.Name}' is {user.Role.ToString().ToLowerInvariant()}; {action} needs " +
+                     string.Join(" or ", roles.Select(r => r.ToString().ToLowerInvariant()));
+        Audit(new AuditRecord(user.Name, AuditOperation.Refuse, subject, "refused", reason, "role." + action));
+        throw new Core.Mandates.RefusalException("role." + action, reason);
+    }
+
+    public void Dispose() => Store.Dispose();
+}

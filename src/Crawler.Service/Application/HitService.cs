@@ -1,0 +1,29 @@
+using Crawler.Core.Audit;
+using Crawler.Core.Hits;
+using Crawler.Core.Yaml;
+
+namespace Crawler.Service.Application;
+
+/// <summary>Reading hits is consultation of police data and is logged as such (LED art. 25).</summary>
+public sealed class HitService(CrawlerContext context)
+{
+    public IReadOnlyList<Hit> List(long? mandateId, string? actingAs)
+    {
+        var hits = context.Store.Hits(mandateId);
+        context.Audit(new AuditRecord(ActorName(actingAs), AuditOperation.Consult,
+            mandateId is null ? "hits:all" : $"hits:mandate:{mandateId}", "ok", $"listed {hits.Count} hits", "hits.list", mandateId));
+        return hits;
+    }
+
+    public Hit Show(long id, string? actingAs)
+    {
+        var hit = context.Store.FindHit(id)
+            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id}"));
+        context.Audit(new AuditRecord(ActorName(actingAs), AuditOperation.Consult, $"hit:{id}", "ok", "showed hit", "hits.show",
+            hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256));
+        return hit;
+    }
+
+    private string ActorName(string? actingAs) =>
+        actingAs is null ? "unnamed (" + Environment.UserName + ")" : context.RequireUser(actingAs).Name;
+}

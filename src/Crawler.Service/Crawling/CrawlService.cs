@@ -1,0 +1,443 @@
+using System.Security.Cryptography;
+using System.Text;
+using Crawler.Core.Audit;
+using Crawler.Core.Hits;
+using Crawler.Core.Indicators;
+using Crawler.Core.Mandates;
+using Crawler.Core.Policy;
+using Crawler.Core.Robots;
+using Crawler.Core.Storage;
+using Crawler.Core.Targets;
+using Crawler.Core.Urls;
+using Crawler.Core.Users;
+using Crawler.Core.Yaml;
+using Crawler.Extraction;
+using Crawler.Fetching;
+using Crawler.Service.Application;
+
+namespace Crawler.Service.Crawling;
+
+/// <summary>Live counters for a progress display.</summary>
+public sealed record CrawlProgress(int Fetched, int Refused, int Hits, int Discarded, string? CurrentUrl);
+
+/// <summary>How a crawl run ended.</summary>
+public sealed record CrawlSummary(
+    long RunId,
+    long TargetId,
+    long MandateId,
+    bool Resumed,
+    int Fetched,
+    int Refused,
+    int Hits,
+    int Discarded,
+    string State,
+    string? EndReason);
+
+/// <summary>
+/// Runs one crawl of a target under the mandate that covers it. Every request is put to the
+/// policy gate at the instant it would be sent, with the mandate read afresh from the store, so
+/// revocation, expiry or a cap stops the crawl before its next request.
+/// </summary>
+public sealed class CrawlService(CrawlerContext context, MandateService mandates)
+{
+    /// <summary>Refusals by these rules end the run: nothing after them could be allowed either.</summary>
+    private static readonly HashSet<string> StopRules = new(StringComparer.Ordinal)
+    {
+        "mandate.present", "mandate.approved", "mandate.window", "mandate.covers-target",
+        "mandate.page-cap", "mandate.hit-cap", "run.page-cap",
+    };
+
+    public const string ServiceActor = "crawler-service";
+
+    /// <param name="targetId">The target to crawl.</param>
+    /// <param name="startedBy">The person who starts the crawl; null when the schedule does.</param>
+    /// <param name="progress">Receives counters after each page.</param>
+    /// <param name="cancellationToken">Stops the crawl between requests; the run is then resumable.</param>
+    public async Task<CrawlSummary> RunAsync(long targetId, string? startedBy, IProgress<CrawlProgress>? progress, CancellationToken cancellationToken)
+    {
+        var target = context.Store.FindTarget(targetId)
+            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--target", $"no target with id {targetId}"));
+        var now = context.Now;
+        var mandate = mandates.FindCovering(target, now);
+        string actor;
+        if (startedBy is not null)
+        {
+            var user = context.RequireUser(startedBy);
+            context.RequireRole(user, "crawl-run", $"target:{targetId}", Role.Specialist);
+            actor = $"{ServiceActor} for {user.Name}";
+        }
+        else
+        {
+            actor = $"{ServiceActor} (schedule) for {mandate?.RequestedBy ?? "nobody"}";
+        }
+
+        if (mandate is null)
+        {
+            var reason = $"no approved mandate covers target '{target.Name}' now: {mandates.WhyNotCovered(target, now)}";
+            context.Audit(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, "mandate.present", Lab: context.Lab));
+            throw new RefusalException("mandate.present", reason);
+        }
+
+        var run = context.Store.UnfinishedRun(targetId);
+        var resumed = run is not null && run.MandateId == mandate.Id;
+        if (!resumed)
+        {
+            if (run is not null)
+            {
+                context.Store.SaveRun(run with { State = RunState.Stopped, EndReason = "superseded: a new mandate covers the target" });
+            }
+
+            run = context.Store.StartRun(targetId, mandate.Id, actor, now);
+        }
+        else
+        {
+            run = run! with { State = RunState.Running };
+            context.Store.SaveRun(run);
+        }
+
+        context.Audit(new AuditRecord(actor, AuditOperation.CrawlStart, $"run:{run.Id}", resumed ? "resumed" : "started",
+            $"crawl of target '{target.Name}' under mandate {mandate.Id}", null, mandate.Id, mandate.Version, mandate.Spec.Case, Lab: context.Lab));
+        foreach (var seed in target.Spec.Seeds)
+        {
+            context.Store.Enqueue(run.Id, seed, 0);
+        }
+
+        var session = new CrawlSession(context, target, mandate.Id, run, actor, progress);
+        try
+        {
+            await session.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            session.Finish(cancellationToken.IsCancellationRequested);
+        }
+
+        var final = session.Run;
+        return new CrawlSummary(final.Id, targetId, mandate.Id, resumed, final.Fetched, final.Refused, final.Hits, session.Discarded,
+            final.State.ToString().ToLowerInvariant(), final.EndReason);
+    }
+
+    /// <summary>The state of one run in progress: robots rules, politeness clocks and counters.</summary>
+    private sealed class CrawlSession(
+        CrawlerContext context,
+        CrawlTarget target,
+        long mandateId,
+        CrawlRun run,
+        string actor,
+        IProgress<CrawlProgress>? progress)
+    {
+        private readonly Dictionary<string, RobotsTxt> _robots = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, DateTimeOffset> _lastRequest = new(StringComparer.Ordinal);
+        private readonly AdExtractor _extractor = new();
+        private readonly NetworkGuard _guard = new(context.Lab, context.Policy.Network.AllowLoopbackInLab);
+        private int _runPages;
+        private string? _stopReason;
+
+        public CrawlRun Run { get; private set; } = run;
+
+        public int Discarded { get; private set; }
+
+        public async Task RunAsync(CancellationToken ct)
+        {
+            using var fetcher = new PageFetcher(context.Policy, _guard);
+            while (!ct.IsCancellationRequested && _stopReason is null)
+            {
+                var item = context.Store.NextPending(Run.Id);
+                if (item is null)
+                {
+                    break;
+                }
+
+                await ProcessAsync(fetcher, item, ct);
+                if (!ct.IsCancellationRequested)
+                {
+                    context.Store.MarkDone(item.Id);
+                }
+
+                context.Store.SaveRun(Run);
+                progress?.Report(new CrawlProgress(Run.Fetched, Run.Refused, Run.Hits, Discarded, item.Url));
+            }
+        }
+
+        public void Finish(bool cancelled)
+        {
+            var (state, reason) = (_stopReason, cancelled) switch
+            {
+                ({ } stop, _) => (RunState.Stopped, stop),
+                (null, true) => (RunState.Interrupted, "interrupted; the next run resumes from the saved frontier"),
+                _ => (RunState.Completed, "the frontier is exhausted"),
+            };
+            Run = Run with { State = state, EndReason = reason };
+            context.Store.SaveRun(Run);
+            var m = context.Store.FindMandate(mandateId);
+            context.Audit(new AuditRecord(actor, AuditOperation.CrawlEnd, $"run:{Run.Id}", state.ToString().ToLowerInvariant(),
+                $"{reason} (fetched {Run.Fetched}, refused {Run.Refused}, hits {Run.Hits})", null, mandateId, m?.Version, m?.Spec.Case, Lab: context.Lab));
+        }
+
+        private async Task ProcessAsync(PageFetcher fetcher, FrontierItem item, CancellationToken ct)
+        {
+            var url = new Uri(item.Url);
+            var chain = new List<string>();
+            for (var hop = 0; ; hop++)
+            {
+                var robots = await RobotsForAsync(fetcher, url, ct);
+                if (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var decision = Decide(url, item.Depth, RequestPurpose.Page, robots);
+                if (!decision.Allowed)
+                {
+                    Refuse(decision, chain);
+                    return;
+                }
+
+                await WaitPolitelyAsync(url, robots, ct);
+                if (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                // Checked again after the politeness wait: the mandate may have ended meanwhile.
+                decision = Decide(url, item.Depth, RequestPurpose.Page, robots);
+                if (!decision.Allowed)
+                {
+                    Refuse(decision, chain);
+                    return;
+                }
+
+                var result = await fetcher.GetAsync(url, context.Policy.Fetch.MaxBodyBytes, ct);
+                _lastRequest[HostKey(url)] = context.Now;
+                if (result.Failed)
+                {
+                    Record(AuditOperation.Refuse, url, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
+                    Run = Run with { Refused = Run.Refused + 1 };
+                    return;
+                }
+
+                context.Store.CountPage(mandateId);
+                _runPages++;
+                Run = Run with { Fetched = Run.Fetched + 1 };
+                if (result.RedirectLocation is { } location)
+                {
+                    chain.Add($"{url} -> HTTP {result.Status}");
+                    Record(AuditOperation.Collect, url, "redirect", $"HTTP {result.Status} to {location}", "fetch.redirect", decision, null, result.Status);
+                    if (hop + 1 > context.Policy.Fetch.MaxRedirects)
+                    {
+                        Record(AuditOperation.Refuse, location, "refused", $"more than {context.Policy.Fetch.MaxRedirects} redirects: {string.Join(" ; ", chain)}",
+                            "fetch.max-redirects", decision, null, null);
+                        Run = Run with { Refused = Run.Refused + 1 };
+                        return;
+                    }
+
+                    if (!CanonicalUrl.TryCreate(location.ToString(), out var next, out var why))
+                    {
+                        Record(AuditOperation.Refuse, location, "refused", $"redirect target unusable: {why}", "url.scheme", decision, null, null);
+                        Run = Run with { Refused = Run.Refused + 1 };
+                        return;
+                    }
+
+                    url = next;
+                    continue;
+                }
+
+                await HandleResponseAsync(item, url, result, decision);
+                return;
+            }
+        }
+
+        private Task HandleResponseAsync(FrontierItem item, Uri url, FetchResult result, PolicyDecision decision)
+        {
+            var verdict = ResponsePolicy.Decide(result.Status, result.MediaType, result.Body.LongLength, result.Truncated, context.Policy.Fetch);
+            var hash = Convert.ToHexStringLower(SHA256.HashData(result.Body));
+            if (!verdict.Accepted)
+            {
+                Record(AuditOperation.Refuse, url, verdict.NotPublic ? "not-public" : "refused", verdict.Reason, verdict.Rule, decision, null, result.Status);
+                Run = Run with { Refused = Run.Refused + 1 };
+                return Task.CompletedTask;
+            }
+
+            var html = Decode(result.Body, result.Charset);
+            var page = _extractor.Extract(html, url);
+            if (page.LoginForm)
+            {
+                Record(AuditOperation.Discard, url, "not-public", "a login form is the page's main content; content discarded",
+                    "response.not-public", decision, hash, result.Status);
+                Discarded++;
+                return Task.CompletedTask;
+            }
+
+            Record(AuditOperation.Collect, url, "fetched", verdict.Reason, decision.Rule, decision, hash, result.Status);
+            foreach (var link in page.Links)
+            {
+                context.Store.Enqueue(Run.Id, link.ToString(), item.Depth + 1);
+            }
+
+            var ad = page.Ad;
+            if (!ad.IsAd)
+            {
+                Record(AuditOperation.Discard, url, "not-an-ad", ad.NotAdReason + "; nothing stored", "extract.not-an-ad", decision, hash, result.Status);
+                Discarded++;
+                return Task.CompletedTask;
+            }
+
+            var mandate = context.Store.FindMandate(mandateId)!;
+            var score = IndicatorScorer.Score(ad.Text, context.Policy.Indicators);
+            if (score.Score < context.Policy.Indicators.HitThreshold)
+            {
+                Record(AuditOperation.Discard, url, "below-threshold",
+                    $"score {score.Score} is below the threshold {context.Policy.Indicators.HitThreshold}; nothing stored", "score.threshold", decision, hash, result.Status);
+                Discarded++;
+                return Task.CompletedTask;
+            }
+
+            var content = Minimiser.Apply(ad, score, mandate.Spec, context.Folder.PseudonymKey);
+            var hit = new Hit(0, mandate.Id, mandate.Version, mandate.Spec.Case, target.Id, Run.Id, url.ToString(), context.Now, hash,
+                content.Title, content.Text, content.Snippets, content.Phones, content.Emails, score.Score, score.Fired, score.Escalated,
+                ad.RemovedThirdPartyRegions, context.Policy.Version, "unreviewed");
+            var id = context.Store.TryAddHit(hit, mandate.Spec.Limits.MaxHits);
+            if (id is null)
+            {
+                _stopReason = $"mandate {mandate.Id} has stored its {mandate.Spec.Limits.MaxHits} hits";
+                Record(AuditOperation.Refuse, url, "refused", _stopReason + "; the hit was not stored", "mandate.hit-cap", decision, hash, result.Status);
+                return Task.CompletedTask;
+            }
+
+            Run = Run with { Hits = Run.Hits + 1 };
+            context.Audit(new AuditRecord(actor, AuditOperation.Store, $"hit:{id}", "stored",
+                $"ad from {url} (score {score.Score}, {ad.RemovedThirdPartyRegions} third-party regions removed)", "hit.store",
+                mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: result.Status, Lab: context.Lab));
+            return Task.CompletedTask;
+        }
+
+        private PolicyDecision Decide(Uri url, int depth, RequestPurpose purpose, RobotsTxt? robots)
+        {
+            var mandate = context.Store.FindMandate(mandateId);
+            var ctx = new RequestContext(url, depth, purpose, context.Now, target, mandate,
+                context.Store.Usage(mandateId), _runPages, context.Policy, context.Lab, robots);
+            return RequestPolicy.Decide(ctx);
+        }
+
+        private void Refuse(PolicyDecision decision, List<string> chain)
+        {
+            var reason = chain.Count == 0 ? decision.Reason : $"{decision.Reason} (redirect chain: {string.Join(" ; ", chain)})";
+            Record(AuditOperation.Refuse, new Uri(decision.Url), "refused", reason, decision.Rule, decision, null, null);
+            Run = Run with { Refused = Run.Refused + 1 };
+            if (StopRules.Contains(decision.Rule))
+            {
+                _stopReason = decision.Reason;
+            }
+        }
+
+        private async Task<RobotsTxt?> RobotsForAsync(PageFetcher fetcher, Uri url, CancellationToken ct)
+        {
+            var key = HostKey(url);
+            if (_robots.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            var robotsUrl = new Uri($"{url.Scheme}://{url.Authority}/robots.txt");
+            var decision = Decide(robotsUrl, 0, RequestPurpose.Robots, null);
+            if (!decision.Allowed)
+            {
+                // The page decision will refuse for the same reason; nothing was sent.
+                return null;
+            }
+
+            RobotsTxt robots;
+            var current = robotsUrl;
+            for (var hop = 0; ; hop++)
+            {
+                await WaitPolitelyAsync(current, null, ct);
+                var result = await fetcher.GetAsync(current, RobotsTxt.MaxParsedBytes, ct);
+                _lastRequest[HostKey(current)] = context.Now;
+                if (result.Failed)
+                {
+                    robots = RobotsTxt.DisallowAll(result.FailureReason!);
+                }
+                else if (result.RedirectLocation is { } next && hop < 5 &&
+                         CanonicalUrl.TryCreate(next.ToString(), out var nextUrl, out _) &&
+                         Decide(nextUrl, 0, RequestPurpose.Robots, null).Allowed)
+                {
+                    current = nextUrl;
+                    continue;
+                }
+                else if (result.RedirectLocation is not null)
+                {
+                    robots = RobotsTxt.DisallowAll($"robots.txt redirects out of reach (HTTP {result.Status})");
+                }
+                else if (result.Status is >= 200 and < 300)
+                {
+                    robots = RobotsTxt.Parse(Decode(result.Body, result.Charset), $"robots.txt HTTP {result.Status}");
+                }
+                else if (result.Status is >= 400 and < 500)
+                {
+                    robots = RobotsTxt.AllowAll($"robots.txt HTTP {result.Status}");
+                }
+                else
+                {
+                    robots = RobotsTxt.DisallowAll($"robots.txt HTTP {result.Status}");
+                }
+
+                Record(AuditOperation.Collect, current, "robots", robots.Source, "robots.fetch", decision,
+                    result.Body.Length > 0 ? Convert.ToHexStringLower(SHA256.HashData(result.Body)) : null, result.Failed ? null : result.Status);
+                break;
+            }
+
+            _robots[key] = robots;
+            return robots;
+        }
+
+        private async Task WaitPolitelyAsync(Uri url, RobotsTxt? robots, CancellationToken ct)
+        {
+            var delay = TimeSpan.FromMilliseconds(target.Spec.Politeness.MinDelayMs);
+            if (!context.Lab)
+            {
+                delay = Max(delay, TimeSpan.FromMilliseconds(context.Policy.Network.MinDelayMsPublic));
+            }
+
+            if (robots?.CrawlDelay(context.Policy.ProductToken) is { } crawlDelay)
+            {
+                delay = Max(delay, crawlDelay);
+            }
+
+            if (_lastRequest.TryGetValue(HostKey(url), out var last))
+            {
+                var wait = last + delay - context.Now;
+                if (wait > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(wait, context.Time, ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Cancellation is handled by the caller, which saves the frontier.
+                    }
+                }
+            }
+        }
+
+        private void Record(string operation, Uri url, string outcome, string reason, string rule, PolicyDecision decision, string? hash, int? status) =>
+            context.Audit(new AuditRecord(actor, operation, url.ToString(), outcome, reason, rule, decision.MandateId, decision.MandateVersion,
+                decision.Case, decision.PolicyVersion, hash, status, context.Lab));
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+        private static string HostKey(Uri url) => url.Scheme + "://" + url.Authority;
+
+        private static string Decode(byte[] body, string? charset)
+        {
+            try
+            {
+                return (charset is null ? Encoding.UTF8 : Encoding.GetEncoding(charset.Trim('"'))).GetString(body);
+            }
+            catch (ArgumentException)
+            {
+                return Encoding.UTF8.GetString(body);
+            }
+        }
+    }
+}

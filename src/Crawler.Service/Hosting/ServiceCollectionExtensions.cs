@@ -1,0 +1,41 @@
+using Crawler.Service.Application;
+using Crawler.Service.Crawling;
+using Crawler.Service.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Quartz;
+
+namespace Crawler.Service.Hosting;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The application services over one data folder and policy set.</summary>
+    public static IServiceCollection AddCrawler(this IServiceCollection services, string dataDirectory, string policiesDirectory)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => CrawlerContext.Open(dataDirectory, policiesDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<UserService>();
+        services.AddSingleton<TargetService>();
+        services.AddSingleton<MandateService>();
+        services.AddSingleton<HitService>();
+        services.AddSingleton<AuditService>();
+        services.AddSingleton<CrawlService>();
+        return services;
+    }
+
+    /// <summary>Quartz, firing each covered target on its cron schedule; a stop waits for running crawls to save their state.</summary>
+    public static IServiceCollection AddCrawlScheduling(this IServiceCollection services, TimeSpan syncInterval)
+    {
+        services.AddTransient<CrawlTargetJob>();
+        services.AddTransient<ScheduleSyncJob>();
+        services.AddQuartz(q =>
+        {
+            q.ScheduleJob<ScheduleSyncJob>(
+                t => t.WithIdentity("schedule-sync", "system").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(syncInterval).RepeatForever()),
+                j => j.WithIdentity("schedule-sync", "system"));
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return services;
+    }
+}

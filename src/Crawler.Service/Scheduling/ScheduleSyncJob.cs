@@ -1,0 +1,60 @@
+using Crawler.Core.Storage;
+using Crawler.Service.Application;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace Crawler.Service.Scheduling;
+
+/// <summary>
+/// Keeps Quartz in step with the data folder: a target gets a cron job while an active mandate
+/// covers it and loses it when none does. Mandates change from the CLI while the service runs,
+/// so this runs periodically rather than once at start. A run left interrupted by a stop is
+/// fired at once, so the next start resumes it.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class ScheduleSyncJob(CrawlerContext crawler, MandateService mandates, ILogger<ScheduleSyncJob> logger) : IJob
+{
+    public const string Group = "crawl-targets";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var scheduler = context.Scheduler;
+        var ct = cancellationToken;
+        var now = crawler.Now;
+        var wanted = new Dictionary<JobKey, (long TargetId, string Cron)>();
+        foreach (var target in crawler.Store.Targets())
+        {
+            var key = new JobKey($"target-{target.Id}", Group);
+            if (target.Spec.Schedule is { } cron && mandates.FindCovering(target, now) is not null)
+            {
+                wanted[key] = (target.Id, cron);
+            }
+            else if (await scheduler.DeleteJob(key, ct))
+            {
+                logger.LogInformation("Unscheduled {Job}: no active mandate covers it now", key.Name);
+            }
+        }
+
+        foreach (var (key, (targetId, cron)) in wanted)
+        {
+            var triggerKey = new TriggerKey(key.Name, Group);
+            var existing = await scheduler.GetTrigger(triggerKey, ct) as ICronTrigger;
+            if (existing is not null && existing.CronExpressionString == cron)
+            {
+                continue;
+            }
+
+            var job = JobBuilder.Create<CrawlTargetJob>().WithIdentity(key).UsingJobData(CrawlTargetJob.TargetIdKey, targetId).Build();
+            var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(key).WithCronSchedule(cron).Build();
+            await scheduler.DeleteJob(key, ct);
+            await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
+
+            logger.LogInformation("Scheduled target {TargetId} on '{Cron}'", targetId, cron);
+            if (crawler.Store.UnfinishedRun(targetId) is { State: RunState.Interrupted })
+            {
+                await scheduler.TriggerJob(key, cancellationToken: ct);
+                logger.LogInformation("Resuming the interrupted run of target {TargetId}", targetId);
+            }
+        }
+    }
+}

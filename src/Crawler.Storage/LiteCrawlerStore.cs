@@ -1,0 +1,402 @@
+using System.Security.Cryptography;
+using System.Text;
+using Crawler.Core.Audit;
+using Crawler.Core.Hits;
+using Crawler.Core.Mandates;
+using Crawler.Core.Policy;
+using Crawler.Core.Storage;
+using Crawler.Core.Targets;
+using Crawler.Core.Users;
+using LiteDB;
+
+namespace Crawler.Storage;
+
+/// <summary>
+/// All persistent state in one LiteDB file, opened in shared mode so that the CLI and a running
+/// <c>crawler serve</c> can use the same data folder at once: each operation takes the file's
+/// cross-process lock, and multi-step writes (the audit head, caps) run in one transaction.
+/// </summary>
+public sealed class LiteCrawlerStore :
+    IUserStore, ITargetStore, IMandateStore, IHitStore, IAuditLog, ICrawlStateStore, IInstallationStore, IDisposable
+{
+    private readonly LiteDatabase _db;
+    private readonly byte[] _auditKey;
+    private readonly object _gate = new();
+
+    public LiteCrawlerStore(DataFolder folder)
+    {
+        _auditKey = folder.AuditKey;
+        _db = new LiteDatabase(new ConnectionString
+        {
+            Filename = folder.DatabasePath,
+            Connection = ConnectionType.Shared,
+        });
+        _db.GetCollection("targets").EnsureIndex("name", unique: true);
+        _db.GetCollection("hits").EnsureIndex("mandateId");
+        _db.GetCollection("frontier").EnsureIndex("key", unique: true);
+        _db.GetCollection("frontier").EnsureIndex("runId");
+        _db.GetCollection("runs").EnsureIndex("targetId");
+    }
+
+    public static string SettingsId => "installation";
+
+    /// <summary>Records the installation kind once; returns the kind in force (which a later init cannot change).</summary>
+    public bool EnsureInstallation(bool lab, DateTimeOffset at)
+    {
+        var settings = _db.GetCollection("settings");
+        var existing = settings.FindById(SettingsId);
+        if (existing is not null)
+        {
+            return existing["lab"].AsBoolean;
+        }
+
+        settings.Insert(new BsonDocument { ["_id"] = SettingsId, ["lab"] = lab, ["createdAt"] = at.UtcDateTime });
+        return lab;
+    }
+
+    public bool IsLab => _db.GetCollection("settings").FindById(SettingsId)?["lab"].AsBoolean ?? false;
+
+    // ---- users
+
+    public User? FindUser(string name)
+    {
+        var doc = _db.GetCollection("users").FindById(name);
+        return doc is null ? null : StoreJson.Read<User>(doc["json"].AsString);
+    }
+
+    public IReadOnlyList<User> Users() =>
+        _db.GetCollection("users").FindAll().Select(d => StoreJson.Read<User>(d["json"].AsString)).OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+
+    public bool TryAddUser(User user)
+    {
+        var users = _db.GetCollection("users");
+        if (users.FindById(user.Name) is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            users.Insert(new BsonDocument { ["_id"] = user.Name, ["json"] = StoreJson.Write(user) });
+            return true;
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return false;
+        }
+    }
+
+    // ---- targets
+
+    public long AddTarget(TargetSpec spec, string createdBy, DateTimeOffset at)
+    {
+        var col = _db.GetCollection("targets", BsonAutoId.Int64);
+        var doc = new BsonDocument { ["name"] = spec.Name };
+        var id = col.Insert(doc).AsInt64;
+        doc["_id"] = id;
+        doc["json"] = StoreJson.Write(new CrawlTarget(id, spec, createdBy, at));
+        col.Update(doc);
+        return id;
+    }
+
+    public CrawlTarget? FindTarget(long id) => ReadTarget(_db.GetCollection("targets").FindById(id));
+
+    public CrawlTarget? FindTargetByName(string name) =>
+        ReadTarget(_db.GetCollection("targets").FindOne(Query.EQ("name", name)));
+
+    public IReadOnlyList<CrawlTarget> Targets() =>
+        _db.GetCollection("targets").FindAll().Select(ReadTarget).OfType<CrawlTarget>().OrderBy(t => t.Id).ToList();
+
+    private static CrawlTarget? ReadTarget(BsonDocument? doc) =>
+        doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<CrawlTarget>(doc["json"].AsString);
+
+    // ---- mandates
+
+    public long AddMandate(Mandate mandate)
+    {
+        var col = _db.GetCollection("mandates", BsonAutoId.Int64);
+        var doc = new BsonDocument { ["status"] = mandate.Status.ToString() };
+        var id = col.Insert(doc).AsInt64;
+        doc["_id"] = id;
+        doc["json"] = StoreJson.Write(mandate with { Id = id });
+        col.Update(doc);
+        return id;
+    }
+
+    public Mandate? FindMandate(long id)
+    {
+        var doc = _db.GetCollection("mandates").FindById(id);
+        return doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<Mandate>(doc["json"].AsString);
+    }
+
+    public IReadOnlyList<Mandate> Mandates() =>
+        _db.GetCollection("mandates").FindAll().Where(d => d.ContainsKey("json"))
+            .Select(d => StoreJson.Read<Mandate>(d["json"].AsString)).OrderBy(m => m.Id).ToList();
+
+    public bool TryUpdateMandate(Mandate expected, Mandate updated)
+    {
+        lock (_gate)
+        {
+            _db.BeginTrans();
+            try
+            {
+                var col = _db.GetCollection("mandates");
+                var doc = col.FindById(expected.Id);
+                if (doc is null || doc["json"].AsString != StoreJson.Write(expected))
+                {
+                    _db.Rollback();
+                    return false;
+                }
+
+                doc["status"] = updated.Status.ToString();
+                doc["json"] = StoreJson.Write(updated);
+                col.Update(doc);
+                _db.Commit();
+                return true;
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    public MandateUsage Usage(long mandateId)
+    {
+        var doc = _db.GetCollection("usage").FindById(mandateId);
+        return doc is null ? MandateUsage.None : new MandateUsage(doc["pages"].AsInt64, doc["hits"].AsInt64);
+    }
+
+    public void CountPage(long mandateId)
+    {
+        lock (_gate)
+        {
+            _db.BeginTrans();
+            try
+            {
+                Increment(mandateId, "pages");
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    private void Increment(long mandateId, string field)
+    {
+        var col = _db.GetCollection("usage");
+        var doc = col.FindById(mandateId) ?? new BsonDocument { ["_id"] = mandateId, ["pages"] = 0L, ["hits"] = 0L };
+        doc[field] = doc[field].AsInt64 + 1;
+        col.Upsert(doc);
+    }
+
+    // ---- hits
+
+    public long? TryAddHit(Hit hit, int maxHits)
+    {
+        lock (_gate)
+        {
+            _db.BeginTrans();
+            try
+            {
+                if (Usage(hit.MandateId).HitsStored >= maxHits)
+                {
+                    _db.Rollback();
+                    return null;
+                }
+
+                var col = _db.GetCollection("hits", BsonAutoId.Int64);
+                var doc = new BsonDocument { ["mandateId"] = hit.MandateId };
+                var id = col.Insert(doc).AsInt64;
+                doc["_id"] = id;
+                doc["json"] = StoreJson.Write(hit with { Id = id });
+                col.Update(doc);
+                Increment(hit.MandateId, "hits");
+                _db.Commit();
+                return id;
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    public Hit? FindHit(long id)
+    {
+        var doc = _db.GetCollection("hits").FindById(id);
+        return doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<Hit>(doc["json"].AsString);
+    }
+
+    public IReadOnlyList<Hit> Hits(long? mandateId)
+    {
+        var col = _db.GetCollection("hits");
+        var docs = mandateId is null ? col.FindAll() : col.Find(Query.EQ("mandateId", mandateId.Value));
+        return docs.Where(d => d.ContainsKey("json")).Select(d => StoreJson.Read<Hit>(d["json"].AsString)).OrderBy(h => h.Id).ToList();
+    }
+
+    // ---- audit
+
+    public AuditEntry Append(AuditRecord record, DateTimeOffset time)
+    {
+        lock (_gate)
+        {
+            _db.BeginTrans();
+            try
+            {
+                var col = _db.GetCollection("audit");
+                var head = col.Query().OrderByDescending("_id").Limit(1).FirstOrDefault();
+                var seq = head is null ? 1 : head["_id"].AsInt64 + 1;
+                var previous = head is null ? AuditChain.GenesisHash : head["hash"].AsString;
+                var entry = AuditChain.Link(_auditKey, seq, time, record, previous);
+                col.Insert(ToBson(entry));
+                _db.Commit();
+                return entry;
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    public IEnumerable<AuditEntry> Entries() =>
+        _db.GetCollection("audit").Query().OrderBy("_id").ToEnumerable().Select(FromBson);
+
+    public long Count() => _db.GetCollection("audit").LongCount();
+
+    private static BsonDocument ToBson(AuditEntry e)
+    {
+        var r = e.Record;
+        return new BsonDocument
+        {
+            ["_id"] = e.Sequence,
+            ["time"] = e.Time.UtcTicks,
+            ["actor"] = r.Actor,
+            ["operation"] = r.Operation,
+            ["subject"] = r.Subject,
+            ["outcome"] = r.Outcome,
+            ["reason"] = r.Reason,
+            ["rule"] = r.Rule,
+            ["mandateId"] = r.MandateId is { } m ? new BsonValue(m) : BsonValue.Null,
+            ["mandateVersion"] = r.MandateVersion is { } v ? new BsonValue(v) : BsonValue.Null,
+            ["case"] = r.Case,
+            ["policyVersion"] = r.PolicyVersion,
+            ["contentSha256"] = r.ContentSha256,
+            ["httpStatus"] = r.HttpStatus is { } s ? new BsonValue(s) : BsonValue.Null,
+            ["lab"] = r.Lab is { } l ? new BsonValue(l) : BsonValue.Null,
+            ["prev"] = e.PreviousHash,
+            ["hash"] = e.Hash,
+        };
+    }
+
+    private static AuditEntry FromBson(BsonDocument d)
+    {
+        static string? S(BsonValue v) => v.IsNull ? null : v.AsString;
+        var record = new AuditRecord(
+            d["actor"].AsString,
+            d["operation"].AsString,
+            d["subject"].AsString,
+            d["outcome"].AsString,
+            S(d["reason"]),
+            S(d["rule"]),
+            d["mandateId"].IsNull ? null : d["mandateId"].AsInt64,
+            d["mandateVersion"].IsNull ? null : d["mandateVersion"].AsInt32,
+            S(d["case"]),
+            S(d["policyVersion"]),
+            S(d["contentSha256"]),
+            d["httpStatus"].IsNull ? null : d["httpStatus"].AsInt32,
+            d["lab"].IsNull ? null : d["lab"].AsBoolean);
+        return new AuditEntry(d["_id"].AsInt64, new DateTimeOffset(d["time"].AsInt64, TimeSpan.Zero), record, d["prev"].AsString, d["hash"].AsString);
+    }
+
+    // ---- crawl state
+
+    public CrawlRun StartRun(long targetId, long mandateId, string startedBy, DateTimeOffset at)
+    {
+        var col = _db.GetCollection("runs", BsonAutoId.Int64);
+        var doc = new BsonDocument { ["targetId"] = targetId };
+        var id = col.Insert(doc).AsInt64;
+        var run = new CrawlRun(id, targetId, mandateId, startedBy, at, RunState.Running, 0, 0, 0, null);
+        SaveRun(run);
+        return run;
+    }
+
+    public CrawlRun? UnfinishedRun(long targetId) =>
+        Runs(targetId).LastOrDefault(r => r.State is RunState.Running or RunState.Interrupted);
+
+    public void SaveRun(CrawlRun run)
+    {
+        var col = _db.GetCollection("runs");
+        col.Upsert(new BsonDocument
+        {
+            ["_id"] = run.Id,
+            ["targetId"] = run.TargetId,
+            ["json"] = StoreJson.Write(run),
+        });
+    }
+
+    public IReadOnlyList<CrawlRun> Runs(long? targetId)
+    {
+        var col = _db.GetCollection("runs");
+        var docs = targetId is null ? col.FindAll() : col.Find(Query.EQ("targetId", targetId.Value));
+        return docs.Where(d => d.ContainsKey("json")).Select(d => StoreJson.Read<CrawlRun>(d["json"].AsString)).OrderBy(r => r.Id).ToList();
+    }
+
+    public bool Enqueue(long runId, string canonicalUrl, int depth)
+    {
+        var col = _db.GetCollection("frontier", BsonAutoId.Int64);
+        var key = runId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalUrl)));
+        if (col.Exists(Query.EQ("key", key)))
+        {
+            return false;
+        }
+
+        try
+        {
+            col.Insert(new BsonDocument
+            {
+                ["key"] = key,
+                ["runId"] = runId,
+                ["url"] = canonicalUrl,
+                ["depth"] = depth,
+                ["done"] = false,
+            });
+            return true;
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return false;
+        }
+    }
+
+    public FrontierItem? NextPending(long runId)
+    {
+        var doc = _db.GetCollection("frontier").Query()
+            .Where(Query.EQ("runId", runId))
+            .Where(Query.EQ("done", false))
+            .OrderBy("_id")
+            .Limit(1)
+            .FirstOrDefault();
+        return doc is null ? null : new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32);
+    }
+
+    public void MarkDone(long itemId)
+    {
+        var col = _db.GetCollection("frontier");
+        var doc = col.FindById(itemId);
+        if (doc is not null)
+        {
+            doc["done"] = true;
+            col.Update(doc);
+        }
+    }
+
+    public void Dispose() => _db.Dispose();
+}
