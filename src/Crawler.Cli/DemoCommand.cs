@@ -16,7 +16,7 @@ internal static class DemoCommand
         var cmd = new Command("demo", "Crawl the bundled synthetic ad site under a demo mandate and print the hits") { keep };
         cmd.SetAction(async (r, ct) =>
         {
-            await using var site = await Crawler.DemoSite.DemoSite.StartAsync(ct);
+            await using var site = await Crawler.DemoSite.DemoSite.StartAsync(null, ct);
             var dir = Path.Combine(Path.GetTempPath(), "crawler-demo-" + Guid.NewGuid().ToString("N")[..8]);
             var policies = r.GetValue(io.Globals.Policies);
             try

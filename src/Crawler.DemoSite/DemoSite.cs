@@ -18,21 +18,28 @@ public sealed class DemoSite : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _requests = new();
+    private readonly Action<string>? _onRequest;
 
-    private DemoSite(WebApplication app) => _app = app;
+    private DemoSite(WebApplication app, Action<string>? onRequest)
+    {
+        _app = app;
+        _onRequest = onRequest;
+    }
 
     public Uri BaseUrl { get; private set; } = null!;
 
     /// <summary>Paths (with query) in the order the site received them.</summary>
     public IReadOnlyList<string> Requests => _requests.ToArray();
 
-    public static async Task<DemoSite> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="onRequest">Called with each request's path before it is answered (tests use it to act mid-crawl).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<DemoSite> StartAsync(Action<string>? onRequest = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var site = new DemoSite(app);
+        var site = new DemoSite(app, onRequest);
         app.Run(site.ServeAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -58,7 +65,9 @@ public sealed class DemoSite : IAsyncDisposable
 
     private async Task ServeAsync(HttpContext http)
     {
-        _requests.Enqueue(http.Request.Path + http.Request.QueryString);
+        var requested = http.Request.Path + http.Request.QueryString;
+        _requests.Enqueue(requested);
+        _onRequest?.Invoke(requested);
         var path = http.Request.Path.Value ?? "/";
         if (path == "/")
         {

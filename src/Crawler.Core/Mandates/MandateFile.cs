@@ -13,6 +13,9 @@ public static class MandateFile
         "targets", "validFrom", "validUntil", "limits", "dataCategories", "linking",
     ];
 
+    private static readonly Dictionary<string, DataCategory> CategoryNames =
+        Enum.GetValues<DataCategory>().ToDictionary(c => c.ToString().ToLowerInvariant(), StringComparer.Ordinal);
+
     public static MandateSpec Parse(string file, string text, PolicySet policy)
     {
         var (r, root) = YamlReader.Open(file, text);
@@ -97,7 +100,8 @@ public static class MandateFile
             {
                 var key = (keyNode as YamlDotNet.RepresentationModel.YamlScalarNode)?.Value ?? "";
                 var field = "dataCategories." + key;
-                if (!Enum.TryParse<DataCategory>(key, ignoreCase: true, out var category) || !char.IsAsciiLetterLower(key.FirstOrDefault()))
+                // Exact names only: Enum.TryParse would also accept "phone,email" and combine the values.
+                if (!CategoryNames.TryGetValue(key, out var category))
                 {
                     r.Problem(keyNode, field,
                         $"unknown data category (known: {string.Join(", ", Enum.GetNames<DataCategory>().Select(n => n.ToLowerInvariant()))})");

@@ -47,6 +47,8 @@ public sealed class RobotsTxt
             content = TruncateUtf8(content, MaxParsedBytes);
         }
 
+        // A byte-order mark would otherwise turn the first "User-agent" into an unknown field.
+        content = content.TrimStart('\uFEFF');
         var groups = new List<Group>();
         Group? current = null;
         var lastWasAgent = false;

@@ -35,6 +35,15 @@ public sealed class YamlReader
                 "malformed YAML: " + FirstLine(ex.InnerException?.Message ?? ex.Message)));
             return (reader, null);
         }
+        catch (InvalidOperationException ex)
+        {
+            // Some malformed input (an unclosed flow list, for one) surfaces as InvalidOperationException
+            // without a position; the last event the parser read tells where it went wrong.
+            var mark = LastGoodMark(text);
+            reader._problems.Add(new InputProblem(file, (int)mark.Line, (int)mark.Column, "(document)",
+                "malformed YAML: " + FirstLine(ex.Message)));
+            return (reader, null);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -237,6 +246,25 @@ public sealed class YamlReader
 
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Value: null or "" or "~" or "null", Style: not ScalarStyle.SingleQuoted and not ScalarStyle.DoubleQuoted };
+
+    private static Mark LastGoodMark(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var mark = new Mark(1, 1, 1);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                mark = parser.Current?.Start ?? mark;
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+            return ex is YamlException y ? y.Start : mark;
+        }
+
+        return mark;
+    }
 
     private static string FirstLine(string s)
     {

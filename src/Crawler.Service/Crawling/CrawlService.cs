@@ -148,7 +148,16 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
                     break;
                 }
 
-                await ProcessAsync(fetcher, item, ct);
+                try
+                {
+                    await ProcessAsync(fetcher, item, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Stopped mid-request: the item stays pending and is fetched again on resume.
+                    break;
+                }
+
                 if (!ct.IsCancellationRequested)
                 {
                     context.Store.MarkDone(item.Id);
@@ -355,7 +364,11 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
                 _lastRequest[HostKey(current)] = context.Now;
                 if (result.Failed)
                 {
+                    // Unreachable means disallow all (RFC 9309 §2.3.1.4); a network-guard refusal is logged as such.
                     robots = RobotsTxt.DisallowAll(result.FailureReason!);
+                    Record(AuditOperation.Refuse, current, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
+                    Run = Run with { Refused = Run.Refused + 1 };
+                    break;
                 }
                 else if (result.RedirectLocation is { } next && hop < 5 &&
                          CanonicalUrl.TryCreate(next.ToString(), out var nextUrl, out _) &&

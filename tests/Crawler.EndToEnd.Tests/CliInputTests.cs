@@ -1,0 +1,97 @@
+using NUnit.Framework;
+namespace Crawler.EndToEnd.Tests;
+
+/// <summary>Bad input gets a clear error naming file, line and field, exit code 2, and changes nothing.</summary>
+public sealed class CliInputTests
+{
+    private static async Task<(long Audit, int Targets)> CountsAsync(Lab lab)
+    {
+        using var ctx = lab.OpenContext();
+        return await Task.FromResult((ctx.Store.Count(), ctx.Store.Targets().Count));
+    }
+
+    [TestCase("malformed.yaml", "name: x\nseeds: [\"http://a.example/\"\n", "malformed.yaml:", "(document)")]
+    [TestCase("unknown.yaml", "name: shop\nseeds: [\"http://a.example/\"]\nscope:\n  maxDeph: 2\n", "unknown.yaml:4:", "scope.maxDeph")]
+    [TestCase("noseeds.yaml", "name: shop\nscope:\n  maxDepth: 2\n", "noseeds.yaml:", "seeds")]
+    [TestCase("badregex.yaml", "name: shop\nseeds: [\"http://a.example/\"]\nscope:\n  exclude: ['(']\n", "badregex.yaml:4:", "scope.exclude")]
+    public async Task A_bad_target_file_is_refused_with_file_line_and_field_and_nothing_is_written(string file, string yaml, string where, string field)
+    {
+        using var lab = await Lab.CreateAsync();
+        var before = await CountsAsync(lab);
+
+        var result = await lab.Run("target", "add", "--file", lab.WriteFile(file, yaml), "--as", "sanne");
+
+        Assert.That(result.Code, Is.EqualTo(2));
+        Assert.That(result.Err, Does.Contain(where).And.Contain(field));
+        Assert.That(await CountsAsync(lab), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task A_mandate_with_a_window_longer_than_policy_allows_is_refused_naming_the_field()
+    {
+        using var lab = await Lab.CreateAsync();
+        await lab.Ok("target", "add", "--file", lab.WriteTarget(new Uri("http://127.0.0.1:9/")), "--as", "sanne");
+        var before = await CountsAsync(lab);
+        var now = lab.Time.GetUtcNow();
+
+        var result = await lab.Run("mandate", "request", "--file", lab.WriteMandate(now, now.AddDays(120)), "--as", "sanne");
+
+        Assert.That(result.Code, Is.EqualTo(2));
+        Assert.That(result.Err, Does.Contain("validUntil").And.Contain("at most 90"));
+        Assert.That(await CountsAsync(lab), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task An_unknown_user_is_refused_and_nothing_is_written()
+    {
+        using var lab = await Lab.CreateAsync();
+        var before = await CountsAsync(lab);
+
+        var result = await lab.Run("target", "add", "--file", lab.WriteTarget(new Uri("http://127.0.0.1:9/")), "--as", "mallory");
+
+        Assert.That(result.Code, Is.EqualTo(2));
+        Assert.That(result.Err, Does.Contain("--as").And.Contain("unknown user 'mallory'"));
+        Assert.That(await CountsAsync(lab), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task An_unknown_role_is_refused_and_nothing_is_written()
+    {
+        using var lab = await Lab.CreateAsync();
+        var before = await CountsAsync(lab);
+
+        var result = await lab.Run("users", "add", "eve", "--role", "superuser", "--as", "admin");
+
+        Assert.That(result.Code, Is.EqualTo(2));
+        Assert.That(result.Err, Does.Contain("--role").And.Contain("unknown role 'superuser'"));
+        Assert.That(await CountsAsync(lab), Is.EqualTo(before));
+        var users = await lab.Ok("users", "list", "--json");
+        Assert.That(users.Out, Does.Not.Contain("eve"));
+    }
+
+    [Test]
+    public async Task A_specialist_cannot_add_users()
+    {
+        using var lab = await Lab.CreateAsync();
+
+        var result = await lab.Run("users", "add", "eve", "--role", "officer", "--as", "sanne");
+
+        Assert.That(result.Code, Is.EqualTo(2));
+        Assert.That(result.Err, Does.Contain("admin"));
+    }
+
+    [Test]
+    public async Task Init_is_idempotent_and_keeps_the_keys()
+    {
+        using var lab = await Lab.CreateAsync();
+        var key = await File.ReadAllTextAsync(Path.Combine(lab.Dir, "keys", "audit.key"));
+
+        var again = await lab.Run("init", "--lab", "--json");
+
+        Assert.That(again.Code, Is.EqualTo(0));
+        Assert.That(again.Json.GetProperty("created").GetBoolean(), Is.False);
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(lab.Dir, "keys", "audit.key")), Is.EqualTo(key));
+        var downgrade = await lab.Run("init");
+        Assert.That(downgrade.Code, Is.EqualTo(2), "a lab folder cannot silently become a production one");
+    }
+}

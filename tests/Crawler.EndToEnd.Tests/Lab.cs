@@ -1,0 +1,139 @@
+using NUnit.Framework;
+using System.Globalization;
+using System.Text.Json;
+using Crawler.Cli;
+using Crawler.Service.Application;
+
+namespace Crawler.EndToEnd.Tests;
+
+public sealed record CliResult(int Code, string Out, string Err)
+{
+    public JsonElement Json => JsonDocument.Parse(Out).RootElement;
+}
+
+/// <summary>A data folder in a temporary directory, driven through the real CLI in-process.</summary>
+public sealed class Lab : IDisposable
+{
+    private Lab(string dir, TimeProvider time)
+    {
+        Dir = dir;
+        Time = time;
+    }
+
+    public string Dir { get; }
+
+    public TimeProvider Time { get; }
+
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crawler.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+        }
+    }
+
+    public static string PoliciesDir => Path.Combine(RepoRoot, "policies");
+
+    /// <summary>An initialised folder with users admin, sanne (specialist), pieter and olga (officers), aaron (auditor).</summary>
+    public static async Task<Lab> CreateAsync(bool lab = true, TimeProvider? time = null)
+    {
+        var l = new Lab(Path.Combine(Path.GetTempPath(), "crawler-test-" + Guid.NewGuid().ToString("N")), time ?? TimeProvider.System);
+        await l.Ok(lab ? ["init", "--lab"] : ["init"]);
+        await l.Ok("users", "add", "admin", "--role", "admin");
+        await l.Ok("users", "add", "sanne", "--role", "specialist", "--as", "admin");
+        await l.Ok("users", "add", "pieter", "--role", "officer", "--as", "admin");
+        await l.Ok("users", "add", "olga", "--role", "officer", "--as", "admin");
+        await l.Ok("users", "add", "aaron", "--role", "auditor", "--as", "admin");
+        return l;
+    }
+
+    public Task<CliResult> Run(params string[] args) => Run(CancellationToken.None, args);
+
+    public async Task<CliResult> Run(CancellationToken ct, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var env = new CliEnvironment(Time, _ => null, Interactive: false);
+        var code = await CliApp.RunAsync([.. args, "--data", Dir, "--policies", PoliciesDir], stdout, stderr, env, ct);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    public async Task<CliResult> Ok(params string[] args)
+    {
+        var r = await Run(args);
+        Assert.That(r.Code, Is.EqualTo(0), $"crawler {string.Join(' ', args)} failed: {r.Err}");
+        return r;
+    }
+
+    public string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(Dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public string WriteTarget(Uri site, string name = "fixture", string? schedule = null, int minDelayMs = 0) =>
+        WriteFile(name + ".yaml", $"""
+            name: {name}
+            seeds: ["{site}"]
+            scope:
+              hosts: ["{site.Host}"]
+              maxDepth: 2
+              maxPagesPerRun: 60
+            politeness:
+              minDelayMs: {minDelayMs}
+            {(schedule is null ? "" : $"schedule: \"{schedule}\"")}
+            """);
+
+    public string WriteMandate(DateTimeOffset from, DateTimeOffset until, string target = "fixture", string treatment = "keep", int maxPages = 100) =>
+        WriteFile("mandate-" + Guid.NewGuid().ToString("N")[..6] + ".yaml", $"""
+            case: "TEST-001"
+            caseName: "Test case"
+            legalBasis: art126g-sv
+            wpgPurpose: art9
+            purpose: "End-to-end test"
+            offence: "273f Sr"
+            suspect: "unknown"
+            factsAndCircumstances: "fixture site"
+            targets: [{target}]
+            validFrom: "{from.ToString("O", CultureInfo.InvariantCulture)}"
+            validUntil: "{until.ToString("O", CultureInfo.InvariantCulture)}"
+            limits:
+              maxPages: {maxPages}
+              maxHits: 50
+            dataCategories:
+              phone: {treatment}
+              email: {treatment}
+              text: keep
+            """);
+
+    /// <summary>Adds the target and an approved mandate valid around now; returns (targetId, mandateId).</summary>
+    public async Task<(long Target, long Mandate)> TargetWithApprovedMandateAsync(Uri site, string? schedule = null)
+    {
+        var now = Time.GetUtcNow();
+        var target = (await Ok("target", "add", "--file", WriteTarget(site, schedule: schedule), "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        var mandate = (await Ok("mandate", "request", "--file", WriteMandate(now.AddHours(-1), now.AddHours(1)), "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        await Ok("mandate", "approve", mandate.ToString(CultureInfo.InvariantCulture), "--as", "pieter");
+        return (target, mandate);
+    }
+
+    public CrawlerContext OpenContext() => CrawlerContext.Open(Dir, PoliciesDir, Time);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+}

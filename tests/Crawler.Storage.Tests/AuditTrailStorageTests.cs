@@ -1,0 +1,153 @@
+using NUnit.Framework;
+using Crawler.Core.Audit;
+using LiteDB;
+
+namespace Crawler.Storage.Tests;
+
+/// <summary>The audit chain on a real LiteDB file: what is appended verifies, what is altered in the file does not.</summary>
+public sealed class AuditTrailStorageTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp() => _dir = Path.Combine(Path.GetTempPath(), "crawler-store-" + Guid.NewGuid().ToString("N"));
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private (DataFolder Folder, LiteCrawlerStore Store) Open()
+    {
+        var folder = DataFolder.Create(_dir);
+        return (folder, new LiteCrawlerStore(folder));
+    }
+
+    private static AuditRecord Record(int i) =>
+        new("sanne", AuditOperation.Collect, $"http://ads.example.nl/{i}", "fetched", "every rule passed", "allow.all-rules-passed", 1, 1, "CASE-1", "abc", null, 200, false);
+
+    private void AppendFive()
+    {
+        var (_, store) = Open();
+        using (store)
+        {
+            for (var i = 1; i <= 5; i++)
+            {
+                store.Append(Record(i), T0.AddSeconds(i));
+            }
+        }
+    }
+
+    private AuditVerification Verify()
+    {
+        var (folder, store) = Open();
+        using (store)
+        {
+            return AuditChain.Verify(folder.AuditKey, store.Entries());
+        }
+    }
+
+    private void Tamper(Action<ILiteCollection<BsonDocument>> change)
+    {
+        using var db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(_dir, "crawler.db"), Connection = ConnectionType.Shared });
+        change(db.GetCollection("audit"));
+    }
+
+    [Test]
+    public void Appended_entries_verify_and_keep_their_order()
+    {
+        AppendFive();
+
+        var result = Verify();
+
+        Assert.That(result.Ok, Is.True, result.Problem);
+        Assert.That(result.Entries, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void An_edited_field_in_the_file_is_detected_at_its_sequence_number()
+    {
+        AppendFive();
+        Tamper(col =>
+        {
+            var doc = col.FindById(3);
+            doc["reason"] = "nothing to see here";
+            col.Update(doc);
+        });
+
+        var result = Verify();
+
+        Assert.That(result.Ok, Is.False);
+        Assert.That(result.FirstBadSequence, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void A_deleted_entry_is_detected()
+    {
+        AppendFive();
+        Tamper(col => col.Delete(2));
+
+        var result = Verify();
+
+        Assert.That(result.Ok, Is.False);
+        Assert.That(result.FirstBadSequence, Is.EqualTo(2));
+        Assert.That(result.Problem, Does.Contain("missing"));
+    }
+
+    [Test]
+    public void An_entry_rewritten_with_a_recomputed_hash_but_the_wrong_key_is_detected()
+    {
+        AppendFive();
+        Tamper(col =>
+        {
+            var doc = col.FindById(4);
+            doc["outcome"] = "refused";
+            var forged = AuditChain.ComputeHash(new byte[32], 4, new DateTimeOffset(doc["time"].AsInt64, TimeSpan.Zero),
+                Record(4) with { Outcome = "refused" }, doc["prev"].AsString);
+            doc["hash"] = forged;
+            col.Update(doc);
+        });
+
+        var result = Verify();
+
+        Assert.That(result.FirstBadSequence, Is.EqualTo(4));
+    }
+
+    [Test]
+    public void Two_writers_on_one_file_append_one_unbroken_chain()
+    {
+        var (_, a) = Open();
+        var (_, b) = Open();
+        using (a)
+        using (b)
+        {
+            Parallel.For(0, 40, i => (i % 2 == 0 ? a : b).Append(Record(i), T0.AddSeconds(i)));
+        }
+
+        var result = Verify();
+
+        Assert.That(result.Ok, Is.True, result.Problem);
+        Assert.That(result.Entries, Is.EqualTo(40));
+    }
+
+    [Test]
+    public void The_keys_live_outside_the_database_file_and_survive_reopening()
+    {
+        var (first, store) = Open();
+        store.Dispose();
+        var again = DataFolder.Open(_dir);
+
+        Assert.That(again.AuditKey, Is.EqualTo(first.AuditKey));
+        Assert.That(again.PseudonymKey, Is.Not.EqualTo(first.AuditKey));
+        var db = File.ReadAllBytes(Path.Combine(_dir, "crawler.db"));
+        Assert.That(Contains(db, first.AuditKey), Is.False);
+    }
+
+    private static bool Contains(byte[] haystack, byte[] needle) =>
+        haystack.AsSpan().IndexOf(needle) >= 0;
+}

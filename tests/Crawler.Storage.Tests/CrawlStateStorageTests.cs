@@ -1,0 +1,65 @@
+using NUnit.Framework;
+using Crawler.Core.Hits;
+
+namespace Crawler.Storage.Tests;
+
+public sealed class CrawlStateStorageTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
+    private string _dir = "";
+    private LiteCrawlerStore _store = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "crawler-store-" + Guid.NewGuid().ToString("N"));
+        _store = new LiteCrawlerStore(DataFolder.Create(_dir));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _store.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Test]
+    public void The_frontier_never_holds_the_same_url_twice_in_a_run()
+    {
+        var run = _store.StartRun(1, 1, "sanne", T0);
+
+        Assert.That(_store.Enqueue(run.Id, "http://a.example/x", 0), Is.True);
+        Assert.That(_store.Enqueue(run.Id, "http://a.example/x", 1), Is.False);
+        Assert.That(_store.Enqueue(run.Id, "http://a.example/y", 1), Is.True);
+        var first = _store.NextPending(run.Id)!;
+        _store.MarkDone(first.Id);
+        Assert.That(first.Url, Is.EqualTo("http://a.example/x"));
+        Assert.That(_store.NextPending(run.Id)!.Url, Is.EqualTo("http://a.example/y"));
+    }
+
+    [Test]
+    public void Hits_beyond_the_mandate_cap_are_not_stored()
+    {
+        var hit = new Hit(0, 7, 1, "C", 1, 1, "http://a.example/", T0, new string('a', 64), null, null, [], [], [], 1, [], false, 0, "p", "unreviewed");
+
+        var ids = Enumerable.Range(0, 4).Select(_ => _store.TryAddHit(hit, maxHits: 3)).ToList();
+
+        Assert.That(ids.Take(3), Has.All.Not.Null);
+        Assert.That(ids[3], Is.Null);
+        Assert.That(_store.Hits(7), Has.Count.EqualTo(3));
+        Assert.That(_store.Usage(7).HitsStored, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void An_interrupted_run_is_found_again_for_its_target()
+    {
+        var run = _store.StartRun(4, 2, "sanne", T0);
+        _store.SaveRun(run with { State = Core.Storage.RunState.Interrupted, Fetched = 3 });
+
+        var found = _store.UnfinishedRun(4);
+
+        Assert.That(found!.Id, Is.EqualTo(run.Id));
+        Assert.That(found.Fetched, Is.EqualTo(3));
+        Assert.That(_store.UnfinishedRun(5), Is.Null);
+    }
+}
