@@ -115,7 +115,7 @@ internal static class DemoCommand
         await Step("approve", "mandate", "approve", "1", "--as", "pieter");
         await Step("crawl", "crawl", "run", "--target", "1", "--as", "sanne");
         await Step("hits", "hits", "list", "--as", "sanne");
-        io.Out.WriteLine("Refusals in the audit trail (out of scope, robots.txt, four eyes):");
+        io.Out.WriteLine("Refusals in the audit trail (roles, robots.txt, out of scope):");
         using (var ctx = Service.Application.CrawlerContext.Open(dir, Service.Application.PolicyDirectory.Resolve(policies), io.Env.Time))
         {
             foreach (var e in ctx.Store.Entries().Where(e => e.Record.Operation is "refuse"))

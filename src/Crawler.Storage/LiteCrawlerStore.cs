@@ -33,6 +33,7 @@ public sealed class LiteCrawlerStore :
         });
         _db.GetCollection("targets").EnsureIndex("name", unique: true);
         _db.GetCollection("hits").EnsureIndex("mandateId");
+        _db.GetCollection("hits").EnsureIndex("sameKey");
         _db.GetCollection("frontier").EnsureIndex("key", unique: true);
         _db.GetCollection("frontier").EnsureIndex("runId");
         _db.GetCollection("runs").EnsureIndex("targetId");
@@ -210,7 +211,7 @@ public sealed class LiteCrawlerStore :
                 }
 
                 var col = _db.GetCollection("hits", BsonAutoId.Int64);
-                var doc = new BsonDocument { ["mandateId"] = hit.MandateId };
+                var doc = new BsonDocument { ["mandateId"] = hit.MandateId, ["sameKey"] = SameKey(hit.MandateId, hit.Url, hit.ContentSha256) };
                 var id = col.Insert(doc).AsInt64;
                 doc["_id"] = id;
                 doc["json"] = StoreJson.Write(hit with { Id = id });
@@ -232,6 +233,16 @@ public sealed class LiteCrawlerStore :
         var doc = _db.GetCollection("hits").FindById(id);
         return doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<Hit>(doc["json"].AsString);
     }
+
+    public long? FindSameHit(long mandateId, string url, string contentSha256)
+    {
+        var doc = _db.GetCollection("hits").FindOne(Query.EQ("sameKey", SameKey(mandateId, url, contentSha256)));
+        return doc?["_id"].AsInt64;
+    }
+
+    // Hashed so that the index key stays short whatever the URL's length.
+    private static string SameKey(long mandateId, string url, string contentSha256) =>
+        mandateId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url))) + ":" + contentSha256;
 
     public IReadOnlyList<Hit> Hits(long? mandateId)
     {

@@ -64,4 +64,22 @@ public sealed class ResumeAndOutputTests
         using var ctx = lab.OpenContext();
         Assert.That(ctx.Store.Entries().Count(e => e.Record.Operation == "consult" && e.Record.Actor == "aaron"), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task A_recrawl_of_unchanged_ads_stores_nothing_new()
+    {
+        await using var site = await DemoSite.DemoSite.StartAsync();
+        using var lab = await Lab.CreateAsync();
+        var (target, _) = await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
+        var id = target.ToString(CultureInfo.InvariantCulture);
+        await lab.Ok("crawl", "run", "--target", id, "--as", "sanne");
+
+        var again = await lab.Ok("crawl", "run", "--target", id, "--as", "sanne", "--json");
+
+        Assert.That(again.Json.GetProperty("resumed").GetBoolean(), Is.False);
+        Assert.That(again.Json.GetProperty("hits").GetInt32(), Is.Zero);
+        using var ctx = lab.OpenContext();
+        Assert.That(ctx.Store.Hits(null), Has.Count.EqualTo(9));
+        Assert.That(ctx.Store.Entries().Count(e => e.Record.Rule == "hit.unchanged"), Is.EqualTo(9));
+    }
 }

@@ -55,6 +55,9 @@ public interface IHitStore
 
     Hit? FindHit(long id);
 
+    /// <summary>The hit of this mandate for this URL with exactly this content, if one is stored.</summary>
+    long? FindSameHit(long mandateId, string url, string contentSha256);
+
     IReadOnlyList<Hit> Hits(long? mandateId);
 }
 

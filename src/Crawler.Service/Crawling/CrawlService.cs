@@ -292,6 +292,14 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
             }
 
             var mandate = context.Store.FindMandate(mandateId)!;
+            if (context.Store.FindSameHit(mandateId, url.ToString(), hash) is { } same)
+            {
+                // A recrawl of an unchanged ad adds nothing: storing it again would only collect more.
+                Record(AuditOperation.Discard, url, "unchanged", $"identical to hit {same}; nothing stored", "hit.unchanged", decision, hash, result.Status);
+                Discarded++;
+                return Task.CompletedTask;
+            }
+
             var score = IndicatorScorer.Score(ad.Text, context.Policy.Indicators);
             if (score.Score < context.Policy.Indicators.HitThreshold)
             {

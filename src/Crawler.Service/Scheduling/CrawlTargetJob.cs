@@ -15,6 +15,12 @@ public sealed class CrawlTargetJob(CrawlService crawls, IHostApplicationLifetime
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var targetId = context.MergedJobDataMap.GetLong(TargetIdKey);
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // A firing that queued behind a running crawl must not start once the service is stopping.
+            return;
+        }
+
         // Quartz waits for running jobs at shutdown but does not cancel them; stopping the host must
         // end the crawl at its next request, with the frontier saved for the next start.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
