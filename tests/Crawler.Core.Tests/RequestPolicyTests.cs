@@ -11,7 +11,8 @@ public sealed class RequestPolicyTests
     private static readonly string[] PageChain =
     [
         "mandate.present", "mandate.approved", "mandate.window", "mandate.covers-target", "mandate.page-cap",
-        "mandate.hit-cap", "url.scheme", "url.credentials", "scope.host", "scope.exclude", "scope.include",
+        "mandate.hit-cap", "url.scheme", "url.credentials", "scope.host", "url.length", "url.path-segments",
+        "url.repeated-segment", "url.query-parameters", "url.file-type", "scope.exclude", "scope.include",
         "scope.depth", "run.page-cap", "robots",
     ];
 
@@ -399,7 +400,7 @@ public sealed class RequestPolicyTests
         Assert.Multiple(() =>
         {
             Assert.That(decision.Rule, Is.EqualTo("scope.host"));
-            Assert.That(decision.Trace.Select(t => t.Rule), Is.EqualTo(PageChain.TakeWhile(r => r != "scope.exclude")));
+            Assert.That(decision.Trace.Select(t => t.Rule), Is.EqualTo(PageChain.TakeWhile(r => r != "url.length")));
         });
     }
 
@@ -448,17 +449,63 @@ public sealed class RequestPolicyTests
     }
 
     [Test]
-    public void A_catastrophic_exclude_pattern_times_out_and_refuses()
+    public void A_catastrophic_exclude_pattern_is_decided_in_linear_time()
     {
-        var target = TestData.Target(TestData.TargetSpec(exclude: ["^/(a|aa)+$"]));
-        var url = "https://ads.example.nl/" + new string('a', 40) + "!";
+        // Scope patterns run non-backtracking: (a|aa)+ on a long run of a's followed by '!' cannot stall the gate.
+        var target = TestData.Target(TestData.TargetSpec(exclude: ["^/(a|aa)+$", "^/a+!$"]));
+        var url = "https://ads.example.nl/" + new string('a', 2000) + "!";
 
         var decision = RequestPolicy.Decide(Context(url: url, depth: 0, target: target));
 
         Assert.Multiple(() =>
         {
             Assert.That(decision.Rule, Is.EqualTo("scope.exclude"));
-            Assert.That(decision.Reason, Does.Contain("timed out"));
+            Assert.That(decision.Reason, Does.Contain("^/a+!$"));
         });
+    }
+
+    [TestCase("https://ads.example.nl/photos/face.JPG")]
+    [TestCase("https://ads.example.nl/files/terms.pdf")]
+    public void A_denied_file_type_is_refused(string url)
+    {
+        AssertRefused(RequestPolicy.Decide(Context(url: url)), "url.file-type", "is not fetched");
+    }
+
+    [Test]
+    public void A_robots_override_in_the_mandate_accepts_with_its_justification_and_says_so()
+    {
+        var spec = TestData.MandateSpec() with { RobotsOverride = "the site blocks all crawlers; the OvJ weighed it" };
+        var decision = RequestPolicy.Decide(Context(url: "https://ads.example.nl/ads/hidden", mandate: TestData.ApprovedMandate(spec)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.Allowed, Is.True);
+            Assert.That(decision.Rule, Is.EqualTo(RequestPolicy.RobotsOverrideRule));
+            Assert.That(decision.Reason, Does.Contain("the OvJ weighed it").And.Contain("Disallow: /ads/hidden"));
+            Assert.That(decision.Trace[^1].Outcome, Is.EqualTo(RuleOutcome.Accept));
+        });
+    }
+
+    [TestCase("https://ads.example.nl/a/b/a/b/a/b/a/b", "url.repeated-segment")]
+    [TestCase("https://ads.example.nl/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/18/19/20/21", "url.path-segments")]
+    [TestCase("https://ads.example.nl/?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11&l=12&m=13&n=14&o=15&p=16&q=17", "url.query-parameters")]
+    public void Crawler_traps_are_refused(string url, string rule)
+    {
+        AssertRefused(RequestPolicy.Decide(Context(url: url, depth: 0)), rule, "the policy allows");
+    }
+
+    [Test]
+    public void An_overlong_url_is_refused()
+    {
+        AssertRefused(RequestPolicy.Decide(Context(url: "https://ads.example.nl/" + new string('x', 3000), depth: 0)), "url.length", "3023 characters");
+    }
+
+    [TestCase("/a/b/c", 1)]
+    [TestCase("/a/b/a/c/a", 3)]
+    [TestCase("/ab/a/abc", 1)]
+    [TestCase("/", 0)]
+    public void Repeated_segments_are_counted_whole(string path, int expected)
+    {
+        Assert.That(Crawler.Core.Urls.UrlRules.MaxRepeats(path), Is.EqualTo(expected));
     }
 }

@@ -41,7 +41,11 @@ public enum WpgPurpose
 
 public sealed record MandateLimits(int MaxPages, int MaxHits);
 
-/// <summary>The content of a per-case crawl order as requested; approval binds exactly this content.</summary>
+/// <summary>
+/// The content of a per-case crawl order as requested; approval binds exactly this content.
+/// <see cref="RobotsOverride"/>, when set, is the justification for fetching what robots.txt
+/// disallows; every fetch that relies on it is logged with it.
+/// </summary>
 public sealed record MandateSpec(
     string Case,
     string CaseName,
@@ -56,7 +60,8 @@ public sealed record MandateSpec(
     DateTimeOffset ValidUntil,
     MandateLimits Limits,
     IReadOnlyDictionary<DataCategory, Treatment> DataCategories,
-    bool Linking)
+    bool Linking,
+    string? RobotsOverride = null)
 {
     public Treatment TreatmentOf(DataCategory category) =>
         DataCategories.TryGetValue(category, out var t) ? t : Treatment.Drop;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Crawler.Core.Mandates;
 using Crawler.Core.Robots;
 using Crawler.Core.Targets;
@@ -21,7 +22,13 @@ public enum Verdict
 
 public enum RuleOutcome
 {
+    /// <summary>The rule has no objection; the next rule decides.</summary>
     Pass,
+
+    /// <summary>The rule allows the request outright (e.g. a justified robots override); later rules are not consulted.</summary>
+    Accept,
+
+    /// <summary>The rule refuses the request.</summary>
     Reject,
 }
 
@@ -34,8 +41,11 @@ public sealed record MandateUsage(long PagesFetched, long HitsStored)
     public static readonly MandateUsage None = new(0, 0);
 }
 
-/// <summary>Everything a request decision depends on. No I/O: the caller gathers it.</summary>
-public sealed record RequestContext(
+/// <summary>
+/// Everything a request decision depends on. No I/O: the caller gathers it. A struct, so that
+/// asking for a decision allocates nothing beyond the decision itself.
+/// </summary>
+public readonly record struct RequestContext(
     Uri Url,
     int Depth,
     RequestPurpose Purpose,
@@ -46,7 +56,29 @@ public sealed record RequestContext(
     int RunPagesFetched,
     PolicySet Policy,
     bool Lab,
-    RobotsTxt? Robots);
+    RobotsTxt? Robots)
+{
+    private static readonly ConditionalWeakTable<Mandate, StrongBox<MandateState>> ApprovalCache = [];
+
+    /// <summary>
+    /// The mandate's state at <see cref="Now"/>. Whether the approval still matches the content is
+    /// computed once per mandate value (mandates are immutable; a change is a new value).
+    /// </summary>
+    public MandateState MandateState
+    {
+        get
+        {
+            var m = Mandate!;
+            var approval = ApprovalCache.GetValue(m, x => new StrongBox<MandateState>(x.StateAt(x.Spec.ValidFrom)));
+            return approval.Value switch
+            {
+                MandateState.Active or MandateState.NotYetValid or MandateState.Expired =>
+                    Now < m.Spec.ValidFrom ? MandateState.NotYetValid : Now >= m.Spec.ValidUntil ? MandateState.Expired : MandateState.Active,
+                var other => other,
+            };
+        }
+    }
+}
 
 /// <summary>
 /// A decision with the rule that decided it, the reason, the mandate and the policy version, and
@@ -62,8 +94,14 @@ public sealed record PolicyDecision(
     string? Case,
     string PolicyVersion,
     bool Lab,
-    DateTimeOffset At,
-    IReadOnlyList<RuleTrace> Trace)
+    DateTimeOffset At)
 {
+    internal int DecidingIndex { get; init; } = -1;
+
+    internal RequestPurpose Purpose { get; init; }
+
     public bool Allowed => Verdict == Verdict.Allow;
+
+    /// <summary>Every rule consulted, in order, and its outcome; built on demand from the deciding rule.</summary>
+    public IReadOnlyList<RuleTrace> Trace => RequestPolicy.TraceOf(this);
 }

@@ -16,7 +16,11 @@ public sealed record FetchPolicy(
     IReadOnlyList<string> AllowedContentTypes,
     long MaxBodyBytes,
     int RequestTimeoutSeconds,
-    int MaxRedirects);
+    int MaxRedirects,
+    int MaxCompressionRatio,
+    int MinBytesPerSecond,
+    int RobotsCacheHours,
+    IReadOnlyList<string> NotPublicSelectors);
 
 public sealed record LegalBasis(string Id, string Title, bool InForce);
 
@@ -44,4 +48,5 @@ public sealed record PolicySet(
     TargetDefaults TargetDefaults,
     MandatePolicy Mandates,
     IndicatorPolicy Indicators,
-    IReadOnlyList<string> Profiles);
+    IReadOnlyList<string> Profiles,
+    Urls.UrlRules Urls);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Crawler.Core.Urls;
 using Crawler.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -74,7 +75,7 @@ public static partial class PolicySetLoader
 
     private static PolicySet ReadCrawler(YamlReader r, YamlMappingNode root)
     {
-        r.RejectUnknown(root, "", "userAgent", "network", "fetch", "targets", "mandates", "extraction");
+        r.RejectUnknown(root, "", "userAgent", "network", "fetch", "urls", "targets", "mandates", "extraction");
         var ua = Required(r, root, "", "userAgent");
         var token = ua is null ? null : r.Text(ua, "userAgent", "productToken", true);
         var contact = ua is null ? null : r.Text(ua, "userAgent", "contact", true);
@@ -102,13 +103,33 @@ public static partial class PolicySetLoader
         FetchPolicy? fetch = null;
         if (fetchMap is not null)
         {
-            r.RejectUnknown(fetchMap, "fetch", "allowedContentTypes", "maxBodyBytes", "requestTimeoutSeconds", "maxRedirects");
+            r.RejectUnknown(fetchMap, "fetch", "allowedContentTypes", "maxBodyBytes", "requestTimeoutSeconds", "maxRedirects",
+                "maxCompressionRatio", "minBytesPerSecond", "robotsCacheHours", "notPublicSelectors");
             var types = r.StringList(fetchMap, "fetch", "allowedContentTypes", true).Select(t => t.Value.ToLowerInvariant()).ToList();
             fetch = new FetchPolicy(
                 types,
                 r.Number(fetchMap, "fetch", "maxBodyBytes", 1024, 512 * 1024 * 1024) ?? 2 * 1024 * 1024,
                 r.Number(fetchMap, "fetch", "requestTimeoutSeconds", 1, 600) ?? 30,
-                r.Number(fetchMap, "fetch", "maxRedirects", 0, 5) ?? 5);
+                r.Number(fetchMap, "fetch", "maxRedirects", 0, 5) ?? 5,
+                r.Number(fetchMap, "fetch", "maxCompressionRatio", 2, 10_000) ?? 100,
+                r.Number(fetchMap, "fetch", "minBytesPerSecond", 0, 100_000_000) ?? 1024,
+                r.Number(fetchMap, "fetch", "robotsCacheHours", 0, 24) ?? 24,
+                r.StringList(fetchMap, "fetch", "notPublicSelectors", false).Select(t => t.Value).ToList());
+        }
+
+        var urlsMap = r.Mapping(root, "", "urls");
+        var urls = UrlRules.Default;
+        if (urlsMap is not null)
+        {
+            r.RejectUnknown(urlsMap, "urls", "trackingParameters", "deniedExtensions", "maxLength", "maxPathSegments",
+                "maxQueryParameters", "maxSegmentRepeats");
+            urls = new UrlRules(
+                r.StringList(urlsMap, "urls", "trackingParameters", false).Select(t => t.Value),
+                r.StringList(urlsMap, "urls", "deniedExtensions", false).Select(t => t.Value),
+                r.Number(urlsMap, "urls", "maxLength", 64, 65_536) ?? 2048,
+                r.Number(urlsMap, "urls", "maxPathSegments", 1, 1000) ?? 20,
+                r.Number(urlsMap, "urls", "maxQueryParameters", 0, 1000) ?? 16,
+                r.Number(urlsMap, "urls", "maxSegmentRepeats", 1, 1000) ?? 3);
         }
 
         var targets = Required(r, root, "", "targets");
@@ -202,7 +223,8 @@ public static partial class PolicySetLoader
             defaults!,
             mandatePolicy!,
             new IndicatorPolicy(0, []),
-            profiles);
+            profiles,
+            urls);
     }
 
     private static IndicatorPolicy ReadIndicators(YamlReader r, YamlMappingNode root)

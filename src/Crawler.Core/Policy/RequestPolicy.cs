@@ -1,166 +1,230 @@
-using System.Text.RegularExpressions;
 using Crawler.Core.Mandates;
+using Crawler.Core.Targets;
 using Crawler.Core.Urls;
 
 namespace Crawler.Core.Policy;
 
 /// <summary>
-/// The request gate: an ordered chain of rules, each of which passes or rejects with a stable id
-/// and a reason. The first rejection decides; a request is allowed only when every rule passed.
+/// The request gate: an ordered chain of rules, each of which passes, accepts or rejects with a
+/// stable id and a reason. The first rule that does not pass decides; a request is allowed when
+/// every rule passed or one accepted it. Rules take the context by reference and return null to
+/// pass, so an allowed decision allocates only the decision.
 /// </summary>
 public static class RequestPolicy
 {
-    private delegate string? Rule(RequestContext c);
+    private delegate string? Check(in RequestContext c);
 
-    private static readonly (string Id, Rule Check, bool ForRobots)[] Chain =
+    private sealed record RuleDef(string Id, Check Check, bool ForRobots, bool CanAccept = false);
+
+    private static readonly RuleDef[] Chain =
     [
-        ("mandate.present", MandatePresent, true),
-        ("mandate.approved", MandateApproved, true),
-        ("mandate.window", MandateWindow, true),
-        ("mandate.covers-target", MandateCoversTarget, true),
-        ("mandate.page-cap", MandatePageCap, false),
-        ("mandate.hit-cap", MandateHitCap, false),
-        ("url.scheme", Scheme, true),
-        ("url.credentials", Credentials, true),
-        ("scope.host", Host, true),
-        ("scope.exclude", Exclude, false),
-        ("scope.include", Include, false),
-        ("scope.depth", Depth, false),
-        ("run.page-cap", RunPageCap, false),
-        ("robots", Robots, false),
+        new("mandate.present", MandatePresent, true),
+        new("mandate.approved", MandateApproved, true),
+        new("mandate.window", MandateWindow, true),
+        new("mandate.covers-target", MandateCoversTarget, true),
+        new("mandate.page-cap", MandatePageCap, false),
+        new("mandate.hit-cap", MandateHitCap, false),
+        new("url.scheme", Scheme, true),
+        new("url.credentials", Credentials, true),
+        new("scope.host", Host, true),
+        new("url.length", Length, false),
+        new("url.path-segments", PathSegments, false),
+        new("url.repeated-segment", RepeatedSegment, false),
+        new("url.query-parameters", QueryParameters, false),
+        new("url.file-type", FileType, false),
+        new("scope.exclude", Exclude, false),
+        new("scope.include", Include, false),
+        new("scope.depth", Depth, false),
+        new("run.page-cap", RunPageCap, false),
+        new("robots", Robots, false, CanAccept: true),
     ];
 
     public const string AllowRule = "allow.all-rules-passed";
+    public const string RobotsOverrideRule = "robots.override";
 
-    public static PolicyDecision Decide(RequestContext c)
+    private const string Passed = "passed";
+    private const string AllowReason = "every rule passed";
+    private const string AllowReasonLab = "every rule passed (lab installation: loopback allowed)";
+
+    /// <summary>The stable ids of the chain, in order.</summary>
+    public static IReadOnlyList<string> RuleIds { get; } = Chain.Select(r => r.Id).ToArray();
+
+    public static PolicyDecision Decide(in RequestContext c)
     {
-        var trace = new List<RuleTrace>(Chain.Length);
-        foreach (var (id, check, forRobots) in Chain)
+        for (var i = 0; i < Chain.Length; i++)
         {
-            if (c.Purpose == RequestPurpose.Robots && !forRobots)
+            var rule = Chain[i];
+            if (c.Purpose == RequestPurpose.Robots && !rule.ForRobots)
             {
                 continue;
             }
 
-            var rejection = check(c);
-            if (rejection is not null)
+            var objection = rule.Check(in c);
+            if (objection is null)
             {
-                trace.Add(new RuleTrace(id, RuleOutcome.Reject, rejection));
-                return Decision(c, Verdict.Refuse, id, rejection, trace);
+                continue;
             }
 
-            trace.Add(new RuleTrace(id, RuleOutcome.Pass, "passed"));
+            if (rule.CanAccept && objection.StartsWith(AcceptPrefix, StringComparison.Ordinal))
+            {
+                return Decision(in c, Verdict.Allow, RobotsOverrideRule, objection[AcceptPrefix.Length..], i);
+            }
+
+            return Decision(in c, Verdict.Refuse, rule.Id, objection, i);
         }
 
-        var reason = c.Lab ? "every rule passed (lab installation: loopback allowed)" : "every rule passed";
-        return Decision(c, Verdict.Allow, AllowRule, reason, trace);
+        return Decision(in c, Verdict.Allow, AllowRule, c.Lab ? AllowReasonLab : AllowReason, Chain.Length);
     }
 
-    private static PolicyDecision Decision(RequestContext c, Verdict verdict, string rule, string reason, List<RuleTrace> trace) =>
-        new(verdict, rule, reason, c.Url.ToString(), c.Mandate?.Id, c.Mandate?.Version, c.Mandate?.Spec.Case,
-            c.Policy.Version, c.Lab, c.Now, trace);
+    private const string AcceptPrefix = "\u0001accept:";
 
-    private static string? MandatePresent(RequestContext c) =>
+    private static PolicyDecision Decision(in RequestContext c, Verdict verdict, string rule, string reason, int index) =>
+        new(verdict, rule, reason, c.Url.OriginalString, c.Mandate?.Id, c.Mandate?.Version, c.Mandate?.Spec.Case,
+            c.Policy.Version, c.Lab, c.Now)
+        {
+            DecidingIndex = index,
+            Purpose = c.Purpose,
+        };
+
+    internal static IReadOnlyList<RuleTrace> TraceOf(PolicyDecision d)
+    {
+        var trace = new List<RuleTrace>(Chain.Length);
+        var end = Math.Min(d.DecidingIndex, Chain.Length);
+        for (var i = 0; i < end; i++)
+        {
+            if (d.Purpose == RequestPurpose.Robots && !Chain[i].ForRobots)
+            {
+                continue;
+            }
+
+            trace.Add(new RuleTrace(Chain[i].Id, RuleOutcome.Pass, Passed));
+        }
+
+        if (d.DecidingIndex < Chain.Length && d.DecidingIndex >= 0)
+        {
+            var outcome = d.Allowed ? RuleOutcome.Accept : RuleOutcome.Reject;
+            trace.Add(new RuleTrace(d.Allowed ? d.Rule : Chain[d.DecidingIndex].Id, outcome, d.Reason));
+        }
+
+        return trace;
+    }
+
+    private static string? MandatePresent(in RequestContext c) =>
         c.Mandate is null ? $"no mandate covers target '{c.Target.Name}'" : null;
 
-    private static string? MandateApproved(RequestContext c) => c.Mandate!.StateAt(c.Now) switch
+    private static string? MandateApproved(in RequestContext c) => c.MandateState switch
     {
-        MandateState.AwaitingApproval => $"mandate {c.Mandate.Id} is awaiting approval",
-        MandateState.Rejected => $"mandate {c.Mandate.Id} was rejected",
-        MandateState.Revoked => $"mandate {c.Mandate.Id} was revoked",
-        MandateState.ApprovalVoid => $"mandate {c.Mandate.Id} changed after approval; the approval is void",
+        MandateState.AwaitingApproval => $"mandate {c.Mandate!.Id} is awaiting approval",
+        MandateState.Rejected => $"mandate {c.Mandate!.Id} was rejected",
+        MandateState.Revoked => $"mandate {c.Mandate!.Id} was revoked",
+        MandateState.ApprovalVoid => $"mandate {c.Mandate!.Id} changed after approval; the approval is void",
         _ => null,
     };
 
-    private static string? MandateWindow(RequestContext c) => c.Mandate!.StateAt(c.Now) switch
+    private static string? MandateWindow(in RequestContext c) => c.MandateState switch
     {
-        MandateState.NotYetValid => $"mandate {c.Mandate.Id} is valid from {c.Mandate.Spec.ValidFrom:O}",
-        MandateState.Expired => $"mandate {c.Mandate.Id} expired at {c.Mandate.Spec.ValidUntil:O}",
+        MandateState.NotYetValid => $"mandate {c.Mandate!.Id} is valid from {c.Mandate.Spec.ValidFrom:O}",
+        MandateState.Expired => $"mandate {c.Mandate!.Id} expired at {c.Mandate.Spec.ValidUntil:O}",
         _ => null,
     };
 
-    private static string? MandateCoversTarget(RequestContext c) =>
+    private static string? MandateCoversTarget(in RequestContext c) =>
         c.Mandate!.Covers(c.Target.Name) ? null : $"mandate {c.Mandate.Id} does not name target '{c.Target.Name}'";
 
-    private static string? MandatePageCap(RequestContext c) =>
+    private static string? MandatePageCap(in RequestContext c) =>
         c.Usage.PagesFetched >= c.Mandate!.Spec.Limits.MaxPages
             ? $"mandate {c.Mandate.Id} has used its {c.Mandate.Spec.Limits.MaxPages} pages"
             : null;
 
-    private static string? MandateHitCap(RequestContext c) =>
+    private static string? MandateHitCap(in RequestContext c) =>
         c.Usage.HitsStored >= c.Mandate!.Spec.Limits.MaxHits
             ? $"mandate {c.Mandate.Id} has stored its {c.Mandate.Spec.Limits.MaxHits} hits"
             : null;
 
-    private static string? Scheme(RequestContext c) =>
+    private static string? Scheme(in RequestContext c) =>
         c.Url.Scheme is "http" or "https" ? null : $"scheme '{c.Url.Scheme}' is not http or https";
 
-    private static string? Credentials(RequestContext c) =>
+    private static string? Credentials(in RequestContext c) =>
         c.Url.UserInfo.Length == 0 ? null : "URLs with credentials are never fetched";
 
-    private static string? Host(RequestContext c) =>
-        c.Target.Spec.Scope.Hosts.Any(h => HostPattern.Matches(h, c.Url.Host))
+    private static string? Host(in RequestContext c) =>
+        CompiledScope.Of(c.Target).HostAllowed(c.Url.IdnHost)
             ? null
             : $"host '{c.Url.Host}' is not in the target's scope ({string.Join(", ", c.Target.Spec.Scope.Hosts)})";
 
-    private static string? Exclude(RequestContext c)
-    {
-        var pq = c.Url.PathAndQuery;
-        foreach (var p in c.Target.Spec.Scope.Exclude)
-        {
-            switch (SafeMatch(p, pq))
-            {
-                case true:
-                    return $"path matches exclude pattern '{p}'";
-                case null:
-                    return $"exclude pattern '{p}' timed out on this path; refused to be safe";
-            }
-        }
+    private static string? Length(in RequestContext c) =>
+        c.Url.OriginalString.Length > c.Policy.Urls.MaxLength
+            ? $"the URL is {c.Url.OriginalString.Length} characters; the policy allows {c.Policy.Urls.MaxLength}"
+            : null;
 
-        return null;
+    private static string? PathSegments(in RequestContext c)
+    {
+        var n = UrlRules.CountSegments(c.Url.AbsolutePath);
+        return n > c.Policy.Urls.MaxPathSegments ? $"the path has {n} segments; the policy allows {c.Policy.Urls.MaxPathSegments}" : null;
     }
 
-    private static string? Include(RequestContext c)
+    private static string? RepeatedSegment(in RequestContext c)
     {
-        var include = c.Target.Spec.Scope.Include;
-        if (include.Count == 0 || c.Depth == 0)
+        var n = UrlRules.MaxRepeats(c.Url.AbsolutePath);
+        return n > c.Policy.Urls.MaxSegmentRepeats ? $"a path segment repeats {n} times (a crawler trap); the policy allows {c.Policy.Urls.MaxSegmentRepeats}" : null;
+    }
+
+    private static string? QueryParameters(in RequestContext c)
+    {
+        var n = UrlRules.CountQueryParameters(c.Url.Query);
+        return n > c.Policy.Urls.MaxQueryParameters ? $"the query has {n} parameters; the policy allows {c.Policy.Urls.MaxQueryParameters}" : null;
+    }
+
+    private static string? FileType(in RequestContext c)
+    {
+        var ext = UrlRules.Extension(c.Url.AbsolutePath);
+        return ext.Length > 0 && c.Policy.Urls.IsDenied(ext) ? $"file type '.{ext}' is not fetched (policy urls.deniedExtensions)" : null;
+    }
+
+    private static string? Exclude(in RequestContext c)
+    {
+        var i = CompiledScope.Of(c.Target).ExcludedBy(c.Url.PathAndQuery);
+        return i < 0 ? null : $"path matches exclude pattern '{c.Target.Spec.Scope.Exclude[i]}'";
+    }
+
+    private static string? Include(in RequestContext c)
+    {
+        var scope = CompiledScope.Of(c.Target);
+        if (!scope.HasIncludes || c.Depth == 0)
         {
             return null;
         }
 
-        var pq = c.Url.PathAndQuery;
-        return include.Any(p => SafeMatch(p, pq) == true) ? null : "path matches none of the include patterns";
+        return scope.Included(c.Url.PathAndQuery) ? null : "path matches none of the include patterns";
     }
 
-    private static string? Depth(RequestContext c) =>
+    private static string? Depth(in RequestContext c) =>
         c.Depth > c.Target.Spec.Scope.MaxDepth ? $"depth {c.Depth} exceeds maxDepth {c.Target.Spec.Scope.MaxDepth}" : null;
 
-    private static string? RunPageCap(RequestContext c) =>
+    private static string? RunPageCap(in RequestContext c) =>
         c.RunPagesFetched >= c.Target.Spec.Scope.MaxPagesPerRun
             ? $"this run has fetched its {c.Target.Spec.Scope.MaxPagesPerRun} pages (maxPagesPerRun)"
             : null;
 
-    private static string? Robots(RequestContext c)
+    private static string? Robots(in RequestContext c)
     {
         if (c.Robots is null)
         {
             return "robots.txt for this host has not been read";
         }
 
-        var verdict = c.Robots.Evaluate(c.Policy.ProductToken, c.Url.PathAndQuery);
-        return verdict.Allowed ? null : "robots.txt disallows it: " + verdict.Rule;
-    }
-
-    /// <summary>Null when the pattern timed out: both callers then refuse.</summary>
-    private static bool? SafeMatch(string pattern, string input)
-    {
-        try
-        {
-            return Regex.IsMatch(input, pattern, RegexOptions.None, ScopePatterns.MatchTimeout);
-        }
-        catch (RegexMatchTimeoutException)
+        var rules = c.Robots.For(c.Policy.ProductToken);
+        var match = rules.Match(c.Url.PathAndQuery);
+        if (match.Allowed)
         {
             return null;
         }
+
+        if (c.Mandate?.Spec.RobotsOverride is { Length: > 0 } justification)
+        {
+            return $"{AcceptPrefix}robots.txt disallows it ({rules.Describe(match)}), fetched under the mandate's robots override: {justification}";
+        }
+
+        return "robots.txt disallows it: " + rules.Describe(match);
     }
 }

@@ -23,6 +23,7 @@ public sealed class RobotsTxt
     public const int MaxParsedBytes = 512 * 1024;
 
     private readonly List<Group> _groups;
+    private RobotsRules? _lastRules;
 
     private RobotsTxt(List<Group> groups, string source)
     {
@@ -112,44 +113,32 @@ public sealed class RobotsTxt
         return new RobotsTxt(groups, source);
     }
 
+    /// <summary>The rules that apply to <paramref name="productToken"/>, compiled for fast matching (cached).</summary>
+    public RobotsRules For(string productToken)
+    {
+        var cached = _lastRules;
+        if (cached is not null && string.Equals(cached.ProductToken, productToken, StringComparison.Ordinal))
+        {
+            return cached;
+        }
+
+        var groups = GroupsFor(productToken).ToList();
+        var delays = groups.Where(g => g.CrawlDelay is not null).Select(g => g.CrawlDelay!.Value).ToList();
+        var rules = new RobotsRules(productToken, Source, groups.SelectMany(g => g.Rules).ToArray(), delays.Count == 0 ? null : delays.Max());
+        _lastRules = rules;
+        return rules;
+    }
+
     /// <summary>Decides whether <paramref name="pathAndQuery"/> may be fetched by <paramref name="productToken"/>.</summary>
     public RobotsVerdict Evaluate(string productToken, string pathAndQuery)
     {
-        if (pathAndQuery is "/robots.txt")
-        {
-            return new RobotsVerdict(true, "/robots.txt is always allowed (RFC 9309 §2.2.2)");
-        }
-
-        var path = NormalisePath(pathAndQuery.Length == 0 ? "/" : pathAndQuery);
-        RobotsRule? best = null;
-        foreach (var rule in RulesFor(productToken))
-        {
-            if (!Matches(rule.Pattern, path))
-            {
-                continue;
-            }
-
-            if (best is null || rule.Pattern.Length > best.Pattern.Length ||
-                (rule.Pattern.Length == best.Pattern.Length && rule.Allow && !best.Allow))
-            {
-                best = rule;
-            }
-        }
-
-        return best is null
-            ? new RobotsVerdict(true, $"no matching rule ({Source})")
-            : new RobotsVerdict(best.Allow, $"{best} ({Source})");
+        var rules = For(productToken);
+        var match = rules.Match(pathAndQuery);
+        return new RobotsVerdict(match.Allowed, rules.Describe(match));
     }
 
     /// <summary>The largest Crawl-delay among the groups that apply to us, if any.</summary>
-    public TimeSpan? CrawlDelay(string productToken)
-    {
-        var groups = GroupsFor(productToken).ToList();
-        var delays = groups.Where(g => g.CrawlDelay is not null).Select(g => g.CrawlDelay!.Value).ToList();
-        return delays.Count == 0 ? null : delays.Max();
-    }
-
-    private IEnumerable<RobotsRule> RulesFor(string productToken) => GroupsFor(productToken).SelectMany(g => g.Rules);
+    public TimeSpan? CrawlDelay(string productToken) => For(productToken).CrawlDelay;
 
     private IEnumerable<Group> GroupsFor(string productToken)
     {
@@ -158,53 +147,17 @@ public sealed class RobotsTxt
     }
 
     /// <summary>'*' matches any run of characters, a final '$' anchors the end; otherwise a prefix match.</summary>
-    public static bool Matches(string pattern, string path)
-    {
-        var anchored = pattern.EndsWith('$');
-        var body = anchored ? pattern[..^1] : pattern;
-        var parts = body.Split('*');
-        var pos = 0;
-        for (var i = 0; i < parts.Length; i++)
-        {
-            var part = parts[i];
-            var last = i == parts.Length - 1;
-            if (i == 0)
-            {
-                if (!path.AsSpan().StartsWith(part, StringComparison.Ordinal))
-                {
-                    return false;
-                }
-
-                pos = part.Length;
-                if (last)
-                {
-                    return !anchored || pos == path.Length;
-                }
-
-                continue;
-            }
-
-            if (last && anchored)
-            {
-                return path.Length - part.Length >= pos && path.AsSpan().EndsWith(part, StringComparison.Ordinal);
-            }
-
-            var found = path.IndexOf(part, pos, StringComparison.Ordinal);
-            if (found < 0)
-            {
-                return false;
-            }
-
-            pos = found + part.Length;
-        }
-
-        return true;
-    }
+    public static bool Matches(string pattern, string path) => new RobotsPattern(pattern).Matches(path);
 
     /// <summary>Percent-encoding per RFC 3986 so that '%7E' and '~', or 'é' and '%C3%A9', compare equal.</summary>
     public static string NormalisePath(string path)
     {
-        var sb = new StringBuilder(path.Length);
+        if (IsPlainAscii(path))
+        {
+            return path;
+        }
+
+        var sb = new StringBuilder(path.Length + 16);
         Span<byte> utf8 = stackalloc byte[4];
         foreach (var rune in path.EnumerateRunes())
         {
@@ -222,6 +175,20 @@ public sealed class RobotsTxt
         }
 
         return CanonicalUrl.NormalisePercent(sb.ToString());
+    }
+
+    // The common case (ASCII, no escapes) needs no copy: this keeps a decision allocation-free.
+    private static bool IsPlainAscii(string s)
+    {
+        foreach (var c in s)
+        {
+            if (c >= 0x80 || c == '%')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string ProductToken(string value)
@@ -248,5 +215,112 @@ public sealed class RobotsTxt
         public List<RobotsRule> Rules { get; } = rules;
 
         public TimeSpan? CrawlDelay { get; set; } = crawlDelay;
+    }
+}
+
+/// <summary>The index of the rule that decided (-1: none matched) and the verdict.</summary>
+public readonly record struct RobotsMatch(bool Allowed, int RuleIndex);
+
+/// <summary>The rules of the groups that apply to one product token, precompiled; matching allocates nothing.</summary>
+public sealed class RobotsRules
+{
+    private readonly RobotsRule[] _rules;
+    private readonly RobotsPattern[] _patterns;
+
+    internal RobotsRules(string productToken, string source, RobotsRule[] rules, TimeSpan? crawlDelay)
+    {
+        ProductToken = productToken;
+        Source = source;
+        _rules = rules;
+        _patterns = rules.Select(r => new RobotsPattern(r.Pattern)).ToArray();
+        CrawlDelay = crawlDelay;
+    }
+
+    public string ProductToken { get; }
+
+    public string Source { get; }
+
+    public TimeSpan? CrawlDelay { get; }
+
+    public RobotsMatch Match(string pathAndQuery)
+    {
+        if (pathAndQuery is "/robots.txt")
+        {
+            return new RobotsMatch(true, -2);
+        }
+
+        var path = RobotsTxt.NormalisePath(pathAndQuery.Length == 0 ? "/" : pathAndQuery);
+        var best = -1;
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            if (!_patterns[i].Matches(path))
+            {
+                continue;
+            }
+
+            if (best < 0 || _rules[i].Pattern.Length > _rules[best].Pattern.Length ||
+                (_rules[i].Pattern.Length == _rules[best].Pattern.Length && _rules[i].Allow && !_rules[best].Allow))
+            {
+                best = i;
+            }
+        }
+
+        return best < 0 ? new RobotsMatch(true, -1) : new RobotsMatch(_rules[best].Allow, best);
+    }
+
+    /// <summary>The deciding rule in words, for the decision's reason and for explanations.</summary>
+    public string Describe(RobotsMatch match) => match.RuleIndex switch
+    {
+        -2 => "/robots.txt is always allowed (RFC 9309 §2.2.2)",
+        -1 => $"no matching rule ({Source})",
+        var i => $"{_rules[i]} ({Source})",
+    };
+}
+
+/// <summary>A robots.txt path pattern split at its wildcards once, so matching needs no allocation.</summary>
+internal readonly struct RobotsPattern
+{
+    private readonly string[] _parts;
+    private readonly bool _anchored;
+
+    public RobotsPattern(string pattern)
+    {
+        _anchored = pattern.EndsWith('$');
+        _parts = (_anchored ? pattern[..^1] : pattern).Split('*');
+    }
+
+    public bool Matches(string path)
+    {
+        var span = path.AsSpan();
+        var first = _parts[0];
+        if (!span.StartsWith(first, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var pos = first.Length;
+        if (_parts.Length == 1)
+        {
+            return !_anchored || pos == span.Length;
+        }
+
+        for (var i = 1; i < _parts.Length; i++)
+        {
+            var part = _parts[i];
+            if (i == _parts.Length - 1 && _anchored)
+            {
+                return span.Length - part.Length >= pos && span.EndsWith(part, StringComparison.Ordinal);
+            }
+
+            var found = span[pos..].IndexOf(part, StringComparison.Ordinal);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            pos += found + part.Length;
+        }
+
+        return true;
     }
 }

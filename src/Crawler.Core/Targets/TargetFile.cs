@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Crawler.Core.Policy;
 using Crawler.Core.Urls;
 using Crawler.Core.Yaml;
@@ -125,16 +124,7 @@ public static class TargetFile
     {
         foreach (var (value, node) in r.StringList(map, "scope", key, required: false))
         {
-            string? error = null;
-            try
-            {
-                _ = new Regex(value, RegexOptions.None, ScopePatterns.MatchTimeout);
-            }
-            catch (ArgumentException ex)
-            {
-                error = ex.Message;
-            }
-
+            var error = CompiledScope.Validate(value);
             if (error is null)
             {
                 yield return value;

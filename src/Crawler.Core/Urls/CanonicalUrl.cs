@@ -10,17 +10,14 @@ namespace Crawler.Core.Urls;
 /// </summary>
 public static class CanonicalUrl
 {
-    private static readonly string[] TrackingPrefixes = ["utm_"];
-    private static readonly HashSet<string> TrackingNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "_ga", "igshid",
-    };
-
     public static bool TryCreate(string text, out Uri url, out string reason) =>
-        TryCreate(text, null, out url, out reason);
+        TryCreate(text, null, UrlRules.Default, out url, out reason);
+
+    public static bool TryCreate(string text, Uri? baseUrl, out Uri url, out string reason) =>
+        TryCreate(text, baseUrl, UrlRules.Default, out url, out reason);
 
     /// <summary>Resolves <paramref name="text"/> against <paramref name="baseUrl"/> and canonicalises it.</summary>
-    public static bool TryCreate(string text, Uri? baseUrl, out Uri url, out string reason)
+    public static bool TryCreate(string text, Uri? baseUrl, UrlRules rules, out Uri url, out string reason)
     {
         url = null!;
         Uri? parsed;
@@ -61,7 +58,7 @@ public static class CanonicalUrl
         }
 
         sb.Append(NormalisePercent(parsed.AbsolutePath));
-        var query = CleanQuery(parsed.Query);
+        var query = CleanQuery(parsed.Query, rules);
         if (query.Length > 0)
         {
             sb.Append('?').Append(query);
@@ -75,7 +72,7 @@ public static class CanonicalUrl
     public static Uri Create(string text) =>
         TryCreate(text, out var url, out var reason) ? url : throw new ArgumentException($"{text}: {reason}", nameof(text));
 
-    private static string CleanQuery(string query)
+    private static string CleanQuery(string query, UrlRules rules)
     {
         if (query.Length <= 1)
         {
@@ -83,12 +80,7 @@ public static class CanonicalUrl
         }
 
         var parts = query[1..].Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Where(p =>
-            {
-                var name = p.Split('=', 2)[0];
-                return !TrackingNames.Contains(name) &&
-                       !TrackingPrefixes.Any(t => name.StartsWith(t, StringComparison.OrdinalIgnoreCase));
-            })
+            .Where(p => !rules.IsTracking(p.Split('=', 2)[0]))
             .Select(NormalisePercent);
         return string.Join('&', parts);
     }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Crawler.Benchmarks.DecideRequestBenchmark).Assembly).Run(args);
