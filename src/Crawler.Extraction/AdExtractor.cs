@@ -8,16 +8,22 @@ using PhoneNumbers;
 
 namespace Crawler.Extraction;
 
-/// <summary>What a page yields: the ad features of its ad region, the links to follow, and whether it is a login wall.</summary>
-public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, bool LoginForm);
+/// <summary>
+/// What a page yields: the ad features of its ad region, the links to follow, and whether it is
+/// behind a login or paywall (then nothing of it may be kept).
+/// </summary>
+public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, bool NotPublic, string NotPublicReason = "");
 
 /// <summary>
 /// Reads a page the fetcher already got (AngleSharp never loads anything itself), removes
 /// third-party regions (reviews, comments, sidebars, other ads, footers) before looking at
 /// anything, and extracts contact data from the ad region only.
 /// </summary>
-public sealed partial class AdExtractor
+public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelectors = null, UrlRules? urlRules = null)
 {
+    private readonly string _notPublic = string.Join(", ", notPublicSelectors is { Count: > 0 } s ? s : ["input[type=password]"]);
+    private readonly UrlRules _urlRules = urlRules ?? UrlRules.Default;
+
     /// <summary>Regions that belong to others: clients, reviewers, other advertisers, the site operator.</summary>
     private const string ThirdPartySelector =
         "footer, aside, [class*=review i], [id*=review i], [class*=comment i], [id*=comment i], " +
@@ -41,8 +47,10 @@ public sealed partial class AdExtractor
         var parser = new HtmlParser();
         using var document = parser.ParseDocument(html);
         var baseUrl = BaseUrl(document, url);
-        var links = Links(document, baseUrl);
-        var loginForm = document.QuerySelector("input[type=password i]") is not null;
+        var links = Links(document, baseUrl, _urlRules);
+        var wall = document.QuerySelector(_notPublic);
+        var loginForm = wall is not null;
+        var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
 
         var thirdParty = document.QuerySelectorAll(ThirdPartySelector).ToList();
         var removed = thirdParty.Count(e => !thirdParty.Any(o => o != e && o.Contains(e)));
@@ -59,7 +67,7 @@ public sealed partial class AdExtractor
         var region = document.QuerySelector(AdRegionSelector) ?? document.Body;
         if (region is null)
         {
-            return new PageExtraction(new AdFeatures(false, "the page has no body", null, "", [], [], removed), links, loginForm);
+            return new PageExtraction(new AdFeatures(false, "the page has no body", null, "", [], [], removed), links, loginForm, wallReason);
         }
 
         var text = VisibleText(region);
@@ -67,8 +75,8 @@ public sealed partial class AdExtractor
         var phones = FindPhones(text, region);
         var emails = FindEmails(text, region);
         var isAd = !loginForm && (phones.Count > 0 || emails.Count > 0);
-        var reason = loginForm ? "the page is a login form" : isAd ? "" : "no contact data in the ad region";
-        return new PageExtraction(new AdFeatures(isAd, reason, title, text, phones, emails, removed), links, loginForm);
+        var reason = loginForm ? wallReason : isAd ? "" : "no contact data in the ad region";
+        return new PageExtraction(new AdFeatures(isAd, reason, title, text, phones, emails, removed), links, loginForm, wallReason);
     }
 
     private static Uri BaseUrl(IDocument document, Uri url)
@@ -77,7 +85,11 @@ public sealed partial class AdExtractor
         return href is not null && Uri.TryCreate(url, href, out var b) && b.Scheme is "http" or "https" ? b : url;
     }
 
-    private static List<Uri> Links(IDocument document, Uri baseUrl)
+    private static string Describe(IElement e) =>
+        e.LocalName + (e.Id is { Length: > 0 } id ? "#" + id : "") + (e.ClassName is { Length: > 0 } c ? "." + c.Replace(' ', '.') : "") +
+        (e.GetAttribute("type") is { } t ? $"[type={t}]" : "");
+
+    private static List<Uri> Links(IDocument document, Uri baseUrl, UrlRules rules)
     {
         var result = new List<Uri>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -92,7 +104,7 @@ public sealed partial class AdExtractor
             }
 
             // Off-scheme links are kept when they are at least absolute, so that the gate can refuse them visibly.
-            if (CanonicalUrl.TryCreate(href, baseUrl, out var link, out _) && seen.Add(link.ToString()))
+            if (CanonicalUrl.TryCreate(href, baseUrl, rules, out var link, out _) && seen.Add(link.ToString()))
             {
                 result.Add(link);
             }

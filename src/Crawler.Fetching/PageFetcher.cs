@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using Crawler.Core.Policy;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.CircuitBreaker;
 
 namespace Crawler.Fetching;
 
@@ -15,26 +18,36 @@ public sealed record FetchResult(
     bool Truncated,
     Uri? RedirectLocation,
     string? FailureRule,
-    string? FailureReason)
+    string? FailureReason,
+    TimeSpan? RetryAfter = null)
 {
     public bool Failed => FailureRule is not null;
 
     public static FetchResult Failure(string rule, string reason) => new(0, null, null, [], false, null, rule, reason);
 }
 
+/// <summary>A host's circuit breaker opened or closed: an event for the audit trail.</summary>
+public sealed record CircuitChange(string Host, bool Opened, string Reason);
+
 /// <summary>
 /// One GET, nothing else: no cookies, no credentials, no automatic redirects (each hop goes back
-/// through the policy gate), a body cap enforced while streaming, and transient faults retried
-/// by a Polly pipeline that sits after the gate, so a retry can never fetch what policy refused.
+/// through the policy gate), bodies decompressed by hand so that a decompression bomb is caught by
+/// its ratio, a body cap and a minimum transfer rate enforced while streaming, and transient faults
+/// retried by a Polly pipeline per host, with a circuit breaker per host. The pipeline sits after
+/// the gate, so a retry can never fetch what policy refused. 429 and 503 are not retried here: they
+/// slow the whole host down, which the crawl's pacing does.
 /// </summary>
 public sealed class PageFetcher : IDisposable
 {
     private readonly HttpClient _client;
     private readonly FetchPolicy _policy;
+    private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _pipelines = new(StringComparer.Ordinal);
+    private readonly Action<CircuitChange>? _onCircuitChange;
 
-    public PageFetcher(PolicySet policy, NetworkGuard guard)
+    public PageFetcher(PolicySet policy, NetworkGuard guard, Action<CircuitChange>? onCircuitChange = null)
     {
         _policy = policy.Fetch;
+        _onCircuitChange = onCircuitChange;
         var sockets = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -42,16 +55,17 @@ public sealed class PageFetcher : IDisposable
             UseProxy = false,
             Credentials = null,
             PreAuthenticate = false,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
+            AutomaticDecompression = DecompressionMethods.None,
             ConnectCallback = guard.ConnectAsync,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         };
-        var handler = new ResilienceHandler(BuildPipeline(policy.Fetch)) { InnerHandler = sockets };
+        var handler = new ResilienceHandler(request => PipelineFor(request.RequestUri!.Authority)) { InnerHandler = sockets };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd(policy.UserAgent);
         _client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
         _client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/plain", 0.5));
+        _client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip, deflate, br");
     }
 
     public async Task<FetchResult> GetAsync(Uri url, long maxBytes, CancellationToken cancellationToken)
@@ -71,12 +85,12 @@ public sealed class PageFetcher : IDisposable
             var charset = response.Content.Headers.ContentType?.CharSet;
             if (status is 401 or 403 or 407 || location is not null || status is < 200 or >= 300)
             {
-                // Nothing of a refused or redirecting response is read: its content is not ours to keep.
-                return new FetchResult(status, mediaType, charset, [], false, location, null, null);
+                // Nothing of a refused, failing or redirecting response is read: its content is not ours to keep.
+                return new FetchResult(status, mediaType, charset, [], false, location, null, null, RetryAfter(response));
             }
 
-            var (body, truncated) = await ReadCappedAsync(response.Content, maxBytes, cancellationToken);
-            return new FetchResult(status, mediaType, charset, body, truncated, null, null, null);
+            var encoding = response.Content.Headers.ContentEncoding.LastOrDefault()?.ToLowerInvariant();
+            return await ReadBodyAsync(response.Content, status, mediaType, charset, encoding, maxBytes, cancellationToken);
         }
         catch (HttpRequestException ex) when (FindGuard(ex) is { } guard)
         {
@@ -85,6 +99,10 @@ public sealed class PageFetcher : IDisposable
         catch (NetworkGuardException guard)
         {
             return FetchResult.Failure("network.public-only", guard.Message);
+        }
+        catch (BrokenCircuitException)
+        {
+            return FetchResult.Failure("host.circuit-open", $"the circuit breaker for {url.Authority} is open after repeated failures; the host is left alone for a while");
         }
         catch (HttpRequestException ex)
         {
@@ -100,38 +118,158 @@ public sealed class PageFetcher : IDisposable
         }
     }
 
-    public long MaxBodyBytes => _policy.MaxBodyBytes;
-
     public void Dispose() => _client.Dispose();
 
-    private static async Task<(byte[] Body, bool Truncated)> ReadCappedAsync(HttpContent content, long maxBytes, CancellationToken ct)
+    private async Task<FetchResult> ReadBodyAsync(HttpContent content, int status, string? mediaType, string? charset, string? encoding,
+        long maxBytes, CancellationToken ct)
     {
-        if (content.Headers.ContentLength is { } declared && declared > maxBytes)
+        if (encoding is null && content.Headers.ContentLength is { } declared && declared > maxBytes)
         {
-            return ([], true);
+            return new FetchResult(status, mediaType, charset, [], true, null, null, null);
         }
 
-        await using var stream = await content.ReadAsStreamAsync(ct);
+        await using var raw = await content.ReadAsStreamAsync(ct);
+        var counted = new CountingStream(raw);
+        Stream body;
+        switch (encoding)
+        {
+            case null or "identity":
+                body = counted;
+                break;
+            case "gzip" or "x-gzip":
+                body = new GZipStream(counted, CompressionMode.Decompress);
+                break;
+            case "deflate":
+                body = new ZLibStream(counted, CompressionMode.Decompress);
+                break;
+            case "br":
+                body = new BrotliStream(counted, CompressionMode.Decompress);
+                break;
+            default:
+                return FetchResult.Failure("fetch.content-encoding", $"content encoding '{encoding}' is not supported");
+        }
+
+        await using var _ = body;
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
+        var started = TimeProvider.System.GetTimestamp();
+        var grace = TimeSpan.FromSeconds(1);
+        using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         while (true)
         {
-            var n = await stream.ReadAsync(chunk, ct);
+            // A server that stops sending must not hold the crawl: each read gets a deadline.
+            readTimeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(2, _policy.RequestTimeoutSeconds / 3)));
+            int n;
+            try
+            {
+                n = await body.ReadAsync(chunk, readTimeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return FetchResult.Failure("fetch.slow-drip", "the server stopped sending the body; the rest was not read");
+            }
+            catch (InvalidDataException ex)
+            {
+                return FetchResult.Failure("fetch.content-encoding", "the compressed body is corrupt: " + ex.Message);
+            }
+
             if (n == 0)
             {
-                return (buffer.ToArray(), false);
+                return new FetchResult(status, mediaType, charset, buffer.ToArray(), false, null, null, null);
             }
 
             if (buffer.Length + n > maxBytes)
             {
                 // Keep the prefix (robots.txt is parsed up to its cap); the rest is never read.
                 buffer.Write(chunk, 0, (int)(maxBytes - buffer.Length));
-                return (buffer.ToArray(), true);
+                return new FetchResult(status, mediaType, charset, buffer.ToArray(), true, null, null, null);
             }
 
             buffer.Write(chunk, 0, n);
+            if (encoding is not null && buffer.Length > 64 * 1024 && buffer.Length > counted.BytesRead * _policy.MaxCompressionRatio)
+            {
+                return FetchResult.Failure("fetch.decompression-bomb",
+                    $"{counted.BytesRead} compressed bytes inflated to more than {buffer.Length} (ratio above {_policy.MaxCompressionRatio}); the rest was not read");
+            }
+
+            var elapsed = TimeProvider.System.GetElapsedTime(started);
+            if (_policy.MinBytesPerSecond > 0 && elapsed > grace && counted.BytesRead / elapsed.TotalSeconds < _policy.MinBytesPerSecond)
+            {
+                return FetchResult.Failure("fetch.slow-drip",
+                    $"the body arrived at {counted.BytesRead / elapsed.TotalSeconds:0} bytes/s, below the policy's {_policy.MinBytesPerSecond}; the rest was not read");
+            }
         }
     }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return header?.Date is { } date ? date - (response.Headers.Date ?? date) : null;
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> PipelineFor(string authority) =>
+        _pipelines.GetOrAdd(authority, host => new ResiliencePipelineBuilder<HttpResponseMessage>
+        {
+            // Network timeouts and backoff are about the real network, so they run on the system clock
+            // even when the domain clock (mandate windows, audit time) is a fake one in tests.
+            TimeProvider = TimeProvider.System,
+        }
+            .AddTimeout(TimeSpan.FromSeconds(_policy.RequestTimeoutSeconds * 3))
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 2,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(500),
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.8,
+                MinimumThroughput = 5,
+                SamplingDuration = TimeSpan.FromSeconds(60),
+                BreakDuration = TimeSpan.FromSeconds(30),
+                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
+                OnOpened = args =>
+                {
+                    _onCircuitChange?.Invoke(new CircuitChange(host, true,
+                        $"opened for {args.BreakDuration.TotalSeconds:0} s after repeated failures ({Describe(args.Outcome)})"));
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    _onCircuitChange?.Invoke(new CircuitChange(host, false, "closed: the host answers again"));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(TimeSpan.FromSeconds(_policy.RequestTimeoutSeconds))
+            .Build());
+
+    /// <summary>Connection failures, timeouts, 408 and 5xx other than 503. Never a network-guard refusal.</summary>
+    private static bool IsRetryable(Outcome<HttpResponseMessage> outcome)
+    {
+        if (FindGuard(outcome.Exception) is not null)
+        {
+            return false;
+        }
+
+        if (outcome.Result is { } response)
+        {
+            var s = (int)response.StatusCode;
+            return s is 408 or 500 or 502 or 504;
+        }
+
+        return outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException;
+    }
+
+    private static string Describe(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result is { } r ? $"HTTP {(int)r.StatusCode}" : outcome.Exception?.GetType().Name ?? "failure";
 
     private static NetworkGuardException? FindGuard(Exception? ex)
     {
@@ -146,25 +284,46 @@ public sealed class PageFetcher : IDisposable
         return null;
     }
 
-    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(FetchPolicy policy) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage>
+    /// <summary>Counts the bytes that came over the wire, before decompression.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
         {
-            // Network timeouts and backoff are about the real network, so they run on the system clock
-            // even when the domain clock (mandate windows, audit time) is a fake one in tests.
-            TimeProvider = TimeProvider.System,
+            var n = inner.Read(buffer, offset, count);
+            BytesRead += n;
+            return n;
         }
-            .AddTimeout(TimeSpan.FromSeconds(policy.RequestTimeoutSeconds * 3))
-            .AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 2,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(500),
-                ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(
-                    FindGuard(args.Outcome.Exception) is null &&
-                    HttpClientResiliencePredicates.IsTransient(args.Outcome)),
-            })
-            .AddTimeout(TimeSpan.FromSeconds(policy.RequestTimeoutSeconds))
-            .Build();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken);
+            BytesRead += n;
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -17,7 +17,7 @@ namespace Crawler.Storage;
 /// cross-process lock, and multi-step writes (the audit head, caps) run in one transaction.
 /// </summary>
 public sealed class LiteCrawlerStore :
-    IUserStore, ITargetStore, IMandateStore, IHitStore, IAuditLog, ICrawlStateStore, IInstallationStore, IDisposable
+    IUserStore, ITargetStore, IMandateStore, IHitStore, IAuditLog, ICrawlStateStore, IRobotsCache, IInstallationStore, IDisposable
 {
     private readonly LiteDatabase _db;
     private readonly byte[] _auditKey;
@@ -395,7 +395,8 @@ public sealed class LiteCrawlerStore :
             .OrderBy("_id")
             .Limit(1)
             .FirstOrDefault();
-        return doc is null ? null : new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32);
+        return doc is null ? null : new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32,
+            doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0);
     }
 
     public void MarkDone(long itemId)
@@ -408,6 +409,46 @@ public sealed class LiteCrawlerStore :
             col.Update(doc);
         }
     }
+
+    public int Requeue(long itemId)
+    {
+        lock (_gate)
+        {
+            _db.BeginTrans();
+            try
+            {
+                var col = _db.GetCollection("frontier", BsonAutoId.Int64);
+                var doc = col.FindById(itemId);
+                if (doc is null)
+                {
+                    _db.Rollback();
+                    return 0;
+                }
+
+                var attempts = (doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0) + 1;
+                col.Delete(itemId);
+                doc.Remove("_id");
+                doc["attempts"] = attempts;
+                col.Insert(doc);
+                _db.Commit();
+                return attempts;
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    public CachedRobots? FindRobots(string host)
+    {
+        var doc = _db.GetCollection("robots").FindById(host);
+        return doc is null ? null : StoreJson.Read<CachedRobots>(doc["json"].AsString);
+    }
+
+    public void SaveRobots(CachedRobots robots) =>
+        _db.GetCollection("robots").Upsert(new BsonDocument { ["_id"] = robots.Host, ["json"] = StoreJson.Write(robots) });
 
     public void Dispose() => _db.Dispose();
 }

@@ -69,7 +69,8 @@ public sealed class DemoSiteExtractionTests
     {
         var page = Extract("/login.html");
 
-        Assert.That(page.LoginForm, Is.True);
+        Assert.That(page.NotPublic, Is.True);
+        Assert.That(page.NotPublicReason, Does.Contain("password"));
         Assert.That(page.Ad.IsAd, Is.False);
     }
 

@@ -17,6 +17,7 @@ public static class AuditOperation
     public const string CrawlStart = "crawl-start";
     public const string CrawlEnd = "crawl-end";
     public const string Erase = "erase";
+    public const string Circuit = "circuit";
 }
 
 /// <summary>The content of an audit entry before it is placed in the chain.</summary>

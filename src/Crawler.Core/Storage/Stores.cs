@@ -92,7 +92,7 @@ public sealed record CrawlRun(
     int Hits,
     string? EndReason);
 
-public sealed record FrontierItem(long Id, long RunId, string Url, int Depth);
+public sealed record FrontierItem(long Id, long RunId, string Url, int Depth, int Attempts = 0);
 
 public interface ICrawlStateStore
 {
@@ -110,6 +110,19 @@ public interface ICrawlStateStore
     FrontierItem? NextPending(long runId);
 
     void MarkDone(long itemId);
+
+    /// <summary>Puts an item back at the end of its run's frontier with one more attempt counted; returns the attempts.</summary>
+    int Requeue(long itemId);
+}
+
+/// <summary>A robots.txt as fetched, kept so that a restart does not fetch it again within the cache period.</summary>
+public sealed record CachedRobots(string Host, string? Content, string Source, bool DisallowAll, DateTimeOffset FetchedAt);
+
+public interface IRobotsCache
+{
+    CachedRobots? FindRobots(string host);
+
+    void SaveRobots(CachedRobots robots);
 }
 
 public interface IInstallationStore

@@ -5,6 +5,7 @@ using Crawler.Core.Hits;
 using Crawler.Core.Indicators;
 using Crawler.Core.Mandates;
 using Crawler.Core.Policy;
+using Crawler.Core.Pacing;
 using Crawler.Core.Robots;
 using Crawler.Core.Storage;
 using Crawler.Core.Targets;
@@ -127,11 +128,15 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
         IProgress<CrawlProgress>? progress)
     {
         private readonly Dictionary<string, RobotsTxt> _robots = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, DateTimeOffset> _lastRequest = new(StringComparer.Ordinal);
-        private readonly AdExtractor _extractor = new();
+        private readonly Dictionary<string, HostPace> _pace = new(StringComparer.Ordinal);
+        private readonly AdExtractor _extractor = new(context.Policy.Fetch.NotPublicSelectors, context.Policy.Urls);
         private readonly NetworkGuard _guard = new(context.Lab, context.Policy.Network.AllowLoopbackInLab);
         private int _runPages;
         private string? _stopReason;
+        private bool _requeued;
+
+        /// <summary>A URL the host pushed back on (429/503) is tried this many times in all.</summary>
+        private const int MaxAttempts = 3;
 
         public CrawlRun Run { get; private set; } = run;
 
@@ -139,7 +144,9 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
 
         public async Task RunAsync(CancellationToken ct)
         {
-            using var fetcher = new PageFetcher(context.Policy, _guard);
+            using var fetcher = new PageFetcher(context.Policy, _guard, change =>
+                context.Audit(new AuditRecord(actor, AuditOperation.Circuit, "host:" + change.Host, change.Opened ? "opened" : "closed",
+                    "circuit breaker " + change.Reason, change.Opened ? "host.circuit-open" : "host.circuit-closed", mandateId, Lab: context.Lab)));
             while (!ct.IsCancellationRequested && _stopReason is null)
             {
                 var item = context.Store.NextPending(Run.Id);
@@ -158,10 +165,12 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
                     break;
                 }
 
-                if (!ct.IsCancellationRequested)
+                if (!ct.IsCancellationRequested && !_requeued)
                 {
                     context.Store.MarkDone(item.Id);
                 }
+
+                _requeued = false;
 
                 context.Store.SaveRun(Run);
                 progress?.Report(new CrawlProgress(Run.Fetched, Run.Refused, Run.Hits, Discarded, item.Url));
@@ -202,7 +211,7 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
                     return;
                 }
 
-                await WaitPolitelyAsync(url, robots, ct);
+                await WaitPolitelyAsync(PaceFor(url, robots), ct);
                 if (ct.IsCancellationRequested)
                 {
                     return;
@@ -216,8 +225,9 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
                     return;
                 }
 
+                var pace = PaceFor(url, robots);
+                pace.Sent(context.Now);
                 var result = await fetcher.GetAsync(url, context.Policy.Fetch.MaxBodyBytes, ct);
-                _lastRequest[HostKey(url)] = context.Now;
                 if (result.Failed)
                 {
                     Record(AuditOperation.Refuse, url, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
@@ -228,6 +238,26 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
                 context.Store.CountPage(mandateId);
                 _runPages++;
                 Run = Run with { Fetched = Run.Fetched + 1 };
+                if (result.Status is 429 or 503)
+                {
+                    // The host asks for less: slow the whole host, and try this URL again later, through the gate again.
+                    pace.PushedBack(context.Now, result.RetryAfter);
+                    var attempts = item.Attempts + 1;
+                    var again = attempts < MaxAttempts;
+                    Record(AuditOperation.Collect, url, "pushed-back",
+                        $"HTTP {result.Status}{(result.RetryAfter is { } ra ? $", Retry-After {ra.TotalSeconds:0} s" : "")}: host slowed to one request per {pace.Delay.TotalSeconds:0.#} s; " +
+                        (again ? $"retry {attempts} of {MaxAttempts - 1} later" : "giving up on this URL"),
+                        "host.slow-down", decision, null, result.Status);
+                    if (again)
+                    {
+                        context.Store.Requeue(item.Id);
+                        _requeued = true;
+                    }
+
+                    return;
+                }
+
+                pace.Answered();
                 if (result.RedirectLocation is { } location)
                 {
                     chain.Add($"{url} -> HTTP {result.Status}");
@@ -240,7 +270,7 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
                         return;
                     }
 
-                    if (!CanonicalUrl.TryCreate(location.ToString(), out var next, out var why))
+                    if (!CanonicalUrl.TryCreate(location.ToString(), null, context.Policy.Urls, out var next, out var why))
                     {
                         Record(AuditOperation.Refuse, location, "refused", $"redirect target unusable: {why}", "url.scheme", decision, null, null);
                         Run = Run with { Refused = Run.Refused + 1 };
@@ -269,9 +299,9 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
 
             var html = Decode(result.Body, result.Charset);
             var page = _extractor.Extract(html, url);
-            if (page.LoginForm)
+            if (page.NotPublic)
             {
-                Record(AuditOperation.Discard, url, "not-public", "a login form is the page's main content; content discarded",
+                Record(AuditOperation.Discard, url, "not-public", page.NotPublicReason + "; content discarded",
                     "response.not-public", decision, hash, result.Status);
                 Discarded++;
                 return Task.CompletedTask;
@@ -350,9 +380,9 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
         private async Task<RobotsTxt?> RobotsForAsync(PageFetcher fetcher, Uri url, CancellationToken ct)
         {
             var key = HostKey(url);
-            if (_robots.TryGetValue(key, out var cached))
+            if (_robots.TryGetValue(key, out var known))
             {
-                return cached;
+                return known;
             }
 
             var robotsUrl = new Uri($"{url.Scheme}://{url.Authority}/robots.txt");
@@ -363,80 +393,118 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
                 return null;
             }
 
+            var maxAge = TimeSpan.FromHours(context.Policy.Fetch.RobotsCacheHours);
+            if (context.Store.FindRobots(key) is { } cached && context.Now - cached.FetchedAt < maxAge)
+            {
+                // RFC 9309 §2.4: a cached copy is good for at most 24 hours; a restart does not fetch it again.
+                var fromCache = cached.DisallowAll
+                    ? RobotsTxt.DisallowAll($"{cached.Source} (cached {cached.FetchedAt:O})")
+                    : cached.Content is null
+                        ? RobotsTxt.AllowAll($"{cached.Source} (cached {cached.FetchedAt:O})")
+                        : RobotsTxt.Parse(cached.Content, $"{cached.Source} (cached {cached.FetchedAt:O})");
+                _robots[key] = fromCache;
+                return fromCache;
+            }
+
             RobotsTxt robots;
+            string? content = null;
+            var disallowAll = false;
+            string source;
             var current = robotsUrl;
             for (var hop = 0; ; hop++)
             {
-                await WaitPolitelyAsync(current, null, ct);
+                await WaitPolitelyAsync(PaceFor(current, null), ct);
+                PaceFor(current, null).Sent(context.Now);
                 var result = await fetcher.GetAsync(current, RobotsTxt.MaxParsedBytes, ct);
-                _lastRequest[HostKey(current)] = context.Now;
                 if (result.Failed)
                 {
                     // Unreachable means disallow all (RFC 9309 §2.3.1.4); a network-guard refusal is logged as such.
-                    robots = RobotsTxt.DisallowAll(result.FailureReason!);
+                    source = result.FailureReason!;
+                    robots = RobotsTxt.DisallowAll(source);
+                    disallowAll = true;
                     Record(AuditOperation.Refuse, current, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
                     Run = Run with { Refused = Run.Refused + 1 };
                     break;
                 }
-                else if (result.RedirectLocation is { } next && hop < 5 &&
-                         CanonicalUrl.TryCreate(next.ToString(), out var nextUrl, out _) &&
-                         Decide(nextUrl, 0, RequestPurpose.Robots, null).Allowed)
+
+                if (result.RedirectLocation is { } next && hop < 5 &&
+                    CanonicalUrl.TryCreate(next.ToString(), null, context.Policy.Urls, out var nextUrl, out _) &&
+                    Decide(nextUrl, 0, RequestPurpose.Robots, null).Allowed)
                 {
+                    Record(AuditOperation.Collect, current, "redirect", $"robots.txt HTTP {result.Status} to {nextUrl}", "robots.fetch", decision, null, result.Status);
                     current = nextUrl;
                     continue;
                 }
-                else if (result.RedirectLocation is not null)
+
+                if (result.RedirectLocation is not null)
                 {
-                    robots = RobotsTxt.DisallowAll($"robots.txt redirects out of reach (HTTP {result.Status})");
+                    source = $"robots.txt redirects out of reach (HTTP {result.Status})";
+                    robots = RobotsTxt.DisallowAll(source);
+                    disallowAll = true;
                 }
                 else if (result.Status is >= 200 and < 300)
                 {
-                    robots = RobotsTxt.Parse(Decode(result.Body, result.Charset), $"robots.txt HTTP {result.Status}");
+                    source = $"robots.txt HTTP {result.Status}";
+                    content = Decode(result.Body, result.Charset);
+                    robots = RobotsTxt.Parse(content, source);
                 }
                 else if (result.Status is >= 400 and < 500)
                 {
-                    robots = RobotsTxt.AllowAll($"robots.txt HTTP {result.Status}");
+                    source = $"robots.txt HTTP {result.Status}";
+                    robots = RobotsTxt.AllowAll(source);
                 }
                 else
                 {
-                    robots = RobotsTxt.DisallowAll($"robots.txt HTTP {result.Status}");
+                    source = $"robots.txt HTTP {result.Status}";
+                    robots = RobotsTxt.DisallowAll(source);
+                    disallowAll = true;
                 }
 
                 Record(AuditOperation.Collect, current, "robots", robots.Source, "robots.fetch", decision,
-                    result.Body.Length > 0 ? Convert.ToHexStringLower(SHA256.HashData(result.Body)) : null, result.Failed ? null : result.Status);
+                    result.Body.Length > 0 ? Convert.ToHexStringLower(SHA256.HashData(result.Body)) : null, result.Status);
                 break;
             }
 
+            context.Store.SaveRobots(new CachedRobots(key, content, source, disallowAll, context.Now));
             _robots[key] = robots;
             return robots;
         }
 
-        private async Task WaitPolitelyAsync(Uri url, RobotsTxt? robots, CancellationToken ct)
+        private HostPace PaceFor(Uri url, RobotsTxt? robots)
         {
-            var delay = TimeSpan.FromMilliseconds(target.Spec.Politeness.MinDelayMs);
-            if (!context.Lab)
+            var key = HostKey(url);
+            if (!_pace.TryGetValue(key, out var pace))
             {
-                delay = Max(delay, TimeSpan.FromMilliseconds(context.Policy.Network.MinDelayMsPublic));
+                var floor = TimeSpan.FromMilliseconds(target.Spec.Politeness.MinDelayMs);
+                if (!context.Lab)
+                {
+                    floor = Max(floor, TimeSpan.FromMilliseconds(context.Policy.Network.MinDelayMsPublic));
+                }
+
+                pace = new HostPace(floor);
+                _pace[key] = pace;
             }
 
             if (robots?.CrawlDelay(context.Policy.ProductToken) is { } crawlDelay)
             {
-                delay = Max(delay, crawlDelay);
+                pace.RaiseFloor(crawlDelay);
             }
 
-            if (_lastRequest.TryGetValue(HostKey(url), out var last))
+            return pace;
+        }
+
+        private async Task WaitPolitelyAsync(HostPace pace, CancellationToken ct)
+        {
+            var wait = pace.WaitAt(context.Now);
+            if (wait > TimeSpan.Zero)
             {
-                var wait = last + delay - context.Now;
-                if (wait > TimeSpan.Zero)
+                try
                 {
-                    try
-                    {
-                        await Task.Delay(wait, context.Time, ct);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // Cancellation is handled by the caller, which saves the frontier.
-                    }
+                    await Task.Delay(wait, context.Time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cancellation is handled by the caller, which saves the frontier.
                 }
             }
         }
