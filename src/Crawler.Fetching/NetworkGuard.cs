@@ -15,8 +15,13 @@ public sealed class NetworkGuardException(string host, string reason) : Exceptio
 /// the name itself and connects only to an address it has just judged, so a DNS answer that
 /// changes between check and connect (rebinding) cannot slip through.
 /// </summary>
-public sealed class NetworkGuard(bool labInstallation, bool allowLoopbackInLab)
+/// <param name="labInstallation">Whether this is a lab installation.</param>
+/// <param name="allowLoopbackInLab">The policy's network.allowLoopbackInLab.</param>
+/// <param name="resolve">Name resolution; the system resolver unless a test supplies the answers it cannot get here.</param>
+public sealed class NetworkGuard(bool labInstallation, bool allowLoopbackInLab, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
 {
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
+
     public bool LabInstallation { get; } = labInstallation;
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
@@ -24,7 +29,7 @@ public sealed class NetworkGuard(bool labInstallation, bool allowLoopbackInLab)
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+            : await _resolve(host, cancellationToken);
         var refused = new List<string>();
         Exception? lastError = null;
         foreach (var address in addresses)

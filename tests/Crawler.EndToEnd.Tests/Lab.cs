@@ -14,11 +14,15 @@ public sealed record CliResult(int Code, string Out, string Err)
 /// <summary>A data folder in a temporary directory, driven through the real CLI in-process.</summary>
 public sealed class Lab : IDisposable
 {
-    private Lab(string dir, TimeProvider time)
+    private Lab(string dir, TimeProvider time, string policies)
     {
         Dir = dir;
         Time = time;
+        Policies = policies;
     }
+
+    /// <summary>The policy folder this lab uses: the repository's, or an edited copy.</summary>
+    public string Policies { get; }
 
     public string Dir { get; }
 
@@ -41,9 +45,22 @@ public sealed class Lab : IDisposable
     public static string PoliciesDir => Path.Combine(RepoRoot, "policies");
 
     /// <summary>An initialised folder with users admin, sanne (specialist), pieter and olga (officers), aaron (auditor).</summary>
-    public static async Task<Lab> CreateAsync(bool lab = true, TimeProvider? time = null)
+    public static async Task<Lab> CreateAsync(bool lab = true, TimeProvider? time = null, Func<string, string>? editPolicy = null)
     {
-        var l = new Lab(Path.Combine(Path.GetTempPath(), "crawler-test-" + Guid.NewGuid().ToString("N")), time ?? TimeProvider.System);
+        var dir = Path.Combine(Path.GetTempPath(), "crawler-test-" + Guid.NewGuid().ToString("N"));
+        var policies = PoliciesDir;
+        if (editPolicy is not null)
+        {
+            policies = Path.Combine(dir + "-policies");
+            Directory.CreateDirectory(policies);
+            foreach (var f in Directory.GetFiles(PoliciesDir, "*.yaml"))
+            {
+                var text = File.ReadAllText(f);
+                File.WriteAllText(Path.Combine(policies, Path.GetFileName(f)), Path.GetFileName(f) == "crawler.yaml" ? editPolicy(text) : text);
+            }
+        }
+
+        var l = new Lab(dir, time ?? TimeProvider.System, policies);
         await l.Ok(lab ? ["init", "--lab"] : ["init"]);
         await l.Ok("users", "add", "admin", "--role", "admin");
         await l.Ok("users", "add", "sanne", "--role", "specialist", "--as", "admin");
@@ -60,7 +77,7 @@ public sealed class Lab : IDisposable
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var env = new CliEnvironment(Time, _ => null, Interactive: false);
-        var code = await CliApp.RunAsync([.. args, "--data", Dir, "--policies", PoliciesDir], stdout, stderr, env, ct);
+        var code = await CliApp.RunAsync([.. args, "--data", Dir, "--policies", Policies], stdout, stderr, env, ct);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
@@ -78,12 +95,12 @@ public sealed class Lab : IDisposable
         return path;
     }
 
-    public string WriteTarget(Uri site, string name = "fixture", string? schedule = null, int minDelayMs = 0) =>
+    public string WriteTarget(Uri site, string name = "fixture", string? schedule = null, int minDelayMs = 0, string? extraHost = null) =>
         WriteFile(name + ".yaml", $"""
             name: {name}
             seeds: ["{site}"]
             scope:
-              hosts: ["{site.Host}"]
+              hosts: ["{site.Host}"{(extraHost is null ? "" : $", \"{extraHost}\"")}]
               maxDepth: 2
               maxPagesPerRun: 60
             politeness:
@@ -114,22 +131,26 @@ public sealed class Lab : IDisposable
             """);
 
     /// <summary>Adds the target and an approved mandate valid around now; returns (targetId, mandateId).</summary>
-    public async Task<(long Target, long Mandate)> TargetWithApprovedMandateAsync(Uri site, string? schedule = null)
+    public async Task<(long Target, long Mandate)> TargetWithApprovedMandateAsync(Uri site, string? schedule = null, int minDelayMs = 0, string? extraHost = null)
     {
         var now = Time.GetUtcNow();
-        var target = (await Ok("target", "add", "--file", WriteTarget(site, schedule: schedule), "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        var target = (await Ok("target", "add", "--file", WriteTarget(site, schedule: schedule, minDelayMs: minDelayMs, extraHost: extraHost), "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
         var mandate = (await Ok("mandate", "request", "--file", WriteMandate(now.AddHours(-1), now.AddHours(1)), "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
         await Ok("mandate", "approve", mandate.ToString(CultureInfo.InvariantCulture), "--as", "pieter");
         return (target, mandate);
     }
 
-    public CrawlerContext OpenContext() => CrawlerContext.Open(Dir, PoliciesDir, Time);
+    public CrawlerContext OpenContext() => CrawlerContext.Open(Dir, Policies, Time);
 
     public void Dispose()
     {
         try
         {
             Directory.Delete(Dir, recursive: true);
+            if (Policies != PoliciesDir)
+            {
+                Directory.Delete(Policies, recursive: true);
+            }
         }
         catch (IOException)
         {

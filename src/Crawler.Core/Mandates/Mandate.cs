@@ -83,6 +83,10 @@ public sealed record MandateSpec(
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         WriteIndented = false,
+
+        // Optional fields added later must not change the hash of mandates that do not use them,
+        // or every earlier approval would become void on upgrade.
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 }
 

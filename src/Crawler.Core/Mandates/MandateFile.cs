@@ -10,7 +10,7 @@ public static class MandateFile
     private static readonly string[] TopFields =
     [
         "case", "caseName", "legalBasis", "wpgPurpose", "purpose", "offence", "suspect", "factsAndCircumstances",
-        "targets", "validFrom", "validUntil", "limits", "dataCategories", "linking",
+        "targets", "validFrom", "validUntil", "limits", "dataCategories", "linking", "robotsOverride",
     ];
 
     private static readonly Dictionary<string, DataCategory> CategoryNames =
@@ -132,12 +132,24 @@ public static class MandateFile
         }
 
         var linking = r.Bool(root, "", "linking") ?? false;
+        string? robotsOverride = null;
+        if (r.Mapping(root, "", "robotsOverride") is { } overrideMap)
+        {
+            r.RejectUnknown(overrideMap, "robotsOverride", "justification");
+            robotsOverride = r.Text(overrideMap, "robotsOverride", "justification", true);
+            if (robotsOverride is { Length: < 20 })
+            {
+                r.Problem(YamlReader.Child(overrideMap, "justification"), "robotsOverride.justification",
+                    "explain why robots.txt may be overridden (at least 20 characters): the officer weighs this text");
+            }
+        }
+
         r.ThrowIfProblems();
         return new MandateSpec(
             caseNumber!, caseName!, legalBasis!, wpg, purpose!, offence!, suspect!, facts!, targets,
             from!.Value, until!.Value,
             new MandateLimits(maxPages ?? policy.Mandates.DefaultMaxPages, maxHits ?? policy.Mandates.DefaultMaxHits),
-            categories, linking);
+            categories, linking, robotsOverride);
     }
 
     private static bool TryParseWpg(string text, out WpgPurpose purpose)

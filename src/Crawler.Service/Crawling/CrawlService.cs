@@ -39,7 +39,10 @@ public sealed record CrawlSummary(
 /// policy gate at the instant it would be sent, with the mandate read afresh from the store, so
 /// revocation, expiry or a cap stops the crawl before its next request.
 /// </summary>
-public sealed class CrawlService(CrawlerContext context, MandateService mandates)
+/// <param name="context">The data folder, policy and clock.</param>
+/// <param name="mandates">Finds the mandate that covers a target.</param>
+/// <param name="resolve">Name resolution for the network guard; the system resolver unless a test supplies answers it cannot get here.</param>
+public sealed class CrawlService(CrawlerContext context, MandateService mandates, Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? resolve = null)
 {
     /// <summary>Refusals by these rules end the run: nothing after them could be allowed either.</summary>
     private static readonly HashSet<string> StopRules = new(StringComparer.Ordinal)
@@ -103,7 +106,7 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
             context.Store.Enqueue(run.Id, seed, 0);
         }
 
-        var session = new CrawlSession(context, target, mandate.Id, run, actor, progress);
+        var session = new CrawlSession(context, target, mandate.Id, run, actor, progress, new NetworkGuard(context.Lab, context.Policy.Network.AllowLoopbackInLab, resolve));
         try
         {
             await session.RunAsync(cancellationToken);
@@ -125,12 +128,12 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
         long mandateId,
         CrawlRun run,
         string actor,
-        IProgress<CrawlProgress>? progress)
+        IProgress<CrawlProgress>? progress,
+        NetworkGuard guard)
     {
         private readonly Dictionary<string, RobotsTxt> _robots = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HostPace> _pace = new(StringComparer.Ordinal);
         private readonly AdExtractor _extractor = new(context.Policy.Fetch.NotPublicSelectors, context.Policy.Urls);
-        private readonly NetworkGuard _guard = new(context.Lab, context.Policy.Network.AllowLoopbackInLab);
         private int _runPages;
         private string? _stopReason;
         private bool _requeued;
@@ -144,7 +147,7 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
 
         public async Task RunAsync(CancellationToken ct)
         {
-            using var fetcher = new PageFetcher(context.Policy, _guard, change =>
+            using var fetcher = new PageFetcher(context.Policy, guard, change =>
                 context.Audit(new AuditRecord(actor, AuditOperation.Circuit, "host:" + change.Host, change.Opened ? "opened" : "closed",
                     "circuit breaker " + change.Reason, change.Opened ? "host.circuit-open" : "host.circuit-closed", mandateId, Lab: context.Lab)));
             while (!ct.IsCancellationRequested && _stopReason is null)

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Crawler.EndToEnd.Tests;
+
+/// <summary>One request the fixture received, with when (from a monotonic clock) it arrived.</summary>
+public sealed record ReceivedRequest(string Path, TimeSpan At);
+
+/// <summary>
+/// A Kestrel server on a loopback address whose pages are handlers a test writes, recording every
+/// request and its time. Unknown paths answer 404.
+/// </summary>
+public sealed class FixtureServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<string, Func<HttpContext, Task>> _routes;
+
+    private FixtureServer(WebApplication app, Dictionary<string, Func<HttpContext, Task>> routes)
+    {
+        _app = app;
+        _routes = routes;
+    }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public IReadOnlyList<ReceivedRequest> Requests => _requests.ToArray();
+
+    public IReadOnlyList<string> Paths => _requests.Select(r => r.Path).ToArray();
+
+    public static async Task<FixtureServer> StartAsync(Dictionary<string, Func<HttpContext, Task>> routes, string address = "127.0.0.1")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://{address}:0");
+        var app = builder.Build();
+        var server = new FixtureServer(app, routes);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = new Uri(bound.EndsWith('/') ? bound : bound + "/");
+        return server;
+    }
+
+    public static Func<HttpContext, Task> Html(string body) => async ctx =>
+    {
+        ctx.Response.ContentType = "text/html; charset=utf-8";
+        await ctx.Response.WriteAsync(body);
+    };
+
+    public static Func<HttpContext, Task> Text(string body, int status = 200) => async ctx =>
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        await ctx.Response.WriteAsync(body);
+    };
+
+    public static Func<HttpContext, Task> Status(int status) => ctx =>
+    {
+        ctx.Response.StatusCode = status;
+        return Task.CompletedTask;
+    };
+
+    public static Func<HttpContext, Task> Redirect(string location) => ctx =>
+    {
+        ctx.Response.StatusCode = StatusCodes.Status302Found;
+        ctx.Response.Headers.Location = location;
+        return Task.CompletedTask;
+    };
+
+    /// <summary>An ad page with one phone number, so that it becomes a hit when fetched.</summary>
+    public static string AdPage(string title, string phone, params string[] links) =>
+        $"<!doctype html><html><head><title>{title}</title></head><body><main><article class=\"ad\"><h1>{title}</h1>" +
+        $"<p>Bel {phone}</p></article>{string.Concat(links.Select(l => $"<a href=\"{l}\">{l}</a>"))}</main></body></html>";
+
+    public static string LinkPage(params string[] links) =>
+        $"<!doctype html><html><body><main>{string.Concat(links.Select(l => $"<a href=\"{l}\">{l}</a> "))}</main></body></html>";
+
+    private async Task HandleAsync(HttpContext ctx)
+    {
+        var path = ctx.Request.Path.Value + ctx.Request.QueryString;
+        _requests.Enqueue(new ReceivedRequest(path, _clock.Elapsed));
+        if (_routes.TryGetValue(path, out var handler) || _routes.TryGetValue(ctx.Request.Path.Value ?? "/", out handler))
+        {
+            await handler(ctx);
+            return;
+        }
+
+        ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
