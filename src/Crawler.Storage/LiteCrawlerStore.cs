@@ -14,7 +14,9 @@ namespace Crawler.Storage;
 /// <summary>
 /// All persistent state in one LiteDB file, opened in shared mode so that the CLI and a running
 /// <c>crawler serve</c> can use the same data folder at once: each operation takes the file's
-/// cross-process lock, and multi-step writes (the audit head, caps) run in one transaction.
+/// cross-process lock, and multi-step writes (the audit head, caps) run in one transaction. Within
+/// the process every call is serialised, because LiteDB's shared engine keeps one open/close
+/// counter per database object, which concurrent callers (crawl workers, Quartz jobs) would share.
 /// </summary>
 public sealed class LiteCrawlerStore :
     IUserStore, ITargetStore, IMandateStore, IHitStore, IAuditLog, ICrawlStateStore, IRobotsCache, IInstallationStore, IDisposable
@@ -55,35 +57,55 @@ public sealed class LiteCrawlerStore :
         return lab;
     }
 
-    public bool IsLab => _db.GetCollection("settings").FindById(SettingsId)?["lab"].AsBoolean ?? false;
+    public bool IsLab
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _db.GetCollection("settings").FindById(SettingsId)?["lab"].AsBoolean ?? false;
+            }
+        }
+    }
 
     // ---- users
 
     public User? FindUser(string name)
     {
-        var doc = _db.GetCollection("users").FindById(name);
-        return doc is null ? null : StoreJson.Read<User>(doc["json"].AsString);
+        lock (_gate)
+        {
+            var doc = _db.GetCollection("users").FindById(name);
+            return doc is null ? null : StoreJson.Read<User>(doc["json"].AsString);
+        }
     }
 
-    public IReadOnlyList<User> Users() =>
-        _db.GetCollection("users").FindAll().Select(d => StoreJson.Read<User>(d["json"].AsString)).OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<User> Users()
+    {
+        lock (_gate)
+        {
+            return _db.GetCollection("users").FindAll().Select(d => StoreJson.Read<User>(d["json"].AsString)).OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+        }
+    }
 
     public bool TryAddUser(User user)
     {
-        var users = _db.GetCollection("users");
-        if (users.FindById(user.Name) is not null)
+        lock (_gate)
         {
-            return false;
-        }
+            var users = _db.GetCollection("users");
+            if (users.FindById(user.Name) is not null)
+            {
+                return false;
+            }
 
-        try
-        {
-            users.Insert(new BsonDocument { ["_id"] = user.Name, ["json"] = StoreJson.Write(user) });
-            return true;
-        }
-        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            return false;
+            try
+            {
+                users.Insert(new BsonDocument { ["_id"] = user.Name, ["json"] = StoreJson.Write(user) });
+                return true;
+            }
+            catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                return false;
+            }
         }
     }
 
@@ -91,22 +113,41 @@ public sealed class LiteCrawlerStore :
 
     public long AddTarget(TargetSpec spec, string createdBy, DateTimeOffset at)
     {
-        var col = _db.GetCollection("targets", BsonAutoId.Int64);
-        var doc = new BsonDocument { ["name"] = spec.Name };
-        var id = col.Insert(doc).AsInt64;
-        doc["_id"] = id;
-        doc["json"] = StoreJson.Write(new CrawlTarget(id, spec, createdBy, at));
-        col.Update(doc);
-        return id;
+        lock (_gate)
+        {
+            var col = _db.GetCollection("targets", BsonAutoId.Int64);
+            var doc = new BsonDocument { ["name"] = spec.Name };
+            var id = col.Insert(doc).AsInt64;
+            doc["_id"] = id;
+            doc["json"] = StoreJson.Write(new CrawlTarget(id, spec, createdBy, at));
+            col.Update(doc);
+            return id;
+        }
     }
 
-    public CrawlTarget? FindTarget(long id) => ReadTarget(_db.GetCollection("targets").FindById(id));
+    public CrawlTarget? FindTarget(long id)
+    {
+        lock (_gate)
+        {
+            return ReadTarget(_db.GetCollection("targets").FindById(id));
+        }
+    }
 
-    public CrawlTarget? FindTargetByName(string name) =>
-        ReadTarget(_db.GetCollection("targets").FindOne(Query.EQ("name", name)));
+    public CrawlTarget? FindTargetByName(string name)
+    {
+        lock (_gate)
+        {
+            return ReadTarget(_db.GetCollection("targets").FindOne(Query.EQ("name", name)));
+        }
+    }
 
-    public IReadOnlyList<CrawlTarget> Targets() =>
-        _db.GetCollection("targets").FindAll().Select(ReadTarget).OfType<CrawlTarget>().OrderBy(t => t.Id).ToList();
+    public IReadOnlyList<CrawlTarget> Targets()
+    {
+        lock (_gate)
+        {
+            return _db.GetCollection("targets").FindAll().Select(ReadTarget).OfType<CrawlTarget>().OrderBy(t => t.Id).ToList();
+        }
+    }
 
     private static CrawlTarget? ReadTarget(BsonDocument? doc) =>
         doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<CrawlTarget>(doc["json"].AsString);
@@ -115,24 +156,34 @@ public sealed class LiteCrawlerStore :
 
     public long AddMandate(Mandate mandate)
     {
-        var col = _db.GetCollection("mandates", BsonAutoId.Int64);
-        var doc = new BsonDocument { ["status"] = mandate.Status.ToString() };
-        var id = col.Insert(doc).AsInt64;
-        doc["_id"] = id;
-        doc["json"] = StoreJson.Write(mandate with { Id = id });
-        col.Update(doc);
-        return id;
+        lock (_gate)
+        {
+            var col = _db.GetCollection("mandates", BsonAutoId.Int64);
+            var doc = new BsonDocument { ["status"] = mandate.Status.ToString() };
+            var id = col.Insert(doc).AsInt64;
+            doc["_id"] = id;
+            doc["json"] = StoreJson.Write(mandate with { Id = id });
+            col.Update(doc);
+            return id;
+        }
     }
 
     public Mandate? FindMandate(long id)
     {
-        var doc = _db.GetCollection("mandates").FindById(id);
-        return doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<Mandate>(doc["json"].AsString);
+        lock (_gate)
+        {
+            var doc = _db.GetCollection("mandates").FindById(id);
+            return doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<Mandate>(doc["json"].AsString);
+        }
     }
 
-    public IReadOnlyList<Mandate> Mandates() =>
-        _db.GetCollection("mandates").FindAll().Where(d => d.ContainsKey("json"))
-            .Select(d => StoreJson.Read<Mandate>(d["json"].AsString)).OrderBy(m => m.Id).ToList();
+    public IReadOnlyList<Mandate> Mandates()
+    {
+        lock (_gate)
+        {
+            return _db.GetCollection("mandates").FindAll().Where(d => d.ContainsKey("json")) .Select(d => StoreJson.Read<Mandate>(d["json"].AsString)).OrderBy(m => m.Id).ToList();
+        }
+    }
 
     public bool TryUpdateMandate(Mandate expected, Mandate updated)
     {
@@ -165,8 +216,11 @@ public sealed class LiteCrawlerStore :
 
     public MandateUsage Usage(long mandateId)
     {
-        var doc = _db.GetCollection("usage").FindById(mandateId);
-        return doc is null ? MandateUsage.None : new MandateUsage(doc["pages"].AsInt64, doc["hits"].AsInt64);
+        lock (_gate)
+        {
+            var doc = _db.GetCollection("usage").FindById(mandateId);
+            return doc is null ? MandateUsage.None : new MandateUsage(doc["pages"].AsInt64, doc["hits"].AsInt64);
+        }
     }
 
     public void CountPage(long mandateId)
@@ -230,14 +284,20 @@ public sealed class LiteCrawlerStore :
 
     public Hit? FindHit(long id)
     {
-        var doc = _db.GetCollection("hits").FindById(id);
-        return doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<Hit>(doc["json"].AsString);
+        lock (_gate)
+        {
+            var doc = _db.GetCollection("hits").FindById(id);
+            return doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<Hit>(doc["json"].AsString);
+        }
     }
 
     public long? FindSameHit(long mandateId, string url, string contentSha256)
     {
-        var doc = _db.GetCollection("hits").FindOne(Query.EQ("sameKey", SameKey(mandateId, url, contentSha256)));
-        return doc?["_id"].AsInt64;
+        lock (_gate)
+        {
+            var doc = _db.GetCollection("hits").FindOne(Query.EQ("sameKey", SameKey(mandateId, url, contentSha256)));
+            return doc?["_id"].AsInt64;
+        }
     }
 
     // Hashed so that the index key stays short whatever the URL's length.
@@ -246,9 +306,12 @@ public sealed class LiteCrawlerStore :
 
     public IReadOnlyList<Hit> Hits(long? mandateId)
     {
-        var col = _db.GetCollection("hits");
-        var docs = mandateId is null ? col.FindAll() : col.Find(Query.EQ("mandateId", mandateId.Value));
-        return docs.Where(d => d.ContainsKey("json")).Select(d => StoreJson.Read<Hit>(d["json"].AsString)).OrderBy(h => h.Id).ToList();
+        lock (_gate)
+        {
+            var col = _db.GetCollection("hits");
+            var docs = mandateId is null ? col.FindAll() : col.Find(Query.EQ("mandateId", mandateId.Value));
+            return docs.Where(d => d.ContainsKey("json")).Select(d => StoreJson.Read<Hit>(d["json"].AsString)).OrderBy(h => h.Id).ToList();
+        }
     }
 
     // ---- audit
@@ -277,10 +340,41 @@ public sealed class LiteCrawlerStore :
         }
     }
 
-    public IEnumerable<AuditEntry> Entries() =>
-        _db.GetCollection("audit").Query().OrderBy("_id").ToEnumerable().Select(FromBson);
+    /// <summary>The trail in order, read in pages so that no lock is held while the caller works through it.</summary>
+    public IEnumerable<AuditEntry> Entries()
+    {
+        const int Page = 10_000;
+        var after = 0L;
+        while (true)
+        {
+            List<AuditEntry> page;
+            lock (_gate)
+            {
+                page = _db.GetCollection("audit").Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(Page)
+                    .ToEnumerable().Select(FromBson).ToList();
+            }
 
-    public long Count() => _db.GetCollection("audit").LongCount();
+            foreach (var e in page)
+            {
+                yield return e;
+            }
+
+            if (page.Count < Page)
+            {
+                yield break;
+            }
+
+            after = page[^1].Sequence;
+        }
+    }
+
+    public long Count()
+    {
+        lock (_gate)
+        {
+            return _db.GetCollection("audit").LongCount();
+        }
+    }
 
     private static BsonDocument ToBson(AuditEntry e)
     {
@@ -331,82 +425,112 @@ public sealed class LiteCrawlerStore :
 
     public CrawlRun StartRun(long targetId, long mandateId, string startedBy, DateTimeOffset at)
     {
-        var col = _db.GetCollection("runs", BsonAutoId.Int64);
-        var doc = new BsonDocument { ["targetId"] = targetId };
-        var id = col.Insert(doc).AsInt64;
-        var run = new CrawlRun(id, targetId, mandateId, startedBy, at, RunState.Running, 0, 0, 0, null);
-        SaveRun(run);
-        return run;
+        lock (_gate)
+        {
+            var col = _db.GetCollection("runs", BsonAutoId.Int64);
+            var doc = new BsonDocument { ["targetId"] = targetId };
+            var id = col.Insert(doc).AsInt64;
+            var run = new CrawlRun(id, targetId, mandateId, startedBy, at, RunState.Running, 0, 0, 0, null);
+            SaveRun(run);
+            return run;
+        }
     }
 
-    public CrawlRun? UnfinishedRun(long targetId) =>
-        Runs(targetId).LastOrDefault(r => r.State is RunState.Running or RunState.Interrupted);
+    public CrawlRun? UnfinishedRun(long targetId)
+    {
+        lock (_gate)
+        {
+            return Runs(targetId).LastOrDefault(r => r.State is RunState.Running or RunState.Interrupted);
+        }
+    }
 
     public void SaveRun(CrawlRun run)
     {
-        var col = _db.GetCollection("runs");
-        col.Upsert(new BsonDocument
+        lock (_gate)
         {
-            ["_id"] = run.Id,
-            ["targetId"] = run.TargetId,
-            ["json"] = StoreJson.Write(run),
-        });
+            var col = _db.GetCollection("runs");
+            col.Upsert(new BsonDocument
+            {
+                ["_id"] = run.Id,
+                ["targetId"] = run.TargetId,
+                ["json"] = StoreJson.Write(run),
+            });
+        }
     }
 
     public IReadOnlyList<CrawlRun> Runs(long? targetId)
     {
-        var col = _db.GetCollection("runs");
-        var docs = targetId is null ? col.FindAll() : col.Find(Query.EQ("targetId", targetId.Value));
-        return docs.Where(d => d.ContainsKey("json")).Select(d => StoreJson.Read<CrawlRun>(d["json"].AsString)).OrderBy(r => r.Id).ToList();
+        lock (_gate)
+        {
+            var col = _db.GetCollection("runs");
+            var docs = targetId is null ? col.FindAll() : col.Find(Query.EQ("targetId", targetId.Value));
+            return docs.Where(d => d.ContainsKey("json")).Select(d => StoreJson.Read<CrawlRun>(d["json"].AsString)).OrderBy(r => r.Id).ToList();
+        }
     }
 
     public bool Enqueue(long runId, string canonicalUrl, int depth)
     {
-        var col = _db.GetCollection("frontier", BsonAutoId.Int64);
-        var key = runId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalUrl)));
-        if (col.Exists(Query.EQ("key", key)))
+        lock (_gate)
         {
-            return false;
-        }
-
-        try
-        {
-            col.Insert(new BsonDocument
+            var col = _db.GetCollection("frontier", BsonAutoId.Int64);
+            var key = runId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalUrl)));
+            if (col.Exists(Query.EQ("key", key)))
             {
-                ["key"] = key,
-                ["runId"] = runId,
-                ["url"] = canonicalUrl,
-                ["depth"] = depth,
-                ["done"] = false,
-            });
-            return true;
-        }
-        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            return false;
+                return false;
+            }
+
+            try
+            {
+                col.Insert(new BsonDocument
+                {
+                    ["key"] = key,
+                    ["runId"] = runId,
+                    ["url"] = canonicalUrl,
+                    ["depth"] = depth,
+                    ["done"] = false,
+                });
+                return true;
+            }
+            catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                return false;
+            }
         }
     }
 
     public FrontierItem? NextPending(long runId)
     {
-        var doc = _db.GetCollection("frontier").Query()
-            .Where(Query.EQ("runId", runId))
-            .Where(Query.EQ("done", false))
-            .OrderBy("_id")
-            .Limit(1)
-            .FirstOrDefault();
-        return doc is null ? null : new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32,
-            doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0);
+        var batch = PendingBatch(runId, 1);
+        return batch.Count == 0 ? null : batch[0];
+    }
+
+    public IReadOnlyList<FrontierItem> PendingBatch(long runId, int limit)
+    {
+        lock (_gate)
+        {
+            return _db.GetCollection("frontier").Query()
+                .Where(Query.EQ("runId", runId))
+                .Where(Query.EQ("done", false))
+                .OrderBy("_id")
+                .Limit(limit)
+                .ToEnumerable()
+                .Select(doc => new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32,
+                    doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0))
+                .ToList();
+        }
     }
 
     public void MarkDone(long itemId)
     {
-        var col = _db.GetCollection("frontier");
-        var doc = col.FindById(itemId);
-        if (doc is not null)
+        lock (_gate)
         {
-            doc["done"] = true;
-            col.Update(doc);
+            var col = _db.GetCollection("frontier");
+            var doc = col.FindById(itemId);
+            if (doc is not null)
+            {
+                doc["done"] = true;
+                col.Update(doc);
+            }
         }
     }
 
@@ -443,12 +567,20 @@ public sealed class LiteCrawlerStore :
 
     public CachedRobots? FindRobots(string host)
     {
-        var doc = _db.GetCollection("robots").FindById(host);
-        return doc is null ? null : StoreJson.Read<CachedRobots>(doc["json"].AsString);
+        lock (_gate)
+        {
+            var doc = _db.GetCollection("robots").FindById(host);
+            return doc is null ? null : StoreJson.Read<CachedRobots>(doc["json"].AsString);
+        }
     }
 
-    public void SaveRobots(CachedRobots robots) =>
-        _db.GetCollection("robots").Upsert(new BsonDocument { ["_id"] = robots.Host, ["json"] = StoreJson.Write(robots) });
+    public void SaveRobots(CachedRobots robots)
+    {
+        lock (_gate)
+        {
+            _db.GetCollection("robots").Upsert(new BsonDocument { ["_id"] = robots.Host, ["json"] = StoreJson.Write(robots) });
+        }
+    }
 
     public void Dispose() => _db.Dispose();
 }

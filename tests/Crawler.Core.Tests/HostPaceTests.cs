@@ -77,4 +77,35 @@ public sealed class HostPaceTests
         Assert.That(pace.Floor, Is.EqualTo(TimeSpan.FromSeconds(5)));
         Assert.That(pace.Delay, Is.EqualTo(TimeSpan.FromSeconds(5)));
     }
+
+    [Test]
+    public void Reserved_slots_spread_waiting_requests_a_delay_apart()
+    {
+        var pace = new HostPace(TimeSpan.FromSeconds(1));
+
+        var waits = Enumerable.Range(0, 3).Select(_ => pace.Reserve(T0)).ToList();
+
+        Assert.That(waits, Is.EqualTo(TestData.Seq(TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))));
+    }
+
+    [Test]
+    public void Only_one_of_two_simultaneous_requests_may_start()
+    {
+        var pace = new HostPace(TimeSpan.FromSeconds(1));
+
+        Assert.That(pace.TryStart(T0, out _), Is.True);
+        Assert.That(pace.TryStart(T0, out var wait), Is.False);
+        Assert.That(wait, Is.EqualTo(TimeSpan.FromSeconds(1)));
+    }
+
+    [Test]
+    public void The_delay_also_counts_from_the_end_of_the_last_answer()
+    {
+        var pace = new HostPace(TimeSpan.FromSeconds(1));
+        Assert.That(pace.TryStart(T0, out _), Is.True);
+
+        pace.Finished(T0.AddSeconds(3));
+
+        Assert.That(pace.WaitAt(T0.AddSeconds(3)), Is.EqualTo(TimeSpan.FromSeconds(1)));
+    }
 }

@@ -348,7 +348,7 @@ public sealed class PolicyEngineIntegrationTests
             Assert.That(times, Has.Count.GreaterThanOrEqualTo(4));
             for (var i = 1; i < times.Count; i++)
             {
-                Assert.That(times[i] - times[i - 1], Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(240)), $"{site.BaseUrl} request {i}");
+                Assert.That(times[i] - times[i - 1], Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(225)), $"{site.BaseUrl} request {i} (server-side arrival jitter allowed: 25 ms)");
             }
         }
     }

@@ -20,7 +20,8 @@ public sealed record FetchPolicy(
     int MaxCompressionRatio,
     int MinBytesPerSecond,
     int RobotsCacheHours,
-    IReadOnlyList<string> NotPublicSelectors);
+    IReadOnlyList<string> NotPublicSelectors,
+    int MaxConcurrentRequests = 4);
 
 public sealed record LegalBasis(string Id, string Title, bool InForce);
 

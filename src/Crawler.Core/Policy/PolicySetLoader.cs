@@ -104,7 +104,7 @@ public static partial class PolicySetLoader
         if (fetchMap is not null)
         {
             r.RejectUnknown(fetchMap, "fetch", "allowedContentTypes", "maxBodyBytes", "requestTimeoutSeconds", "maxRedirects",
-                "maxCompressionRatio", "minBytesPerSecond", "robotsCacheHours", "notPublicSelectors");
+                "maxCompressionRatio", "minBytesPerSecond", "robotsCacheHours", "notPublicSelectors", "maxConcurrentRequests");
             var types = r.StringList(fetchMap, "fetch", "allowedContentTypes", true).Select(t => t.Value.ToLowerInvariant()).ToList();
             fetch = new FetchPolicy(
                 types,
@@ -114,7 +114,8 @@ public static partial class PolicySetLoader
                 r.Number(fetchMap, "fetch", "maxCompressionRatio", 2, 10_000) ?? 100,
                 r.Number(fetchMap, "fetch", "minBytesPerSecond", 0, 100_000_000) ?? 1024,
                 r.Number(fetchMap, "fetch", "robotsCacheHours", 0, 24) ?? 24,
-                r.StringList(fetchMap, "fetch", "notPublicSelectors", false).Select(t => t.Value).ToList());
+                r.StringList(fetchMap, "fetch", "notPublicSelectors", false).Select(t => t.Value).ToList(),
+                r.Number(fetchMap, "fetch", "maxConcurrentRequests", 1, 64) ?? 4);
         }
 
         var urlsMap = r.Mapping(root, "", "urls");

@@ -109,6 +109,9 @@ public interface ICrawlStateStore
 
     FrontierItem? NextPending(long runId);
 
+    /// <summary>Up to <paramref name="limit"/> pending items of the run, oldest first.</summary>
+    IReadOnlyList<FrontierItem> PendingBatch(long runId, int limit);
+
     void MarkDone(long itemId);
 
     /// <summary>Puts an item back at the end of its run's frontier with one more attempt counted; returns the attempts.</summary>

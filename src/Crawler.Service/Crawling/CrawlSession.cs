@@ -1,0 +1,622 @@
+using System.Security.Cryptography;
+using System.Text;
+using Crawler.Core.Audit;
+using Crawler.Core.Hits;
+using Crawler.Core.Indicators;
+using Crawler.Core.Pacing;
+using Crawler.Core.Policy;
+using Crawler.Core.Robots;
+using Crawler.Core.Storage;
+using Crawler.Core.Targets;
+using Crawler.Core.Urls;
+using Crawler.Extraction;
+using Crawler.Fetching;
+using Crawler.Service.Application;
+
+namespace Crawler.Service.Crawling;
+
+/// <summary>
+/// One run in progress: robots rules and pace per host, counters, and a dispatcher that keeps up
+/// to the policy's number of requests in flight, never more per host than the target allows, and
+/// books each host's request slots so that requests to a host start at least its delay apart.
+/// Page caps count requests in flight, so running in parallel can never overshoot a cap.
+/// </summary>
+internal sealed class CrawlSession(
+    CrawlerContext context,
+    CrawlTarget target,
+    long mandateId,
+    CrawlRun run,
+    string actor,
+    IProgress<CrawlProgress>? progress,
+    NetworkGuard guard)
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, Task<RobotsTxt?>> _robots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HostPace> _pace = new(StringComparer.Ordinal);
+    private readonly AdExtractor _extractor = new(context.Policy.Fetch.NotPublicSelectors, context.Policy.Urls);
+    private int _runPages;
+    private int _inFlight;
+    private int _discarded;
+    private volatile string? _stopReason;
+
+    /// <summary>Refusals by these rules end the run: nothing after them could be allowed either.</summary>
+    private static readonly HashSet<string> StopRules = new(StringComparer.Ordinal)
+    {
+        "mandate.present", "mandate.approved", "mandate.window", "mandate.covers-target",
+        "mandate.page-cap", "mandate.hit-cap", "run.page-cap",
+    };
+
+    private enum ItemOutcome
+    {
+        Done,
+        Requeued,
+        Cancelled,
+    }
+
+    /// <summary>A URL the host pushed back on (429/503) is tried this many times in all.</summary>
+    private const int MaxAttempts = 3;
+
+    public CrawlRun Run { get; private set; } = run;
+
+    public int Discarded => _discarded;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var fetcher = new PageFetcher(context.Policy, guard, change =>
+            context.Audit(new AuditRecord(actor, AuditOperation.Circuit, "host:" + change.Host, change.Opened ? "opened" : "closed",
+                "circuit breaker " + change.Reason, change.Opened ? "host.circuit-open" : "host.circuit-closed", mandateId, Lab: context.Lab)));
+        var globalCap = context.Policy.Fetch.MaxConcurrentRequests;
+        var perHost = target.Spec.Politeness.MaxConcurrencyPerHost;
+        var running = new Dictionary<Task<ItemOutcome>, FrontierItem>();
+        var hostBusy = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (true)
+        {
+            var stopping = ct.IsCancellationRequested || _stopReason is not null;
+            if (!stopping && running.Count < globalCap && Pick(running, hostBusy, perHost) is { } pick)
+            {
+                var host = HostKey(new Uri(pick.Url));
+                hostBusy[host] = hostBusy.GetValueOrDefault(host) + 1;
+                running[RunItemAsync(fetcher, pick, ct)] = pick;
+                continue;
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var finished = await Task.WhenAny(running.Keys);
+            var item = running[finished];
+            running.Remove(finished);
+            hostBusy[HostKey(new Uri(item.Url))]--;
+            if (await finished == ItemOutcome.Done && !ct.IsCancellationRequested)
+            {
+                context.Store.MarkDone(item.Id);
+            }
+
+            var snapshot = Snapshot();
+            context.Store.SaveRun(snapshot);
+            progress?.Report(new CrawlProgress(snapshot.Fetched, snapshot.Refused, snapshot.Hits, Discarded, item.Url));
+        }
+    }
+
+    /// <summary>The pending item to start next: its host has room, and of those the host whose next slot comes first.</summary>
+    private FrontierItem? Pick(Dictionary<Task<ItemOutcome>, FrontierItem> running, Dictionary<string, int> hostBusy, int perHost)
+    {
+        var busyIds = running.Values.Select(v => v.Id).ToHashSet();
+        FrontierItem? best = null;
+        var bestWait = TimeSpan.MaxValue;
+        var now = context.Now;
+        foreach (var candidate in context.Store.PendingBatch(Run.Id, 64 + running.Count))
+        {
+            if (busyIds.Contains(candidate.Id))
+            {
+                continue;
+            }
+
+            var host = HostKey(new Uri(candidate.Url));
+            if (hostBusy.GetValueOrDefault(host) >= perHost)
+            {
+                continue;
+            }
+
+            TimeSpan wait;
+            lock (_lock)
+            {
+                wait = _pace.TryGetValue(host, out var pace) ? pace.WaitAt(now) : TimeSpan.Zero;
+            }
+
+            if (wait < bestWait)
+            {
+                (best, bestWait) = (candidate, wait);
+                if (wait == TimeSpan.Zero)
+                {
+                    break;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private async Task<ItemOutcome> RunItemAsync(PageFetcher fetcher, FrontierItem item, CancellationToken ct)
+    {
+        // Start on the thread pool, so the dispatcher goes on filling slots while this item waits.
+        await Task.Yield();
+        try
+        {
+            var requeued = await ProcessAsync(fetcher, item, ct);
+            return ct.IsCancellationRequested ? ItemOutcome.Cancelled : requeued ? ItemOutcome.Requeued : ItemOutcome.Done;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped mid-request: the item stays pending and is fetched again on resume.
+            return ItemOutcome.Cancelled;
+        }
+    }
+
+    private CrawlRun Snapshot()
+    {
+        lock (_lock)
+        {
+            return Run;
+        }
+    }
+
+    private void Bump(Func<CrawlRun, CrawlRun> change)
+    {
+        lock (_lock)
+        {
+            Run = change(Run);
+        }
+    }
+
+    public void Finish(bool cancelled)
+    {
+        var (state, reason) = (_stopReason, cancelled) switch
+        {
+            ({ } stop, _) => (RunState.Stopped, stop),
+            (null, true) => (RunState.Interrupted, "interrupted; the next run resumes from the saved frontier"),
+            _ => (RunState.Completed, "the frontier is exhausted"),
+        };
+        Run = Run with { State = state, EndReason = reason };
+        context.Store.SaveRun(Run);
+        var m = context.Store.FindMandate(mandateId);
+        context.Audit(new AuditRecord(actor, AuditOperation.CrawlEnd, $"run:{Run.Id}", state.ToString().ToLowerInvariant(),
+            $"{reason} (fetched {Run.Fetched}, refused {Run.Refused}, hits {Run.Hits})", null, mandateId, m?.Version, m?.Spec.Case, Lab: context.Lab));
+    }
+
+    private async Task<bool> ProcessAsync(PageFetcher fetcher, FrontierItem item, CancellationToken ct)
+    {
+        var url = new Uri(item.Url);
+        var chain = new List<string>();
+        for (var hop = 0; ; hop++)
+        {
+            var robots = await RobotsForAsync(fetcher, url, ct);
+            if (ct.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            var decision = Decide(url, item.Depth, RequestPurpose.Page, robots);
+            if (!decision.Allowed)
+            {
+                Refuse(decision, chain);
+                return false;
+            }
+
+            await WaitPolitelyAsync(PaceFor(url, robots), ct);
+            if (ct.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            // Decided again after the politeness wait (the mandate may have ended meanwhile), and a page
+            // of the caps reserved, so requests in flight at once can never overshoot a cap.
+            decision = DecideAndReserve(url, item.Depth, robots);
+            if (!decision.Allowed)
+            {
+                Refuse(decision, chain);
+                return false;
+            }
+
+            var pace = PaceFor(url, robots);
+            FetchResult? result = null;
+            try
+            {
+                await StartTurnAsync(pace, ct);
+                result = await fetcher.GetAsync(url, context.Policy.Fetch.MaxBodyBytes, ct);
+            }
+            finally
+            {
+                // Counting the page and releasing its reservation in one step: a decision in between
+                // would otherwise see the page twice, or not at all.
+                lock (_lock)
+                {
+                    if (result is { Failed: false })
+                    {
+                        context.Store.CountPage(mandateId);
+                    }
+
+                    _inFlight--;
+                    pace.Finished(context.Now);
+                }
+            }
+
+            if (result.Failed)
+            {
+                Record(AuditOperation.Refuse, url, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
+                Bump(r => r with { Refused = r.Refused + 1 });
+                return false;
+            }
+
+            lock (_lock)
+            {
+                _runPages++;
+                Run = Run with { Fetched = Run.Fetched + 1 };
+            }
+            if (result.Status is 429 or 503)
+            {
+                // The host asks for less: slow the whole host, and try this URL again later, through the gate again.
+                lock (_lock)
+                {
+                    pace.PushedBack(context.Now, result.RetryAfter);
+                }
+
+                var attempts = item.Attempts + 1;
+                var again = attempts < MaxAttempts;
+                Record(AuditOperation.Collect, url, "pushed-back",
+                    $"HTTP {result.Status}{(result.RetryAfter is { } ra ? $", Retry-After {ra.TotalSeconds:0} s" : "")}: host slowed to one request per {pace.Delay.TotalSeconds:0.#} s; " +
+                    (again ? $"retry {attempts} of {MaxAttempts - 1} later" : "giving up on this URL"),
+                    "host.slow-down", decision, null, result.Status);
+                if (again)
+                {
+                    context.Store.Requeue(item.Id);
+                    return true;
+                }
+
+                return false;
+            }
+
+            lock (_lock)
+            {
+                pace.Answered();
+            }
+
+            if (result.RedirectLocation is { } location)
+            {
+                chain.Add($"{url} -> HTTP {result.Status}");
+                Record(AuditOperation.Collect, url, "redirect", $"HTTP {result.Status} to {location}", "fetch.redirect", decision, null, result.Status);
+                if (hop + 1 > context.Policy.Fetch.MaxRedirects)
+                {
+                    Record(AuditOperation.Refuse, location, "refused", $"more than {context.Policy.Fetch.MaxRedirects} redirects: {string.Join(" ; ", chain)}",
+                        "fetch.max-redirects", decision, null, null);
+                    Bump(r => r with { Refused = r.Refused + 1 });
+                    return false;
+                }
+
+                if (!CanonicalUrl.TryCreate(location.ToString(), null, context.Policy.Urls, out var next, out var why))
+                {
+                    Record(AuditOperation.Refuse, location, "refused", $"redirect target unusable: {why}", "url.scheme", decision, null, null);
+                    Bump(r => r with { Refused = r.Refused + 1 });
+                    return false;
+                }
+
+                url = next;
+                continue;
+            }
+
+            await HandleResponseAsync(item, url, result, decision);
+            return false;
+        }
+    }
+
+    private Task HandleResponseAsync(FrontierItem item, Uri url, FetchResult result, PolicyDecision decision)
+    {
+        var verdict = ResponsePolicy.Decide(result.Status, result.MediaType, result.Body.LongLength, result.Truncated, context.Policy.Fetch);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(result.Body));
+        if (!verdict.Accepted)
+        {
+            Record(AuditOperation.Refuse, url, verdict.NotPublic ? "not-public" : "refused", verdict.Reason, verdict.Rule, decision, null, result.Status);
+            Bump(r => r with { Refused = r.Refused + 1 });
+            return Task.CompletedTask;
+        }
+
+        var html = Decode(result.Body, result.Charset);
+        var page = _extractor.Extract(html, url);
+        if (page.NotPublic)
+        {
+            Record(AuditOperation.Discard, url, "not-public", page.NotPublicReason + "; content discarded",
+                "response.not-public", decision, hash, result.Status);
+            Interlocked.Increment(ref _discarded);
+            return Task.CompletedTask;
+        }
+
+        Record(AuditOperation.Collect, url, "fetched", verdict.Reason, decision.Rule, decision, hash, result.Status);
+        foreach (var link in page.Links)
+        {
+            context.Store.Enqueue(Run.Id, link.ToString(), item.Depth + 1);
+        }
+
+        var ad = page.Ad;
+        if (!ad.IsAd)
+        {
+            Record(AuditOperation.Discard, url, "not-an-ad", ad.NotAdReason + "; nothing stored", "extract.not-an-ad", decision, hash, result.Status);
+            Interlocked.Increment(ref _discarded);
+            return Task.CompletedTask;
+        }
+
+        var mandate = context.Store.FindMandate(mandateId)!;
+        if (context.Store.FindSameHit(mandateId, url.ToString(), hash) is { } same)
+        {
+            // A recrawl of an unchanged ad adds nothing: storing it again would only collect more.
+            Record(AuditOperation.Discard, url, "unchanged", $"identical to hit {same}; nothing stored", "hit.unchanged", decision, hash, result.Status);
+            Interlocked.Increment(ref _discarded);
+            return Task.CompletedTask;
+        }
+
+        var score = IndicatorScorer.Score(ad.Text, context.Policy.Indicators);
+        if (score.Score < context.Policy.Indicators.HitThreshold)
+        {
+            Record(AuditOperation.Discard, url, "below-threshold",
+                $"score {score.Score} is below the threshold {context.Policy.Indicators.HitThreshold}; nothing stored", "score.threshold", decision, hash, result.Status);
+            Interlocked.Increment(ref _discarded);
+            return Task.CompletedTask;
+        }
+
+        var content = Minimiser.Apply(ad, score, mandate.Spec, context.Folder.PseudonymKey);
+        var hit = new Hit(0, mandate.Id, mandate.Version, mandate.Spec.Case, target.Id, Run.Id, url.ToString(), context.Now, hash,
+            content.Title, content.Text, content.Snippets, content.Phones, content.Emails, score.Score, score.Fired, score.Escalated,
+            ad.RemovedThirdPartyRegions, context.Policy.Version, "unreviewed");
+        var id = context.Store.TryAddHit(hit, mandate.Spec.Limits.MaxHits);
+        if (id is null)
+        {
+            _stopReason = $"mandate {mandate.Id} has stored its {mandate.Spec.Limits.MaxHits} hits";
+            Record(AuditOperation.Refuse, url, "refused", _stopReason + "; the hit was not stored", "mandate.hit-cap", decision, hash, result.Status);
+            return Task.CompletedTask;
+        }
+
+        Bump(r => r with { Hits = r.Hits + 1 });
+        context.Audit(new AuditRecord(actor, AuditOperation.Store, $"hit:{id}", "stored",
+            $"ad from {url} (score {score.Score}, {ad.RemovedThirdPartyRegions} third-party regions removed)", "hit.store",
+            mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: result.Status, Lab: context.Lab));
+        return Task.CompletedTask;
+    }
+
+    private PolicyDecision Decide(Uri url, int depth, RequestPurpose purpose, RobotsTxt? robots)
+    {
+        lock (_lock)
+        {
+            return DecideLocked(url, depth, purpose, robots);
+        }
+    }
+
+    private PolicyDecision DecideAndReserve(Uri url, int depth, RobotsTxt? robots)
+    {
+        lock (_lock)
+        {
+            var decision = DecideLocked(url, depth, RequestPurpose.Page, robots);
+            if (decision.Allowed)
+            {
+                _inFlight++;
+            }
+
+            return decision;
+        }
+    }
+
+    // Pages in flight count against the caps as if already fetched.
+    private PolicyDecision DecideLocked(Uri url, int depth, RequestPurpose purpose, RobotsTxt? robots)
+    {
+        var mandate = context.Store.FindMandate(mandateId);
+        var usage = context.Store.Usage(mandateId);
+        usage = usage with { PagesFetched = usage.PagesFetched + _inFlight };
+        var ctx = new RequestContext(url, depth, purpose, context.Now, target, mandate, usage, _runPages + _inFlight,
+            context.Policy, context.Lab, robots);
+        return RequestPolicy.Decide(ctx);
+    }
+
+    private void Refuse(PolicyDecision decision, List<string> chain)
+    {
+        var reason = chain.Count == 0 ? decision.Reason : $"{decision.Reason} (redirect chain: {string.Join(" ; ", chain)})";
+        Record(AuditOperation.Refuse, new Uri(decision.Url), "refused", reason, decision.Rule, decision, null, null);
+        Bump(r => r with { Refused = r.Refused + 1 });
+        if (StopRules.Contains(decision.Rule))
+        {
+            _stopReason = decision.Reason;
+        }
+    }
+
+    private Task<RobotsTxt?> RobotsForAsync(PageFetcher fetcher, Uri url, CancellationToken ct)
+    {
+        var key = HostKey(url);
+        lock (_lock)
+        {
+            if (!_robots.TryGetValue(key, out var task))
+            {
+                // One read per host, shared by every worker that needs it.
+                task = LoadRobotsAsync(fetcher, url, key, ct);
+                _robots[key] = task;
+            }
+
+            return task;
+        }
+    }
+
+    private async Task<RobotsTxt?> LoadRobotsAsync(PageFetcher fetcher, Uri url, string key, CancellationToken ct)
+    {
+        await Task.Yield();
+        var robotsUrl = new Uri($"{url.Scheme}://{url.Authority}/robots.txt");
+        var decision = Decide(robotsUrl, 0, RequestPurpose.Robots, null);
+        if (!decision.Allowed)
+        {
+            // The page decision will refuse for the same reason; nothing was sent.
+            return null;
+        }
+
+        var maxAge = TimeSpan.FromHours(context.Policy.Fetch.RobotsCacheHours);
+        if (context.Store.FindRobots(key) is { } cached && context.Now - cached.FetchedAt < maxAge)
+        {
+            // RFC 9309 §2.4: a cached copy is good for at most 24 hours; a restart does not fetch it again.
+            var fromCache = cached.DisallowAll
+                ? RobotsTxt.DisallowAll($"{cached.Source} (cached {cached.FetchedAt:O})")
+                : cached.Content is null
+                    ? RobotsTxt.AllowAll($"{cached.Source} (cached {cached.FetchedAt:O})")
+                    : RobotsTxt.Parse(cached.Content, $"{cached.Source} (cached {cached.FetchedAt:O})");
+            return fromCache;
+        }
+
+        RobotsTxt robots;
+        string? content = null;
+        var disallowAll = false;
+        string source;
+        var current = robotsUrl;
+        for (var hop = 0; ; hop++)
+        {
+            await WaitPolitelyAsync(PaceFor(current, null), ct);
+            await StartTurnAsync(PaceFor(current, null), ct);
+            var result = await fetcher.GetAsync(current, RobotsTxt.MaxParsedBytes, ct);
+            lock (_lock)
+            {
+                PaceFor(current, null).Finished(context.Now);
+            }
+
+            if (result.Failed)
+            {
+                // Unreachable means disallow all (RFC 9309 §2.3.1.4); a network-guard refusal is logged as such.
+                source = result.FailureReason!;
+                robots = RobotsTxt.DisallowAll(source);
+                disallowAll = true;
+                Record(AuditOperation.Refuse, current, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
+                Bump(r => r with { Refused = r.Refused + 1 });
+                break;
+            }
+
+            if (result.RedirectLocation is { } next && hop < 5 &&
+                CanonicalUrl.TryCreate(next.ToString(), null, context.Policy.Urls, out var nextUrl, out _) &&
+                Decide(nextUrl, 0, RequestPurpose.Robots, null).Allowed)
+            {
+                Record(AuditOperation.Collect, current, "redirect", $"robots.txt HTTP {result.Status} to {nextUrl}", "robots.fetch", decision, null, result.Status);
+                current = nextUrl;
+                continue;
+            }
+
+            if (result.RedirectLocation is not null)
+            {
+                source = $"robots.txt redirects out of reach (HTTP {result.Status})";
+                robots = RobotsTxt.DisallowAll(source);
+                disallowAll = true;
+            }
+            else if (result.Status is >= 200 and < 300)
+            {
+                source = $"robots.txt HTTP {result.Status}";
+                content = Decode(result.Body, result.Charset);
+                robots = RobotsTxt.Parse(content, source);
+            }
+            else if (result.Status is >= 400 and < 500)
+            {
+                source = $"robots.txt HTTP {result.Status}";
+                robots = RobotsTxt.AllowAll(source);
+            }
+            else
+            {
+                source = $"robots.txt HTTP {result.Status}";
+                robots = RobotsTxt.DisallowAll(source);
+                disallowAll = true;
+            }
+
+            Record(AuditOperation.Collect, current, "robots", robots.Source, "robots.fetch", decision,
+                result.Body.Length > 0 ? Convert.ToHexStringLower(SHA256.HashData(result.Body)) : null, result.Status);
+            break;
+        }
+
+        context.Store.SaveRobots(new CachedRobots(key, content, source, disallowAll, context.Now));
+        return robots;
+    }
+
+    private HostPace PaceFor(Uri url, RobotsTxt? robots)
+    {
+        var key = HostKey(url);
+        lock (_lock)
+        {
+            if (!_pace.TryGetValue(key, out var pace))
+            {
+                var floor = TimeSpan.FromMilliseconds(target.Spec.Politeness.MinDelayMs);
+                if (!context.Lab)
+                {
+                    floor = Max(floor, TimeSpan.FromMilliseconds(context.Policy.Network.MinDelayMsPublic));
+                }
+
+                pace = new HostPace(floor);
+                _pace[key] = pace;
+            }
+
+            if (robots?.CrawlDelay(context.Policy.ProductToken) is { } crawlDelay)
+            {
+                pace.RaiseFloor(crawlDelay);
+            }
+
+            return pace;
+        }
+    }
+
+    /// <summary>Waits until the host's delay since its last actual request has passed, and marks this one as started.</summary>
+    private async Task StartTurnAsync(HostPace pace, CancellationToken ct)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_lock)
+            {
+                if (pace.TryStart(context.Now, out wait))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(wait, context.Time, ct);
+        }
+    }
+
+    /// <summary>Books this host's next request slot and waits for it.</summary>
+    private async Task WaitPolitelyAsync(HostPace pace, CancellationToken ct)
+    {
+        TimeSpan wait;
+        lock (_lock)
+        {
+            wait = pace.Reserve(context.Now);
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(wait, context.Time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancellation is handled by the caller, which saves the frontier.
+            }
+        }
+    }
+
+    private void Record(string operation, Uri url, string outcome, string reason, string rule, PolicyDecision decision, string? hash, int? status) =>
+        context.Audit(new AuditRecord(actor, operation, url.ToString(), outcome, reason, rule, decision.MandateId, decision.MandateVersion,
+            decision.Case, decision.PolicyVersion, hash, status, context.Lab));
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static string HostKey(Uri url) => url.Scheme + "://" + url.Authority;
+
+    private static string Decode(byte[] body, string? charset)
+    {
+        try
+        {
+            return (charset is null ? Encoding.UTF8 : Encoding.GetEncoding(charset.Trim('"'))).GetString(body);
+        }
+        catch (ArgumentException)
+        {
+            return Encoding.UTF8.GetString(body);
+        }
+    }
+}
