@@ -352,4 +352,56 @@ public sealed class PolicyEngineIntegrationTests
             }
         }
     }
+
+    [Test]
+    public async Task A_host_that_keeps_failing_opens_its_circuit_breaker_and_that_is_logged()
+    {
+        var links = Enumerable.Range(1, 6).Select(i => $"/e{i}").ToArray();
+        var routes = new Dictionary<string, Func<HttpContext, Task>>
+        {
+            ["/robots.txt"] = FixtureServer.Text(Robots),
+            ["/"] = FixtureServer.Html(FixtureServer.LinkPage(links)),
+        };
+        foreach (var l in links)
+        {
+            routes[l] = FixtureServer.Status(500);
+        }
+
+        await using var site = await FixtureServer.StartAsync(routes);
+
+        var (lab, _) = await CrawlAsync(site);
+        using var _ = lab;
+
+        var entries = Entries(lab);
+        var opened = entries.Single(e => e.Record.Operation == "circuit" && e.Record.Outcome == "opened");
+        Assert.That(opened.Record.Rule, Is.EqualTo("host.circuit-open"));
+        Assert.That(opened.Record.Subject, Is.EqualTo("host:" + site.BaseUrl.Authority));
+        Assert.That(entries.Any(e => e.Record.Operation == "refuse" && e.Record.Rule == "host.circuit-open"), Is.True,
+            "requests while the circuit is open are refused without reaching the host");
+        Assert.That(site.Paths.Count(p => p.StartsWith("/e", StringComparison.Ordinal)), Is.LessThan(18));
+    }
+
+    [Test]
+    public async Task A_fetch_under_a_robots_override_is_logged_with_its_justification()
+    {
+        await using var site = await FixtureServer.StartAsync(new()
+        {
+            ["/robots.txt"] = FixtureServer.Text("User-agent: *\nDisallow: /\n"),
+            ["/"] = FixtureServer.Html(FixtureServer.AdPage("Home", "06-12345678")),
+        });
+        using var lab = await Lab.CreateAsync();
+        var now = lab.Time.GetUtcNow();
+        await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl), "--as", "sanne");
+        var mandate = lab.WriteMandate(now.AddHours(-1), now.AddHours(1));
+        await File.AppendAllTextAsync(mandate, "\nrobotsOverride:\n  justification: \"The site blocks every crawler; weighed by the OvJ on 2026-11-28\"\n");
+        await lab.Ok("mandate", "request", "--file", mandate, "--as", "sanne");
+        await lab.Ok("mandate", "approve", "1", "--as", "pieter");
+
+        var crawl = await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne", "--json");
+
+        Assert.That(crawl.Json.GetProperty("hits").GetInt32(), Is.EqualTo(1));
+        var collect = Entries(lab).Single(e => e.Record.Operation == "collect" && e.Record.Subject == site.BaseUrl.ToString());
+        Assert.That(collect.Record.Rule, Is.EqualTo("robots.override"));
+        Assert.That(collect.Record.Reason, Does.Contain("weighed by the OvJ"));
+    }
 }

@@ -332,7 +332,9 @@ internal sealed class CrawlSession(
             return Task.CompletedTask;
         }
 
-        Record(AuditOperation.Collect, url, "fetched", verdict.Reason, decision.Rule, decision, hash, result.Status);
+        // A fetch that relied on the mandate's robots override carries the override and its justification.
+        var collectReason = decision.Rule == RequestPolicy.RobotsOverrideRule ? $"{decision.Reason}; {verdict.Reason}" : verdict.Reason;
+        Record(AuditOperation.Collect, url, "fetched", collectReason, decision.Rule, decision, hash, result.Status);
         foreach (var link in page.Links)
         {
             context.Store.Enqueue(Run.Id, link.ToString(), item.Depth + 1);
