@@ -185,34 +185,20 @@ public sealed class LiteCrawlerStore :
         }
     }
 
-    public bool TryUpdateMandate(Mandate expected, Mandate updated)
+    public bool TryUpdateMandate(Mandate expected, Mandate updated) => InTransaction(() =>
     {
-        lock (_gate)
+        var col = _db.GetCollection("mandates");
+        var doc = col.FindById(expected.Id);
+        if (doc is null || doc["json"].AsString != StoreJson.Write(expected))
         {
-            _db.BeginTrans();
-            try
-            {
-                var col = _db.GetCollection("mandates");
-                var doc = col.FindById(expected.Id);
-                if (doc is null || doc["json"].AsString != StoreJson.Write(expected))
-                {
-                    _db.Rollback();
-                    return false;
-                }
-
-                doc["status"] = updated.Status.ToString();
-                doc["json"] = StoreJson.Write(updated);
-                col.Update(doc);
-                _db.Commit();
-                return true;
-            }
-            catch
-            {
-                _db.Rollback();
-                throw;
-            }
+            return (false, false);
         }
-    }
+
+        doc["status"] = updated.Status.ToString();
+        doc["json"] = StoreJson.Write(updated);
+        col.Update(doc);
+        return (true, true);
+    });
 
     public MandateUsage Usage(long mandateId)
     {
@@ -223,23 +209,11 @@ public sealed class LiteCrawlerStore :
         }
     }
 
-    public void CountPage(long mandateId)
+    public void CountPage(long mandateId) => InTransaction(() =>
     {
-        lock (_gate)
-        {
-            _db.BeginTrans();
-            try
-            {
-                Increment(mandateId, "pages");
-                _db.Commit();
-            }
-            catch
-            {
-                _db.Rollback();
-                throw;
-            }
-        }
-    }
+        Increment(mandateId, "pages");
+        return (true, true);
+    });
 
     private void Increment(long mandateId, string field)
     {
@@ -251,36 +225,22 @@ public sealed class LiteCrawlerStore :
 
     // ---- hits
 
-    public long? TryAddHit(Hit hit, int maxHits)
+    public long? TryAddHit(Hit hit, int maxHits) => InTransaction<long?>(() =>
     {
-        lock (_gate)
+        if (Usage(hit.MandateId).HitsStored >= maxHits)
         {
-            _db.BeginTrans();
-            try
-            {
-                if (Usage(hit.MandateId).HitsStored >= maxHits)
-                {
-                    _db.Rollback();
-                    return null;
-                }
-
-                var col = _db.GetCollection("hits", BsonAutoId.Int64);
-                var doc = new BsonDocument { ["mandateId"] = hit.MandateId, ["sameKey"] = SameKey(hit.MandateId, hit.Url, hit.ContentSha256) };
-                var id = col.Insert(doc).AsInt64;
-                doc["_id"] = id;
-                doc["json"] = StoreJson.Write(hit with { Id = id });
-                col.Update(doc);
-                Increment(hit.MandateId, "hits");
-                _db.Commit();
-                return id;
-            }
-            catch
-            {
-                _db.Rollback();
-                throw;
-            }
+            return (null, false);
         }
-    }
+
+        var col = _db.GetCollection("hits", BsonAutoId.Int64);
+        var doc = new BsonDocument { ["mandateId"] = hit.MandateId, ["sameKey"] = SameKey(hit.MandateId, hit.Url, hit.ContentSha256) };
+        var id = col.Insert(doc).AsInt64;
+        doc["_id"] = id;
+        doc["json"] = StoreJson.Write(hit with { Id = id });
+        col.Update(doc);
+        Increment(hit.MandateId, "hits");
+        return (id, true);
+    });
 
     public Hit? FindHit(long id)
     {
@@ -316,29 +276,16 @@ public sealed class LiteCrawlerStore :
 
     // ---- audit
 
-    public AuditEntry Append(AuditRecord record, DateTimeOffset time)
+    public AuditEntry Append(AuditRecord record, DateTimeOffset time) => InTransaction(() =>
     {
-        lock (_gate)
-        {
-            _db.BeginTrans();
-            try
-            {
-                var col = _db.GetCollection("audit");
-                var head = col.Query().OrderByDescending("_id").Limit(1).FirstOrDefault();
-                var seq = head is null ? 1 : head["_id"].AsInt64 + 1;
-                var previous = head is null ? AuditChain.GenesisHash : head["hash"].AsString;
-                var entry = AuditChain.Link(_auditKey, seq, time, record, previous);
-                col.Insert(ToBson(entry));
-                _db.Commit();
-                return entry;
-            }
-            catch
-            {
-                _db.Rollback();
-                throw;
-            }
-        }
-    }
+        var col = _db.GetCollection("audit");
+        var head = col.Query().OrderByDescending("_id").Limit(1).FirstOrDefault();
+        var seq = head is null ? 1 : head["_id"].AsInt64 + 1;
+        var previous = head is null ? AuditChain.GenesisHash : head["hash"].AsString;
+        var entry = AuditChain.Link(_auditKey, seq, time, record, previous);
+        col.Insert(ToBson(entry));
+        return (entry, true);
+    });
 
     /// <summary>The trail in order, read in pages so that no lock is held while the caller works through it.</summary>
     public IEnumerable<AuditEntry> Entries()
@@ -534,36 +481,22 @@ public sealed class LiteCrawlerStore :
         }
     }
 
-    public int Requeue(long itemId)
+    public int Requeue(long itemId) => InTransaction(() =>
     {
-        lock (_gate)
+        var col = _db.GetCollection("frontier", BsonAutoId.Int64);
+        var doc = col.FindById(itemId);
+        if (doc is null)
         {
-            _db.BeginTrans();
-            try
-            {
-                var col = _db.GetCollection("frontier", BsonAutoId.Int64);
-                var doc = col.FindById(itemId);
-                if (doc is null)
-                {
-                    _db.Rollback();
-                    return 0;
-                }
-
-                var attempts = (doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0) + 1;
-                col.Delete(itemId);
-                doc.Remove("_id");
-                doc["attempts"] = attempts;
-                col.Insert(doc);
-                _db.Commit();
-                return attempts;
-            }
-            catch
-            {
-                _db.Rollback();
-                throw;
-            }
+            return (0, false);
         }
-    }
+
+        var attempts = (doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0) + 1;
+        col.Delete(itemId);
+        doc.Remove("_id");
+        doc["attempts"] = attempts;
+        col.Insert(doc);
+        return (attempts, true);
+    });
 
     public CachedRobots? FindRobots(string host)
     {
@@ -579,6 +512,37 @@ public sealed class LiteCrawlerStore :
         lock (_gate)
         {
             _db.GetCollection("robots").Upsert(new BsonDocument { ["_id"] = robots.Host, ["json"] = StoreJson.Write(robots) });
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in one LiteDB transaction (which, in shared mode, also holds the
+    /// file's cross-process lock): committed when it says so, rolled back otherwise or on error.
+    /// </summary>
+    private T InTransaction<T>(Func<(T Result, bool Commit)> body)
+    {
+        lock (_gate)
+        {
+            _db.BeginTrans();
+            try
+            {
+                var (result, commit) = body();
+                if (commit)
+                {
+                    _db.Commit();
+                }
+                else
+                {
+                    _db.Rollback();
+                }
+
+                return result;
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
         }
     }
 
