@@ -169,6 +169,30 @@ internal static class Commands
             return CliApp.Ok;
         });
 
+        var assessFile = new Option<string>("--file") { Description = "Mandate file (YAML)", Required = true };
+        var assess = new Command("assess", "Weigh a mandate file against the Koops factors without filing it; exit 2 if it would be refused") { assessFile };
+        assess.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var path = r.GetValue(assessFile)!;
+            var (_, assessment) = new MandateService(ctx).Assess(path, CliIo.ReadInputFile(path));
+            if (io.Json(r))
+            {
+                io.WriteJson(Views.Assessment(assessment));
+            }
+            else
+            {
+                PrintAssessment(io, assessment);
+            }
+
+            foreach (var p in assessment.Problems)
+            {
+                io.Err.WriteLine($"refused: {path}: {p.Field}: {p.Message}");
+            }
+
+            return assessment.Acceptable ? CliApp.Ok : CliApp.Refused;
+        });
+
         var id = new Argument<long>("ID");
         var approve = new Command("approve", "Approve a mandate (an officer who did not request it)") { id };
         approve.SetAction(r =>
@@ -217,18 +241,55 @@ internal static class Commands
         {
             using var ctx = io.Open(r);
             var m = new MandateService(ctx).Show(r.GetValue(showId));
-            io.Out.WriteLine(io.Json(r)
-                ? CliJson.Line(Views.Mandate(m, ctx.Now))
-                : System.Text.Json.JsonSerializer.Serialize(Views.Mandate(m, ctx.Now), Indented));
+            if (io.Json(r))
+            {
+                io.WriteJson(Views.Mandate(m, ctx.Now));
+            }
+            else
+            {
+                io.Out.WriteLine($"mandate {m.Id} v{m.Version}: {MandateService.Describe(m.StateAt(ctx.Now))} — case {m.Spec.Case} ({m.Spec.CaseName})");
+                io.Out.WriteLine($"legal basis {m.Spec.LegalBasis}, Wpg {m.Spec.WpgPurpose.ToString().ToLowerInvariant()}, valid {m.Spec.ValidFrom:O} .. {m.Spec.ValidUntil:O}");
+                io.Out.WriteLine($"purpose: {m.Spec.Purpose}");
+                io.Out.WriteLine($"targets: {string.Join(", ", m.Spec.Targets)}; content SHA-256 {m.Spec.ContentSha256()}");
+                if (m.Assessment is { } a)
+                {
+                    PrintAssessment(io, a);
+                }
+
+                foreach (var e in m.History)
+                {
+                    io.Out.WriteLine($"  {e.At:O} {e.Status.ToString().ToLowerInvariant(),-10} by {e.By}{(e.Reason is null ? "" : ": " + e.Reason)}");
+                }
+            }
             return CliApp.Ok;
         });
         return new Command("mandate", "Per-case crawl mandates: nothing is fetched without an approved one")
         {
-            request, approve,
+            assess, request, approve,
             WithReason("reject", "Reject a requested mandate (officer)", (s, i, a, why) => s.Reject(i, a, why)),
             WithReason("revoke", "Revoke an approved mandate; running crawls stop at their next request (officer)", (s, i, a, why) => s.Revoke(i, a, why)),
             list, show,
         };
+    }
+
+    internal static void PrintAssessment(CliIo io, Core.Mandates.KoopsAssessment a)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(io.Out), Ansi = io.Env.Interactive ? AnsiSupport.Detect : AnsiSupport.No });
+        if (!io.Env.Interactive)
+        {
+            console.Profile.Width = 200;
+        }
+
+        var table = new Table().AddColumns("factor", "level", "value", "reason", "justification");
+        foreach (var f in a.Factors)
+        {
+            table.AddRow(f.Factor, Core.Mandates.KoopsWeighing.Name(f.Level), Markup.Escape(f.Value), Markup.Escape(f.Reason), Markup.Escape(f.Justification ?? ""));
+        }
+
+        console.Write(table);
+        io.Out.WriteLine($"weighing: {Core.Mandates.KoopsWeighing.Name(a.Level)} (decided by {a.DecidingFactor}); " +
+                         (a.RequiredApprover is null ? "no mandate allowed at this level" : $"requires {string.Join(" or ", a.RequiredLegalBases)}, approved by an {a.RequiredApprover.Value.ToString().ToLowerInvariant()}") +
+                         $"; policy {a.PolicyVersion[..12]}, crawler {a.CrawlerVersion}");
     }
 
     private static void PrintStatus(CliIo io, ParseResult r, Core.Mandates.Mandate m)

@@ -59,7 +59,7 @@ internal static class DemoCommand
             var code = await CliApp.RunAsync([.. args, .. common], io.Out, io.Err, io.Env, ct);
             if (code != CliApp.Ok && title != "expected refusal")
             {
-                throw new InvalidOperationException($"demo step failed ({code}): crawler {string.Join(' ', args)}");
+                throw new Core.Mandates.RefusalException("demo.step", $"the demo stopped: crawler {string.Join(" ", args)} exited with {code}");
             }
 
             io.Out.WriteLine();
@@ -85,7 +85,7 @@ internal static class DemoCommand
             schedule: "0 0 3 * * ?"
             """, ct);
         var from = now.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var until = now.AddDays(30).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var until = now.AddDays(29).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         await File.WriteAllTextAsync(mandateFile, $"""
             case: "DEMO-2026-001"
             caseName: "Demonstratie"
@@ -106,9 +106,12 @@ internal static class DemoCommand
               email: keep
               text: drop
             linking: false
+            justifications:
+              third-parties: "E-mail addresses are kept in clear to show the review queue; phones stay pseudonymised"
             """, ct);
 
         await Step("target", "target", "add", "--file", targetFile, "--as", "sanne");
+        await Step("assess", "mandate", "assess", "--file", mandateFile);
         await Step("mandate", "mandate", "request", "--file", mandateFile, "--as", "sanne");
         io.Out.WriteLine("Only an officer may approve a mandate, and never one they requested:");
         await Step("expected refusal", "mandate", "approve", "1", "--as", "sanne");

@@ -49,6 +49,25 @@ internal static class Views
         requestedAt = m.RequestedAt,
         approval = m.Approval,
         history = m.History,
+        targetType = m.Spec.EffectiveTargetType,
+        targetDescription = m.Spec.TargetDescription,
+        keywords = m.Spec.Keywords,
+        recrawlIntervalHours = m.Spec.RecrawlIntervalHours,
+        justifications = m.Spec.Justifications,
+        weighing = m.Assessment is null ? null : Assessment(m.Assessment),
+    };
+
+    public static object Assessment(KoopsAssessment a) => new
+    {
+        level = KoopsWeighing.Name(a.Level),
+        decidingFactor = a.DecidingFactor,
+        requiredLegalBases = a.RequiredLegalBases,
+        requiredApprover = a.RequiredApprover,
+        acceptable = a.Acceptable,
+        problems = a.Problems.Select(p => new { field = p.Field, message = p.Message }),
+        factors = a.Factors.Select(f => new { factor = f.Factor, level = KoopsWeighing.Name(f.Level), value = f.Value, reason = f.Reason, justification = f.Justification }),
+        policyVersion = a.PolicyVersion,
+        crawlerVersion = a.CrawlerVersion,
     };
 
     public static object Hit(Hit h) => new

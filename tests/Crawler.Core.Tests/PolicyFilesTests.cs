@@ -148,11 +148,11 @@ public sealed class PolicyFilesTests
     }
 
     [Test]
-    public void A_policy_set_missing_both_files_names_both()
+    public void A_policy_set_missing_every_file_names_each()
     {
         var ex = Assert.Throws<InputException>(() => PolicySetLoader.Load([]));
 
-        Assert.That(ex.Problems.Select(p => p.File), Is.EquivalentTo(TestData.Seq("crawler.yaml", "indicators.yaml")));
+        Assert.That(ex.Problems.Select(p => p.File), Is.EquivalentTo(TestData.Seq("crawler.yaml", "indicators.yaml", "koops.yaml")));
     }
 
     [Test]

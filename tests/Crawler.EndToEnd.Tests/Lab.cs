@@ -128,6 +128,8 @@ public sealed class Lab : IDisposable
               phone: {treatment}
               email: {treatment}
               text: keep
+            justifications:
+              third-parties: "Test fixture: contacts and text are needed to check extraction end to end"
             """);
 
     /// <summary>Adds the target and an approved mandate valid around now; returns (targetId, mandateId).</summary>

@@ -39,12 +39,28 @@ public enum WpgPurpose
     Art9,
 }
 
-public sealed record MandateLimits(int MaxPages, int MaxHits);
+/// <summary>Caps over all runs of a mandate. <see cref="MaxContacts"/>: distinct contact identifiers stored; null = no separate cap.</summary>
+public sealed record MandateLimits(int MaxPages, int MaxHits, int? MaxContacts = null);
+
+/// <summary>Who or what the crawl is aimed at: the Koops targeting factor.</summary>
+public enum TargetType
+{
+    /// <summary>A phenomenon (e.g. exploitation in a region): the least intrusive.</summary>
+    Phenomenon,
+
+    /// <summary>A group of persons.</summary>
+    Group,
+
+    /// <summary>One person: a more or less complete picture of someone's life comes near.</summary>
+    Person,
+}
 
 /// <summary>
 /// The content of a per-case crawl order as requested; approval binds exactly this content.
 /// <see cref="RobotsOverride"/>, when set, is the justification for fetching what robots.txt
-/// disallows; every fetch that relies on it is logged with it.
+/// disallows; every fetch that relies on it is logged with it. Fields added after the first
+/// version are optional and null when absent, so they do not change the canonical hash of
+/// mandates that do not use them (see <see cref="ContentSha256"/>).
 /// </summary>
 public sealed record MandateSpec(
     string Case,
@@ -61,8 +77,18 @@ public sealed record MandateSpec(
     MandateLimits Limits,
     IReadOnlyDictionary<DataCategory, Treatment> DataCategories,
     bool Linking,
-    string? RobotsOverride = null)
+    string? RobotsOverride = null,
+    TargetType? TargetType = null,
+    string? TargetDescription = null,
+    IReadOnlyList<string>? Keywords = null,
+    bool? Snapshots = null,
+    int? RecrawlIntervalHours = null,
+    IReadOnlyDictionary<string, string>? Justifications = null)
 {
+    /// <summary>Phenomenon unless the mandate says otherwise: the safe default of the skeleton's format.</summary>
+    [JsonIgnore]
+    public TargetType EffectiveTargetType => TargetType ?? Mandates.TargetType.Phenomenon;
+
     public Treatment TreatmentOf(DataCategory category) =>
         DataCategories.TryGetValue(category, out var t) ? t : Treatment.Drop;
 
@@ -73,6 +99,8 @@ public sealed record MandateSpec(
         {
             DataCategories = new SortedDictionary<DataCategory, Treatment>(
                 Enum.GetValues<DataCategory>().ToDictionary(c => c, TreatmentOf)),
+            Justifications = Justifications is null ? null : new SortedDictionary<string, string>(
+                Justifications.ToDictionary(j => j.Key, j => j.Value), StringComparer.Ordinal),
         };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(canonical, CanonicalJson);
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -104,7 +132,10 @@ public sealed record MandateEvent(MandateStatus Status, string By, DateTimeOffse
 /// <summary>The approval: who, when, and the hash of the exact content approved.</summary>
 public sealed record MandateApproval(string By, DateTimeOffset At, string ContentSha256);
 
-/// <summary>A per-case crawl order and its lifecycle. Immutable: each transition returns a new value.</summary>
+/// <summary>
+/// A per-case crawl order and its lifecycle. Immutable: each transition returns a new value.
+/// <see cref="Assessment"/> is the Koops weighing it was filed under, with that policy's version.
+/// </summary>
 public sealed record Mandate(
     long Id,
     int Version,
@@ -113,7 +144,8 @@ public sealed record Mandate(
     string RequestedBy,
     DateTimeOffset RequestedAt,
     MandateApproval? Approval,
-    IReadOnlyList<MandateEvent> History)
+    IReadOnlyList<MandateEvent> History,
+    KoopsAssessment? Assessment = null)
 {
     /// <summary>How the mandate stands at <paramref name="now"/>, which is what the gate asks.</summary>
     public MandateState StateAt(DateTimeOffset now) => Status switch

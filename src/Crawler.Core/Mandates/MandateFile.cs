@@ -11,6 +11,7 @@ public static class MandateFile
     [
         "case", "caseName", "legalBasis", "wpgPurpose", "purpose", "offence", "suspect", "factsAndCircumstances",
         "targets", "validFrom", "validUntil", "limits", "dataCategories", "linking", "robotsOverride",
+        "targetType", "targetDescription", "keywords", "snapshots", "recrawlIntervalHours", "justifications",
     ];
 
     private static readonly Dictionary<string, DataCategory> CategoryNames =
@@ -83,13 +84,14 @@ public static class MandateFile
             }
         }
 
-        int? maxPages = null, maxHits = null;
+        int? maxPages = null, maxHits = null, maxContacts = null;
         var limits = r.Mapping(root, "", "limits");
         if (limits is not null)
         {
-            r.RejectUnknown(limits, "limits", "maxPages", "maxHits");
+            r.RejectUnknown(limits, "limits", "maxPages", "maxHits", "maxContacts");
             maxPages = r.Number(limits, "limits", "maxPages", 1, 10_000_000);
             maxHits = r.Number(limits, "limits", "maxHits", 1, 10_000_000);
+            maxContacts = r.Number(limits, "limits", "maxContacts", 1, 10_000_000);
         }
 
         var categories = new Dictionary<DataCategory, Treatment>();
@@ -144,12 +146,53 @@ public static class MandateFile
             }
         }
 
+        TargetType? targetType = null;
+        if (r.Text(root, "", "targetType", false) is { } typeText)
+        {
+            targetType = typeText switch
+            {
+                "phenomenon" => TargetType.Phenomenon,
+                "group" => TargetType.Group,
+                "person" => TargetType.Person,
+                _ => null,
+            };
+            if (targetType is null)
+            {
+                r.Problem(YamlReader.Child(root, "targetType"), "targetType", $"expected phenomenon, group or person, got '{typeText}'");
+            }
+        }
+
+        var targetDescription = r.Text(root, "", "targetDescription", targetType is TargetType.Group or TargetType.Person);
+        var keywords = r.StringList(root, "", "keywords", false).Select(k => k.Value).ToList();
+        var snapshots = r.Bool(root, "", "snapshots");
+        var recrawl = r.Number(root, "", "recrawlIntervalHours", 1, 24 * 365);
+        Dictionary<string, string>? justifications = null;
+        if (r.Mapping(root, "", "justifications") is { } jmap)
+        {
+            justifications = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (keyNode, _) in jmap.Children)
+            {
+                var key = (keyNode as YamlDotNet.RepresentationModel.YamlScalarNode)?.Value ?? "";
+                if (!KoopsFactor.All.Contains(key, StringComparer.Ordinal))
+                {
+                    r.Problem(keyNode, "justifications." + key, $"unknown Koops factor (known: {string.Join(", ", KoopsFactor.All)})");
+                    continue;
+                }
+
+                if (r.Text(jmap, "justifications", key, true) is { } justification)
+                {
+                    justifications[key] = justification;
+                }
+            }
+        }
+
         r.ThrowIfProblems();
         return new MandateSpec(
             caseNumber!, caseName!, legalBasis!, wpg, purpose!, offence!, suspect!, facts!, targets,
             from!.Value, until!.Value,
-            new MandateLimits(maxPages ?? policy.Mandates.DefaultMaxPages, maxHits ?? policy.Mandates.DefaultMaxHits),
-            categories, linking, robotsOverride);
+            new MandateLimits(maxPages ?? policy.Mandates.DefaultMaxPages, maxHits ?? policy.Mandates.DefaultMaxHits, maxContacts),
+            categories, linking, robotsOverride, targetType, targetDescription, keywords.Count == 0 ? null : keywords, snapshots, recrawl,
+            justifications is { Count: > 0 } ? justifications : null);
     }
 
     private static bool TryParseWpg(string text, out WpgPurpose purpose)

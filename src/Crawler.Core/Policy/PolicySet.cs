@@ -50,4 +50,5 @@ public sealed record PolicySet(
     MandatePolicy Mandates,
     IndicatorPolicy Indicators,
     IReadOnlyList<string> Profiles,
-    Urls.UrlRules Urls);
+    Urls.UrlRules Urls,
+    Mandates.KoopsPolicy Koops);

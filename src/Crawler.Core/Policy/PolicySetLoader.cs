@@ -15,12 +15,13 @@ public static partial class PolicySetLoader
 {
     public const string CrawlerFile = "crawler.yaml";
     public const string IndicatorsFile = "indicators.yaml";
+    public const string KoopsFile = "koops.yaml";
 
     public static PolicySet Load(IReadOnlyList<PolicyFileText> files)
     {
         var byName = files.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var problems = new List<InputProblem>();
-        foreach (var required in new[] { CrawlerFile, IndicatorsFile })
+        foreach (var required in new[] { CrawlerFile, IndicatorsFile, KoopsFile })
         {
             if (!byName.ContainsKey(required))
             {
@@ -37,6 +38,9 @@ public static partial class PolicySetLoader
         var indicatorsFile = byName[IndicatorsFile];
         var (r, root) = YamlReader.Open(crawler.Name, crawler.Text);
         var (ri, rootI) = YamlReader.Open(indicatorsFile.Name, indicatorsFile.Text);
+        var koopsFile = byName[KoopsFile];
+        var (rk, rootK) = YamlReader.Open(koopsFile.Name, koopsFile.Text);
+        var koops = rootK is null ? null : KoopsPolicyReader.Read(rk, rootK);
         PolicySet? set = null;
         IndicatorPolicy? indicators = null;
         if (root is not null)
@@ -51,12 +55,13 @@ public static partial class PolicySetLoader
 
         problems.AddRange(r.Problems);
         problems.AddRange(ri.Problems);
+        problems.AddRange(rk.Problems);
         if (problems.Count > 0)
         {
             throw new InputException(problems);
         }
 
-        return set! with { Version = Hash(files), Indicators = indicators! };
+        return set! with { Version = Hash(files), Indicators = indicators!, Koops = koops! };
     }
 
     /// <summary>SHA-256 over every file's name and bytes in ordinal name order.</summary>
@@ -225,7 +230,8 @@ public static partial class PolicySetLoader
             mandatePolicy!,
             new IndicatorPolicy(0, []),
             profiles,
-            urls);
+            urls,
+            null!);
     }
 
     private static IndicatorPolicy ReadIndicators(YamlReader r, YamlMappingNode root)

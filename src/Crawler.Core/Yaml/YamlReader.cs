@@ -242,6 +242,32 @@ public sealed class YamlReader
         return null;
     }
 
+    /// <summary>The line of a dotted field in a document (or of its nearest present parent), for problems found after parsing.</summary>
+    public static int LineOf(string text, string field)
+    {
+        var (_, root) = Open("", text);
+        YamlNode? node = root;
+        var line = 0;
+        foreach (var part in field.Split('.'))
+        {
+            if (node is not YamlMappingNode map)
+            {
+                break;
+            }
+
+            var key = map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: { } v } && v == part);
+            if (key is null)
+            {
+                break;
+            }
+
+            line = (int)key.Start.Line;
+            node = map.Children[key];
+        }
+
+        return line;
+    }
+
     public static string Join(string prefix, string key) => prefix.Length == 0 ? key : prefix + "." + key;
 
     private static bool IsNull(YamlNode node) =>

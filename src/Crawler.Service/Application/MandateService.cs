@@ -11,12 +11,11 @@ public sealed class MandateService(CrawlerContext context)
     public Mandate Request(string file, string text, string? actingAs)
     {
         var user = context.RequireUser(actingAs);
-        var spec = MandateFile.Parse(file, text, context.Policy);
-        var missing = spec.Targets.Where(t => context.Store.FindTargetByName(t) is null).ToList();
-        if (missing.Count > 0)
+        var (spec, assessment) = Assess(file, text);
+        if (!assessment.Acceptable)
         {
-            throw new InputException(new InputProblem(file, 0, 0, "targets",
-                $"unknown target(s): {string.Join(", ", missing)} (add them with 'crawler target add' first)"));
+            throw new InputException(assessment.Problems
+                .Select(p => new InputProblem(file, YamlReader.LineOf(text, p.Field), 0, p.Field, p.Message)).ToList());
         }
 
         Mandate draft;
@@ -30,13 +29,34 @@ public sealed class MandateService(CrawlerContext context)
             throw;
         }
 
-        var id = context.Store.AddMandate(draft);
+        var id = context.Store.AddMandate(draft with { Assessment = assessment });
         var mandate = context.Store.FindMandate(id)!;
         context.Audit(new AuditRecord(user.Name, AuditOperation.Request, $"mandate:{id}", "requested",
-            $"case {spec.Case}: {spec.Purpose}", "mandate.request", id, mandate.Version, spec.Case,
+            $"case {spec.Case}: {spec.Purpose}; weighed {KoopsWeighing.Name(assessment.Level)} (decided by {assessment.DecidingFactor})",
+            "mandate.request", id, mandate.Version, spec.Case,
             ContentSha256: spec.ContentSha256()));
         return mandate;
     }
+
+    /// <summary>Parses a mandate file and weighs it against the Koops factors; files nothing.</summary>
+    public (MandateSpec Spec, KoopsAssessment Assessment) Assess(string file, string text)
+    {
+        var spec = MandateFile.Parse(file, text, context.Policy);
+        var targets = spec.Targets.Select(t => (Name: t, Target: context.Store.FindTargetByName(t))).ToList();
+        var missing = targets.Where(t => t.Target is null).Select(t => t.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InputException(new InputProblem(file, YamlReader.LineOf(text, "targets"), 0, "targets",
+                $"unknown target(s): {string.Join(", ", missing)} (add them with 'crawler target add' first)"));
+        }
+
+        var assessment = KoopsWeighing.Assess(spec, targets.Select(t => t.Target!.Spec).ToList(), context.Policy.Koops,
+            context.Policy.Version, CrawlerVersion);
+        return (spec, assessment);
+    }
+
+    public static string CrawlerVersion { get; } =
+        typeof(MandateService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public Mandate Approve(long id, string? actingAs) =>
         Transition(id, actingAs, AuditOperation.Approve, (m, u, now) => MandateLifecycle.Approve(m, u, now), null);
