@@ -194,11 +194,82 @@ internal static class Commands
         });
 
         var id = new Argument<long>("ID");
-        var approve = new Command("approve", "Approve a mandate (an officer who did not request it)") { id };
+        var urgent = new Option<bool>("--urgent") { Description = "An urgent oral approval: it must be confirmed in writing (mandate confirm) within the policy's days, or the mandate suspends itself" };
+        var approve = new Command("approve", "Approve a mandate (an officer who did not request it)") { id, urgent };
         approve.SetAction(r =>
         {
             using var ctx = io.Open(r);
-            PrintStatus(io, r, new MandateService(ctx).Approve(r.GetValue(id), io.Actor(r)));
+            PrintStatus(io, r, new MandateService(ctx).Approve(r.GetValue(id), io.Actor(r), r.GetValue(urgent)));
+            return CliApp.Ok;
+        });
+
+        var confirmId = new Argument<long>("ID");
+        var confirm = new Command("confirm", "Confirm an urgent approval in writing (officer)") { confirmId };
+        confirm.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            PrintStatus(io, r, new MandateService(ctx).Confirm(r.GetValue(confirmId), io.Actor(r)));
+            return CliApp.Ok;
+        });
+
+        Command NewVersion(string kind, string description)
+        {
+            var vid = new Argument<long>("ID");
+            var vfile = new Option<string>("--file") { Description = "The new version's mandate file (YAML)", Required = true };
+            var cmd = new Command(kind, description) { vid, vfile };
+            cmd.SetAction(r =>
+            {
+                using var ctx = io.Open(r);
+                var path = r.GetValue(vfile)!;
+                PrintStatus(io, r, new MandateService(ctx).NewVersion(r.GetValue(vid), path, CliIo.ReadInputFile(path), io.Actor(r), kind));
+                return CliApp.Ok;
+            });
+            return cmd;
+        }
+
+        var reviewId = new Argument<long>("ID");
+        var decision = new Option<string>("--decision") { Description = "continue, narrow or end", Required = true };
+        var note = new Option<string>("--note") { Description = "The officer's reasons (recorded in the audit trail)", Required = true };
+        var review = new Command("review", "Record a necessity review: continue, narrow (then amend) or end (revokes) (officer)") { reviewId, decision, note };
+        review.SetAction(r =>
+        {
+            var text = r.GetValue(decision)!;
+            if (!Enum.TryParse<Core.Mandates.ReviewDecision>(text, ignoreCase: true, out var d) || !Enum.IsDefined(d) || int.TryParse(text, out _))
+            {
+                throw new Core.Yaml.InputException(new Core.Yaml.InputProblem("(command line)", 0, 0, "--decision", $"expected continue, narrow or end, got '{text}'"));
+            }
+
+            using var ctx = io.Open(r);
+            PrintStatus(io, r, new MandateService(ctx).Review(r.GetValue(reviewId), io.Actor(r), d, r.GetValue(note)!));
+            return CliApp.Ok;
+        });
+
+        var historyId = new Argument<long>("ID");
+        var history = new Command("history", "Every version of a mandate with its status history") { historyId };
+        history.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var versions = new MandateService(ctx).History(r.GetValue(historyId));
+            if (io.Json(r))
+            {
+                io.WriteJsonLines(versions.Select(m => Views.Mandate(m, ctx.Now)));
+                return CliApp.Ok;
+            }
+
+            foreach (var m in versions)
+            {
+                io.Out.WriteLine($"mandate {m.Id} version {m.Version}: {MandateService.Describe(m.StateAt(ctx.Now))}, {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}, content {m.Spec.ContentSha256()[..12]}");
+                foreach (var e in m.History)
+                {
+                    io.Out.WriteLine($"  {e.At:O} {e.Status.ToString().ToLowerInvariant(),-10} by {e.By}{(e.Reason is null ? "" : ": " + e.Reason)}");
+                }
+
+                foreach (var rv in m.Reviews ?? [])
+                {
+                    io.Out.WriteLine($"  {rv.At:O} review     by {rv.By}: {rv.Decision.ToString().ToLowerInvariant()} — {rv.Note}");
+                }
+            }
+
             return CliApp.Ok;
         });
 
@@ -216,11 +287,13 @@ internal static class Commands
             return cmd;
         }
 
-        var list = new Command("list", "List mandates");
+        var dueReview = new Option<bool>("--due-review") { Description = "Only mandates whose necessity review is due" };
+        var list = new Command("list", "List mandates") { dueReview };
         list.SetAction(r =>
         {
             using var ctx = io.Open(r);
-            var all = new MandateService(ctx).List();
+            var service = new MandateService(ctx);
+            var all = r.GetValue(dueReview) ? service.DueReview(ctx.Now) : service.List();
             if (io.Json(r))
             {
                 io.WriteJsonLines(all.Select(m => Views.Mandate(m, ctx.Now)));
@@ -267,8 +340,12 @@ internal static class Commands
         {
             assess, request, approve,
             WithReason("reject", "Reject a requested mandate (officer)", (s, i, a, why) => s.Reject(i, a, why)),
-            WithReason("revoke", "Revoke an approved mandate; running crawls stop at their next request (officer)", (s, i, a, why) => s.Revoke(i, a, why)),
-            list, show,
+            WithReason("revoke", "Revoke an approved or suspended mandate; running crawls stop at their next request (officer)", (s, i, a, why) => s.Revoke(i, a, why)),
+            WithReason("suspend", "Suspend an approved mandate; running crawls stop at their next request (officer)", (s, i, a, why) => s.Suspend(i, a, why)),
+            confirm,
+            NewVersion("renew", "Request the next version with a new validity window; it needs its own approval (specialist)"),
+            NewVersion("amend", "Request the next version with changed content; it needs its own approval (specialist)"),
+            review, history, list, show,
         };
     }
 

@@ -18,6 +18,8 @@ public static class AuditOperation
     public const string CrawlEnd = "crawl-end";
     public const string Erase = "erase";
     public const string Circuit = "circuit";
+    public const string Suspend = "suspend";
+    public const string Review = "review";
 }
 
 /// <summary>The content of an audit entry before it is placed in the chain.</summary>

@@ -124,17 +124,41 @@ public enum MandateStatus
     Approved,
     Rejected,
     Revoked,
+
+    /// <summary>Stopped by an officer (or by a lapsed urgent approval); can be revoked or renewed, not crawled under.</summary>
+    Suspended,
+
+    /// <summary>A later version of the same mandate was approved and replaces this one.</summary>
+    Superseded,
 }
 
 /// <summary>One step in a mandate's history.</summary>
 public sealed record MandateEvent(MandateStatus Status, string By, DateTimeOffset At, string? Reason, string? ContentSha256);
 
-/// <summary>The approval: who, when, and the hash of the exact content approved.</summary>
-public sealed record MandateApproval(string By, DateTimeOffset At, string ContentSha256);
+/// <summary>
+/// The approval: who, when, and the hash of the exact content approved. An urgent (oral)
+/// approval must be confirmed in writing by <see cref="ConfirmBy"/>, or the mandate suspends itself.
+/// </summary>
+public sealed record MandateApproval(string By, DateTimeOffset At, string ContentSha256, bool Urgent = false,
+    DateTimeOffset? ConfirmBy = null, string? ConfirmedBy = null, DateTimeOffset? ConfirmedAt = null)
+{
+    public bool LapsedAt(DateTimeOffset now) => Urgent && ConfirmedAt is null && ConfirmBy is { } by && now >= by;
+}
+
+/// <summary>A periodic necessity review (CJEU C-118/22): the officer decides to continue, narrow or end.</summary>
+public sealed record MandateReview(string By, DateTimeOffset At, ReviewDecision Decision, string Note);
+
+public enum ReviewDecision
+{
+    Continue,
+    Narrow,
+    End,
+}
 
 /// <summary>
 /// A per-case crawl order and its lifecycle. Immutable: each transition returns a new value.
 /// <see cref="Assessment"/> is the Koops weighing it was filed under, with that policy's version.
+/// A renewal or amendment is a new mandate with <see cref="PreviousId"/> set and the next version.
 /// </summary>
 public sealed record Mandate(
     long Id,
@@ -145,15 +169,26 @@ public sealed record Mandate(
     DateTimeOffset RequestedAt,
     MandateApproval? Approval,
     IReadOnlyList<MandateEvent> History,
-    KoopsAssessment? Assessment = null)
+    KoopsAssessment? Assessment = null,
+    long? PreviousId = null,
+    IReadOnlyList<MandateReview>? Reviews = null)
 {
+    /// <summary>Whether the approval still binds the current content. Costs a hash: callers on hot paths cache it.</summary>
+    public bool ApprovalIntact() => Approval is not null && Approval.ContentSha256 == Spec.ContentSha256();
+
     /// <summary>How the mandate stands at <paramref name="now"/>, which is what the gate asks.</summary>
-    public MandateState StateAt(DateTimeOffset now) => Status switch
+    public MandateState StateAt(DateTimeOffset now) => StateAt(now, Status == MandateStatus.Approved && ApprovalIntact());
+
+    /// <summary>The state, given whether the approval is intact (computed once per mandate value by the gate).</summary>
+    public MandateState StateAt(DateTimeOffset now, bool approvalIntact) => Status switch
     {
         MandateStatus.Requested => MandateState.AwaitingApproval,
         MandateStatus.Rejected => MandateState.Rejected,
         MandateStatus.Revoked => MandateState.Revoked,
-        MandateStatus.Approved when Approval is null || Approval.ContentSha256 != Spec.ContentSha256() => MandateState.ApprovalVoid,
+        MandateStatus.Suspended => MandateState.Suspended,
+        MandateStatus.Superseded => MandateState.Superseded,
+        MandateStatus.Approved when !approvalIntact => MandateState.ApprovalVoid,
+        MandateStatus.Approved when Approval!.LapsedAt(now) => MandateState.UrgentUnconfirmed,
         MandateStatus.Approved when now < Spec.ValidFrom => MandateState.NotYetValid,
         MandateStatus.Approved when now >= Spec.ValidUntil => MandateState.Expired,
         MandateStatus.Approved => MandateState.Active,
@@ -161,6 +196,20 @@ public sealed record Mandate(
     };
 
     public bool Covers(string targetName) => Spec.Targets.Contains(targetName, StringComparer.Ordinal);
+
+    /// <summary>When the next necessity review is due: every N days from approval or the last review, and at expiry.</summary>
+    public DateTimeOffset? ReviewDueAt(int everyDays)
+    {
+        if (Approval is null || Status is not (MandateStatus.Approved or MandateStatus.Suspended))
+        {
+            return null;
+        }
+
+        var last = Reviews is { Count: > 0 } r ? r[^1].At : Approval.At;
+        var periodic = last.AddDays(everyDays);
+        var atExpiry = Spec.ValidUntil;
+        return last >= atExpiry ? periodic : periodic < atExpiry ? periodic : atExpiry;
+    }
 }
 
 public enum MandateState
@@ -168,7 +217,10 @@ public enum MandateState
     AwaitingApproval,
     Rejected,
     Revoked,
+    Suspended,
+    Superseded,
     ApprovalVoid,
+    UrgentUnconfirmed,
     NotYetValid,
     Expired,
     Active,

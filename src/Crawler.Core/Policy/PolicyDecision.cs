@@ -58,7 +58,7 @@ public readonly record struct RequestContext(
     bool Lab,
     RobotsTxt? Robots)
 {
-    private static readonly ConditionalWeakTable<Mandate, StrongBox<MandateState>> ApprovalCache = [];
+    private static readonly ConditionalWeakTable<Mandate, StrongBox<bool>> ApprovalCache = [];
 
     /// <summary>
     /// The mandate's state at <see cref="Now"/>. Whether the approval still matches the content is
@@ -69,13 +69,8 @@ public readonly record struct RequestContext(
         get
         {
             var m = Mandate!;
-            var approval = ApprovalCache.GetValue(m, x => new StrongBox<MandateState>(x.StateAt(x.Spec.ValidFrom)));
-            return approval.Value switch
-            {
-                MandateState.Active or MandateState.NotYetValid or MandateState.Expired =>
-                    Now < m.Spec.ValidFrom ? MandateState.NotYetValid : Now >= m.Spec.ValidUntil ? MandateState.Expired : MandateState.Active,
-                var other => other,
-            };
+            var intact = ApprovalCache.GetValue(m, x => new StrongBox<bool>(x.ApprovalIntact()));
+            return m.StateAt(Now, intact.Value);
         }
     }
 }

@@ -29,7 +29,9 @@ public sealed record MandatePolicy(
     int MaxValidityDays,
     int DefaultMaxPages,
     int DefaultMaxHits,
-    IReadOnlyList<LegalBasis> LegalBases);
+    IReadOnlyList<LegalBasis> LegalBases,
+    int ReviewEveryDays = 90,
+    int UrgentConfirmDays = 3);
 
 public sealed record IndicatorDefinition(string Id, double Weight, IReadOnlyList<string> Terms, bool Escalates);
 

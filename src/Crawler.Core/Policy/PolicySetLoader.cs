@@ -166,7 +166,7 @@ public static partial class PolicySetLoader
         MandatePolicy? mandatePolicy = null;
         if (mandates is not null)
         {
-            r.RejectUnknown(mandates, "mandates", "maxValidityDays", "defaultMaxPages", "defaultMaxHits", "legalBases");
+            r.RejectUnknown(mandates, "mandates", "maxValidityDays", "defaultMaxPages", "defaultMaxHits", "legalBases", "reviewEveryDays", "urgentConfirmDays");
             var bases = new List<LegalBasis>();
             if (YamlReader.Child(mandates, "legalBases") is YamlSequenceNode seq)
             {
@@ -203,7 +203,9 @@ public static partial class PolicySetLoader
                 r.Number(mandates, "mandates", "maxValidityDays", 1, 3650) ?? 90,
                 r.Number(mandates, "mandates", "defaultMaxPages", 1, 10_000_000) ?? 500,
                 r.Number(mandates, "mandates", "defaultMaxHits", 1, 10_000_000) ?? 100,
-                bases);
+                bases,
+                r.Number(mandates, "mandates", "reviewEveryDays", 1, 3650) ?? 90,
+                r.Number(mandates, "mandates", "urgentConfirmDays", 1, 30) ?? 3);
         }
 
         var extraction = Required(r, root, "", "extraction");

@@ -118,6 +118,9 @@ public static class RequestPolicy
         MandateState.Rejected => $"mandate {c.Mandate!.Id} was rejected",
         MandateState.Revoked => $"mandate {c.Mandate!.Id} was revoked",
         MandateState.ApprovalVoid => $"mandate {c.Mandate!.Id} changed after approval; the approval is void",
+        MandateState.Suspended => $"mandate {c.Mandate!.Id} is suspended",
+        MandateState.Superseded => $"mandate {c.Mandate!.Id} was replaced by a later approved version",
+        MandateState.UrgentUnconfirmed => $"mandate {c.Mandate!.Id} was approved urgently and not confirmed in writing by {c.Mandate.Approval!.ConfirmBy:O}; it has suspended itself",
         _ => null,
     };
 

@@ -58,8 +58,89 @@ public sealed class MandateService(CrawlerContext context)
     public static string CrawlerVersion { get; } =
         typeof(MandateService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    public Mandate Approve(long id, string? actingAs) =>
-        Transition(id, actingAs, AuditOperation.Approve, (m, u, now) => MandateLifecycle.Approve(m, u, now), null);
+    public Mandate Approve(long id, string? actingAs, bool urgent = false)
+    {
+        var confirmWithin = urgent ? TimeSpan.FromDays(context.Policy.Mandates.UrgentConfirmDays) : (TimeSpan?)null;
+        var approved = Transition(id, actingAs, AuditOperation.Approve, (m, u, now) => MandateLifecycle.Approve(m, u, now, confirmWithin),
+            urgent ? $"urgent oral approval; confirm in writing within {context.Policy.Mandates.UrgentConfirmDays} days" : null);
+
+        // An approved new version replaces the one before it.
+        if (approved.PreviousId is { } previousId && context.Store.FindMandate(previousId) is { Status: MandateStatus.Approved or MandateStatus.Suspended } previous)
+        {
+            var superseded = MandateLifecycle.Supersede(previous, approved, context.Now);
+            if (context.Store.TryUpdateMandate(previous, superseded))
+            {
+                context.Audit(new AuditRecord(approved.Approval!.By, AuditOperation.Alter, $"mandate:{previousId}", "superseded",
+                    $"replaced by mandate {approved.Id} (version {approved.Version})", "mandate.supersede", previousId, previous.Version, previous.Spec.Case));
+            }
+        }
+
+        return approved;
+    }
+
+    public Mandate Confirm(long id, string? actingAs) =>
+        Transition(id, actingAs, AuditOperation.Approve, (m, u, now) => MandateLifecycle.Confirm(m, u, now), "urgent approval confirmed in writing");
+
+    public Mandate Suspend(long id, string? actingAs, string reason) =>
+        Transition(id, actingAs, AuditOperation.Suspend, (m, u, now) => MandateLifecycle.Suspend(m, u, reason, now), reason);
+
+    public Mandate Review(long id, string? actingAs, ReviewDecision decision, string note) =>
+        Transition(id, actingAs, AuditOperation.Review, (m, u, now) => MandateLifecycle.Review(m, u, decision, note, now),
+            $"necessity review: {decision.ToString().ToLowerInvariant()} — {note}");
+
+    /// <summary>A renewal (new window) or amendment (changed content): a new version, weighed again, needing its own approval.</summary>
+    public Mandate NewVersion(long id, string file, string text, string? actingAs, string kind)
+    {
+        var user = context.RequireUser(actingAs);
+        var previous = Show(id);
+        var (spec, assessment) = Assess(file, text);
+        if (!assessment.Acceptable)
+        {
+            throw new InputException(assessment.Problems
+                .Select(p => new InputProblem(file, YamlReader.LineOf(text, p.Field), 0, p.Field, p.Message)).ToList());
+        }
+
+        Mandate next;
+        try
+        {
+            next = MandateLifecycle.NewVersion(previous, spec, user, context.Now, kind);
+        }
+        catch (RefusalException ex)
+        {
+            context.Audit(new AuditRecord(user.Name, AuditOperation.Refuse, $"mandate:{id}", "refused", ex.Message, ex.Rule, id, previous.Version, previous.Spec.Case));
+            throw;
+        }
+
+        var newId = context.Store.AddMandate(next with { Assessment = assessment });
+        var stored = context.Store.FindMandate(newId)!;
+        context.Audit(new AuditRecord(user.Name, AuditOperation.Request, $"mandate:{newId}", "requested",
+            $"{kind} of mandate {id} as version {stored.Version}; weighed {KoopsWeighing.Name(assessment.Level)} (decided by {assessment.DecidingFactor})",
+            "mandate." + kind, newId, stored.Version, spec.Case, ContentSha256: spec.ContentSha256()));
+        return stored;
+    }
+
+    /// <summary>Every version of a mandate, oldest first: follows PreviousId back and later versions forward.</summary>
+    public IReadOnlyList<Mandate> History(long id)
+    {
+        var all = context.Store.Mandates();
+        var start = Show(id);
+        while (start.PreviousId is { } p && all.FirstOrDefault(m => m.Id == p) is { } earlier)
+        {
+            start = earlier;
+        }
+
+        var chain = new List<Mandate> { start };
+        while (all.FirstOrDefault(m => m.PreviousId == chain[^1].Id) is { } later)
+        {
+            chain.Add(later);
+        }
+
+        return chain;
+    }
+
+    /// <summary>Mandates whose necessity review is due at <paramref name="now"/>.</summary>
+    public IReadOnlyList<Mandate> DueReview(DateTimeOffset now) =>
+        context.Store.Mandates().Where(m => m.ReviewDueAt(context.Policy.Mandates.ReviewEveryDays) is { } due && due <= now).ToList();
 
     public Mandate Reject(long id, string? actingAs, string reason) =>
         Transition(id, actingAs, AuditOperation.Reject, (m, u, now) => MandateLifecycle.Reject(m, u, reason, now), reason);
@@ -96,6 +177,7 @@ public sealed class MandateService(CrawlerContext context)
         MandateState.AwaitingApproval => "awaiting approval",
         MandateState.ApprovalVoid => "changed after approval (approval void)",
         MandateState.NotYetValid => "not yet valid",
+        MandateState.UrgentUnconfirmed => "suspended: urgent approval not confirmed in writing",
         _ => state.ToString().ToLowerInvariant(),
     };
 
