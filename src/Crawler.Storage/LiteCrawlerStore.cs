@@ -39,6 +39,7 @@ public sealed class LiteCrawlerStore :
         _db.GetCollection("frontier").EnsureIndex("key", unique: true);
         _db.GetCollection("frontier").EnsureIndex("runId");
         _db.GetCollection("runs").EnsureIndex("targetId");
+        _db.GetCollection("contacts").EnsureIndex("mandateId");
     }
 
     public static string SettingsId => "installation";
@@ -225,11 +226,31 @@ public sealed class LiteCrawlerStore :
 
     // ---- hits
 
-    public long? TryAddHit(Hit hit, int maxHits) => InTransaction<long?>(() =>
+    public HitStoreResult TryAddHit(Hit hit, int maxHits, int? maxContacts = null) => InTransaction(() =>
     {
-        if (Usage(hit.MandateId).HitsStored >= maxHits)
+        var usage = Usage(hit.MandateId);
+        if (usage.HitsStored >= maxHits)
         {
-            return (null, false);
+            return (new HitStoreResult(null, "mandate.hit-cap", $"mandate {hit.MandateId} has stored its {maxHits} hits"), false);
+        }
+
+        // Distinct contact identifiers under this mandate, counted by a keyed value (the pseudonym, or the value kept).
+        var contacts = _db.GetCollection("contacts");
+        var keys = hit.Phones.Concat(hit.Emails)
+            .Select(c => hit.MandateId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(c.Pseudonym ?? c.Value ?? c.Display))))
+            .Distinct(StringComparer.Ordinal)
+            .Where(k => contacts.FindById(k) is null)
+            .ToList();
+        var known = contacts.Count(Query.EQ("mandateId", hit.MandateId));
+        if (maxContacts is { } cap && known + keys.Count > cap)
+        {
+            return (new HitStoreResult(null, "mandate.contact-cap",
+                $"mandate {hit.MandateId} may hold {cap} distinct contact identifiers; this hit would bring {known + keys.Count}"), false);
+        }
+
+        foreach (var k in keys)
+        {
+            contacts.Insert(new BsonDocument { ["_id"] = k, ["mandateId"] = hit.MandateId });
         }
 
         var col = _db.GetCollection("hits", BsonAutoId.Int64);
@@ -239,7 +260,7 @@ public sealed class LiteCrawlerStore :
         doc["json"] = StoreJson.Write(hit with { Id = id });
         col.Update(doc);
         Increment(hit.MandateId, "hits");
-        return (id, true);
+        return (HitStoreResult.Stored(id), true);
     });
 
     public Hit? FindHit(long id)

@@ -45,18 +45,25 @@ public sealed class Lab : IDisposable
     public static string PoliciesDir => Path.Combine(RepoRoot, "policies");
 
     /// <summary>An initialised folder with users admin, sanne (specialist), pieter and olga (officers), aaron (auditor).</summary>
-    public static async Task<Lab> CreateAsync(bool lab = true, TimeProvider? time = null, Func<string, string>? editPolicy = null)
+    public static async Task<Lab> CreateAsync(bool lab = true, TimeProvider? time = null, Func<string, string>? editPolicy = null,
+        Func<string, string>? editKoops = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "crawler-test-" + Guid.NewGuid().ToString("N"));
         var policies = PoliciesDir;
-        if (editPolicy is not null)
+        if (editPolicy is not null || editKoops is not null)
         {
             policies = Path.Combine(dir + "-policies");
             Directory.CreateDirectory(policies);
             foreach (var f in Directory.GetFiles(PoliciesDir, "*.yaml"))
             {
                 var text = File.ReadAllText(f);
-                File.WriteAllText(Path.Combine(policies, Path.GetFileName(f)), Path.GetFileName(f) == "crawler.yaml" ? editPolicy(text) : text);
+                var edit = Path.GetFileName(f) switch
+                {
+                    "crawler.yaml" => editPolicy,
+                    "koops.yaml" => editKoops,
+                    _ => null,
+                };
+                File.WriteAllText(Path.Combine(policies, Path.GetFileName(f)), edit is null ? text : edit(text));
             }
         }
 
@@ -108,7 +115,8 @@ public sealed class Lab : IDisposable
             {(schedule is null ? "" : $"schedule: \"{schedule}\"")}
             """);
 
-    public string WriteMandate(DateTimeOffset from, DateTimeOffset until, string target = "fixture", string treatment = "keep", int maxPages = 100) =>
+    public string WriteMandate(DateTimeOffset from, DateTimeOffset until, string target = "fixture", string treatment = "keep", int maxPages = 100,
+        string extra = "", string limitsExtra = "") =>
         WriteFile("mandate-" + Guid.NewGuid().ToString("N")[..6] + ".yaml", $"""
             case: "TEST-001"
             caseName: "Test case"
@@ -124,12 +132,15 @@ public sealed class Lab : IDisposable
             limits:
               maxPages: {maxPages}
               maxHits: 50
+            {limitsExtra}
             dataCategories:
               phone: {treatment}
               email: {treatment}
               text: keep
             justifications:
               third-parties: "Test fixture: contacts and text are needed to check extraction end to end"
+              frequency: "Test fixture: the scheduler test fires every second"
+            {extra}
             """);
 
     /// <summary>Adds the target and an approved mandate valid around now; returns (targetId, mandateId).</summary>

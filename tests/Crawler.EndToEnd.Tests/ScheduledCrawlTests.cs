@@ -16,7 +16,9 @@ public sealed class ScheduledCrawlTests
     public async Task A_scheduled_crawl_fetches_in_scope_pages_stores_the_ads_and_the_trail_verifies()
     {
         await using var site = await DemoSite.DemoSite.StartAsync();
-        using var lab = await Lab.CreateAsync();
+        // A cron firing every second is beyond policy for a real mandate; this test lowers the Koops
+        // frequency threshold so that the scheduler can be seen firing within seconds.
+        using var lab = await Lab.CreateAsync(editKoops: k => k.Replace("beyondBelow: 1", "beyondBelow: 0", StringComparison.Ordinal));
         var (targetId, mandateId) = await lab.TargetWithApprovedMandateAsync(site.BaseUrl, schedule: "0/1 * * * * ?");
 
         var builder = Host.CreateApplicationBuilder();

@@ -44,8 +44,9 @@ public sealed class CrawlStateStorageTests
 
         var ids = Enumerable.Range(0, 4).Select(_ => _store.TryAddHit(hit, maxHits: 3)).ToList();
 
-        Assert.That(ids.Take(3), Has.All.Not.Null);
-        Assert.That(ids[3], Is.Null);
+        Assert.That(ids.Take(3).Select(r => r.Id), Has.All.Not.Null);
+        Assert.That(ids[3].Id, Is.Null);
+        Assert.That(ids[3].RefusedRule, Is.EqualTo("mandate.hit-cap"));
         Assert.That(_store.Hits(7), Has.Count.EqualTo(3));
         Assert.That(_store.Usage(7).HitsStored, Is.EqualTo(3));
     }
@@ -61,5 +62,21 @@ public sealed class CrawlStateStorageTests
         Assert.That(found!.Id, Is.EqualTo(run.Id));
         Assert.That(found.Fetched, Is.EqualTo(3));
         Assert.That(_store.UnfinishedRun(5), Is.Null);
+    }
+
+    [Test]
+    public void Hits_that_would_exceed_the_distinct_contact_cap_are_not_stored()
+    {
+        Hit WithPhone(string phone) => new(0, 9, 1, "C", 1, 1, "http://a.example/" + phone, T0, new string('a', 64), null, null, [],
+            [new ContactValue(phone, phone, null)], [], 1, [], false, 0, "p", "unreviewed");
+
+        var first = _store.TryAddHit(WithPhone("+31611111111"), 100, maxContacts: 2);
+        var same = _store.TryAddHit(WithPhone("+31611111111"), 100, maxContacts: 2);
+        var second = _store.TryAddHit(WithPhone("+31622222222"), 100, maxContacts: 2);
+        var third = _store.TryAddHit(WithPhone("+31633333333"), 100, maxContacts: 2);
+
+        Assert.That(new[] { first.Id, same.Id, second.Id }, Has.All.Not.Null, "a contact already counted does not count again");
+        Assert.That(third.Id, Is.Null);
+        Assert.That(third.RefusedRule, Is.EqualTo("mandate.contact-cap"));
     }
 }

@@ -86,12 +86,19 @@ public static class KoopsFactor
 /// </summary>
 public static class KoopsWeighing
 {
-    public static KoopsAssessment Assess(MandateSpec m, IReadOnlyList<TargetSpec> targets, KoopsPolicy k, string policyVersion, string crawlerVersion)
+    /// <param name="m">The draft mandate.</param>
+    /// <param name="targets">The targets it names.</param>
+    /// <param name="k">The Koops policy.</param>
+    /// <param name="policyVersion">The policy set's version, recorded with the weighing.</param>
+    /// <param name="crawlerVersion">The crawler's version (the technical aid).</param>
+    /// <param name="shortestSchedule">The shortest interval between two scheduled runs of the targets, if they have schedules.</param>
+    public static KoopsAssessment Assess(MandateSpec m, IReadOnlyList<TargetSpec> targets, KoopsPolicy k, string policyVersion, string crawlerVersion,
+        TimeSpan? shortestSchedule = null)
     {
         var factors = new List<FactorAssessment>
         {
             Duration(m, k),
-            Frequency(m, k),
+            Frequency(m, k, shortestSchedule),
             Place(targets, k),
             new(KoopsFactor.TechnicalAid, k.TechnicalAid, $"crawler {crawlerVersion}", "an automated crawler collects on the officer's behalf", null),
             Amount(m, k),
@@ -163,17 +170,26 @@ public static class KoopsWeighing
             level == IntrusionLevel.Minor ? $"at most {k.DurationDays.SystematicAbove} days" : $"longer than {(level == IntrusionLevel.BeyondPolicy ? k.DurationDays.BeyondAbove : k.DurationDays.SystematicAbove)} days", null);
     }
 
-    private static FactorAssessment Frequency(MandateSpec m, KoopsPolicy k)
+    private static FactorAssessment Frequency(MandateSpec m, KoopsPolicy k, TimeSpan? shortestSchedule)
     {
-        if (m.RecrawlIntervalHours is not { } hours)
+        // The mandate's recrawl interval binds at run time; without one, the targets' schedules decide how often.
+        double? hours = m.RecrawlIntervalHours;
+        var source = "recrawl interval";
+        if (hours is null && shortestSchedule is { } schedule)
         {
-            return new(KoopsFactor.Frequency, IntrusionLevel.Minor, "no recrawl", "each page is fetched once per run, with no recrawl interval", null);
+            hours = schedule.TotalHours;
+            source = "target schedule";
+        }
+
+        if (hours is not { } h)
+        {
+            return new(KoopsFactor.Frequency, IntrusionLevel.Minor, "no recrawl", "no schedule and no recrawl interval: runs are started by hand", null);
         }
 
         // A shorter interval is more intrusive.
-        var level = hours < k.RecrawlBeyondBelowHours ? IntrusionLevel.BeyondPolicy
-            : hours < k.RecrawlSystematicBelowHours ? IntrusionLevel.Systematic : IntrusionLevel.Minor;
-        return new(KoopsFactor.Frequency, level, $"every {hours} h",
+        var level = h < k.RecrawlBeyondBelowHours ? IntrusionLevel.BeyondPolicy
+            : h < k.RecrawlSystematicBelowHours ? IntrusionLevel.Systematic : IntrusionLevel.Minor;
+        return new(KoopsFactor.Frequency, level, $"every {h:0.##} h ({source})",
             level == IntrusionLevel.Minor ? $"no more often than every {k.RecrawlSystematicBelowHours} h" : $"more often than every {(level == IntrusionLevel.BeyondPolicy ? k.RecrawlBeyondBelowHours : k.RecrawlSystematicBelowHours)} h", null);
     }
 

@@ -50,8 +50,11 @@ public interface IMandateStore
 
 public interface IHitStore
 {
-    /// <summary>Stores a hit if the mandate's hit cap allows it; returns its id, or null when the cap is reached.</summary>
-    long? TryAddHit(Hit hit, int maxHits);
+    /// <summary>
+    /// Stores a hit if the mandate's caps allow it: hits, and distinct contact identifiers (when
+    /// <paramref name="maxContacts"/> is set). Returns its id, or the cap that refused it.
+    /// </summary>
+    HitStoreResult TryAddHit(Hit hit, int maxHits, int? maxContacts = null);
 
     Hit? FindHit(long id);
 
@@ -59,6 +62,12 @@ public interface IHitStore
     long? FindSameHit(long mandateId, string url, string contentSha256);
 
     IReadOnlyList<Hit> Hits(long? mandateId);
+}
+
+/// <summary>The stored hit's id, or the rule of the cap that refused it.</summary>
+public sealed record HitStoreResult(long? Id, string? RefusedRule, string? Reason)
+{
+    public static HitStoreResult Stored(long id) => new(id, null, null);
 }
 
 public interface IAuditLog

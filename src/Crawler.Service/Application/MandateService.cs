@@ -50,8 +50,9 @@ public sealed class MandateService(CrawlerContext context)
                 $"unknown target(s): {string.Join(", ", missing)} (add them with 'crawler target add' first)"));
         }
 
-        var assessment = KoopsWeighing.Assess(spec, targets.Select(t => t.Target!.Spec).ToList(), context.Policy.Koops,
-            context.Policy.Version, CrawlerVersion);
+        var specs = targets.Select(t => t.Target!.Spec).ToList();
+        var assessment = KoopsWeighing.Assess(spec, specs, context.Policy.Koops, context.Policy.Version, CrawlerVersion,
+            Scheduling.CronSchedule.ShortestInterval(specs.Select(t => t.Schedule).OfType<string>(), context.Now));
         return (spec, assessment);
     }
 

@@ -67,6 +67,17 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
 
         var run = context.Store.UnfinishedRun(targetId);
         var resumed = run is not null && run.MandateId == mandate.Id;
+        if (!resumed && mandate.Spec.RecrawlIntervalHours is { } hours &&
+            context.Store.Runs(targetId).Where(r => r.MandateId == mandate.Id).OrderBy(r => r.StartedAt).LastOrDefault() is { } last &&
+            now - last.StartedAt < TimeSpan.FromHours(hours))
+        {
+            // The mandate binds how often a target is crawled, whatever its schedule says.
+            var reason = $"mandate {mandate.Id} allows a new run of target '{target.Name}' every {hours} h; the last started {last.StartedAt:O}";
+            context.Audit(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, "mandate.recrawl-interval",
+                mandate.Id, mandate.Version, mandate.Spec.Case, Lab: context.Lab));
+            throw new RefusalException("mandate.recrawl-interval", reason);
+        }
+
         if (!resumed)
         {
             if (run is not null)

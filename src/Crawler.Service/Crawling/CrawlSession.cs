@@ -357,6 +357,15 @@ internal sealed class CrawlSession(
             return Task.CompletedTask;
         }
 
+        if (mandate.Spec.Keywords is { Count: > 0 } keywords && !keywords.Any(k => IndicatorScorer.FindWholeWord(ad.Text, k) >= 0))
+        {
+            // The mandate's execution method names keywords: an ad that mentions none is outside it.
+            Record(AuditOperation.Discard, url, "outside-keywords", $"the ad mentions none of the mandate's keywords ({string.Join(", ", keywords)}); nothing stored",
+                "mandate.keywords", decision, hash, result.Status);
+            Interlocked.Increment(ref _discarded);
+            return Task.CompletedTask;
+        }
+
         var score = IndicatorScorer.Score(ad.Text, context.Policy.Indicators);
         if (score.Score < context.Policy.Indicators.HitThreshold)
         {
@@ -370,11 +379,11 @@ internal sealed class CrawlSession(
         var hit = new Hit(0, mandate.Id, mandate.Version, mandate.Spec.Case, target.Id, Run.Id, url.ToString(), context.Now, hash,
             content.Title, content.Text, content.Snippets, content.Phones, content.Emails, score.Score, score.Fired, score.Escalated,
             ad.RemovedThirdPartyRegions, context.Policy.Version, "unreviewed");
-        var id = context.Store.TryAddHit(hit, mandate.Spec.Limits.MaxHits);
-        if (id is null)
+        var stored = context.Store.TryAddHit(hit, mandate.Spec.Limits.MaxHits, mandate.Spec.Limits.MaxContacts);
+        if (stored.Id is not { } id)
         {
-            _stopReason = $"mandate {mandate.Id} has stored its {mandate.Spec.Limits.MaxHits} hits";
-            Record(AuditOperation.Refuse, url, "refused", _stopReason + "; the hit was not stored", "mandate.hit-cap", decision, hash, result.Status);
+            _stopReason = stored.Reason;
+            Record(AuditOperation.Refuse, url, "refused", stored.Reason + "; the hit was not stored", stored.RefusedRule!, decision, hash, result.Status);
             return Task.CompletedTask;
         }
 
