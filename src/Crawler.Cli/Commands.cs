@@ -520,18 +520,20 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        var verify = new Command("verify", "Verify the hash chain of the audit trail");
+        var checkpointFile = new Option<string?>("--checkpoint") { Description = "A checkpoint written earlier: also prove nothing up to it was removed or changed" };
+        var verify = new Command("verify", "Verify the hash chain of the audit trail") { checkpointFile };
         verify.SetAction(r =>
         {
+            var cp = r.GetValue(checkpointFile) is { } cpFile ? AuditService.ReadCheckpoint(cpFile) : null;
             using var ctx = io.Open(r);
-            var result = new AuditService(ctx).Verify();
+            var result = new AuditService(ctx).Verify(cp);
             if (io.Json(r))
             {
                 io.WriteJson(new { ok = result.Ok, entries = result.Entries, firstBadSequence = result.FirstBadSequence, problem = result.Problem });
             }
             else if (result.Ok)
             {
-                io.Out.WriteLine($"audit verify: OK ({result.Entries} entries)");
+                io.Out.WriteLine($"audit verify: OK ({result.Entries} entries)" + (cp is null ? "" : $"; checkpoint entry {cp.Sequence} of {cp.Time:O} matches"));
             }
             else
             {
@@ -540,6 +542,23 @@ internal static class Commands
 
             return result.Ok ? CliApp.Ok : CliApp.VerificationFailed;
         });
-        return new Command("audit", "The tamper-evident audit trail") { list, verify };
+        var outFile = new Option<string>("--out") { Description = "Where to write the checkpoint (keep it outside this system)", Required = true };
+        var checkpoint = new Command("checkpoint", "Write the current head of the trail (sequence, hash, time) to a file an auditor keeps elsewhere") { outFile };
+        checkpoint.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var cp = new AuditService(ctx).Checkpoint(r.GetValue(outFile)!, io.Actor(r));
+            if (io.Json(r))
+            {
+                io.WriteJson(cp);
+            }
+            else
+            {
+                io.Out.WriteLine($"checkpoint: entry {cp.Sequence}, hash {cp.Hash}, {cp.Time:O}");
+            }
+
+            return CliApp.Ok;
+        });
+        return new Command("audit", "The tamper-evident audit trail") { list, verify, checkpoint };
     }
 }

@@ -150,4 +150,81 @@ public sealed class AuditTrailStorageTests
 
     private static bool Contains(byte[] haystack, byte[] needle) =>
         haystack.AsSpan().IndexOf(needle) >= 0;
+
+    [Test]
+    public void An_inserted_entry_is_detected()
+    {
+        AppendFive();
+        Tamper(col =>
+        {
+            // Move entries 3..5 up by one and slip a forged entry in at 3.
+            for (var seq = 5; seq >= 3; seq--)
+            {
+                var doc = col.FindById(seq);
+                col.Delete(seq);
+                doc["_id"] = seq + 1;
+                col.Insert(doc);
+            }
+
+            var forged = col.FindById(2);
+            forged["_id"] = 3;
+            forged["subject"] = "http://ads.example.nl/forged";
+            col.Insert(forged);
+        });
+
+        var result = Verify();
+
+        Assert.That(result.Ok, Is.False);
+        Assert.That(result.FirstBadSequence, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Two_swapped_entries_are_detected_at_the_first()
+    {
+        AppendFive();
+        Tamper(col =>
+        {
+            var two = col.FindById(2);
+            var three = col.FindById(3);
+            col.Delete(2);
+            col.Delete(3);
+            two["_id"] = 3;
+            three["_id"] = 2;
+            col.Insert(two);
+            col.Insert(three);
+        });
+
+        var result = Verify();
+
+        Assert.That(result.FirstBadSequence, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void A_cut_tail_verifies_alone_but_not_against_a_checkpoint()
+    {
+        AppendFive();
+        AuditCheckpoint checkpoint;
+        var (folder, store) = Open();
+        using (store)
+        {
+            var head = store.Entries().Last();
+            checkpoint = new AuditCheckpoint(head.Sequence, head.Hash, head.Time);
+        }
+
+        Tamper(col =>
+        {
+            col.Delete(5);
+            col.Delete(4);
+        });
+
+        var (_, reopened) = Open();
+        using (reopened)
+        {
+            Assert.That(AuditChain.Verify(folder.AuditKey, reopened.Entries()).Ok, Is.True, "a truncated chain is still a valid chain");
+            var withCheckpoint = AuditChain.Verify(folder.AuditKey, reopened.Entries(), checkpoint);
+            Assert.That(withCheckpoint.Ok, Is.False);
+            Assert.That(withCheckpoint.FirstBadSequence, Is.EqualTo(4));
+            Assert.That(withCheckpoint.Problem, Does.Contain("removed from the end"));
+        }
+    }
 }

@@ -7,6 +7,9 @@ namespace Crawler.Core.Audit;
 
 public sealed record AuditVerification(bool Ok, long Entries, long? FirstBadSequence, string? Problem);
 
+/// <summary>The head of the trail at some moment, kept by an auditor outside the system to prove later that nothing before it was removed or changed.</summary>
+public sealed record AuditCheckpoint(long Sequence, string Hash, DateTimeOffset Time);
+
 /// <summary>
 /// Chains audit entries with HMAC-SHA256 over (previous hash, sequence, time, every field).
 /// The key lives outside the database, so someone who can write the database file but cannot
@@ -34,7 +37,7 @@ public static class AuditChain
     /// Checks order, continuity and every hash; names the first entry that does not fit. One HMAC
     /// instance and stack buffers serve the whole walk, so verifying allocates almost nothing per entry.
     /// </summary>
-    public static AuditVerification Verify(byte[] key, IEnumerable<AuditEntry> entries)
+    public static AuditVerification Verify(byte[] key, IEnumerable<AuditEntry> entries, AuditCheckpoint? checkpoint = null)
     {
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
         Span<byte> actual = stackalloc byte[32];
@@ -64,9 +67,21 @@ public static class AuditChain
                 return new AuditVerification(false, count, e.Sequence, $"entry {e.Sequence} was altered (its hash does not match its content)");
             }
 
+            if (checkpoint is not null && e.Sequence == checkpoint.Sequence && !string.Equals(e.Hash, checkpoint.Hash, StringComparison.Ordinal))
+            {
+                return new AuditVerification(false, count, e.Sequence,
+                    $"entry {e.Sequence} differs from the checkpoint of {checkpoint.Time:O}: the trail up to it was rewritten");
+            }
+
             previous = e.Hash;
             expectedSeq++;
             count++;
+        }
+
+        if (checkpoint is not null && count < checkpoint.Sequence)
+        {
+            return new AuditVerification(false, count, count + 1,
+                $"the trail ends at entry {count} but the checkpoint of {checkpoint.Time:O} has entry {checkpoint.Sequence}: entries were removed from the end");
         }
 
         return new AuditVerification(true, count, null, null);

@@ -20,6 +20,7 @@ public static class AuditOperation
     public const string Circuit = "circuit";
     public const string Suspend = "suspend";
     public const string Review = "review";
+    public const string Checkpoint = "checkpoint";
 }
 
 /// <summary>The content of an audit entry before it is placed in the chain.</summary>

@@ -1,10 +1,40 @@
+using System.Text.Json;
 using Crawler.Core.Audit;
+using Crawler.Core.Yaml;
 
 namespace Crawler.Service.Application;
 
+/// <summary>Reading and proving the audit trail: what auditors do.</summary>
 public sealed class AuditService(CrawlerContext context)
 {
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
     public IEnumerable<AuditEntry> List() => context.Store.Entries();
 
-    public AuditVerification Verify() => AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries());
+    public AuditVerification Verify(AuditCheckpoint? checkpoint = null) =>
+        AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries(), checkpoint);
+
+    /// <summary>Writes the head of the trail (after recording the checkpoint itself) to a file the auditor keeps elsewhere.</summary>
+    public AuditCheckpoint Checkpoint(string file, string? actingAs)
+    {
+        var actor = actingAs is null ? "unnamed (" + Environment.UserName + ")" : context.RequireUser(actingAs).Name;
+        var head = context.Audit(new AuditRecord(actor, AuditOperation.Checkpoint, "audit", "ok",
+            $"checkpoint written to {Path.GetFileName(file)}", "audit.checkpoint"));
+        var checkpoint = new AuditCheckpoint(head.Sequence, head.Hash, head.Time);
+        File.WriteAllText(file, JsonSerializer.Serialize(checkpoint, Json));
+        return checkpoint;
+    }
+
+    public static AuditCheckpoint ReadCheckpoint(string file)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AuditCheckpoint>(File.ReadAllText(file), Json)
+                ?? throw new JsonException("empty");
+        }
+        catch (Exception ex) when (ex is JsonException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException(new InputProblem(file, 0, 0, "--checkpoint", "not a readable checkpoint file: " + ex.Message));
+        }
+    }
 }
