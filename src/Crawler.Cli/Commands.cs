@@ -471,7 +471,26 @@ internal static class Commands
             io.Out.WriteLine(io.Json(r) ? CliJson.Line(Views.Hit(hit)) : System.Text.Json.JsonSerializer.Serialize(Views.Hit(hit), Indented));
             return CliApp.Ok;
         });
-        return new Command("hits", "Reviewable hits") { list, show };
+        var reviewId = new Argument<long>("ID");
+        var verdict = new Option<string>("--verdict") { Description = "relevant, not-relevant or needs-more", Required = true };
+        var note = new Option<string>("--note") { Description = "Why (recorded in the audit trail)", Required = true };
+        var review = new Command("review", "Record a review verdict on a hit (specialist)") { reviewId, verdict, note };
+        review.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var hit = new HitService(ctx).Review(r.GetValue(reviewId), r.GetValue(verdict)!, r.GetValue(note)!, io.Actor(r));
+            if (io.Json(r))
+            {
+                io.WriteJson(new { id = hit.Id, reviewStatus = hit.ReviewStatus });
+            }
+            else
+            {
+                io.Out.WriteLine($"hit {hit.Id}: {hit.ReviewStatus}");
+            }
+
+            return CliApp.Ok;
+        });
+        return new Command("hits", "Reviewable hits") { list, show, review };
     }
 
     internal static void PrintHits(CliIo io, IReadOnlyList<Core.Hits.Hit> hits)
@@ -499,12 +518,26 @@ internal static class Commands
 
     private static Command Audit(CliIo io)
     {
-        var list = new Command("list", "The audit trail, oldest first");
+        var mandate = new Option<long?>("--mandate") { Description = "Only entries of this mandate" };
+        var caseNumber = new Option<string?>("--case") { Description = "Only entries of this case" };
+        var actor = new Option<string?>("--actor") { Description = "Only entries whose actor contains this text" };
+        var operation = new Option<string?>("--operation") { Description = "Only this operation (collect, refuse, consult, approve, ...)" };
+        var outcome = new Option<string?>("--outcome") { Description = "Only this outcome (fetched, refused, stored, ...)" };
+        var from = new Option<DateTimeOffset?>("--from") { Description = "From this time (ISO 8601, inclusive)" };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Until this time (ISO 8601, exclusive)" };
+        var csv = new Option<bool>("--csv") { Description = "CSV (RFC 4180) with a header row" };
+        var list = new Command("list", "The audit trail, oldest first, filtered") { mandate, caseNumber, actor, operation, outcome, from, until, csv };
         list.SetAction(r =>
         {
             using var ctx = io.Open(r);
-            var entries = new AuditService(ctx).List();
-            if (io.Json(r))
+            var filter = new AuditFilter(r.GetValue(mandate), r.GetValue(caseNumber), r.GetValue(actor), r.GetValue(operation), r.GetValue(outcome),
+                r.GetValue(from), r.GetValue(until));
+            var entries = new AuditService(ctx).List(filter);
+            if (r.GetValue(csv))
+            {
+                AuditCsv.Write(io.Out, entries);
+            }
+            else if (io.Json(r))
             {
                 io.WriteJsonLines(entries.Select(Views.Audit));
             }

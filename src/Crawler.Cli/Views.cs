@@ -94,6 +94,7 @@ internal static class Views
         removedThirdPartyRegions = h.RemovedThirdPartyRegions,
         policyVersion = h.PolicyVersion,
         reviewStatus = h.ReviewStatus,
+        reviews = h.Reviews ?? [],
     };
 
     public static object Audit(AuditEntry e) => new

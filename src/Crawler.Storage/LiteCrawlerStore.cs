@@ -272,6 +272,17 @@ public sealed class LiteCrawlerStore :
         }
     }
 
+    public void UpdateHit(Hit hit)
+    {
+        lock (_gate)
+        {
+            var col = _db.GetCollection("hits");
+            var doc = col.FindById(hit.Id) ?? throw new InvalidOperationException($"hit {hit.Id} does not exist");
+            doc["json"] = StoreJson.Write(hit);
+            col.Update(doc);
+        }
+    }
+
     public long? FindSameHit(long mandateId, string url, string contentSha256)
     {
         lock (_gate)

@@ -41,4 +41,45 @@ public sealed class AuditCliTests
         Assert.That(result.Code, Is.EqualTo(2));
         Assert.That(result.Err, Does.Contain("cp.json").And.Contain("--checkpoint"));
     }
+
+    [Test]
+    public async Task The_trail_can_be_filtered_and_exported_as_csv()
+    {
+        await using var site = await DemoSite.DemoSite.StartAsync();
+        using var lab = await Lab.CreateAsync();
+        await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
+        await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne");
+
+        var refusals = await lab.Ok("audit", "list", "--operation", "refuse", "--json");
+        var csv = await lab.Ok("audit", "list", "--mandate", "1", "--csv");
+        var byActor = await lab.Ok("audit", "list", "--actor", "pieter", "--json");
+
+        var refusalLines = refusals.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(refusalLines, Has.Length.EqualTo(2), "robots /private/ and the out-of-scope partner link");
+        Assert.That(refusalLines, Has.All.Contain("\"operation\":\"refuse\""));
+        var csvLines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(csvLines[0], Does.StartWith("sequence,time,actor,operation,subject,outcome"));
+        Assert.That(csvLines.Skip(1), Has.All.Contain(",1,"), "every row belongs to mandate 1");
+        Assert.That(byActor.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.All.Contain("pieter"));
+    }
+
+    [Test]
+    public async Task A_hit_review_is_recorded_and_logged()
+    {
+        await using var site = await DemoSite.DemoSite.StartAsync();
+        using var lab = await Lab.CreateAsync();
+        await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
+        await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne");
+
+        var bad = await lab.Run("hits", "review", "1", "--verdict", "maybe", "--note", "x", "--as", "sanne");
+        var byAuditor = await lab.Run("hits", "review", "1", "--verdict", "relevant", "--note", "x", "--as", "aaron");
+        var ok = await lab.Ok("hits", "review", "1", "--verdict", "relevant", "--note", "same number as the tip", "--as", "sanne", "--json");
+
+        Assert.That(bad.Code, Is.EqualTo(2));
+        Assert.That(bad.Err, Does.Contain("--verdict"));
+        Assert.That(byAuditor.Code, Is.EqualTo(2), "auditors read, they do not review");
+        Assert.That(ok.Json.GetProperty("reviewStatus").GetString(), Is.EqualTo("relevant"));
+        var logged = await lab.Ok("audit", "list", "--operation", "alter", "--json");
+        Assert.That(logged.Out, Does.Contain("same number as the tip"));
+    }
 }

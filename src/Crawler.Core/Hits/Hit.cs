@@ -30,4 +30,8 @@ public sealed record Hit(
     bool Escalated,
     int RemovedThirdPartyRegions,
     string PolicyVersion,
-    string ReviewStatus);
+    string ReviewStatus,
+    IReadOnlyList<HitReview>? Reviews = null);
+
+/// <summary>A reviewer's verdict on a hit; it decides the hit's retention class.</summary>
+public sealed record HitReview(string By, DateTimeOffset At, string Verdict, string Note);

@@ -58,6 +58,8 @@ public interface IHitStore
 
     Hit? FindHit(long id);
 
+    void UpdateHit(Hit hit);
+
     /// <summary>The hit of this mandate for this URL with exactly this content, if one is stored.</summary>
     long? FindSameHit(long mandateId, string url, string contentSha256);
 

@@ -4,12 +4,33 @@ using Crawler.Core.Yaml;
 
 namespace Crawler.Service.Application;
 
+/// <summary>What an auditor asks for; every set criterion must match.</summary>
+public sealed record AuditFilter(
+    long? MandateId = null,
+    string? Case = null,
+    string? Actor = null,
+    string? Operation = null,
+    string? Outcome = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? Until = null)
+{
+    public bool Matches(AuditEntry e) =>
+        (MandateId is null || e.Record.MandateId == MandateId) &&
+        (Case is null || string.Equals(e.Record.Case, Case, StringComparison.Ordinal)) &&
+        (Actor is null || e.Record.Actor.Contains(Actor, StringComparison.OrdinalIgnoreCase)) &&
+        (Operation is null || string.Equals(e.Record.Operation, Operation, StringComparison.Ordinal)) &&
+        (Outcome is null || string.Equals(e.Record.Outcome, Outcome, StringComparison.Ordinal)) &&
+        (From is null || e.Time >= From) &&
+        (Until is null || e.Time < Until);
+}
+
 /// <summary>Reading and proving the audit trail: what auditors do.</summary>
 public sealed class AuditService(CrawlerContext context)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    public IEnumerable<AuditEntry> List() => context.Store.Entries();
+    public IEnumerable<AuditEntry> List(AuditFilter? filter = null) =>
+        filter is null ? context.Store.Entries() : context.Store.Entries().Where(filter.Matches);
 
     public AuditVerification Verify(AuditCheckpoint? checkpoint = null) =>
         AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries(), checkpoint);

@@ -24,6 +24,36 @@ public sealed class HitService(CrawlerContext context)
         return hit;
     }
 
+    public static readonly string[] Verdicts = ["relevant", "not-relevant", "needs-more"];
+
+    /// <summary>A specialist's review of a hit: its verdict moves the hit's retention class, and is logged.</summary>
+    public Hit Review(long id, string verdict, string note, string? actingAs)
+    {
+        var user = context.RequireUser(actingAs);
+        if (!Verdicts.Contains(verdict, StringComparer.Ordinal))
+        {
+            throw new InputException(new InputProblem("(command line)", 0, 0, "--verdict", $"expected {string.Join(", ", Verdicts)}, got '{verdict}'"));
+        }
+
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            throw new InputException(new InputProblem("(command line)", 0, 0, "--note", "a review needs a note"));
+        }
+
+        var hit = context.Store.FindHit(id)
+            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id}"));
+        context.RequireRole(user, "hits-review", $"hit:{id}", Core.Users.Role.Specialist);
+        var reviewed = hit with
+        {
+            ReviewStatus = verdict,
+            Reviews = [.. hit.Reviews ?? [], new HitReview(user.Name, context.Now, verdict, note)],
+        };
+        context.Store.UpdateHit(reviewed);
+        context.Audit(new AuditRecord(user.Name, AuditOperation.Alter, $"hit:{id}", verdict, "review: " + note, "hits.review",
+            hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256));
+        return reviewed;
+    }
+
     private string ActorName(string? actingAs) =>
         actingAs is null ? "unnamed (" + Environment.UserName + ")" : context.RequireUser(actingAs).Name;
 }
