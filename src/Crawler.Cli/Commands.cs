@@ -592,6 +592,24 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        return new Command("audit", "The tamper-evident audit trail") { list, verify, checkpoint };
+        var reportMandate = new Option<long>("--mandate") { Description = "The mandate to report on", Required = true };
+        var reportOut = new Option<string>("--out") { Description = "The HTML file to write", Required = true };
+        var report = new Command("report", "Write a self-contained HTML report on one mandate for auditors") { reportMandate, reportOut };
+        report.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var file = new AuditReport(ctx, new MandateService(ctx)).Write(r.GetValue(reportMandate), r.GetValue(reportOut)!, io.Actor(r));
+            if (io.Json(r))
+            {
+                io.WriteJson(new { file });
+            }
+            else
+            {
+                io.Out.WriteLine($"report written: {file}");
+            }
+
+            return CliApp.Ok;
+        });
+        return new Command("audit", "The tamper-evident audit trail") { list, verify, checkpoint, report };
     }
 }

@@ -82,4 +82,25 @@ public sealed class AuditCliTests
         var logged = await lab.Ok("audit", "list", "--operation", "alter", "--json");
         Assert.That(logged.Out, Does.Contain("same number as the tip"));
     }
+
+    [Test]
+    public async Task The_audit_report_is_self_contained_html_with_the_weighing_the_chart_and_the_verification()
+    {
+        await using var site = await DemoSite.DemoSite.StartAsync();
+        using var lab = await Lab.CreateAsync();
+        await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
+        await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne");
+        var file = Path.Combine(lab.Dir, "report.html");
+
+        await lab.Ok("audit", "report", "--mandate", "1", "--out", file, "--as", "aaron");
+
+        var html = await File.ReadAllTextAsync(file);
+        Assert.That(html, Does.StartWith("<!doctype html>"));
+        Assert.That(html, Does.Contain("OK: ").And.Contain("chain intact"));
+        Assert.That(html, Does.Contain("Koops weighing").And.Contain("third-parties"));
+        Assert.That(html, Does.Contain("<svg").And.Contain("robots").And.Contain("scope.host"));
+        Assert.That(html, Does.Not.Contain("<script").And.Not.Contain("src=\"http"), "no scripts, nothing loaded from elsewhere");
+        using var ctx = lab.OpenContext();
+        Assert.That(ctx.Store.Entries().Any(e => e.Record.Rule == "audit.report" && e.Record.Actor == "aaron"), Is.True);
+    }
 }

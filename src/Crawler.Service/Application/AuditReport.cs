@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Crawler.Core.Audit;
+using Crawler.Core.Mandates;
+
+namespace Crawler.Service.Application;
+
+/// <summary>
+/// A self-contained HTML report on one mandate for auditors: the mandate and its weighing, its
+/// versions and approval history, what was fetched and refused (by rule, as a chart), what
+/// happened to the hits, and whether the trail verifies. Readable without the tool: no scripts,
+/// no external resources.
+/// </summary>
+public sealed class AuditReport(CrawlerContext context, MandateService mandates)
+{
+    public string Write(long mandateId, string file, string? actingAs)
+    {
+        var actor = actingAs is null ? "unnamed (" + Environment.UserName + ")" : context.RequireUser(actingAs).Name;
+        var mandate = mandates.Show(mandateId);
+        var versions = mandates.History(mandateId);
+        var ids = versions.Select(v => v.Id).ToHashSet();
+        context.Audit(new AuditRecord(actor, AuditOperation.Consult, $"audit-report:mandate:{mandateId}", "ok",
+            $"audit report written to {Path.GetFileName(file)}", "audit.report", mandateId, mandate.Version, mandate.Spec.Case));
+        var entries = context.Store.Entries().Where(e => e.Record.MandateId is { } m && ids.Contains(m)).ToList();
+        var verification = AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries());
+        var html = Render(mandate, versions, entries, verification, actor);
+        File.WriteAllText(file, html, new UTF8Encoding(false));
+        return file;
+    }
+
+    private string Render(Mandate m, IReadOnlyList<Mandate> versions, List<AuditEntry> entries, AuditVerification verification, string actor)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Audit report: mandate ")
+            .Append(m.Id).Append("</title><style>")
+            .Append("body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:980px;color:#222}")
+            .Append("table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}")
+            .Append("th{background:#f3f3f3}.ok{color:#176b28;font-weight:bold}.bad{color:#a3141c;font-weight:bold}code{font-size:12px}")
+            .Append("</style></head><body>");
+        sb.Append("<h1>Audit report — mandate ").Append(m.Id).Append(" (case ").Append(E(m.Spec.Case)).Append(")</h1>");
+        sb.Append("<p>Generated ").Append(E(context.Now.ToString("O", CultureInfo.InvariantCulture))).Append(" by ").Append(E(actor))
+            .Append(" with policy <code>").Append(E(context.Policy.Version)).Append("</code>. This report is itself recorded in the audit trail.</p>");
+
+        sb.Append("<h2>Verification of the audit trail</h2><p class=\"").Append(verification.Ok ? "ok" : "bad").Append("\">")
+            .Append(verification.Ok ? $"OK: {verification.Entries} entries, chain intact" : $"FAILED at entry {verification.FirstBadSequence}: {E(verification.Problem)}")
+            .Append("</p>");
+
+        sb.Append("<h2>The mandate</h2><table>");
+        Row(sb, "State now", MandateService.Describe(m.StateAt(context.Now)));
+        Row(sb, "Case", $"{m.Spec.Case} — {m.Spec.CaseName}");
+        Row(sb, "Legal basis / Wpg purpose", $"{m.Spec.LegalBasis} / {m.Spec.WpgPurpose.ToString().ToLowerInvariant()}");
+        Row(sb, "Purpose", m.Spec.Purpose);
+        Row(sb, "Offence", m.Spec.Offence);
+        Row(sb, "Suspect or description", m.Spec.Suspect);
+        Row(sb, "Facts and circumstances", m.Spec.FactsAndCircumstances);
+        Row(sb, "Targets", string.Join(", ", m.Spec.Targets) + $" ({m.Spec.EffectiveTargetType.ToString().ToLowerInvariant()})");
+        Row(sb, "Validity", $"{m.Spec.ValidFrom:O} until {m.Spec.ValidUntil:O}");
+        Row(sb, "Caps", $"{m.Spec.Limits.MaxPages} pages, {m.Spec.Limits.MaxHits} hits" + (m.Spec.Limits.MaxContacts is { } c ? $", {c} contacts" : ""));
+        Row(sb, "Data categories", string.Join(", ", Enum.GetValues<DataCategory>().Select(d => $"{d.ToString().ToLowerInvariant()}: {m.Spec.TreatmentOf(d).ToString().ToLowerInvariant()}")));
+        Row(sb, "Linking / robots override", $"{(m.Spec.Linking ? "on" : "off")} / {m.Spec.RobotsOverride ?? "none"}");
+        Row(sb, "Content SHA-256 (what the approval binds)", m.Spec.ContentSha256());
+        sb.Append("</table>");
+
+        if (m.Assessment is { } a)
+        {
+            sb.Append("<h2>Koops weighing</h2><p>Overall: <b>").Append(KoopsWeighing.Name(a.Level)).Append("</b>, decided by ").Append(E(a.DecidingFactor))
+                .Append("; weighed under policy <code>").Append(E(a.PolicyVersion)).Append("</code>, crawler ").Append(E(a.CrawlerVersion)).Append(".</p><table><tr><th>factor</th><th>level</th><th>value</th><th>reason</th><th>justification</th></tr>");
+            foreach (var f in a.Factors)
+            {
+                sb.Append("<tr><td>").Append(E(f.Factor)).Append("</td><td>").Append(KoopsWeighing.Name(f.Level)).Append("</td><td>").Append(E(f.Value))
+                    .Append("</td><td>").Append(E(f.Reason)).Append("</td><td>").Append(E(f.Justification)).Append("</td></tr>");
+            }
+
+            sb.Append("</table>");
+        }
+
+        sb.Append("<h2>Versions and approval history</h2><table><tr><th>mandate</th><th>version</th><th>time</th><th>status</th><th>by</th><th>reason</th></tr>");
+        foreach (var v in versions)
+        {
+            foreach (var e in v.History)
+            {
+                sb.Append("<tr><td>").Append(v.Id).Append("</td><td>").Append(v.Version).Append("</td><td>").Append(E(e.At.ToString("O", CultureInfo.InvariantCulture)))
+                    .Append("</td><td>").Append(E(e.Status.ToString().ToLowerInvariant())).Append("</td><td>").Append(E(e.By)).Append("</td><td>").Append(E(e.Reason)).Append("</td></tr>");
+            }
+
+            foreach (var r in v.Reviews ?? [])
+            {
+                sb.Append("<tr><td>").Append(v.Id).Append("</td><td>").Append(v.Version).Append("</td><td>").Append(E(r.At.ToString("O", CultureInfo.InvariantCulture)))
+                    .Append("</td><td>review: ").Append(E(r.Decision.ToString().ToLowerInvariant())).Append("</td><td>").Append(E(r.By)).Append("</td><td>").Append(E(r.Note)).Append("</td></tr>");
+            }
+        }
+
+        sb.Append("</table>");
+
+        var fetched = entries.Count(e => e.Record.Operation == AuditOperation.Collect && e.Record.Outcome == "fetched");
+        var refusedByRule = entries.Where(e => e.Record.Operation == AuditOperation.Refuse)
+            .GroupBy(e => e.Record.Rule ?? "(none)").Select(g => (Rule: g.Key, Count: g.Count())).OrderByDescending(x => x.Count).ToList();
+        sb.Append("<h2>Pages fetched and refused</h2><p>").Append(fetched).Append(" pages fetched and kept for extraction; ").Append(refusedByRule.Sum(x => x.Count))
+            .Append(" refusals (of requests and of actions on the mandate), by rule:</p>");
+        Chart(sb, [("fetched", fetched), .. refusedByRule]);
+
+        int Count(string op, string? rule = null) => entries.Count(e => e.Record.Operation == op && (rule is null || e.Record.Rule == rule));
+        sb.Append("<h2>What happened to the hits</h2><table>");
+        Row(sb, "Stored (kept)", Count(AuditOperation.Store).ToString(CultureInfo.InvariantCulture));
+        Row(sb, "Not stored (not an ad, unchanged, outside keywords, below threshold, not public)", Count(AuditOperation.Discard).ToString(CultureInfo.InvariantCulture));
+        Row(sb, "Reviewed", Count(AuditOperation.Alter, "hits.review").ToString(CultureInfo.InvariantCulture));
+        Row(sb, "Consulted (listed or shown)", Count(AuditOperation.Consult).ToString(CultureInfo.InvariantCulture));
+        Row(sb, "Revealed / exported (disclosed) / erased", $"{Count("reveal")} / {Count("disclose")} / {Count(AuditOperation.Erase)}");
+        sb.Append("</table><p>Entries for this mandate in the trail: ").Append(entries.Count).Append(".</p></body></html>");
+        return sb.ToString();
+    }
+
+    private static void Chart(StringBuilder sb, List<(string Label, int Count)> bars)
+    {
+        var max = Math.Max(1, bars.Max(b => b.Count));
+        const int Width = 520, Bar = 22, Label = 220;
+        sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Label + Width + 60).Append("\" height=\"").Append((bars.Count * (Bar + 6)) + 10)
+            .Append("\" role=\"img\" aria-label=\"pages fetched and refused by rule\">");
+        for (var i = 0; i < bars.Count; i++)
+        {
+            var (label, count) = bars[i];
+            var y = 5 + (i * (Bar + 6));
+            var w = (int)Math.Round(Width * (double)count / max);
+            sb.Append("<text x=\"0\" y=\"").Append(y + 16).Append("\" font-size=\"12\">").Append(E(label)).Append("</text>")
+                .Append("<rect x=\"").Append(Label).Append("\" y=\"").Append(y).Append("\" width=\"").Append(Math.Max(w, 1)).Append("\" height=\"").Append(Bar)
+                .Append("\" fill=\"").Append(label == "fetched" ? "#3a7d44" : "#b5483f").Append("\"/>")
+                .Append("<text x=\"").Append(Label + Math.Max(w, 1) + 6).Append("\" y=\"").Append(y + 16).Append("\" font-size=\"12\">").Append(count).Append("</text>");
+        }
+
+        sb.Append("</svg>");
+    }
+
+    private static void Row(StringBuilder sb, string name, string? value) =>
+        sb.Append("<tr><th>").Append(E(name)).Append("</th><td>").Append(E(value)).Append("</td></tr>");
+
+    private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+}
