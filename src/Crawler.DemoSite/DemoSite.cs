@@ -1,11 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Crawler.DemoSite;
 
@@ -16,17 +10,13 @@ namespace Crawler.DemoSite;
 /// </summary>
 public sealed class DemoSite : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Action<string>? _onRequest;
+    private LoopbackServer? _server;
 
-    private DemoSite(WebApplication app, Action<string>? onRequest)
-    {
-        _app = app;
-        _onRequest = onRequest;
-    }
+    private DemoSite(Action<string>? onRequest) => _onRequest = onRequest;
 
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => _server!.BaseUrl;
 
     /// <summary>Paths (with query) in the order the site received them.</summary>
     public IReadOnlyList<string> Requests => _requests.ToArray();
@@ -35,15 +25,8 @@ public sealed class DemoSite : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<DemoSite> StartAsync(Action<string>? onRequest = null, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var site = new DemoSite(app, onRequest);
-        app.Run(site.ServeAsync);
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        site.BaseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
+        var site = new DemoSite(onRequest);
+        site._server = await LoopbackServer.StartAsync(site.ServeAsync, cancellationToken: cancellationToken);
         return site;
     }
 
@@ -89,7 +72,9 @@ public sealed class DemoSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Crawler.DemoSite;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Crawler.EndToEnd.Tests;
 
@@ -19,18 +14,14 @@ public sealed record ReceivedRequest(string Path, TimeSpan At);
 /// </summary>
 public sealed class FixtureServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, Func<HttpContext, Task>> _routes;
+    private LoopbackServer? _server;
 
-    private FixtureServer(WebApplication app, Dictionary<string, Func<HttpContext, Task>> routes)
-    {
-        _app = app;
-        _routes = routes;
-    }
+    private FixtureServer(Dictionary<string, Func<HttpContext, Task>> routes) => _routes = routes;
 
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => _server!.BaseUrl;
 
     public IReadOnlyList<ReceivedRequest> Requests => _requests.ToArray();
 
@@ -38,15 +29,8 @@ public sealed class FixtureServer : IAsyncDisposable
 
     public static async Task<FixtureServer> StartAsync(Dictionary<string, Func<HttpContext, Task>> routes, string address = "127.0.0.1")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://{address}:0");
-        var app = builder.Build();
-        var server = new FixtureServer(app, routes);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(bound.EndsWith('/') ? bound : bound + "/");
+        var server = new FixtureServer(routes);
+        server._server = await LoopbackServer.StartAsync(server.HandleAsync, address);
         return server;
     }
 
@@ -99,7 +83,9 @@ public sealed class FixtureServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }

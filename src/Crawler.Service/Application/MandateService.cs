@@ -12,11 +12,7 @@ public sealed class MandateService(CrawlerContext context)
     {
         var user = context.RequireUser(actingAs);
         var (spec, assessment) = Assess(file, text);
-        if (!assessment.Acceptable)
-        {
-            throw new InputException(assessment.Problems
-                .Select(p => new InputProblem(file, YamlReader.LineOf(text, p.Field), 0, p.Field, p.Message)).ToList());
-        }
+        ThrowIfRefused(file, text, assessment);
 
         Mandate draft;
         try
@@ -54,6 +50,16 @@ public sealed class MandateService(CrawlerContext context)
         var assessment = KoopsWeighing.Assess(spec, specs, context.Policy.Koops, context.Policy.Version, CrawlerVersion,
             Scheduling.CronSchedule.ShortestInterval(specs.Select(t => t.Schedule).OfType<string>(), context.Now));
         return (spec, assessment);
+    }
+
+    /// <summary>A weighing that stops the mandate becomes an input error naming each field, with its line in the file.</summary>
+    private static void ThrowIfRefused(string file, string text, KoopsAssessment assessment)
+    {
+        if (!assessment.Acceptable)
+        {
+            throw new InputException(assessment.Problems
+                .Select(p => new InputProblem(file, YamlReader.LineOf(text, p.Field), 0, p.Field, p.Message)).ToList());
+        }
     }
 
     public static string CrawlerVersion { get; } =
@@ -95,11 +101,7 @@ public sealed class MandateService(CrawlerContext context)
         var user = context.RequireUser(actingAs);
         var previous = Show(id);
         var (spec, assessment) = Assess(file, text);
-        if (!assessment.Acceptable)
-        {
-            throw new InputException(assessment.Problems
-                .Select(p => new InputProblem(file, YamlReader.LineOf(text, p.Field), 0, p.Field, p.Message)).ToList());
-        }
+        ThrowIfRefused(file, text, assessment);
 
         Mandate next;
         try
