@@ -26,8 +26,8 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
 
     /// <summary>Regions that belong to others: clients, reviewers, other advertisers, the site operator.</summary>
     private const string ThirdPartySelector =
-        "footer, aside, [class*=review i], [id*=review i], [class*=comment i], [id*=comment i], " +
-        "[class*=sidebar i], [class*=other-ads i], [class*=related i]";
+        "footer, aside, [class*=review i], [id*=review i], [class*=comment i], [id*=comment i], [class*=reply i], [class*=replies i], " +
+        "[class*=sidebar i], [class*=other-ads i], [class*=related i], [class*=site-contact i]";
 
     /// <summary>Regions that are page furniture, not content.</summary>
     private const string FurnitureSelector = "script, style, noscript, template, iframe, object, embed, header, nav";
@@ -35,6 +35,8 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
     private const string AdRegionSelector = "article.ad, [itemtype*=Product], article, main, [role=main]";
 
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+
+    private static readonly char[] NotDigits = [' ', '-', '.', '/', '_', '*', '|', '(', ')', '+'];
 
     private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -158,14 +160,13 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
     private static List<FoundPhone> FindPhones(string text, IElement region)
     {
         var found = new List<FoundPhone>();
-        foreach (var match in Phones.FindNumbers(text, "NL", PhoneNumberUtil.Leniency.VALID, long.MaxValue))
+        Search(found, text, obfuscated: false);
+
+        // Second pass on the de-obfuscated text: what only this pass finds was hidden on purpose.
+        var plain = Deobfuscation.ForPhones(text);
+        if (!string.Equals(plain, text, StringComparison.Ordinal))
         {
-            // Dutch numbers are written with a trunk 0 or an international prefix; a bare digit run is a date, id or price.
-            var raw = match.RawString.TrimStart();
-            if (raw.Length > 0 && raw[0] is '0' or '+' or '(')
-            {
-                Add(found, match.Number, match.RawString);
-            }
+            Search(found, plain, obfuscated: true);
         }
 
         foreach (var a in region.QuerySelectorAll("a[href^='tel:' i]"))
@@ -176,7 +177,7 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
                 var number = Phones.Parse(raw, "NL");
                 if (Phones.IsValidNumber(number))
                 {
-                    Add(found, number, raw);
+                    Add(found, number, raw, obfuscated: false);
                 }
             }
             catch (NumberParseException)
@@ -188,7 +189,48 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
         return found;
     }
 
-    private static void Add(List<FoundPhone> found, PhoneNumber number, string raw)
+    private static void Search(List<FoundPhone> found, string text, bool obfuscated)
+    {
+        foreach (var match in Phones.FindNumbers(text, "NL", PhoneNumberUtil.Leniency.VALID, long.MaxValue))
+        {
+            // Dutch numbers are written with a trunk 0 or an international prefix; a bare digit run is a date, id or price.
+            var raw = match.RawString.TrimStart();
+            if (raw.Length == 0 || raw[0] is not ('0' or '+' or '('))
+            {
+                continue;
+            }
+
+            // A number written digit by digit ("0-6-1-2-...") is read directly but was still hidden on purpose.
+            var digitByDigit = match.RawString.Split(NotDigits, StringSplitOptions.RemoveEmptyEntries).Length >= 8;
+            Add(found, match.Number, match.RawString, obfuscated || digitByDigit);
+
+            // Slash alternatives: "06-12345678/79" also means 06-12345679.
+            var after = text.AsSpan(match.Start + match.RawString.Length);
+            var alt = SlashAlternative().Match(after.ToString());
+            if (alt.Success)
+            {
+                var national = Phones.GetNationalSignificantNumber(match.Number);
+                var tail = alt.Groups[1].Value;
+                if (tail.Length < national.Length)
+                {
+                    try
+                    {
+                        var other = Phones.Parse(national[..^tail.Length] + tail, Phones.GetRegionCodeForNumber(match.Number) ?? "NL");
+                        if (Phones.IsValidNumber(other))
+                        {
+                            Add(found, other, match.RawString + "/" + tail, obfuscated: true);
+                        }
+                    }
+                    catch (NumberParseException)
+                    {
+                        // Not a number after all.
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Add(List<FoundPhone> found, PhoneNumber number, string raw, bool obfuscated)
     {
         var e164 = Phones.Format(number, PhoneNumberFormat.E164);
         if (found.Exists(p => p.E164 == e164))
@@ -206,25 +248,32 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
             PhoneNumberType.PREMIUM_RATE => "premium-rate",
             _ => "other",
         };
-        found.Add(new FoundPhone(e164, raw.Trim(), Phones.GetRegionCodeForNumber(number) ?? "ZZ", kind));
+        found.Add(new FoundPhone(e164, raw.Trim(), Phones.GetRegionCodeForNumber(number) ?? "ZZ", kind, obfuscated));
     }
 
     private static List<string> FindEmails(string text, IElement region)
     {
-        var deobfuscated = AtWord().Replace(text, "@");
-        deobfuscated = DotWord().Replace(deobfuscated, ".");
         var found = new List<string>();
-        foreach (Match m in Email().Matches(deobfuscated))
+        foreach (Match m in Email().Matches(Deobfuscation.ForEmails(text)))
         {
             AddEmail(found, m.Value);
         }
 
         foreach (var a in region.QuerySelectorAll("a[href^='mailto:' i]"))
         {
-            var address = Uri.UnescapeDataString(a.GetAttribute("href")![7..]).Split('?')[0];
+            var address = Deobfuscation.FoldUnicode(Uri.UnescapeDataString(a.GetAttribute("href")![7..]).Split('?')[0]);
             if (Email().IsMatch(address))
             {
                 AddEmail(found, address);
+            }
+        }
+
+        // Cloudflare e-mail protection hides the address in a hex attribute.
+        foreach (var e in region.QuerySelectorAll("[data-cfemail]"))
+        {
+            if (Deobfuscation.DecodeCloudflareEmail(e.GetAttribute("data-cfemail")!) is { } decoded && Email().IsMatch(decoded))
+            {
+                AddEmail(found, decoded);
             }
         }
 
@@ -254,11 +303,10 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespaceRun();
 
-    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:at|apenstaartje)\s*[\)\]\}]\s*", RegexOptions.IgnoreCase)]
-    private static partial Regex AtWord();
 
-    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:punt|dot)\s*[\)\]\}]\s*", RegexOptions.IgnoreCase)]
-    private static partial Regex DotWord();
+
+    [GeneratedRegex(@"^\s*/\s*(\d{1,4})(?!\d)")]
+    private static partial Regex SlashAlternative();
 
     [GeneratedRegex(@"[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}")]
     private static partial Regex Email();

@@ -1,7 +1,10 @@
 namespace Crawler.Core.Hits;
 
-/// <summary>A phone number found in the ad region, normalised to E.164.</summary>
-public sealed record FoundPhone(string E164, string Raw, string Region, string Kind);
+/// <summary>
+/// A phone number found in the ad region, normalised to E.164. <see cref="Obfuscated"/>: found only
+/// after de-obfuscation, i.e. hidden on purpose.
+/// </summary>
+public sealed record FoundPhone(string E164, string Raw, string Region, string Kind, bool Obfuscated = false);
 
 /// <summary>What extraction found in a page's ad region, before minimisation. Never stored as such.</summary>
 public sealed record AdFeatures(

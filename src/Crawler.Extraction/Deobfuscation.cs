@@ -1,0 +1,193 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Crawler.Extraction;
+
+/// <summary>
+/// Undoes the ways posters hide contact data, so that a second search finds what the first could
+/// not (the ISI-style two-pass run: a number found only after de-obfuscation was hidden on
+/// purpose, itself a strong indicator). Conservative by design: number words are read only inside
+/// stretches already dense with digits ("een" is also the Dutch article), and letters become
+/// digits only next to digits.
+/// </summary>
+public static partial class Deobfuscation
+{
+    private static readonly Dictionary<string, char> NumberWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["nul"] = '0', ["een"] = '1', ["één"] = '1', ["twee"] = '2', ["drie"] = '3', ["vier"] = '4', ["vijf"] = '5',
+        ["zes"] = '6', ["zeven"] = '7', ["acht"] = '8', ["negen"] = '9',
+        ["zero"] = '0', ["oh"] = '0', ["one"] = '1', ["two"] = '2', ["three"] = '3', ["four"] = '4', ["five"] = '5',
+        ["six"] = '6', ["seven"] = '7', ["eight"] = '8', ["nine"] = '9',
+    };
+
+    /// <summary>Cyrillic and Greek letters that look like Latin ones.</summary>
+    private static readonly Dictionary<char, char> LookAlikes = new()
+    {
+        ['а'] = 'a', ['е'] = 'e', ['о'] = 'o', ['р'] = 'p', ['с'] = 'c', ['у'] = 'y', ['х'] = 'x', ['і'] = 'i', ['ј'] = 'j', ['ѕ'] = 's',
+        ['к'] = 'k', ['м'] = 'm', ['т'] = 't', ['в'] = 'b', ['н'] = 'h', ['г'] = 'r', ['ԁ'] = 'd', ['ո'] = 'n', ['ս'] = 'u',
+        ['А'] = 'A', ['В'] = 'B', ['Е'] = 'E', ['К'] = 'K', ['М'] = 'M', ['Н'] = 'H', ['О'] = 'O', ['Р'] = 'P', ['С'] = 'C', ['Т'] = 'T', ['Х'] = 'X',
+        ['α'] = 'a', ['ο'] = 'o', ['ρ'] = 'p', ['ν'] = 'v', ['ι'] = 'i', ['κ'] = 'k', ['τ'] = 't', ['υ'] = 'u',
+        ['Α'] = 'A', ['Β'] = 'B', ['Ε'] = 'E', ['Ζ'] = 'Z', ['Η'] = 'H', ['Ι'] = 'I', ['Κ'] = 'K', ['Μ'] = 'M', ['Ν'] = 'N', ['Ο'] = 'O', ['Ρ'] = 'P', ['Τ'] = 'T', ['Υ'] = 'Y', ['Χ'] = 'X',
+    };
+
+    /// <summary>Unicode folding: NFKC, any other decimal digit to ASCII, keycap marks removed, look-alike letters to Latin.</summary>
+    public static string FoldUnicode(string text)
+    {
+        var nfkc = text.Normalize(NormalizationForm.FormKC);
+        var sb = new StringBuilder(nfkc.Length);
+        foreach (var c in nfkc)
+        {
+            if (c is '\uFE0F' or '\u20E3' or '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\u00AD')
+            {
+                continue;
+            }
+
+            if (LookAlikes.TryGetValue(c, out var latin))
+            {
+                sb.Append(latin);
+                continue;
+            }
+
+            if (c > 0x7F && char.GetNumericValue(c) is var v && v is >= 0 and <= 9 && v == Math.Floor(v) && !char.IsLetter(c))
+            {
+                sb.Append((char)('0' + (int)v));
+                continue;
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The text as a phone search should see it after undoing every hiding family it knows.</summary>
+    public static string ForPhones(string text)
+    {
+        var t = FoldUnicode(text);
+        t = ReadNumberWords(t);
+        t = LettersNextToDigits().Replace(t, m => m.Value.Replace('O', '0').Replace('o', '0').Replace('l', '1').Replace('I', '1'));
+        t = SpacedDigits().Replace(t, m => new string(m.Value.Where(char.IsAsciiDigit).ToArray()));
+        return t;
+    }
+
+    /// <summary>The text as an e-mail search should see it: "(at)", "apenstaartje", "[punt]", spaced letters.</summary>
+    public static string ForEmails(string text)
+    {
+        var t = FoldUnicode(text);
+        t = AtWord().Replace(t, "@");
+        t = DotWord().Replace(t, ".");
+        t = SpacedLetters().Replace(t, m => m.Value.Replace(" ", "", StringComparison.Ordinal));
+        return t;
+    }
+
+    /// <summary>Decodes a Cloudflare-protected address: the first byte is the key, XORed into every following byte.</summary>
+    public static string? DecodeCloudflareEmail(string hex)
+    {
+        if (hex.Length < 4 || hex.Length % 2 != 0 || !hex.All(Uri.IsHexDigit))
+        {
+            return null;
+        }
+
+        var key = Convert.ToByte(hex[..2], 16);
+        var bytes = new byte[(hex.Length / 2) - 1];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)(Convert.ToByte(hex.Substring(2 + (i * 2), 2), 16) ^ key);
+        }
+
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>
+    /// Number words become digits only in a run of at least four tokens that are all digits or
+    /// number words and hold at least one word: "nul zes een twee ..." but not "een mooie dame".
+    /// </summary>
+    private static string ReadNumberWords(string text)
+    {
+        var tokens = Token().Matches(text).ToList();
+        if (tokens.Count == 0)
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length);
+        var last = 0;
+        var i = 0;
+        while (i < tokens.Count)
+        {
+            var j = i;
+            var words = 0;
+            while (j < tokens.Count && IsDigitish(tokens[j].Value, ref words) && (j == i || OnlySeparators(text, tokens[j - 1], tokens[j])))
+            {
+                j++;
+            }
+
+            if (j - i >= 4 && words > 0)
+            {
+                sb.Append(text, last, tokens[i].Index - last);
+                for (var k = i; k < j; k++)
+                {
+                    var v = tokens[k].Value;
+                    sb.Append(NumberWords.TryGetValue(v, out var d) ? d.ToString() : v);
+                    if (k < j - 1)
+                    {
+                        sb.Append(' ');
+                    }
+                }
+
+                last = tokens[j - 1].Index + tokens[j - 1].Length;
+                i = j;
+            }
+            else
+            {
+                i = Math.Max(j, i + 1);
+            }
+        }
+
+        sb.Append(text, last, text.Length - last);
+        return sb.ToString();
+    }
+
+    private static bool IsDigitish(string token, ref int words)
+    {
+        if (token.All(char.IsAsciiDigit))
+        {
+            return true;
+        }
+
+        if (NumberWords.ContainsKey(token))
+        {
+            words++;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool OnlySeparators(string text, Match a, Match b)
+    {
+        var between = text.AsSpan(a.Index + a.Length, b.Index - a.Index - a.Length);
+        return between.Length <= 3 && between.Trim(" -.,/").IsEmpty;
+    }
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex Token();
+
+    /// <summary>A stretch of digits, separators and O/o/l/I, not touching other letters, holding at least six digits.</summary>
+    [GeneratedRegex(@"(?<![\p{L}\d])(?=[0-9OolI \-.]*\d[0-9OolI \-.]*\d[0-9OolI \-.]*\d[0-9OolI \-.]*\d[0-9OolI \-.]*\d[0-9OolI \-.]*\d)[0-9+OolI][0-9OolI \-.]{6,}[0-9OolI](?![\p{L}\d])")]
+    private static partial Regex LettersNextToDigits();
+
+    /// <summary>Single digits each separated by one separator, at least nine of them: "0-6-1-2-3-4-5-6-7-8".</summary>
+    [GeneratedRegex(@"(?<![\d])\d(?:[ .\-/_*|]\d){8,}(?![\d])")]
+    private static partial Regex SpacedDigits();
+
+    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:at|apenstaartje|@)\s*[\)\]\}]\s*|\s+(?:apenstaartje|at-sign)\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex AtWord();
+
+    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:punt|dot)\s*[\)\]\}]\s*|(?<=@[\w.-]+)\s+(?:punt|dot)\s+(?=\w)", RegexOptions.IgnoreCase)]
+    private static partial Regex DotWord();
+
+    /// <summary>Single characters separated by single spaces, around an '@': "l i s a @ e x a m p l e . n l".</summary>
+    [GeneratedRegex(@"(?<!\S)(?:[\w.\-] ){2,}@(?: [\w.\-]){3,}(?!\S)")]
+    private static partial Regex SpacedLetters();
+}
