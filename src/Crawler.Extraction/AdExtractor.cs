@@ -195,7 +195,7 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
         {
             // Dutch numbers are written with a trunk 0 or an international prefix; a bare digit run is a date, id or price.
             var raw = match.RawString.TrimStart();
-            if (raw.Length == 0 || raw[0] is not ('0' or '+' or '('))
+            if (raw.Length == 0 || raw[0] is not ('0' or '+' or '(') || DateLike().IsMatch(raw))
             {
                 continue;
             }
@@ -304,6 +304,10 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
     private static partial Regex WhitespaceRun();
 
 
+
+    /// <summary>A date inside a candidate ("01-05-2028 72" is a date and a weight, not a Rotterdam number).</summary>
+    [GeneratedRegex(@"(?<!\d)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}(?!\d)")]
+    private static partial Regex DateLike();
 
     [GeneratedRegex(@"^\s*/\s*(\d{1,4})(?!\d)")]
     private static partial Regex SlashAlternative();

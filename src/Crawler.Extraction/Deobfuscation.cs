@@ -173,8 +173,8 @@ public static partial class Deobfuscation
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Token();
 
-    /// <summary>A stretch of digits, separators and O/o/l/I, not touching other letters, holding at least six digits.</summary>
-    [GeneratedRegex(@"(?<![\p{L}\d])(?=[0-9OolI \-.]*\d[0-9OolI \-.]*\d[0-9OolI \-.]*\d[0-9OolI \-.]*\d[0-9OolI \-.]*\d[0-9OolI \-.]*\d)[0-9+OolI][0-9OolI \-.]{6,}[0-9OolI](?![\p{L}\d])")]
+    /// <summary>A stretch of at least eight digits, separators and O/o/l/I, not touching other letters, holding at least three digits.</summary>
+    [GeneratedRegex(@"(?<![\p{L}\d])(?=[0-9OolI \-.]*\d[0-9OolI \-.]*\d[0-9OolI \-.]*\d)[0-9+OolI][0-9OolI \-.]{6,}[0-9OolI](?![\p{L}\d])")]
     private static partial Regex LettersNextToDigits();
 
     /// <summary>Single digits each separated by one separator, at least nine of them: "0-6-1-2-3-4-5-6-7-8".</summary>

@@ -11,6 +11,7 @@ public sealed class DeobfuscationTests
         new AdExtractor().Extract($"<html><body><main>{main}</main></body></html>", Page).Ad;
 
     [TestCase("Bel 06-12345678", false)]
+    [TestCase("Bel 06-12-34-56-78", false)]
     [TestCase("Bel 06 12 34 56 78", false)]
     [TestCase("Bel +31 6 12345678", false)]
     [TestCase("Bel 0031612345678", false)]
