@@ -54,8 +54,23 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
         var loginForm = wall is not null;
         var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
 
-        var thirdParty = document.QuerySelectorAll(ThirdPartySelector).ToList();
-        var removed = thirdParty.Count(e => !thirdParty.Any(o => o != e && o.Contains(e)));
+        // Counted as regions: an element inside another removed one is part of that region.
+        var thirdParty = document.QuerySelectorAll(ThirdPartySelector).ToHashSet();
+        var removed = 0;
+        foreach (var e in thirdParty)
+        {
+            var nested = false;
+            for (var p = e.ParentElement; p is not null && !nested; p = p.ParentElement)
+            {
+                nested = thirdParty.Contains(p);
+            }
+
+            if (!nested)
+            {
+                removed++;
+            }
+        }
+
         foreach (var e in thirdParty)
         {
             e.Remove();
@@ -76,9 +91,18 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
         var title = Clean(region.QuerySelector("h1")?.TextContent) ?? Clean(document.Title);
         var phones = FindPhones(text, region);
         var emails = FindEmails(text, region);
-        var isAd = !loginForm && (phones.Count > 0 || emails.Count > 0);
-        var reason = loginForm ? wallReason : isAd ? "" : "no contact data in the ad region";
-        return new PageExtraction(new AdFeatures(isAd, reason, title, text, phones, emails, removed), links, loginForm, wallReason);
+        // An ad offers contact for an appointment: contact data alone is not enough (a news article has a press
+        // line), so a mobile number or the vocabulary of ads must be there too.
+        var hasContact = phones.Count > 0 || emails.Count > 0;
+        var adLike = phones.Exists(p => p.Kind is "mobile" or "fixed-line-or-mobile") || AdVocabulary().IsMatch(text);
+        var isAd = !loginForm && hasContact && adLike;
+        var reason = loginForm ? wallReason
+            : isAd ? ""
+            : hasContact ? "contact data, but neither a mobile number nor the language of an ad"
+            : "no contact data in the ad region";
+        // What is not an ad carries no one's contact data onwards, not even to a diagnostic.
+        return new PageExtraction(
+            new AdFeatures(isAd, reason, title, text, isAd ? phones : [], isAd ? emails : [], removed), links, loginForm, wallReason);
     }
 
     private static Uri BaseUrl(IDocument document, Uri url)
@@ -302,6 +326,10 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespaceRun();
+
+    [GeneratedRegex(@"\b(?:tarief|tarieven|per uur|afspraak|escort|priv[eé]|ontvang\w*|massage|bel me|app me|whatsapp|telegram|snapchat|" +
+        @"rates?|per hour|appointment|call me|text me|incall|outcall|discreet|discrete|hotelbezoek|hotel visits?)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AdVocabulary();
 
 
 

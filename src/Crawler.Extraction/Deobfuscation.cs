@@ -35,26 +35,28 @@ public static partial class Deobfuscation
     {
         var nfkc = text.Normalize(NormalizationForm.FormKC);
         var sb = new StringBuilder(nfkc.Length);
-        foreach (var c in nfkc)
+        foreach (var rune in nfkc.EnumerateRunes())
         {
-            if (c is '\uFE0F' or '\u20E3' or '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\u00AD')
+            var v = rune.Value;
+            if (v is 0xFE0F or 0x20E3 or 0x200B or 0x200C or 0x200D or 0x2060 or 0xAD)
             {
                 continue;
             }
 
-            if (LookAlikes.TryGetValue(c, out var latin))
+            if (rune.IsBmp && LookAlikes.TryGetValue((char)v, out var latin))
             {
                 sb.Append(latin);
                 continue;
             }
 
-            if (c > 0x7F && char.GetNumericValue(c) is var v && v is >= 0 and <= 9 && v == Math.Floor(v) && !char.IsLetter(c))
+            // Circled, negative-circled, dingbat and other digits that NFKC leaves alone (e.g. U+1F10B, U+24FF).
+            if (v > 0x7F && !Rune.IsLetter(rune) && Rune.GetNumericValue(rune) is var n && n is >= 0 and <= 9 && n == Math.Floor(n))
             {
-                sb.Append((char)('0' + (int)v));
+                sb.Append((char)('0' + (int)n));
                 continue;
             }
 
-            sb.Append(c);
+            sb.Append(rune.ToString());
         }
 
         return sb.ToString();

@@ -7,8 +7,23 @@ public sealed class DeobfuscationTests
 {
     private static readonly Uri Page = new("http://ads.example.nl/ad");
 
+    // Every test page reads as an ad ("afspraak"), so that its contacts are reported.
     private static Core.Hits.AdFeatures Extract(string main) =>
-        new AdExtractor().Extract($"<html><body><main>{main}</main></body></html>", Page).Ad;
+        new AdExtractor().Extract($"<html><body><main><p>Afspraak maken?</p>{main}</main></body></html>", Page).Ad;
+
+    [Test]
+    public void A_page_with_contact_data_but_no_sign_of_an_ad_reports_no_contacts()
+    {
+        var ad = new AdExtractor().Extract("<html><body><main><p>Tips voor de redactie: redactie@example.org of 020-3456789</p></main></body></html>", Page).Ad;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ad.IsAd, Is.False);
+            Assert.That(ad.Phones, Is.Empty);
+            Assert.That(ad.Emails, Is.Empty);
+            Assert.That(ad.NotAdReason, Does.Contain("neither a mobile number nor the language of an ad"));
+        });
+    }
 
     [TestCase("Bel 06-12345678", false)]
     [TestCase("Bel 06-12-34-56-78", false)]
