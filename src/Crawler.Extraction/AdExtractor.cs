@@ -184,14 +184,16 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
     private static List<FoundPhone> FindPhones(string text, IElement region)
     {
         var found = new List<FoundPhone>();
-        Search(found, text, obfuscated: false);
 
-        // Second pass on the de-obfuscated text: what only this pass finds was hidden on purpose.
-        var plain = Deobfuscation.ForPhones(text);
-        if (!string.Equals(plain, text, StringComparison.Ordinal))
-        {
-            Search(found, plain, obfuscated: true);
-        }
+        // Only lines that could hold a number are searched: phone matching is the costly part of extraction.
+        var lines = text.Split('\n').Where(Deobfuscation.MayHideNumber).ToList();
+        Search(found, string.Join('\n', lines.Where(l => DigitCount(l) >= 7)), obfuscated: false);
+
+        // Second pass on the de-obfuscated lines: what only this pass finds was hidden on purpose.
+        var hidden = lines.Select(l => (Line: l, Plain: Deobfuscation.ForPhones(l)))
+            .Where(x => !string.Equals(x.Plain, x.Line, StringComparison.Ordinal) && DigitCount(x.Plain) >= 7)
+            .Select(x => x.Plain);
+        Search(found, string.Join('\n', hidden), obfuscated: true);
 
         foreach (var a in region.QuerySelectorAll("a[href^='tel:' i]"))
         {
@@ -213,8 +215,27 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
         return found;
     }
 
+    private static int DigitCount(string s)
+    {
+        var n = 0;
+        foreach (var c in s)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
     private static void Search(List<FoundPhone> found, string text, bool obfuscated)
     {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
         foreach (var match in Phones.FindNumbers(text, "NL", PhoneNumberUtil.Leniency.VALID, long.MaxValue))
         {
             // Dutch numbers are written with a trunk 0 or an international prefix; a bare digit run is a date, id or price.
@@ -278,7 +299,8 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
     private static List<string> FindEmails(string text, IElement region)
     {
         var found = new List<string>();
-        foreach (Match m in Email().Matches(Deobfuscation.ForEmails(text)))
+        var candidates = string.Join('\n', text.Split('\n').Where(Deobfuscation.MayHideEmail));
+        foreach (Match m in Email().Matches(Deobfuscation.ForEmails(candidates)))
         {
             AddEmail(found, m.Value);
         }

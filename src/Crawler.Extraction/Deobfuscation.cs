@@ -33,6 +33,11 @@ public static partial class Deobfuscation
     /// <summary>Unicode folding: NFKC, any other decimal digit to ASCII, keycap marks removed, look-alike letters to Latin.</summary>
     public static string FoldUnicode(string text)
     {
+        if (!text.AsSpan().ContainsAnyExceptInRange('\u0000', '\u007F'))
+        {
+            return text;
+        }
+
         var nfkc = text.Normalize(NormalizationForm.FormKC);
         var sb = new StringBuilder(nfkc.Length);
         foreach (var rune in nfkc.EnumerateRunes())
@@ -71,6 +76,53 @@ public static partial class Deobfuscation
         t = SpacedDigits().Replace(t, m => new string(m.Value.Where(char.IsAsciiDigit).ToArray()));
         return t;
     }
+
+    /// <summary>
+    /// Whether a line could hold a phone number at all: five digits or more, a run of number words,
+    /// or digit-like characters outside ASCII (which folding turns into digits). Cheap, so most prose is skipped.
+    /// </summary>
+    public static bool MayHideNumber(string line)
+    {
+        var span = line.AsSpan();
+        if (span.ContainsAnyExceptInRange('\u0000', '\u007F'))
+        {
+            // Only digit-like characters matter here (circled, full-width, keycaps), not accented letters.
+            foreach (var rune in line.EnumerateRunes())
+            {
+                if (rune.Value > 0x7F && (rune.Value == 0x20E3 || (!Rune.IsLetter(rune) && Rune.GetNumericValue(rune) >= 0)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        var digits = 0;
+        foreach (var c in span)
+        {
+            if (char.IsAsciiDigit(c) && ++digits >= 5)
+            {
+                return true;
+            }
+        }
+
+        var words = 0;
+        foreach (var token in line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (NumberWords.ContainsKey(token.Trim(',', '.', '-', ':', ';')) && ++words >= 3)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a line could hold an e-mail address, plainly or hidden.</summary>
+    public static bool MayHideEmail(string line) =>
+        line.Contains('@', StringComparison.Ordinal) || line.AsSpan().ContainsAnyExceptInRange('\u0000', '\u007F') ||
+        line.Contains("at)", StringComparison.OrdinalIgnoreCase) || line.Contains("at]", StringComparison.OrdinalIgnoreCase) ||
+        line.Contains("at}", StringComparison.OrdinalIgnoreCase) || line.Contains("apenstaartje", StringComparison.OrdinalIgnoreCase) ||
+        line.Contains("at-sign", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The text as an e-mail search should see it: "(at)", "apenstaartje", "[punt]", spaced letters.</summary>
     public static string ForEmails(string text)
