@@ -9,10 +9,12 @@ public sealed class CrashSafetyTests
     [Test]
     public async Task A_crawl_killed_mid_run_leaves_a_trail_that_still_verifies()
     {
+        // Killed once the process is well into its work: after it has been served a few ad pages.
         var firstPageServed = new TaskCompletionSource();
+        var adsServed = 0;
         await using var site = await DemoSite.DemoSite.StartAsync(path =>
         {
-            if (path.StartsWith("/ads/", StringComparison.Ordinal))
+            if (path.StartsWith("/ads/", StringComparison.Ordinal) && Interlocked.Increment(ref adsServed) == 3)
             {
                 firstPageServed.TrySetResult();
             }
@@ -43,7 +45,6 @@ public sealed class CrashSafetyTests
         var stderr = process.StandardError.ReadToEndAsync();
         var started = await Task.WhenAny(firstPageServed.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
         Assert.That(started, Is.SameAs(firstPageServed.Task), "the crawler process did not start crawling: " + (process.HasExited ? await stderr : "(still running)"));
-        await Task.Delay(400);
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
 
