@@ -88,6 +88,8 @@ internal static class Views
         phonePseudonyms = h.Phones.Where(p => p.Pseudonym is not null).Select(p => p.Pseudonym),
         emails = h.Emails.Select(e => e.Display),
         emailPseudonyms = h.Emails.Where(e => e.Pseudonym is not null).Select(e => e.Pseudonym),
+        ages = h.Ages ?? [],
+        prices = (h.Prices ?? []).Select(p => new { amount = p.Amount, currency = p.Currency, per = p.Per, perHour = p.PerHour }),
         score = h.Score,
         indicators = h.Indicators.Select(i => new { id = i.Id, weight = i.Weight, evidence = i.Evidence }),
         escalated = h.Escalated,

@@ -102,7 +102,9 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
             : "no contact data in the ad region";
         // What is not an ad carries no one's contact data onwards, not even to a diagnostic.
         return new PageExtraction(
-            new AdFeatures(isAd, reason, title, text, isAd ? phones : [], isAd ? emails : [], removed), links, loginForm, wallReason);
+            new AdFeatures(isAd, reason, title, text, isAd ? phones : [], isAd ? emails : [], removed,
+                isAd ? AdDetails.Ages(text) : [], isAd ? AdDetails.Prices(text) : []),
+            links, loginForm, wallReason);
     }
 
     private static Uri BaseUrl(IDocument document, Uri url)

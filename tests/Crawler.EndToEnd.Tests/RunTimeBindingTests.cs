@@ -67,4 +67,22 @@ public sealed class RunTimeBindingTests
         var contacts = ctx.Store.Hits(null).SelectMany(h => h.Phones.Concat(h.Emails)).Select(c => c.Value).Distinct().Count();
         Assert.That(contacts, Is.LessThanOrEqualTo(4));
     }
+
+    [Test]
+    public async Task A_stated_age_under_18_is_escalated_outside_the_score()
+    {
+        await using var site = await FixtureServer.StartAsync(new()
+        {
+            ["/robots.txt"] = FixtureServer.Text("User-agent: *\nDisallow:\n"),
+            ["/"] = FixtureServer.Html("<html><body><main><article class=\"ad\"><h1>Nieuw</h1><p>Leeftijd: 17. Afspraak via 06-12345678</p></article></main></body></html>"),
+        });
+        using var lab = await Lab.CreateAsync();
+        await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
+
+        await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne");
+
+        var hits = await lab.Ok("hits", "list", "--json", "--as", "sanne");
+        Assert.That(hits.Json.GetProperty("escalated").GetBoolean(), Is.True);
+        Assert.That(hits.Out, Does.Contain("minor-age").And.Contain("stated age 17"));
+    }
 }

@@ -31,7 +31,9 @@ public sealed record Hit(
     int RemovedThirdPartyRegions,
     string PolicyVersion,
     string ReviewStatus,
-    IReadOnlyList<HitReview>? Reviews = null);
+    IReadOnlyList<HitReview>? Reviews = null,
+    IReadOnlyList<int>? Ages = null,
+    IReadOnlyList<StatedPrice>? Prices = null);
 
 /// <summary>A reviewer's verdict on a hit; it decides the hit's retention class.</summary>
 public sealed record HitReview(string By, DateTimeOffset At, string Verdict, string Note);

@@ -11,7 +11,9 @@ public sealed record MinimisedContent(
     string? Text,
     IReadOnlyList<string> Snippets,
     IReadOnlyList<ContactValue> Phones,
-    IReadOnlyList<ContactValue> Emails);
+    IReadOnlyList<ContactValue> Emails,
+    IReadOnlyList<int>? Ages = null,
+    IReadOnlyList<StatedPrice>? Prices = null);
 
 /// <summary>
 /// Applies the mandate's data categories before anything is stored: keep, pseudonymise with a
@@ -35,7 +37,9 @@ public static class Minimiser
             keepText ? ad.Text : null,
             keepText ? [] : score.Fired.Select(f => f.Evidence).Distinct(StringComparer.Ordinal).ToList(),
             phones,
-            emails);
+            emails,
+            mandate.TreatmentOf(DataCategory.Age) == Treatment.Keep ? ad.Ages : null,
+            mandate.TreatmentOf(DataCategory.Price) == Treatment.Keep ? ad.Prices : null);
     }
 
     public static string Pseudonym(byte[] key, string kind, string value) =>

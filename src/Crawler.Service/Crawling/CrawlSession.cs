@@ -367,6 +367,16 @@ internal sealed class CrawlSession(
         }
 
         var score = IndicatorScorer.Score(ad.Text, context.Policy.Indicators);
+        if (ad.StatesMinorAge)
+        {
+            // A stated age under 18 is escalated whatever the score (indicators.md: a legal red line).
+            score = score with
+            {
+                Escalated = true,
+                Fired = [.. score.Fired, new IndicatorHit("minor-age", 0, $"stated age {ad.Ages!.Where(a => a < 18).Min()}")],
+            };
+        }
+
         if (score.Score < context.Policy.Indicators.HitThreshold)
         {
             Record(AuditOperation.Discard, url, "below-threshold",
@@ -378,7 +388,7 @@ internal sealed class CrawlSession(
         var content = Minimiser.Apply(ad, score, mandate.Spec, context.Folder.PseudonymKey);
         var hit = new Hit(0, mandate.Id, mandate.Version, mandate.Spec.Case, target.Id, Run.Id, url.ToString(), context.Now, hash,
             content.Title, content.Text, content.Snippets, content.Phones, content.Emails, score.Score, score.Fired, score.Escalated,
-            ad.RemovedThirdPartyRegions, context.Policy.Version, "unreviewed");
+            ad.RemovedThirdPartyRegions, context.Policy.Version, "unreviewed", null, content.Ages, content.Prices);
         var stored = context.Store.TryAddHit(hit, mandate.Spec.Limits.MaxHits, mandate.Spec.Limits.MaxContacts);
         if (stored.Id is not { } id)
         {
