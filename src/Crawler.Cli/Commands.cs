@@ -17,7 +17,7 @@ internal static class Commands
     public static IEnumerable<Command> All(CliIo io) =>
     [
         Init(io), Users(io), Target(io), Mandate(io), Crawl(io), Serve(io), Hits(io), Audit(io),
-        DiagnosticCommands.Robots(io), DiagnosticCommands.Policy(io), DemoCommand.Create(io),
+        DiagnosticCommands.Robots(io), DiagnosticCommands.Policy(io), ExtractCommand.Create(io), DemoCommand.Create(io),
     ];
 
     private static Command Init(CliIo io)
