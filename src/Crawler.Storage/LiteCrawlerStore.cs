@@ -477,12 +477,6 @@ public sealed class LiteCrawlerStore :
         }
     }
 
-    public FrontierItem? NextPending(long runId)
-    {
-        var batch = PendingBatch(runId, 1);
-        return batch.Count == 0 ? null : batch[0];
-    }
-
     public IReadOnlyList<FrontierItem> PendingBatch(long runId, int limit)
     {
         lock (_gate)

@@ -19,7 +19,7 @@ public sealed class HostPaceTests
     public void The_next_request_waits_for_the_floor()
     {
         var pace = new HostPace(TimeSpan.FromSeconds(1));
-        pace.Sent(T0);
+        pace.TryStart(T0, out _);
 
         Assert.That(pace.WaitAt(T0.AddMilliseconds(300)), Is.EqualTo(TimeSpan.FromMilliseconds(700)));
         Assert.That(pace.WaitAt(T0.AddSeconds(2)), Is.EqualTo(TimeSpan.Zero));
@@ -29,7 +29,7 @@ public sealed class HostPaceTests
     public void A_push_back_doubles_the_delay_and_honours_Retry_After()
     {
         var pace = new HostPace(TimeSpan.FromSeconds(1));
-        pace.Sent(T0);
+        pace.TryStart(T0, out _);
 
         pace.PushedBack(T0, TimeSpan.FromSeconds(30));
 

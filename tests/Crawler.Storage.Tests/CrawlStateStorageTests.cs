@@ -31,10 +31,10 @@ public sealed class CrawlStateStorageTests
         Assert.That(_store.Enqueue(run.Id, "http://a.example/x", 0), Is.True);
         Assert.That(_store.Enqueue(run.Id, "http://a.example/x", 1), Is.False);
         Assert.That(_store.Enqueue(run.Id, "http://a.example/y", 1), Is.True);
-        var first = _store.NextPending(run.Id)!;
+        var first = _store.PendingBatch(run.Id, 1)[0];
         _store.MarkDone(first.Id);
         Assert.That(first.Url, Is.EqualTo("http://a.example/x"));
-        Assert.That(_store.NextPending(run.Id)!.Url, Is.EqualTo("http://a.example/y"));
+        Assert.That(_store.PendingBatch(run.Id, 1)[0].Url, Is.EqualTo("http://a.example/y"));
     }
 
     [Test]

@@ -42,8 +42,6 @@ public sealed class HostPace(TimeSpan floor)
         }
     }
 
-    public void Sent(DateTimeOffset at) => LastRequest = at;
-
     /// <summary>
     /// Books a future request slot and says how long to wait for it, so that workers waiting for
     /// one host spread out instead of all waking at once. The booking does not start a request:

@@ -12,31 +12,40 @@ namespace Crawler.Core.Policy;
 /// </summary>
 public static class RequestPolicy
 {
-    private delegate string? Check(in RequestContext c);
+    /// <summary>A rule's answer; the default is Pass, so passing allocates nothing.</summary>
+    private readonly record struct RuleVerdict(RuleOutcome Outcome, string? Reason, string? DecidingRule = null);
 
-    private sealed record RuleDef(string Id, Check Check, bool ForRobots, bool CanAccept = false);
+    private delegate RuleVerdict Check(in RequestContext c);
+
+    /// <summary>Most rules can only object: the reason when they do, null when they pass.</summary>
+    private delegate string? Objection(in RequestContext c);
+
+    private sealed record RuleDef(string Id, Check Check, bool ForRobots);
+
+    private static Check Rejects(Objection objection) =>
+        (in RequestContext c) => objection(in c) is { } reason ? new RuleVerdict(RuleOutcome.Reject, reason) : default;
 
     private static readonly RuleDef[] Chain =
     [
-        new("mandate.present", MandatePresent, true),
-        new("mandate.approved", MandateApproved, true),
-        new("mandate.window", MandateWindow, true),
-        new("mandate.covers-target", MandateCoversTarget, true),
-        new("mandate.page-cap", MandatePageCap, false),
-        new("mandate.hit-cap", MandateHitCap, false),
-        new("url.scheme", Scheme, true),
-        new("url.credentials", Credentials, true),
-        new("scope.host", Host, true),
-        new("url.length", Length, false),
-        new("url.path-segments", PathSegments, false),
-        new("url.repeated-segment", RepeatedSegment, false),
-        new("url.query-parameters", QueryParameters, false),
-        new("url.file-type", FileType, false),
-        new("scope.exclude", Exclude, false),
-        new("scope.include", Include, false),
-        new("scope.depth", Depth, false),
-        new("run.page-cap", RunPageCap, false),
-        new("robots", Robots, false, CanAccept: true),
+        new("mandate.present", Rejects(MandatePresent), true),
+        new("mandate.approved", Rejects(MandateApproved), true),
+        new("mandate.window", Rejects(MandateWindow), true),
+        new("mandate.covers-target", Rejects(MandateCoversTarget), true),
+        new("mandate.page-cap", Rejects(MandatePageCap), false),
+        new("mandate.hit-cap", Rejects(MandateHitCap), false),
+        new("url.scheme", Rejects(Scheme), true),
+        new("url.credentials", Rejects(Credentials), true),
+        new("scope.host", Rejects(Host), true),
+        new("url.length", Rejects(Length), false),
+        new("url.path-segments", Rejects(PathSegments), false),
+        new("url.repeated-segment", Rejects(RepeatedSegment), false),
+        new("url.query-parameters", Rejects(QueryParameters), false),
+        new("url.file-type", Rejects(FileType), false),
+        new("scope.exclude", Rejects(Exclude), false),
+        new("scope.include", Rejects(Include), false),
+        new("scope.depth", Rejects(Depth), false),
+        new("run.page-cap", Rejects(RunPageCap), false),
+        new("robots", Robots, false),
     ];
 
     public const string AllowRule = "allow.all-rules-passed";
@@ -59,24 +68,21 @@ public static class RequestPolicy
                 continue;
             }
 
-            var objection = rule.Check(in c);
-            if (objection is null)
+            var verdict = rule.Check(in c);
+            switch (verdict.Outcome)
             {
-                continue;
+                case RuleOutcome.Pass:
+                    continue;
+                case RuleOutcome.Accept:
+                    return Decision(in c, Verdict.Allow, verdict.DecidingRule ?? rule.Id, verdict.Reason!, i);
+                default:
+                    return Decision(in c, Verdict.Refuse, rule.Id, verdict.Reason!, i);
             }
-
-            if (rule.CanAccept && objection.StartsWith(AcceptPrefix, StringComparison.Ordinal))
-            {
-                return Decision(in c, Verdict.Allow, RobotsOverrideRule, objection[AcceptPrefix.Length..], i);
-            }
-
-            return Decision(in c, Verdict.Refuse, rule.Id, objection, i);
         }
 
         return Decision(in c, Verdict.Allow, AllowRule, c.Lab ? AllowReasonLab : AllowReason, Chain.Length);
     }
 
-    private const string AcceptPrefix = "\u0001accept:";
 
     private static PolicyDecision Decision(in RequestContext c, Verdict verdict, string rule, string reason, int index) =>
         new(verdict, rule, reason, c.Url.OriginalString, c.Mandate?.Id, c.Mandate?.Version, c.Mandate?.Spec.Case,
@@ -209,25 +215,27 @@ public static class RequestPolicy
             ? $"this run has fetched its {c.Target.Spec.Scope.MaxPagesPerRun} pages (maxPagesPerRun)"
             : null;
 
-    private static string? Robots(in RequestContext c)
+    /// <summary>The one rule that can accept: a justified robots override in the mandate.</summary>
+    private static RuleVerdict Robots(in RequestContext c)
     {
         if (c.Robots is null)
         {
-            return "robots.txt for this host has not been read";
+            return new(RuleOutcome.Reject, "robots.txt for this host has not been read");
         }
 
         var rules = c.Robots.For(c.Policy.ProductToken);
         var match = rules.Match(c.Url.PathAndQuery);
         if (match.Allowed)
         {
-            return null;
+            return default;
         }
 
         if (c.Mandate?.Spec.RobotsOverride is { Length: > 0 } justification)
         {
-            return $"{AcceptPrefix}robots.txt disallows it ({rules.Describe(match)}), fetched under the mandate's robots override: {justification}";
+            return new(RuleOutcome.Accept,
+                $"robots.txt disallows it ({rules.Describe(match)}), fetched under the mandate's robots override: {justification}", RobotsOverrideRule);
         }
 
-        return "robots.txt disallows it: " + rules.Describe(match);
+        return new(RuleOutcome.Reject, "robots.txt disallows it: " + rules.Describe(match));
     }
 }

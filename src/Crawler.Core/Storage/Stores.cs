@@ -118,8 +118,6 @@ public interface ICrawlStateStore
     /// <summary>Adds a URL to the run's frontier unless its canonical form is already there.</summary>
     bool Enqueue(long runId, string canonicalUrl, int depth);
 
-    FrontierItem? NextPending(long runId);
-
     /// <summary>Up to <paramref name="limit"/> pending items of the run, oldest first.</summary>
     IReadOnlyList<FrontierItem> PendingBatch(long runId, int limit);
 
@@ -130,7 +128,17 @@ public interface ICrawlStateStore
 }
 
 /// <summary>A robots.txt as fetched, kept so that a restart does not fetch it again within the cache period.</summary>
-public sealed record CachedRobots(string Host, string? Content, string Source, bool DisallowAll, DateTimeOffset FetchedAt);
+public sealed record CachedRobots(string Host, string? Content, string Source, bool DisallowAll, DateTimeOffset FetchedAt)
+{
+    /// <summary>The rules this cached copy stands for, saying where they came from.</summary>
+    public Robots.RobotsTxt ToRules()
+    {
+        var source = $"{Source} (cached {FetchedAt:O})";
+        return DisallowAll ? Robots.RobotsTxt.DisallowAll(source)
+            : Content is null ? Robots.RobotsTxt.AllowAll(source)
+            : Robots.RobotsTxt.Parse(Content, source);
+    }
+}
 
 public interface IRobotsCache
 {

@@ -16,7 +16,7 @@ public sealed class AuditReport(CrawlerContext context, MandateService mandates)
 {
     public string Write(long mandateId, string file, string? actingAs)
     {
-        var actor = actingAs is null ? "unnamed (" + Environment.UserName + ")" : context.RequireUser(actingAs).Name;
+        var actor = context.ReaderName(actingAs);
         var mandate = mandates.Show(mandateId);
         var versions = mandates.History(mandateId);
         var ids = versions.Select(v => v.Id).ToHashSet();

@@ -38,7 +38,7 @@ public sealed class AuditService(CrawlerContext context)
     /// <summary>Writes the head of the trail (after recording the checkpoint itself) to a file the auditor keeps elsewhere.</summary>
     public AuditCheckpoint Checkpoint(string file, string? actingAs)
     {
-        var actor = actingAs is null ? "unnamed (" + Environment.UserName + ")" : context.RequireUser(actingAs).Name;
+        var actor = context.ReaderName(actingAs);
         var head = context.Audit(new AuditRecord(actor, AuditOperation.Checkpoint, "audit", "ok",
             $"checkpoint written to {Path.GetFileName(file)}", "audit.checkpoint"));
         var checkpoint = new AuditCheckpoint(head.Sequence, head.Hash, head.Time);

@@ -54,6 +54,13 @@ public sealed class CrawlerContext : IDisposable
             new InputProblem("(command line)", 0, 0, field, $"unknown user '{name}' (see 'crawler users list')"));
     }
 
+    /// <summary>
+    /// Who is consulting, for read commands where --as is optional: the named user (who must exist),
+    /// or the operating-system account, marked as unnamed.
+    /// </summary>
+    public string ReaderName(string? actingAs) =>
+        actingAs is null ? "unnamed (" + Environment.UserName + ")" : RequireUser(actingAs).Name;
+
     /// <summary>Refuses, and records the refusal, when <paramref name="user"/> lacks one of <paramref name="roles"/>.</summary>
     public void RequireRole(User user, string action, string subject, params Role[] roles)
     {

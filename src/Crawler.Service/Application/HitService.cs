@@ -10,7 +10,7 @@ public sealed class HitService(CrawlerContext context)
     public IReadOnlyList<Hit> List(long? mandateId, string? actingAs)
     {
         var hits = context.Store.Hits(mandateId);
-        context.Audit(new AuditRecord(ActorName(actingAs), AuditOperation.Consult,
+        context.Audit(new AuditRecord(context.ReaderName(actingAs), AuditOperation.Consult,
             mandateId is null ? "hits:all" : $"hits:mandate:{mandateId}", "ok", $"listed {hits.Count} hits", "hits.list", mandateId));
         return hits;
     }
@@ -19,7 +19,7 @@ public sealed class HitService(CrawlerContext context)
     {
         var hit = context.Store.FindHit(id)
             ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id}"));
-        context.Audit(new AuditRecord(ActorName(actingAs), AuditOperation.Consult, $"hit:{id}", "ok", "showed hit", "hits.show",
+        context.Audit(new AuditRecord(context.ReaderName(actingAs), AuditOperation.Consult, $"hit:{id}", "ok", "showed hit", "hits.show",
             hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256));
         return hit;
     }
@@ -53,7 +53,4 @@ public sealed class HitService(CrawlerContext context)
             hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256));
         return reviewed;
     }
-
-    private string ActorName(string? actingAs) =>
-        actingAs is null ? "unnamed (" + Environment.UserName + ")" : context.RequireUser(actingAs).Name;
 }

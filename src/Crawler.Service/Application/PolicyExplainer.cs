@@ -26,13 +26,7 @@ public sealed class PolicyExplainer(CrawlerContext context, MandateService manda
             ?? context.Store.Mandates().Where(m => m.Covers(target.Name)).OrderByDescending(m => m.Id).FirstOrDefault();
         var key = canonical.Scheme + "://" + canonical.Authority;
         var cached = context.Store.FindRobots(key);
-        var robots = cached switch
-        {
-            null => RobotsTxt.AllowAll("robots.txt of this host has not been fetched yet; a crawl reads it first"),
-            { DisallowAll: true } => RobotsTxt.DisallowAll(cached.Source),
-            { Content: null } => RobotsTxt.AllowAll(cached.Source),
-            _ => RobotsTxt.Parse(cached.Content, $"{cached.Source} (cached {cached.FetchedAt:O})"),
-        };
+        var robots = cached?.ToRules() ?? RobotsTxt.AllowAll("robots.txt of this host has not been fetched yet; a crawl reads it first");
         var usage = mandate is null ? MandateUsage.None : context.Store.Usage(mandate.Id);
         var decision = RequestPolicy.Decide(new RequestContext(canonical, depth, RequestPurpose.Page, now, target, mandate, usage, 0,
             context.Policy, context.Lab, robots));

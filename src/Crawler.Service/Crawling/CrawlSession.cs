@@ -479,11 +479,7 @@ internal sealed class CrawlSession(
         if (context.Store.FindRobots(key) is { } cached && context.Now - cached.FetchedAt < maxAge)
         {
             // RFC 9309 §2.4: a cached copy is good for at most 24 hours; a restart does not fetch it again.
-            var fromCache = cached.DisallowAll
-                ? RobotsTxt.DisallowAll($"{cached.Source} (cached {cached.FetchedAt:O})")
-                : cached.Content is null
-                    ? RobotsTxt.AllowAll($"{cached.Source} (cached {cached.FetchedAt:O})")
-                    : RobotsTxt.Parse(cached.Content, $"{cached.Source} (cached {cached.FetchedAt:O})");
+            var fromCache = cached.ToRules();
             return fromCache;
         }
 
