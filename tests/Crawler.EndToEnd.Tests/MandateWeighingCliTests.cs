@@ -133,4 +133,17 @@ public sealed class MandateWeighingCliTests
         Assert.That(result.Err, Does.Contain("beyond-policy"));
         Assert.That(result.Out, Does.Contain("amount"));
     }
+
+    [Test]
+    public async Task A_mandate_the_weighing_stops_is_refused_in_the_audit_trail()
+    {
+        using var lab = await LabWithTargetAsync();
+
+        await lab.Run("mandate", "request", "--file", Mandate(lab, "linking: true"), "--as", "sanne");
+
+        using var ctx = lab.OpenContext();
+        var refusal = ctx.Store.Entries().Single(e => e.Record.Rule == "mandate.weighing");
+        Assert.That(refusal.Record.Actor, Is.EqualTo("sanne"));
+        Assert.That(refusal.Record.Reason, Does.Contain("justifications.combination"));
+    }
 }

@@ -12,7 +12,7 @@ public sealed class MandateService(CrawlerContext context)
     {
         var user = context.RequireUser(actingAs);
         var (spec, assessment) = Assess(file, text);
-        ThrowIfRefused(file, text, assessment);
+        ThrowIfRefused(file, text, assessment, user.Name, spec);
 
         Mandate draft;
         try
@@ -53,10 +53,14 @@ public sealed class MandateService(CrawlerContext context)
     }
 
     /// <summary>A weighing that stops the mandate becomes an input error naming each field, with its line in the file.</summary>
-    private static void ThrowIfRefused(string file, string text, KoopsAssessment assessment)
+    private void ThrowIfRefused(string file, string text, KoopsAssessment assessment, string actor, MandateSpec spec)
     {
         if (!assessment.Acceptable)
         {
+            // A mandate the weighing stops is a policy refusal, not just a typo: it goes to the trail (no mandate is stored).
+            context.Audit(new AuditRecord(actor, AuditOperation.Refuse, "mandate:(new)", "refused",
+                $"weighed {KoopsWeighing.Name(assessment.Level)} (decided by {assessment.DecidingFactor}): " +
+                string.Join("; ", assessment.Problems.Select(p => $"{p.Field}: {p.Message}")), "mandate.weighing", Case: spec.Case));
             throw new InputException(assessment.Problems
                 .Select(p => new InputProblem(file, YamlReader.LineOf(text, p.Field), 0, p.Field, p.Message)).ToList());
         }
@@ -101,7 +105,7 @@ public sealed class MandateService(CrawlerContext context)
         var user = context.RequireUser(actingAs);
         var previous = Show(id);
         var (spec, assessment) = Assess(file, text);
-        ThrowIfRefused(file, text, assessment);
+        ThrowIfRefused(file, text, assessment, user.Name, spec);
 
         Mandate next;
         try
