@@ -61,6 +61,11 @@ public static class CliApp
             await stderr.WriteLineAsync("error: " + ex.Message);
             return Refused;
         }
+        catch (InvalidDataException ex)
+        {
+            await stderr.WriteLineAsync("error: " + ex.Message);
+            return Refused;
+        }
         catch (FileNotFoundException ex)
         {
             await stderr.WriteLineAsync($"error: {ex.FileName ?? ex.Message}: file not found");

@@ -22,7 +22,11 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
 
     public string PoliciesDir(ParseResult r) => PolicyDirectory.Resolve(r.GetValue(Globals.Policies));
 
-    public CrawlerContext Open(ParseResult r) => CrawlerContext.Open(DataDir(r), PoliciesDir(r), Env.Time);
+    /// <summary>The key folder, and the database key when a secret store hands it over in CRAWLER_DB_KEY.</summary>
+    public Storage.KeySource Keys(ParseResult r) =>
+        new(r.GetValue(Globals.Keys), Env.Variable("CRAWLER_DB_KEY") is { Length: > 0 } k ? k : null);
+
+    public CrawlerContext Open(ParseResult r) => CrawlerContext.Open(DataDir(r), PoliciesDir(r), Env.Time, Keys(r));
 
     public void WriteJson<T>(T value) => Out.WriteLine(CliJson.Line(value));
 

@@ -27,9 +27,10 @@ internal static class Commands
         cmd.SetAction(r =>
         {
             var dir = io.DataDir(r);
-            var existed = DataFolder.IsInitialised(dir);
+            var keys = io.Keys(r);
+            var existed = DataFolder.IsInitialised(dir, keys);
             var policy = PolicyDirectory.Load(io.PoliciesDir(r));
-            var folder = DataFolder.Create(dir);
+            var folder = DataFolder.Create(dir, keys);
             using var store = new LiteCrawlerStore(folder);
             var wantLab = r.GetValue(lab);
             var isLab = store.EnsureInstallation(wantLab, io.Env.Time.GetUtcNow());
@@ -433,7 +434,7 @@ internal static class Commands
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Services.AddSingleton(io.Env.Time);
-            builder.Services.AddCrawler(io.DataDir(r), io.PoliciesDir(r));
+            builder.Services.AddCrawler(io.DataDir(r), io.PoliciesDir(r), io.Keys(r));
             builder.Services.AddCrawlScheduling(TimeSpan.FromSeconds(Math.Max(1, r.GetValue(sync))));
             using var host = builder.Build();
             _ = host.Services.GetRequiredService<CrawlerContext>();

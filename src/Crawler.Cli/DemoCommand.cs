@@ -27,11 +27,14 @@ internal static class DemoCommand
             {
                 if (r.GetValue(keep))
                 {
-                    io.Out.WriteLine($"demo data kept in {dir}");
+                    io.Out.WriteLine($"demo data kept in {dir} (keys in {dir}.keys)");
                 }
-                else if (Directory.Exists(dir))
+                else
                 {
-                    Directory.Delete(dir, recursive: true);
+                    foreach (var d in new[] { dir, dir + ".keys" }.Where(Directory.Exists))
+                    {
+                        Directory.Delete(d, recursive: true);
+                    }
                 }
             }
         });
@@ -121,7 +124,7 @@ internal static class DemoCommand
         io.Out.WriteLine("Refusals in the audit trail (roles, robots.txt, out of scope):");
         using (var ctx = Service.Application.CrawlerContext.Open(dir, Service.Application.PolicyDirectory.Resolve(policies), io.Env.Time))
         {
-            foreach (var e in ctx.Store.Entries().Where(e => e.Record.Operation is "refuse"))
+            foreach (var e in new Service.Application.AuditService(ctx).List(new Service.Application.AuditFilter(Operation: "refuse")))
             {
                 io.Out.WriteLine($"  #{e.Sequence} [{e.Record.Rule}] {e.Record.Subject}: {e.Record.Reason}");
             }

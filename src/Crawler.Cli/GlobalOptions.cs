@@ -19,6 +19,12 @@ public sealed class GlobalOptions
             Recursive = true,
             DefaultValueFactory = _ => env.Variable("CRAWLER_POLICIES"),
         };
+        Keys = new Option<string?>("--keys")
+        {
+            Description = "The key folder, outside the data folder (default: $CRAWLER_KEYS, else DATA.keys beside the data folder)",
+            Recursive = true,
+            DefaultValueFactory = _ => env.Variable("CRAWLER_KEYS") is { Length: > 0 } k ? k : null,
+        };
         As = new Option<string?>("--as")
         {
             Description = "The user on whose behalf the command acts (default: $CRAWLER_USER)",
@@ -32,6 +38,8 @@ public sealed class GlobalOptions
 
     public Option<string?> Policies { get; }
 
+    public Option<string?> Keys { get; }
+
     public Option<string?> As { get; }
 
     public Option<bool> Json { get; }
@@ -40,6 +48,7 @@ public sealed class GlobalOptions
     {
         root.Options.Add(Data);
         root.Options.Add(Policies);
+        root.Options.Add(Keys);
         root.Options.Add(As);
         root.Options.Add(Json);
     }

@@ -3,22 +3,34 @@ using System.Security.Cryptography;
 namespace Crawler.Storage;
 
 /// <summary>
-/// The data folder: the LiteDB file and, beside it (never inside it), the secret keys that chain
-/// the audit trail and pseudonymise identifiers. Someone who copies only the database file gets
-/// neither key.
+/// Where the keys come from. <see cref="Directory"/>: the key folder (default: beside the data
+/// folder, as <c>DATA.keys</c>; never inside it). <see cref="DatabaseKey"/>: the database key in
+/// base64, e.g. from a secret store through an environment variable, instead of a key file.
+/// <see cref="EncryptDatabase"/> is off only in tests that must read the raw database file.
+/// </summary>
+public sealed record KeySource(string? Directory = null, string? DatabaseKey = null, bool EncryptDatabase = true);
+
+/// <summary>
+/// The data folder (the LiteDB file) and its key folder, kept apart: the audit key chains the
+/// trail, the pseudonym key makes identifiers unlinkable without it, and the database key encrypts
+/// the database file at rest. Someone who copies the data folder gets none of them.
 /// </summary>
 public sealed class DataFolder
 {
     private const int KeyBytes = 32;
 
-    private DataFolder(string root, byte[] auditKey, byte[] pseudonymKey)
+    private DataFolder(string root, string keysDirectory, byte[] auditKey, byte[] pseudonymKey, byte[]? databaseKey)
     {
         Root = root;
+        KeysDirectory = keysDirectory;
         AuditKey = auditKey;
         PseudonymKey = pseudonymKey;
+        DatabaseKey = databaseKey;
     }
 
     public string Root { get; }
+
+    public string KeysDirectory { get; }
 
     public string DatabasePath => Path.Combine(Root, "crawler.db");
 
@@ -26,38 +38,70 @@ public sealed class DataFolder
 
     public byte[] PseudonymKey { get; }
 
-    public static string KeysDirectory(string root) => Path.Combine(root, "keys");
+    /// <summary>The key the database file is encrypted with; null only when a test asked for a plain file.</summary>
+    public byte[]? DatabaseKey { get; }
 
-    public static bool IsInitialised(string root) =>
-        File.Exists(Path.Combine(root, "crawler.db")) && File.Exists(Path.Combine(KeysDirectory(root), "audit.key"));
+    /// <summary>The LiteDB password derived from <see cref="DatabaseKey"/>.</summary>
+    public string? DatabasePassword => DatabaseKey is null ? null : Convert.ToBase64String(DatabaseKey);
+
+    public static string DefaultKeysDirectory(string root) =>
+        Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + ".keys";
+
+    public static bool IsInitialised(string root, KeySource? keys = null) =>
+        File.Exists(Path.Combine(root, "crawler.db")) && File.Exists(Path.Combine(KeysOf(root, keys), "audit.key"));
 
     /// <summary>Creates what is missing and keeps what exists: running it twice changes nothing.</summary>
-    public static DataFolder Create(string root)
+    public static DataFolder Create(string root, KeySource? keys = null)
     {
+        var dir = KeysOf(root, keys);
         Directory.CreateDirectory(root);
-        var keys = KeysDirectory(root);
-        if (!Directory.Exists(keys))
+        if (!Directory.Exists(dir))
         {
-            Directory.CreateDirectory(keys);
+            Directory.CreateDirectory(dir);
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
         }
 
-        return new DataFolder(Path.GetFullPath(root), EnsureKey(keys, "audit.key"), EnsureKey(keys, "pseudonym.key"));
+        var databaseKey = keys is { EncryptDatabase: false } ? null
+            : keys?.DatabaseKey is { } given ? Decode(given, "the database key") : EnsureKey(dir, "database.key");
+        return new DataFolder(Path.GetFullPath(root), dir, EnsureKey(dir, "audit.key"), EnsureKey(dir, "pseudonym.key"), databaseKey);
     }
 
-    public static DataFolder Open(string root)
+    public static DataFolder Open(string root, KeySource? keys = null)
     {
-        if (!IsInitialised(root))
+        var dir = KeysOf(root, keys);
+        if (!IsInitialised(root, keys))
         {
             throw new DirectoryNotFoundException(
-                $"'{Path.GetFullPath(root)}' is not an initialised data folder; run 'crawler init --data {root}' first");
+                $"'{Path.GetFullPath(root)}' is not an initialised data folder with its keys in '{dir}'; run 'crawler init --data {root}' first");
         }
 
-        var keys = KeysDirectory(root);
-        return new DataFolder(Path.GetFullPath(root), ReadKey(keys, "audit.key"), ReadKey(keys, "pseudonym.key"));
+        var databaseKey = keys is { EncryptDatabase: false } ? null
+            : keys?.DatabaseKey is { } given ? Decode(given, "the database key")
+            : File.Exists(Path.Combine(dir, "database.key")) ? ReadKey(dir, "database.key")
+            : throw new InvalidDataException($"{Path.Combine(dir, "database.key")}: missing; give the database key in CRAWLER_DB_KEY or restore the key file");
+        return new DataFolder(Path.GetFullPath(root), dir, ReadKey(dir, "audit.key"), ReadKey(dir, "pseudonym.key"), databaseKey);
+    }
+
+    private static string KeysOf(string root, KeySource? keys)
+    {
+        var full = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        var legacy = Path.Combine(full, "keys");
+        if (Directory.Exists(legacy))
+        {
+            throw new InvalidDataException(
+                $"{legacy}: keys inside the data folder are no longer used; move the folder to '{full}.keys' (or name it with --keys)");
+        }
+
+        var dir = Path.GetFullPath(keys?.Directory ?? DefaultKeysDirectory(root));
+        if ((dir + Path.DirectorySeparatorChar).StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{dir}: the key folder must lie outside the data folder '{full}', or a copy of the data would carry its keys");
+        }
+
+        return dir;
     }
 
     private static byte[] EnsureKey(string dir, string name)
@@ -87,12 +131,21 @@ public sealed class DataFolder
     private static byte[] ReadKey(string dir, string name)
     {
         var path = Path.Combine(dir, name);
-        var key = Convert.FromBase64String(File.ReadAllText(path).Trim());
-        if (key.Length < KeyBytes)
+        return Decode(File.ReadAllText(path), path);
+    }
+
+    private static byte[] Decode(string base64, string where)
+    {
+        byte[] key;
+        try
         {
-            throw new InvalidDataException($"{path}: the key is shorter than {KeyBytes} bytes");
+            key = Convert.FromBase64String(base64.Trim());
+        }
+        catch (FormatException)
+        {
+            throw new InvalidDataException($"{where}: not base64");
         }
 
-        return key;
+        return key.Length < KeyBytes ? throw new InvalidDataException($"{where}: the key is shorter than {KeyBytes} bytes") : key;
     }
 }

@@ -32,8 +32,20 @@ public sealed class LiteCrawlerStore :
         {
             Filename = folder.DatabasePath,
             Connection = ConnectionType.Shared,
+
+            // LiteDB encrypts every page with AES under this key; the key never lies in the data folder.
+            Password = folder.DatabasePassword,
         });
-        _db.GetCollection("targets").EnsureIndex("name", unique: true);
+        try
+        {
+            _db.GetCollection("targets").EnsureIndex("name", unique: true);
+        }
+        catch (LiteException ex)
+        {
+            _db.Dispose();
+            throw new InvalidDataException($"{folder.DatabasePath}: cannot be opened with the database key in use ({ex.Message})", ex);
+        }
+
         _db.GetCollection("hits").EnsureIndex("mandateId");
         _db.GetCollection("hits").EnsureIndex("sameKey");
         _db.GetCollection("frontier").EnsureIndex("key", unique: true);
@@ -308,16 +320,61 @@ public sealed class LiteCrawlerStore :
 
     // ---- audit
 
-    public AuditEntry Append(AuditRecord record, DateTimeOffset time) => InTransaction(() =>
+    public AuditEntry Append(AuditRecord record, DateTimeOffset time) => Append([record], time, [])[0];
+
+    public IReadOnlyList<AuditEntry> Append(IReadOnlyList<AuditRecord> records, DateTimeOffset time, IReadOnlyList<UrlMention> urls) => InTransaction(() =>
     {
         var col = _db.GetCollection("audit");
         var head = col.Query().OrderByDescending("_id").Limit(1).FirstOrDefault();
-        var seq = head is null ? 1 : head["_id"].AsInt64 + 1;
-        var previous = head is null ? AuditChain.GenesisHash : head["hash"].AsString;
-        var entry = AuditChain.Link(_auditKey, seq, time, record, previous);
-        col.Insert(ToBson(entry));
-        return (entry, true);
+        var seq = head is null ? AnchorSequence() + 1 : head["_id"].AsInt64 + 1;
+        var previous = head is null ? AnchorHash() : head["hash"].AsString;
+        var entries = new List<AuditEntry>(records.Count);
+        foreach (var record in records)
+        {
+            var entry = AuditChain.Link(_auditKey, seq++, time, record, previous);
+            entries.Add(entry);
+            previous = entry.Hash;
+        }
+
+        col.InsertBulk(entries.Select(ToBson));
+        if (urls.Count > 0)
+        {
+            var vault = _db.GetCollection("urls");
+            foreach (var u in urls.DistinctBy(u => u.Reference))
+            {
+                vault.Upsert(new BsonDocument
+                {
+                    ["_id"] = u.Reference,
+                    ["url"] = u.Url,
+                    ["mandateId"] = u.MandateId is { } m ? new BsonValue(m) : BsonValue.Null,
+                    ["lastUsed"] = time.UtcTicks,
+                });
+            }
+        }
+
+        return ((IReadOnlyList<AuditEntry>)entries, true);
     });
+
+    public AuditAnchor? Anchor()
+    {
+        lock (_gate)
+        {
+            var doc = _db.GetCollection("settings").FindById("audit-anchor");
+            return doc is null ? null : new AuditAnchor(doc["sequence"].AsInt64, doc["hash"].AsString, new DateTimeOffset(doc["erasedAt"].AsInt64, TimeSpan.Zero));
+        }
+    }
+
+    private long AnchorSequence() => Anchor()?.Sequence ?? 0;
+
+    private string AnchorHash() => Anchor()?.Hash ?? AuditChain.GenesisHash;
+
+    public string? FindUrl(string reference)
+    {
+        lock (_gate)
+        {
+            return _db.GetCollection("urls").FindById(reference)?["url"].AsString;
+        }
+    }
 
     /// <summary>The trail in order, read in pages so that no lock is held while the caller works through it.</summary>
     public IEnumerable<AuditEntry> Entries()
@@ -358,7 +415,7 @@ public sealed class LiteCrawlerStore :
     private static BsonDocument ToBson(AuditEntry e)
     {
         var r = e.Record;
-        return new BsonDocument
+        var d = new BsonDocument
         {
             ["_id"] = e.Sequence,
             ["time"] = e.Time.UtcTicks,
@@ -378,6 +435,14 @@ public sealed class LiteCrawlerStore :
             ["prev"] = e.PreviousHash,
             ["hash"] = e.Hash,
         };
+        if (r.HasFormat2Fields)
+        {
+            d["legalBasis"] = r.LegalBasis;
+            d["dataSubject"] = r.DataSubject;
+            d["recipient"] = r.Recipient;
+        }
+
+        return d;
     }
 
     private static AuditEntry FromBson(BsonDocument d)
@@ -396,7 +461,10 @@ public sealed class LiteCrawlerStore :
             S(d["policyVersion"]),
             S(d["contentSha256"]),
             d["httpStatus"].IsNull ? null : d["httpStatus"].AsInt32,
-            d["lab"].IsNull ? null : d["lab"].AsBoolean);
+            d["lab"].IsNull ? null : d["lab"].AsBoolean,
+            d.TryGetValue("legalBasis", out var lb) ? S(lb) : null,
+            d.TryGetValue("dataSubject", out var ds) ? S(ds) : null,
+            d.TryGetValue("recipient", out var rc) ? S(rc) : null);
         return new AuditEntry(d["_id"].AsInt64, new DateTimeOffset(d["time"].AsInt64, TimeSpan.Zero), record, d["prev"].AsString, d["hash"].AsString);
     }
 

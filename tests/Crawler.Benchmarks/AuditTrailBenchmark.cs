@@ -38,6 +38,7 @@ public class AuditTrailBenchmark
     {
         _store.Dispose();
         Directory.Delete(_dir, recursive: true);
+        Directory.Delete(_dir + ".keys", recursive: true);
     }
 
     /// <summary>One append: read the head, link, insert, commit.</summary>

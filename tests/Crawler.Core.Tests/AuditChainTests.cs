@@ -100,6 +100,42 @@ public sealed class AuditChainTests
         yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { ContentSha256 = null })).SetArgDisplayNames("ContentSha256");
         yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { HttpStatus = 404 })).SetArgDisplayNames("HttpStatus");
         yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { Lab = true })).SetArgDisplayNames("Lab");
+        yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { LegalBasis = "Wpg art. 9" })).SetArgDisplayNames("LegalBasis added");
+        yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { DataSubject = DataSubject.Victim })).SetArgDisplayNames("DataSubject added");
+        yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { Recipient = "defence" })).SetArgDisplayNames("Recipient added");
+    }
+
+    private static IEnumerable<TestCaseData> Format2Alterations()
+    {
+        yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { LegalBasis = null, DataSubject = null, Recipient = null }))
+            .SetArgDisplayNames("format-2 fields removed");
+        yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { LegalBasis = "Sv art. 126j" })).SetArgDisplayNames("LegalBasis");
+        yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { DataSubject = DataSubject.Suspect })).SetArgDisplayNames("DataSubject");
+        yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { Recipient = null })).SetArgDisplayNames("Recipient");
+        yield return new TestCaseData((Func<AuditRecord, AuditRecord>)(r => r with { LegalBasis = r.DataSubject, DataSubject = r.LegalBasis }))
+            .SetArgDisplayNames("two fields swapped");
+    }
+
+    [TestCaseSource(nameof(Format2Alterations))]
+    public void Changing_a_format_2_field_is_reported(Func<AuditRecord, AuditRecord> alter)
+    {
+        var chain = Chain(5).Select(e => e.Record with { LegalBasis = "Wpg art. 9; Politiewet art. 3", DataSubject = DataSubject.Unknown, Recipient = "OM Rotterdam" })
+            .Aggregate(new List<AuditEntry>(), (list, r) =>
+            {
+                list.Add(AuditChain.Link(Key, list.Count + 1, new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero).AddSeconds(list.Count), r,
+                    list.Count == 0 ? AuditChain.GenesisHash : list[^1].Hash));
+                return list;
+            });
+        Assert.That(AuditChain.Verify(Key, chain).Ok, Is.True);
+        chain[2] = chain[2] with { Record = alter(chain[2].Record) };
+
+        var result = AuditChain.Verify(Key, chain);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Ok, Is.False);
+            Assert.That(result.FirstBadSequence, Is.EqualTo(3));
+        });
     }
 
     [TestCaseSource(nameof(Alterations))]

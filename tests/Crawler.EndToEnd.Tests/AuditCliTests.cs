@@ -16,7 +16,11 @@ public sealed class AuditCliTests
         var ok = await lab.Ok("audit", "verify", "--checkpoint", file);
         Assert.That(ok.Out, Does.Contain("checkpoint entry " + head));
 
-        using (var db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(lab.Dir, "crawler.db"), Connection = ConnectionType.Shared }))
+        using (var db = new LiteDatabase(new ConnectionString
+               {
+                   Filename = Path.Combine(lab.Dir, "crawler.db"), Connection = ConnectionType.Shared,
+                   Password = Crawler.Storage.DataFolder.Open(lab.Dir).DatabasePassword,
+               }))
         {
             db.GetCollection("audit").Delete(head);
         }

@@ -84,14 +84,77 @@ public sealed class CliInputTests
     public async Task Init_is_idempotent_and_keeps_the_keys()
     {
         using var lab = await Lab.CreateAsync();
-        var key = await File.ReadAllTextAsync(Path.Combine(lab.Dir, "keys", "audit.key"));
+        var key = await File.ReadAllTextAsync(Path.Combine(lab.Dir + ".keys", "audit.key"));
 
         var again = await lab.Run("init", "--lab", "--json");
 
         Assert.That(again.Code, Is.EqualTo(0));
         Assert.That(again.Json.GetProperty("created").GetBoolean(), Is.False);
-        Assert.That(await File.ReadAllTextAsync(Path.Combine(lab.Dir, "keys", "audit.key")), Is.EqualTo(key));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(lab.Dir + ".keys", "audit.key")), Is.EqualTo(key));
         var downgrade = await lab.Run("init");
         Assert.That(downgrade.Code, Is.EqualTo(2), "a lab folder cannot silently become a production one");
+    }
+
+    [Test]
+    public async Task The_database_is_encrypted_and_no_key_lies_in_the_data_folder()
+    {
+        using var lab = await Lab.CreateAsync();
+        await lab.TargetWithApprovedMandateAsync(new Uri("http://127.0.0.1:9/"));
+
+        var raw = await File.ReadAllBytesAsync(Path.Combine(lab.Dir, "crawler.db"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(lab.Dir + ".keys", "database.key")), Is.True);
+            Assert.That(Directory.GetFiles(lab.Dir, "*.key", SearchOption.AllDirectories), Is.Empty);
+            Assert.That(System.Text.Encoding.UTF8.GetString(raw), Does.Not.Contain("sanne").And.Not.Contain("2026-MH"),
+                "user names and case numbers must not be readable in the file");
+        });
+    }
+
+    [Test]
+    public async Task A_key_folder_inside_the_data_folder_is_refused_and_nothing_is_created()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "crawler-keys-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = await Lab.RunIn(dir, "init", "--keys", Path.Combine(dir, "secrets"));
+
+            Assert.That(result.Code, Is.Not.EqualTo(0));
+            Assert.That(result.Err, Does.Contain("outside the data folder"));
+            Assert.That(Directory.Exists(dir), Is.False, "nothing may be created on failure");
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Test]
+    public async Task The_database_key_can_come_from_the_environment_instead_of_a_file()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "crawler-envkey-" + Guid.NewGuid().ToString("N"));
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        try
+        {
+            var env = new Dictionary<string, string> { ["CRAWLER_DB_KEY"] = key };
+            Assert.That((await Lab.RunIn(dir, env, "init", "--lab")).Code, Is.EqualTo(0));
+            Assert.That(File.Exists(Path.Combine(dir + ".keys", "database.key")), Is.False, "a key from the environment is not written to disk");
+
+            var withKey = await Lab.RunIn(dir, env, "users", "add", "admin", "--role", "admin");
+            var withoutKey = await Lab.RunIn(dir, "users", "list");
+
+            Assert.That(withKey.Code, Is.EqualTo(0), withKey.Err);
+            Assert.That(withoutKey.Code, Is.Not.EqualTo(0), "without the key the database cannot be opened");
+        }
+        finally
+        {
+            foreach (var d in new[] { dir, dir + ".keys" }.Where(Directory.Exists))
+            {
+                Directory.Delete(d, recursive: true);
+            }
+        }
     }
 }

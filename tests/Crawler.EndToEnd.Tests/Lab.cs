@@ -88,6 +88,18 @@ public sealed class Lab : IDisposable
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Runs the CLI on a data folder that is not a prepared lab, e.g. to test init itself.</summary>
+    public static Task<CliResult> RunIn(string dataDir, params string[] args) => RunIn(dataDir, new Dictionary<string, string>(), args);
+
+    public static async Task<CliResult> RunIn(string dataDir, IReadOnlyDictionary<string, string> variables, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var env = new CliEnvironment(TimeProvider.System, v => variables.TryGetValue(v, out var value) ? value : null, Interactive: false);
+        var code = await CliApp.RunAsync([.. args, "--data", dataDir, "--policies", PoliciesDir], stdout, stderr, env, CancellationToken.None);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
     public async Task<CliResult> Ok(params string[] args)
     {
         var r = await Run(args);
@@ -160,6 +172,7 @@ public sealed class Lab : IDisposable
         try
         {
             Directory.Delete(Dir, recursive: true);
+            Directory.Delete(Dir + ".keys", recursive: true);
             if (Policies != PoliciesDir)
             {
                 Directory.Delete(Policies, recursive: true);

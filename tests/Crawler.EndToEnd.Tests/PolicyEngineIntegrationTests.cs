@@ -25,7 +25,7 @@ public sealed class PolicyEngineIntegrationTests
     private static List<AuditEntry> Entries(Lab lab)
     {
         using var ctx = lab.OpenContext();
-        return ctx.Store.Entries().ToList();
+        return new AuditService(ctx).List().ToList();
     }
 
     [Test]

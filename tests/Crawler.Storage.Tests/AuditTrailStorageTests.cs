@@ -16,9 +16,9 @@ public sealed class AuditTrailStorageTests
     [TearDown]
     public void TearDown()
     {
-        if (Directory.Exists(_dir))
+        foreach (var d in new[] { _dir, _dir + ".keys" }.Where(Directory.Exists))
         {
-            Directory.Delete(_dir, recursive: true);
+            Directory.Delete(d, recursive: true);
         }
     }
 
@@ -54,7 +54,12 @@ public sealed class AuditTrailStorageTests
 
     private void Tamper(Action<ILiteCollection<BsonDocument>> change)
     {
-        using var db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(_dir, "crawler.db"), Connection = ConnectionType.Shared });
+        // The tamperer can open and write the database (they hold the database key), but not the audit key.
+        var folder = DataFolder.Open(_dir);
+        using var db = new LiteDatabase(new ConnectionString
+        {
+            Filename = folder.DatabasePath, Connection = ConnectionType.Shared, Password = folder.DatabasePassword,
+        });
         change(db.GetCollection("audit"));
     }
 

@@ -21,6 +21,7 @@ public sealed class CrawlStateStorageTests
     {
         _store.Dispose();
         Directory.Delete(_dir, recursive: true);
+        Directory.Delete(_dir + ".keys", recursive: true);
     }
 
     [Test]

@@ -11,6 +11,18 @@ public sealed record AuditVerification(bool Ok, long Entries, long? FirstBadSequ
 public sealed record AuditCheckpoint(long Sequence, string Hash, DateTimeOffset Time);
 
 /// <summary>
+/// Where the trail starts once its oldest entries were erased at the end of their retention: the
+/// last erased entry's sequence and hash. The erasure itself is a chained entry naming this hash,
+/// so an anchor that nobody recorded in the chain does not verify.
+/// </summary>
+public sealed record AuditAnchor(long Sequence, string Hash, DateTimeOffset ErasedAt)
+{
+    public const string Rule = "retention.audit";
+
+    public string Subject => $"audit:1-{Sequence}";
+}
+
+/// <summary>
 /// Chains audit entries with HMAC-SHA256 over (previous hash, sequence, time, every field).
 /// The key lives outside the database, so someone who can write the database file but cannot
 /// read the key cannot produce a chain that verifies.
@@ -37,14 +49,15 @@ public static class AuditChain
     /// Checks order, continuity and every hash; names the first entry that does not fit. One HMAC
     /// instance and stack buffers serve the whole walk, so verifying allocates almost nothing per entry.
     /// </summary>
-    public static AuditVerification Verify(byte[] key, IEnumerable<AuditEntry> entries, AuditCheckpoint? checkpoint = null)
+    public static AuditVerification Verify(byte[] key, IEnumerable<AuditEntry> entries, AuditCheckpoint? checkpoint = null, AuditAnchor? anchor = null)
     {
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
         Span<byte> actual = stackalloc byte[32];
         Span<byte> stored = stackalloc byte[32];
-        var expectedSeq = 1L;
-        var previous = GenesisHash;
+        var expectedSeq = (anchor?.Sequence ?? 0) + 1;
+        var previous = anchor?.Hash ?? GenesisHash;
         long count = 0;
+        var anchorRecorded = anchor is null;
         foreach (var e in entries)
         {
             if (e.Sequence != expectedSeq)
@@ -73,15 +86,28 @@ public static class AuditChain
                     $"entry {e.Sequence} differs from the checkpoint of {checkpoint.Time:O}: the trail up to it was rewritten");
             }
 
+            if (!anchorRecorded && e.Record.Rule == AuditAnchor.Rule && e.Record.Subject == anchor!.Subject &&
+                e.Record.Reason is { } why && why.Contains(anchor.Hash, StringComparison.Ordinal))
+            {
+                anchorRecorded = true;
+            }
+
             previous = e.Hash;
             expectedSeq++;
             count++;
         }
 
-        if (checkpoint is not null && count < checkpoint.Sequence)
+        var last = expectedSeq - 1;
+        if (checkpoint is not null && last < checkpoint.Sequence)
         {
-            return new AuditVerification(false, count, count + 1,
-                $"the trail ends at entry {count} but the checkpoint of {checkpoint.Time:O} has entry {checkpoint.Sequence}: entries were removed from the end");
+            return new AuditVerification(false, count, last + 1,
+                $"the trail ends at entry {last} but the checkpoint of {checkpoint.Time:O} has entry {checkpoint.Sequence}: entries were removed from the end");
+        }
+
+        if (!anchorRecorded)
+        {
+            return new AuditVerification(false, count, anchor!.Sequence + 1,
+                $"the trail starts after entry {anchor.Sequence}, but no entry in it records erasing entries 1-{anchor.Sequence}: entries were removed from the start");
         }
 
         return new AuditVerification(true, count, null, null);
@@ -92,7 +118,8 @@ public static class AuditChain
         // The whole message is laid out in one buffer and handed to the HMAC once: a native call per
         // field would cost more than the hashing itself.
         var size = 16 * 4 + 3 * 24 + 3 * 24 + Max(previousHash) + Max(r.Actor) + Max(r.Operation) + Max(r.Subject) + Max(r.Outcome) +
-                   Max(r.Reason) + Max(r.Rule) + Max(r.Case) + Max(r.PolicyVersion) + Max(r.ContentSha256) + 8;
+                   Max(r.Reason) + Max(r.Rule) + Max(r.Case) + Max(r.PolicyVersion) + Max(r.ContentSha256) + 8 +
+                   4 * 4 + 2 + Max(r.LegalBasis) + Max(r.DataSubject) + Max(r.Recipient);
         byte[]? rented = null;
         var buffer = size <= 2048 ? stackalloc byte[2048] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(size));
         try
@@ -114,6 +141,17 @@ public static class AuditChain
             Field(buffer, ref at, r.ContentSha256);
             Number(buffer, ref at, r.HttpStatus);
             Field(buffer, ref at, r.Lab is null ? null : r.Lab.Value ? "True" : "False");
+            if (r.HasFormat2Fields)
+            {
+                // Format 2 appends a marked block; entries without its fields hash exactly as format 1
+                // did, so every trail written before it still verifies. The fields are length-prefixed
+                // after a fixed last field, so the two layouts cannot be confused.
+                Field(buffer, ref at, "v2");
+                Field(buffer, ref at, r.LegalBasis);
+                Field(buffer, ref at, r.DataSubject);
+                Field(buffer, ref at, r.Recipient);
+            }
+
             hmac.AppendData(buffer[..at]);
             hmac.GetHashAndReset(hash);
         }

@@ -21,6 +21,19 @@ public static class AuditOperation
     public const string Suspend = "suspend";
     public const string Review = "review";
     public const string Checkpoint = "checkpoint";
+    public const string Disclose = "disclose";
+    public const string Combine = "combine";
+    public const string Reveal = "reveal";
+}
+
+/// <summary>Data-subject categories of Wpg art. 6b, as far as the crawler can know them.</summary>
+public static class DataSubject
+{
+    /// <summary>An ad's poster: victim, suspect or neither; the crawler cannot tell, a reviewer may.</summary>
+    public const string Unknown = "unknown";
+    public const string Suspect = "suspect";
+    public const string Victim = "victim";
+    public const string ThirdParty = "third-party";
 }
 
 /// <summary>The content of an audit entry before it is placed in the chain.</summary>
@@ -37,7 +50,14 @@ public sealed record AuditRecord(
     string? PolicyVersion = null,
     string? ContentSha256 = null,
     int? HttpStatus = null,
-    bool? Lab = null);
+    bool? Lab = null,
+    string? LegalBasis = null,
+    string? DataSubject = null,
+    string? Recipient = null)
+{
+    /// <summary>Whether the record uses fields added in the second entry format (they are hashed only then).</summary>
+    public bool HasFormat2Fields => LegalBasis is not null || DataSubject is not null || Recipient is not null;
+}
 
 /// <summary>One link of the tamper-evident trail: a record, its place and time, and its chained keyed hash.</summary>
 public sealed record AuditEntry(long Sequence, DateTimeOffset Time, AuditRecord Record, string PreviousHash, string Hash);

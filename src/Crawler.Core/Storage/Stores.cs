@@ -77,9 +77,21 @@ public interface IAuditLog
     /// <summary>Appends one entry at the head of the chain, atomically with respect to other writers.</summary>
     AuditEntry Append(AuditRecord record, DateTimeOffset time);
 
+    /// <summary>
+    /// Appends entries in one transaction, with the URLs their references stand for: all or none.
+    /// One page's decisions go in together, which is also what makes appending fast.
+    /// </summary>
+    IReadOnlyList<AuditEntry> Append(IReadOnlyList<AuditRecord> records, DateTimeOffset time, IReadOnlyList<UrlMention> urls);
+
+    /// <summary>The URL a reference in the trail stands for, or null once it was erased.</summary>
+    string? FindUrl(string reference);
+
     IEnumerable<AuditEntry> Entries();
 
     long Count();
+
+    /// <summary>Where the trail starts when its oldest entries were erased; null while it starts at entry 1.</summary>
+    AuditAnchor? Anchor();
 }
 
 public enum RunState

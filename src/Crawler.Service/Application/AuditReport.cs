@@ -22,8 +22,8 @@ public sealed class AuditReport(CrawlerContext context, MandateService mandates)
         var ids = versions.Select(v => v.Id).ToHashSet();
         context.Audit(new AuditRecord(actor, AuditOperation.Consult, $"audit-report:mandate:{mandateId}", "ok",
             $"audit report written to {Path.GetFileName(file)}", "audit.report", mandateId, mandate.Version, mandate.Spec.Case));
-        var entries = context.Store.Entries().Where(e => e.Record.MandateId is { } m && ids.Contains(m)).ToList();
-        var verification = AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries());
+        var entries = new AuditService(context).List().Where(e => e.Record.MandateId is { } m && ids.Contains(m)).ToList();
+        var verification = AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries(), null, context.Store.Anchor());
         var html = Render(mandate, versions, entries, verification, actor);
         File.WriteAllText(file, html, new UTF8Encoding(false));
         return file;

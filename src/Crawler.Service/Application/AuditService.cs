@@ -29,11 +29,26 @@ public sealed class AuditService(CrawlerContext context)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    public IEnumerable<AuditEntry> List(AuditFilter? filter = null) =>
-        filter is null ? context.Store.Entries() : context.Store.Entries().Where(filter.Matches);
+    /// <summary>The entries for reading: URL references resolved to the URLs they stand for, or marked erased.</summary>
+    public IEnumerable<AuditEntry> List(AuditFilter? filter = null)
+    {
+        var urls = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? Lookup(string reference)
+        {
+            if (!urls.TryGetValue(reference, out var url))
+            {
+                urls[reference] = url = context.Store.FindUrl(reference);
+            }
+
+            return url;
+        }
+
+        var entries = filter is null ? context.Store.Entries() : context.Store.Entries().Where(filter.Matches);
+        return entries.Select(e => e with { Record = UrlReference.Resolve(e.Record, Lookup) });
+    }
 
     public AuditVerification Verify(AuditCheckpoint? checkpoint = null) =>
-        AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries(), checkpoint);
+        AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries(), checkpoint, context.Store.Anchor());
 
     /// <summary>Writes the head of the trail (after recording the checkpoint itself) to a file the auditor keeps elsewhere.</summary>
     public AuditCheckpoint Checkpoint(string file, string? actingAs)

@@ -33,14 +33,42 @@ public sealed class CrawlerContext : IDisposable
 
     public DateTimeOffset Now => Time.GetUtcNow();
 
-    public static CrawlerContext Open(string dataDirectory, string policiesDirectory, TimeProvider time)
+    public static CrawlerContext Open(string dataDirectory, string policiesDirectory, TimeProvider time, KeySource? keys = null)
     {
         var policy = PolicyDirectory.Load(policiesDirectory);
-        var folder = DataFolder.Open(dataDirectory);
+        var folder = DataFolder.Open(dataDirectory, keys);
         return new CrawlerContext(folder, new LiteCrawlerStore(folder), policy, time);
     }
 
-    public AuditEntry Audit(AuditRecord record) => Store.Append(record with { PolicyVersion = record.PolicyVersion ?? Policy.Version }, Now);
+    public AuditEntry Audit(AuditRecord record) => Audit([record])[0];
+
+    /// <summary>
+    /// Appends entries together (one page's decisions, say): URLs replaced by their references, the
+    /// policy version and the mandate's legal basis filled in where the caller left them out.
+    /// </summary>
+    public IReadOnlyList<AuditEntry> Audit(IReadOnlyList<AuditRecord> records)
+    {
+        var mentions = new List<UrlMention>();
+        var complete = new AuditRecord[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            var r = records[i];
+            r = r with
+            {
+                PolicyVersion = r.PolicyVersion ?? Policy.Version,
+                LegalBasis = r.LegalBasis ?? (r.MandateId is { } m ? LegalBasisOf(m) : null),
+            };
+            complete[i] = UrlReference.Seal(Folder.PseudonymKey, r, mentions);
+        }
+
+        return Store.Append(complete, Now, mentions);
+    }
+
+    // A mandate's legal basis never changes (an amendment is a new mandate), so it is read once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string?> _legalBasis = new();
+
+    private string? LegalBasisOf(long mandateId) =>
+        _legalBasis.GetOrAdd(mandateId, id => Store.FindMandate(id)?.Spec.LegalBasis);
 
     /// <summary>The named user, or a clear input error when the name is unknown.</summary>
     public User RequireUser(string? name, string field = "--as")

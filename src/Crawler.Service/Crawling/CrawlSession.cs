@@ -400,7 +400,8 @@ internal sealed class CrawlSession(
         Bump(r => r with { Hits = r.Hits + 1 });
         context.Audit(new AuditRecord(actor, AuditOperation.Store, $"hit:{id}", "stored",
             $"ad from {url} (score {score.Score}, {ad.RemovedThirdPartyRegions} third-party regions removed)", "hit.store",
-            mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: result.Status, Lab: context.Lab));
+            mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: result.Status, Lab: context.Lab,
+            DataSubject: DataSubject.Unknown));
         return Task.CompletedTask;
     }
 
@@ -619,7 +620,7 @@ internal sealed class CrawlSession(
 
     private void Record(string operation, Uri url, string outcome, string reason, string rule, PolicyDecision decision, string? hash, int? status) =>
         context.Audit(new AuditRecord(actor, operation, url.ToString(), outcome, reason, rule, decision.MandateId, decision.MandateVersion,
-            decision.Case, decision.PolicyVersion, hash, status, context.Lab));
+            decision.Case, decision.PolicyVersion, hash, status, context.Lab, DataSubject: hash is null ? null : DataSubject.Unknown));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

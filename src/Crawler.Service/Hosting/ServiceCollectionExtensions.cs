@@ -10,10 +10,11 @@ namespace Crawler.Service.Hosting;
 public static class ServiceCollectionExtensions
 {
     /// <summary>The application services over one data folder and policy set.</summary>
-    public static IServiceCollection AddCrawler(this IServiceCollection services, string dataDirectory, string policiesDirectory)
+    public static IServiceCollection AddCrawler(this IServiceCollection services, string dataDirectory, string policiesDirectory,
+        Storage.KeySource? keys = null)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => CrawlerContext.Open(dataDirectory, policiesDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => CrawlerContext.Open(dataDirectory, policiesDirectory, sp.GetRequiredService<TimeProvider>(), keys));
         services.AddSingleton<UserService>();
         services.AddSingleton<TargetService>();
         services.AddSingleton<MandateService>();
