@@ -12,46 +12,68 @@ using LiteDB;
 namespace Crawler.Storage;
 
 /// <summary>
-/// All persistent state in one LiteDB file, opened in shared mode so that the CLI and a running
-/// <c>crawler serve</c> can use the same data folder at once: each operation takes the file's
-/// cross-process lock, and multi-step writes (the audit head, caps) run in one transaction. Within
-/// the process every call is serialised, because LiteDB's shared engine keeps one open/close
-/// counter per database object, which concurrent callers (crawl workers, Quartz jobs) would share.
+/// All persistent state in one encrypted LiteDB file. The CLI and a running <c>crawler serve</c> can
+/// use the same data folder: the file is held through a <see cref="DatabaseLease"/> that each
+/// process takes in turn, and multi-step writes (the audit head, caps) run in one transaction.
+/// Within the process every call is serialised under one gate, which the lease shares.
 /// </summary>
 public sealed class LiteCrawlerStore :
     IUserStore, ITargetStore, IMandateStore, IHitStore, IAuditLog, ICrawlStateStore, IRobotsCache, IInstallationStore, IDisposable
 {
-    private readonly LiteDatabase _db;
+    private readonly DatabaseLease _lease;
     private readonly byte[] _auditKey;
     private readonly object _gate = new();
 
     public LiteCrawlerStore(DataFolder folder)
     {
         _auditKey = folder.AuditKey;
-        _db = new LiteDatabase(new ConnectionString
+        var connection = new ConnectionString
         {
             Filename = folder.DatabasePath,
-            Connection = ConnectionType.Shared,
+            Connection = ConnectionType.Direct,
 
             // LiteDB encrypts every page with AES under this key; the key never lies in the data folder.
             Password = folder.DatabasePassword,
-        });
-        try
+        };
+        _lease = new DatabaseLease(connection, folder.DatabasePath + ".lock", _gate, db =>
         {
-            _db.GetCollection("targets").EnsureIndex("name", unique: true);
-        }
-        catch (LiteException ex)
-        {
-            _db.Dispose();
-            throw new InvalidDataException($"{folder.DatabasePath}: cannot be opened with the database key in use ({ex.Message})", ex);
-        }
+            try
+            {
+                db.GetCollection("targets").EnsureIndex("name", unique: true);
+            }
+            catch (LiteException ex)
+            {
+                throw new InvalidDataException($"{folder.DatabasePath}: cannot be opened with the database key in use ({ex.Message})", ex);
+            }
 
-        _db.GetCollection("hits").EnsureIndex("mandateId");
-        _db.GetCollection("hits").EnsureIndex("sameKey");
-        _db.GetCollection("frontier").EnsureIndex("key", unique: true);
-        _db.GetCollection("frontier").EnsureIndex("runId");
-        _db.GetCollection("runs").EnsureIndex("targetId");
-        _db.GetCollection("contacts").EnsureIndex("mandateId");
+            db.GetCollection("hits").EnsureIndex("mandateId");
+            db.GetCollection("hits").EnsureIndex("sameKey");
+            db.GetCollection("frontier").EnsureIndex("key", unique: true);
+            db.GetCollection("frontier").EnsureIndex("runId");
+            db.GetCollection("runs").EnsureIndex("targetId");
+            db.GetCollection("contacts").EnsureIndex("mandateId");
+        });
+
+        // Open once now, so that a wrong key or a locked folder is reported at once.
+        using (Hold())
+        {
+            _ = Db;
+        }
+    }
+
+    // Valid only inside a Hold(): the lease opens the file on first use.
+    private LiteDatabase Db => _lease.Db;
+
+    /// <summary>Holds the database for one operation (re-entrant), so the lease is not given up half-way.</summary>
+    private Holding Hold()
+    {
+        _lease.Enter();
+        return new Holding(_lease);
+    }
+
+    private readonly struct Holding(DatabaseLease lease) : IDisposable
+    {
+        public void Dispose() => lease.Exit();
     }
 
     public static string SettingsId => "installation";
@@ -59,7 +81,8 @@ public sealed class LiteCrawlerStore :
     /// <summary>Records the installation kind once; returns the kind in force (which a later init cannot change).</summary>
     public bool EnsureInstallation(bool lab, DateTimeOffset at)
     {
-        var settings = _db.GetCollection("settings");
+        using var hold = Hold();
+        var settings = Db.GetCollection("settings");
         var existing = settings.FindById(SettingsId);
         if (existing is not null)
         {
@@ -74,9 +97,9 @@ public sealed class LiteCrawlerStore :
     {
         get
         {
-            lock (_gate)
+            using (Hold())
             {
-                return _db.GetCollection("settings").FindById(SettingsId)?["lab"].AsBoolean ?? false;
+                return Db.GetCollection("settings").FindById(SettingsId)?["lab"].AsBoolean ?? false;
             }
         }
     }
@@ -85,26 +108,26 @@ public sealed class LiteCrawlerStore :
 
     public User? FindUser(string name)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var doc = _db.GetCollection("users").FindById(name);
+            var doc = Db.GetCollection("users").FindById(name);
             return doc is null ? null : StoreJson.Read<User>(doc["json"].AsString);
         }
     }
 
     public IReadOnlyList<User> Users()
     {
-        lock (_gate)
+        using (Hold())
         {
-            return _db.GetCollection("users").FindAll().Select(d => StoreJson.Read<User>(d["json"].AsString)).OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+            return Db.GetCollection("users").FindAll().Select(d => StoreJson.Read<User>(d["json"].AsString)).OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
         }
     }
 
     public bool TryAddUser(User user)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var users = _db.GetCollection("users");
+            var users = Db.GetCollection("users");
             if (users.FindById(user.Name) is not null)
             {
                 return false;
@@ -126,9 +149,9 @@ public sealed class LiteCrawlerStore :
 
     public long AddTarget(TargetSpec spec, string createdBy, DateTimeOffset at)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var col = _db.GetCollection("targets", BsonAutoId.Int64);
+            var col = Db.GetCollection("targets", BsonAutoId.Int64);
             var doc = new BsonDocument { ["name"] = spec.Name };
             var id = col.Insert(doc).AsInt64;
             doc["_id"] = id;
@@ -140,25 +163,25 @@ public sealed class LiteCrawlerStore :
 
     public CrawlTarget? FindTarget(long id)
     {
-        lock (_gate)
+        using (Hold())
         {
-            return ReadTarget(_db.GetCollection("targets").FindById(id));
+            return ReadTarget(Db.GetCollection("targets").FindById(id));
         }
     }
 
     public CrawlTarget? FindTargetByName(string name)
     {
-        lock (_gate)
+        using (Hold())
         {
-            return ReadTarget(_db.GetCollection("targets").FindOne(Query.EQ("name", name)));
+            return ReadTarget(Db.GetCollection("targets").FindOne(Query.EQ("name", name)));
         }
     }
 
     public IReadOnlyList<CrawlTarget> Targets()
     {
-        lock (_gate)
+        using (Hold())
         {
-            return _db.GetCollection("targets").FindAll().Select(ReadTarget).OfType<CrawlTarget>().OrderBy(t => t.Id).ToList();
+            return Db.GetCollection("targets").FindAll().Select(ReadTarget).OfType<CrawlTarget>().OrderBy(t => t.Id).ToList();
         }
     }
 
@@ -169,9 +192,9 @@ public sealed class LiteCrawlerStore :
 
     public long AddMandate(Mandate mandate)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var col = _db.GetCollection("mandates", BsonAutoId.Int64);
+            var col = Db.GetCollection("mandates", BsonAutoId.Int64);
             var doc = new BsonDocument { ["status"] = mandate.Status.ToString() };
             var id = col.Insert(doc).AsInt64;
             doc["_id"] = id;
@@ -183,24 +206,24 @@ public sealed class LiteCrawlerStore :
 
     public Mandate? FindMandate(long id)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var doc = _db.GetCollection("mandates").FindById(id);
+            var doc = Db.GetCollection("mandates").FindById(id);
             return doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<Mandate>(doc["json"].AsString);
         }
     }
 
     public IReadOnlyList<Mandate> Mandates()
     {
-        lock (_gate)
+        using (Hold())
         {
-            return _db.GetCollection("mandates").FindAll().Where(d => d.ContainsKey("json")) .Select(d => StoreJson.Read<Mandate>(d["json"].AsString)).OrderBy(m => m.Id).ToList();
+            return Db.GetCollection("mandates").FindAll().Where(d => d.ContainsKey("json")) .Select(d => StoreJson.Read<Mandate>(d["json"].AsString)).OrderBy(m => m.Id).ToList();
         }
     }
 
     public bool TryUpdateMandate(Mandate expected, Mandate updated) => InTransaction(() =>
     {
-        var col = _db.GetCollection("mandates");
+        var col = Db.GetCollection("mandates");
         var doc = col.FindById(expected.Id);
         if (doc is null || doc["json"].AsString != StoreJson.Write(expected))
         {
@@ -215,9 +238,9 @@ public sealed class LiteCrawlerStore :
 
     public MandateUsage Usage(long mandateId)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var doc = _db.GetCollection("usage").FindById(mandateId);
+            var doc = Db.GetCollection("usage").FindById(mandateId);
             return doc is null ? MandateUsage.None : new MandateUsage(doc["pages"].AsInt64, doc["hits"].AsInt64);
         }
     }
@@ -230,7 +253,7 @@ public sealed class LiteCrawlerStore :
 
     private void Increment(long mandateId, string field)
     {
-        var col = _db.GetCollection("usage");
+        var col = Db.GetCollection("usage");
         var doc = col.FindById(mandateId) ?? new BsonDocument { ["_id"] = mandateId, ["pages"] = 0L, ["hits"] = 0L };
         doc[field] = doc[field].AsInt64 + 1;
         col.Upsert(doc);
@@ -247,7 +270,7 @@ public sealed class LiteCrawlerStore :
         }
 
         // Distinct contact identifiers under this mandate, counted by a keyed value (the pseudonym, or the value kept).
-        var contacts = _db.GetCollection("contacts");
+        var contacts = Db.GetCollection("contacts");
         var keys = hit.Phones.Concat(hit.Emails)
             .Select(c => hit.MandateId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(c.Pseudonym ?? c.Value ?? c.Display))))
             .Distinct(StringComparer.Ordinal)
@@ -265,7 +288,7 @@ public sealed class LiteCrawlerStore :
             contacts.Insert(new BsonDocument { ["_id"] = k, ["mandateId"] = hit.MandateId });
         }
 
-        var col = _db.GetCollection("hits", BsonAutoId.Int64);
+        var col = Db.GetCollection("hits", BsonAutoId.Int64);
         var doc = new BsonDocument { ["mandateId"] = hit.MandateId, ["sameKey"] = SameKey(hit.MandateId, hit.Url, hit.ContentSha256) };
         var id = col.Insert(doc).AsInt64;
         doc["_id"] = id;
@@ -277,18 +300,18 @@ public sealed class LiteCrawlerStore :
 
     public Hit? FindHit(long id)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var doc = _db.GetCollection("hits").FindById(id);
+            var doc = Db.GetCollection("hits").FindById(id);
             return doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<Hit>(doc["json"].AsString);
         }
     }
 
     public void UpdateHit(Hit hit)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var col = _db.GetCollection("hits");
+            var col = Db.GetCollection("hits");
             var doc = col.FindById(hit.Id) ?? throw new InvalidOperationException($"hit {hit.Id} does not exist");
             doc["json"] = StoreJson.Write(hit);
             col.Update(doc);
@@ -297,9 +320,9 @@ public sealed class LiteCrawlerStore :
 
     public long? FindSameHit(long mandateId, string url, string contentSha256)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var doc = _db.GetCollection("hits").FindOne(Query.EQ("sameKey", SameKey(mandateId, url, contentSha256)));
+            var doc = Db.GetCollection("hits").FindOne(Query.EQ("sameKey", SameKey(mandateId, url, contentSha256)));
             return doc?["_id"].AsInt64;
         }
     }
@@ -310,9 +333,9 @@ public sealed class LiteCrawlerStore :
 
     public IReadOnlyList<Hit> Hits(long? mandateId)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var col = _db.GetCollection("hits");
+            var col = Db.GetCollection("hits");
             var docs = mandateId is null ? col.FindAll() : col.Find(Query.EQ("mandateId", mandateId.Value));
             return docs.Where(d => d.ContainsKey("json")).Select(d => StoreJson.Read<Hit>(d["json"].AsString)).OrderBy(h => h.Id).ToList();
         }
@@ -324,7 +347,7 @@ public sealed class LiteCrawlerStore :
 
     public IReadOnlyList<AuditEntry> Append(IReadOnlyList<AuditRecord> records, DateTimeOffset time, IReadOnlyList<UrlMention> urls) => InTransaction(() =>
     {
-        var col = _db.GetCollection("audit");
+        var col = Db.GetCollection("audit");
         var head = col.Query().OrderByDescending("_id").Limit(1).FirstOrDefault();
         var seq = head is null ? AnchorSequence() + 1 : head["_id"].AsInt64 + 1;
         var previous = head is null ? AnchorHash() : head["hash"].AsString;
@@ -339,7 +362,7 @@ public sealed class LiteCrawlerStore :
         col.InsertBulk(entries.Select(ToBson));
         if (urls.Count > 0)
         {
-            var vault = _db.GetCollection("urls");
+            var vault = Db.GetCollection("urls");
             foreach (var u in urls.DistinctBy(u => u.Reference))
             {
                 vault.Upsert(new BsonDocument
@@ -357,9 +380,9 @@ public sealed class LiteCrawlerStore :
 
     public AuditAnchor? Anchor()
     {
-        lock (_gate)
+        using (Hold())
         {
-            var doc = _db.GetCollection("settings").FindById("audit-anchor");
+            var doc = Db.GetCollection("settings").FindById("audit-anchor");
             return doc is null ? null : new AuditAnchor(doc["sequence"].AsInt64, doc["hash"].AsString, new DateTimeOffset(doc["erasedAt"].AsInt64, TimeSpan.Zero));
         }
     }
@@ -370,9 +393,9 @@ public sealed class LiteCrawlerStore :
 
     public string? FindUrl(string reference)
     {
-        lock (_gate)
+        using (Hold())
         {
-            return _db.GetCollection("urls").FindById(reference)?["url"].AsString;
+            return Db.GetCollection("urls").FindById(reference)?["url"].AsString;
         }
     }
 
@@ -384,9 +407,9 @@ public sealed class LiteCrawlerStore :
         while (true)
         {
             List<AuditEntry> page;
-            lock (_gate)
+            using (Hold())
             {
-                page = _db.GetCollection("audit").Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(Page)
+                page = Db.GetCollection("audit").Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(Page)
                     .ToEnumerable().Select(FromBson).ToList();
             }
 
@@ -406,9 +429,9 @@ public sealed class LiteCrawlerStore :
 
     public long Count()
     {
-        lock (_gate)
+        using (Hold())
         {
-            return _db.GetCollection("audit").LongCount();
+            return Db.GetCollection("audit").LongCount();
         }
     }
 
@@ -472,9 +495,9 @@ public sealed class LiteCrawlerStore :
 
     public CrawlRun StartRun(long targetId, long mandateId, string startedBy, DateTimeOffset at)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var col = _db.GetCollection("runs", BsonAutoId.Int64);
+            var col = Db.GetCollection("runs", BsonAutoId.Int64);
             var doc = new BsonDocument { ["targetId"] = targetId };
             var id = col.Insert(doc).AsInt64;
             var run = new CrawlRun(id, targetId, mandateId, startedBy, at, RunState.Running, 0, 0, 0, null);
@@ -485,7 +508,7 @@ public sealed class LiteCrawlerStore :
 
     public CrawlRun? UnfinishedRun(long targetId)
     {
-        lock (_gate)
+        using (Hold())
         {
             return Runs(targetId).LastOrDefault(r => r.State is RunState.Running or RunState.Interrupted);
         }
@@ -493,9 +516,9 @@ public sealed class LiteCrawlerStore :
 
     public void SaveRun(CrawlRun run)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var col = _db.GetCollection("runs");
+            var col = Db.GetCollection("runs");
             col.Upsert(new BsonDocument
             {
                 ["_id"] = run.Id,
@@ -507,9 +530,9 @@ public sealed class LiteCrawlerStore :
 
     public IReadOnlyList<CrawlRun> Runs(long? targetId)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var col = _db.GetCollection("runs");
+            var col = Db.GetCollection("runs");
             var docs = targetId is null ? col.FindAll() : col.Find(Query.EQ("targetId", targetId.Value));
             return docs.Where(d => d.ContainsKey("json")).Select(d => StoreJson.Read<CrawlRun>(d["json"].AsString)).OrderBy(r => r.Id).ToList();
         }
@@ -517,9 +540,9 @@ public sealed class LiteCrawlerStore :
 
     public bool Enqueue(long runId, string canonicalUrl, int depth)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var col = _db.GetCollection("frontier", BsonAutoId.Int64);
+            var col = Db.GetCollection("frontier", BsonAutoId.Int64);
             var key = runId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalUrl)));
             if (col.Exists(Query.EQ("key", key)))
             {
@@ -547,9 +570,9 @@ public sealed class LiteCrawlerStore :
 
     public IReadOnlyList<FrontierItem> PendingBatch(long runId, int limit)
     {
-        lock (_gate)
+        using (Hold())
         {
-            return _db.GetCollection("frontier").Query()
+            return Db.GetCollection("frontier").Query()
                 .Where(Query.EQ("runId", runId))
                 .Where(Query.EQ("done", false))
                 .OrderBy("_id")
@@ -563,9 +586,9 @@ public sealed class LiteCrawlerStore :
 
     public void MarkDone(long itemId)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var col = _db.GetCollection("frontier");
+            var col = Db.GetCollection("frontier");
             var doc = col.FindById(itemId);
             if (doc is not null)
             {
@@ -577,7 +600,7 @@ public sealed class LiteCrawlerStore :
 
     public int Requeue(long itemId) => InTransaction(() =>
     {
-        var col = _db.GetCollection("frontier", BsonAutoId.Int64);
+        var col = Db.GetCollection("frontier", BsonAutoId.Int64);
         var doc = col.FindById(itemId);
         if (doc is null)
         {
@@ -594,18 +617,18 @@ public sealed class LiteCrawlerStore :
 
     public CachedRobots? FindRobots(string host)
     {
-        lock (_gate)
+        using (Hold())
         {
-            var doc = _db.GetCollection("robots").FindById(host);
+            var doc = Db.GetCollection("robots").FindById(host);
             return doc is null ? null : StoreJson.Read<CachedRobots>(doc["json"].AsString);
         }
     }
 
     public void SaveRobots(CachedRobots robots)
     {
-        lock (_gate)
+        using (Hold())
         {
-            _db.GetCollection("robots").Upsert(new BsonDocument { ["_id"] = robots.Host, ["json"] = StoreJson.Write(robots) });
+            Db.GetCollection("robots").Upsert(new BsonDocument { ["_id"] = robots.Host, ["json"] = StoreJson.Write(robots) });
         }
     }
 
@@ -615,30 +638,30 @@ public sealed class LiteCrawlerStore :
     /// </summary>
     private T InTransaction<T>(Func<(T Result, bool Commit)> body)
     {
-        lock (_gate)
+        using (Hold())
         {
-            _db.BeginTrans();
+            Db.BeginTrans();
             try
             {
                 var (result, commit) = body();
                 if (commit)
                 {
-                    _db.Commit();
+                    Db.Commit();
                 }
                 else
                 {
-                    _db.Rollback();
+                    Db.Rollback();
                 }
 
                 return result;
             }
             catch
             {
-                _db.Rollback();
+                Db.Rollback();
                 throw;
             }
         }
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _lease.Dispose();
 }
