@@ -409,8 +409,8 @@ public sealed class LiteCrawlerStore :
             List<AuditEntry> page;
             using (Hold())
             {
-                page = Db.GetCollection("audit").Query().Where(Query.GT("_id", after)).OrderBy("_id").Limit(Page)
-                    .ToEnumerable().Select(FromBson).ToList();
+                // A range on _id walks the primary index in order: no sort, no materialised query.
+                page = Db.GetCollection("audit").Find(Query.GT("_id", after), 0, Page).Select(FromBson).ToList();
             }
 
             foreach (var e in page)
@@ -435,61 +435,16 @@ public sealed class LiteCrawlerStore :
         }
     }
 
-    private static BsonDocument ToBson(AuditEntry e)
+    // An entry is stored as its canonical bytes (what the HMAC covers) and its hash: reading the
+    // trail back decodes one binary field instead of mapping a document of twenty.
+    private static BsonDocument ToBson(AuditEntry e) => new()
     {
-        var r = e.Record;
-        var d = new BsonDocument
-        {
-            ["_id"] = e.Sequence,
-            ["time"] = e.Time.UtcTicks,
-            ["actor"] = r.Actor,
-            ["operation"] = r.Operation,
-            ["subject"] = r.Subject,
-            ["outcome"] = r.Outcome,
-            ["reason"] = r.Reason,
-            ["rule"] = r.Rule,
-            ["mandateId"] = r.MandateId is { } m ? new BsonValue(m) : BsonValue.Null,
-            ["mandateVersion"] = r.MandateVersion is { } v ? new BsonValue(v) : BsonValue.Null,
-            ["case"] = r.Case,
-            ["policyVersion"] = r.PolicyVersion,
-            ["contentSha256"] = r.ContentSha256,
-            ["httpStatus"] = r.HttpStatus is { } s ? new BsonValue(s) : BsonValue.Null,
-            ["lab"] = r.Lab is { } l ? new BsonValue(l) : BsonValue.Null,
-            ["prev"] = e.PreviousHash,
-            ["hash"] = e.Hash,
-        };
-        if (r.HasFormat2Fields)
-        {
-            d["legalBasis"] = r.LegalBasis;
-            d["dataSubject"] = r.DataSubject;
-            d["recipient"] = r.Recipient;
-        }
+        ["_id"] = e.Sequence,
+        ["entry"] = AuditCodec.Encode(e.Sequence, e.Time, e.Record, e.PreviousHash),
+        ["hash"] = e.Hash,
+    };
 
-        return d;
-    }
-
-    private static AuditEntry FromBson(BsonDocument d)
-    {
-        static string? S(BsonValue v) => v.IsNull ? null : v.AsString;
-        var record = new AuditRecord(
-            d["actor"].AsString,
-            d["operation"].AsString,
-            d["subject"].AsString,
-            d["outcome"].AsString,
-            S(d["reason"]),
-            S(d["rule"]),
-            d["mandateId"].IsNull ? null : d["mandateId"].AsInt64,
-            d["mandateVersion"].IsNull ? null : d["mandateVersion"].AsInt32,
-            S(d["case"]),
-            S(d["policyVersion"]),
-            S(d["contentSha256"]),
-            d["httpStatus"].IsNull ? null : d["httpStatus"].AsInt32,
-            d["lab"].IsNull ? null : d["lab"].AsBoolean,
-            d.TryGetValue("legalBasis", out var lb) ? S(lb) : null,
-            d.TryGetValue("dataSubject", out var ds) ? S(ds) : null,
-            d.TryGetValue("recipient", out var rc) ? S(rc) : null);
-        return new AuditEntry(d["_id"].AsInt64, new DateTimeOffset(d["time"].AsInt64, TimeSpan.Zero), record, d["prev"].AsString, d["hash"].AsString);
-    }
+    private static AuditEntry FromBson(BsonDocument d) => AuditCodec.Decode(d["entry"].AsBinary, d["hash"].AsString);
 
     // ---- crawl state
 

@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Crawler.Core.Audit;
 
@@ -117,42 +114,13 @@ public static class AuditChain
     {
         // The whole message is laid out in one buffer and handed to the HMAC once: a native call per
         // field would cost more than the hashing itself.
-        var size = 16 * 4 + 3 * 24 + 3 * 24 + Max(previousHash) + Max(r.Actor) + Max(r.Operation) + Max(r.Subject) + Max(r.Outcome) +
-                   Max(r.Reason) + Max(r.Rule) + Max(r.Case) + Max(r.PolicyVersion) + Max(r.ContentSha256) + 8 +
-                   4 * 4 + 2 + Max(r.LegalBasis) + Max(r.DataSubject) + Max(r.Recipient);
+        var size = AuditCodec.MaxSize(r, previousHash);
         byte[]? rented = null;
         var buffer = size <= 2048 ? stackalloc byte[2048] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(size));
         try
         {
-            var at = 0;
-            Field(buffer, ref at, previousHash);
-            Number(buffer, ref at, sequence);
-            Number(buffer, ref at, time.UtcTicks);
-            Field(buffer, ref at, r.Actor);
-            Field(buffer, ref at, r.Operation);
-            Field(buffer, ref at, r.Subject);
-            Field(buffer, ref at, r.Outcome);
-            Field(buffer, ref at, r.Reason);
-            Field(buffer, ref at, r.Rule);
-            Number(buffer, ref at, r.MandateId);
-            Number(buffer, ref at, r.MandateVersion);
-            Field(buffer, ref at, r.Case);
-            Field(buffer, ref at, r.PolicyVersion);
-            Field(buffer, ref at, r.ContentSha256);
-            Number(buffer, ref at, r.HttpStatus);
-            Field(buffer, ref at, r.Lab is null ? null : r.Lab.Value ? "True" : "False");
-            if (r.HasFormat2Fields)
-            {
-                // Format 2 appends a marked block; entries without its fields hash exactly as format 1
-                // did, so every trail written before it still verifies. The fields are length-prefixed
-                // after a fixed last field, so the two layouts cannot be confused.
-                Field(buffer, ref at, "v2");
-                Field(buffer, ref at, r.LegalBasis);
-                Field(buffer, ref at, r.DataSubject);
-                Field(buffer, ref at, r.Recipient);
-            }
-
-            hmac.AppendData(buffer[..at]);
+            var n = AuditCodec.Write(buffer, sequence, time, r, previousHash);
+            hmac.AppendData(buffer[..n]);
             hmac.GetHashAndReset(hash);
         }
         finally
@@ -162,36 +130,5 @@ public static class AuditChain
                 System.Buffers.ArrayPool<byte>.Shared.Return(rented);
             }
         }
-    }
-
-    private static int Max(string? s) => s is null ? 0 : Encoding.UTF8.GetMaxByteCount(s.Length);
-
-    // Length-prefixed fields, so that moving text from one field to the next changes the hash.
-    private static void Field(Span<byte> buffer, ref int at, string? value)
-    {
-        if (value is null)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(buffer[at..], -1);
-            at += 4;
-            return;
-        }
-
-        var n = Encoding.UTF8.GetBytes(value, buffer[(at + 4)..]);
-        BinaryPrimitives.WriteInt32BigEndian(buffer[at..], n);
-        at += 4 + n;
-    }
-
-    /// <summary>A number as its invariant decimal text: the same bytes as a field holding its ToString.</summary>
-    private static void Number(Span<byte> buffer, ref int at, long? value)
-    {
-        if (value is null)
-        {
-            Field(buffer, ref at, null);
-            return;
-        }
-
-        value.Value.TryFormat(buffer[(at + 4)..], out var n, default, CultureInfo.InvariantCulture);
-        BinaryPrimitives.WriteInt32BigEndian(buffer[at..], n);
-        at += 4 + n;
     }
 }
