@@ -17,6 +17,7 @@ internal static class Commands
     public static IEnumerable<Command> All(CliIo io) =>
     [
         Init(io), Users(io), Target(io), Mandate(io), Crawl(io), Serve(io), Hits(io), Audit(io),
+        EvidenceCommands.Retention(io), EvidenceCommands.Evidence(io),
         DiagnosticCommands.Robots(io), DiagnosticCommands.Policy(io), ExtractCommand.Create(io), DemoCommand.Create(io),
     ];
 
@@ -435,7 +436,8 @@ internal static class Commands
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Services.AddSingleton(io.Env.Time);
             builder.Services.AddCrawler(io.DataDir(r), io.PoliciesDir(r), io.Keys(r));
-            builder.Services.AddCrawlScheduling(TimeSpan.FromSeconds(Math.Max(1, r.GetValue(sync))));
+            builder.Services.AddCrawlScheduling(TimeSpan.FromSeconds(Math.Max(1, r.GetValue(sync))),
+                CrawlerContext.LoadRetention(io.PoliciesDir(r)).Schedule);
             using var host = builder.Build();
             _ = host.Services.GetRequiredService<CrawlerContext>();
             await host.RunAsync(ct);
@@ -452,13 +454,15 @@ internal static class Commands
         {
             using var ctx = io.Open(r);
             var hits = new HitService(ctx).List(r.GetValue(mandate), io.Actor(r));
+            var retention = new RetentionService(ctx);
+            var mandates = ctx.Store.Mandates();
             if (io.Json(r))
             {
-                io.WriteJsonLines(hits.Select(Views.Hit));
+                io.WriteJsonLines(hits.Select(h => Views.Hit(h, retention.VerdictFor(h, mandates))));
             }
             else
             {
-                PrintHits(io, hits);
+                PrintHits(io, hits, h => retention.VerdictFor(h, mandates));
             }
 
             return CliApp.Ok;
@@ -469,7 +473,8 @@ internal static class Commands
         {
             using var ctx = io.Open(r);
             var hit = new HitService(ctx).Show(r.GetValue(id), io.Actor(r));
-            io.Out.WriteLine(io.Json(r) ? CliJson.Line(Views.Hit(hit)) : System.Text.Json.JsonSerializer.Serialize(Views.Hit(hit), Indented));
+            var view = Views.Hit(hit, new RetentionService(ctx).VerdictFor(hit));
+            io.Out.WriteLine(io.Json(r) ? CliJson.Line(view) : System.Text.Json.JsonSerializer.Serialize(view, Indented));
             return CliApp.Ok;
         });
         var reviewId = new Argument<long>("ID");
@@ -494,14 +499,14 @@ internal static class Commands
         return new Command("hits", "Reviewable hits") { list, show, review };
     }
 
-    internal static void PrintHits(CliIo io, IReadOnlyList<Core.Hits.Hit> hits)
+    internal static void PrintHits(CliIo io, IReadOnlyList<Core.Hits.Hit> hits, Func<Core.Hits.Hit, Core.Retention.RetentionVerdict> retention)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(io.Out), Ansi = io.Env.Interactive ? AnsiSupport.Detect : AnsiSupport.No });
         if (!io.Env.Interactive)
         {
             console.Profile.Width = 200;
         }
-        var table = new Table().AddColumns("id", "score", "url", "phones", "emails", "indicators");
+        var table = new Table().AddColumns("id", "score", "url", "phones", "emails", "indicators", "review", "delete at");
         foreach (var h in hits.OrderByDescending(h => h.Escalated).ThenByDescending(h => h.Score).ThenBy(h => h.Id))
         {
             table.AddRow(
@@ -510,7 +515,9 @@ internal static class Commands
                 Markup.Escape(h.Url),
                 Markup.Escape(string.Join(", ", h.Phones.Select(p => p.Display))),
                 Markup.Escape(string.Join(", ", h.Emails.Select(p => p.Display))),
-                Markup.Escape(string.Join(", ", h.Indicators.Select(i => i.Id))));
+                Markup.Escape(string.Join(", ", h.Indicators.Select(i => i.Id))),
+                Markup.Escape(h.ReviewStatus),
+                retention(h).DeleteAt is { } at ? at.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "at mandate end");
         }
 
         console.Write(table);

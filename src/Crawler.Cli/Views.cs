@@ -70,7 +70,7 @@ internal static class Views
         crawlerVersion = a.CrawlerVersion,
     };
 
-    public static object Hit(Hit h) => new
+    public static object Hit(Hit h, Core.Retention.RetentionVerdict retention) => new
     {
         id = h.Id,
         mandateId = h.MandateId,
@@ -97,6 +97,12 @@ internal static class Views
         policyVersion = h.PolicyVersion,
         reviewStatus = h.ReviewStatus,
         reviews = h.Reviews ?? [],
+        retentionClass = retention.Class.ToString().ToLowerInvariant(),
+        deleteAt = retention.DeleteAt,
+        retentionRule = retention.Rule,
+        retentionBasis = retention.Basis,
+        restrictedAt = h.RestrictedAt,
+        hasSnapshot = h.HasSnapshot,
     };
 
     public static object Audit(AuditEntry e) => new

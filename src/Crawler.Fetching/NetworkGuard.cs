@@ -22,7 +22,14 @@ public sealed class NetworkGuard(bool labInstallation, bool allowLoopbackInLab, 
 {
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
 
+    // The address each host:port was last connected to. Connections are pooled per host, and a
+    // host's pool normally holds connections to one address, so this is the address an exchange used.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _connected = new(StringComparer.OrdinalIgnoreCase);
+
     public bool LabInstallation { get; } = labInstallation;
+
+    /// <summary>The address most recently connected to for this host and port, for the evidence record.</summary>
+    public string? LastAddress(string host, int port) => _connected.TryGetValue(host + ":" + port, out var a) ? a : null;
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
@@ -45,6 +52,7 @@ public sealed class NetworkGuard(bool labInstallation, bool allowLoopbackInLab, 
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
+                _connected[host + ":" + context.DnsEndPoint.Port] = address.ToString();
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException ex)

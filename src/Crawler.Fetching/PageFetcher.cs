@@ -19,12 +19,23 @@ public sealed record FetchResult(
     Uri? RedirectLocation,
     string? FailureRule,
     string? FailureReason,
-    TimeSpan? RetryAfter = null)
+    TimeSpan? RetryAfter = null,
+    FetchExchange? Exchange = null)
 {
     public bool Failed => FailureRule is not null;
 
     public static FetchResult Failure(string rule, string reason) => new(0, null, null, [], false, null, rule, reason);
 }
+
+/// <summary>
+/// The exchange as it went over the wire, for evidence: the address connected to, the headers sent
+/// and received, and the status line's reason phrase.
+/// </summary>
+public sealed record FetchExchange(
+    string? IpAddress,
+    string ReasonPhrase,
+    IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
+    IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders);
 
 /// <summary>A host's circuit breaker opened or closed: an event for the audit trail.</summary>
 public sealed record CircuitChange(string Host, bool Opened, string Reason);
@@ -43,11 +54,13 @@ public sealed class PageFetcher : IDisposable
     private readonly FetchPolicy _policy;
     private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _pipelines = new(StringComparer.Ordinal);
     private readonly Action<CircuitChange>? _onCircuitChange;
+    private readonly NetworkGuard _guard;
 
     public PageFetcher(PolicySet policy, NetworkGuard guard, Action<CircuitChange>? onCircuitChange = null)
     {
         _policy = policy.Fetch;
         _onCircuitChange = onCircuitChange;
+        _guard = guard;
         var sockets = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -90,7 +103,8 @@ public sealed class PageFetcher : IDisposable
             }
 
             var encoding = response.Content.Headers.ContentEncoding.LastOrDefault()?.ToLowerInvariant();
-            return await ReadBodyAsync(response.Content, status, mediaType, charset, encoding, maxBytes, cancellationToken);
+            var result = await ReadBodyAsync(response.Content, status, mediaType, charset, encoding, maxBytes, cancellationToken);
+            return result.Failed ? result : result with { Exchange = ExchangeOf(request, response) };
         }
         catch (HttpRequestException ex) when (FindGuard(ex) is { } guard)
         {
@@ -119,6 +133,19 @@ public sealed class PageFetcher : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    private FetchExchange ExchangeOf(HttpRequestMessage request, HttpResponseMessage response)
+    {
+        static IEnumerable<KeyValuePair<string, string>> Flatten(System.Net.Http.Headers.HttpHeaders headers) =>
+            headers.NonValidated.Select(h => new KeyValuePair<string, string>(h.Key, string.Join(", ", h.Value)));
+
+        var url = request.RequestUri!;
+        var sent = new List<KeyValuePair<string, string>> { new("Host", url.IsDefaultPort ? url.Host : url.Authority) };
+        sent.AddRange(Flatten(_client.DefaultRequestHeaders));
+        sent.AddRange(Flatten(request.Headers));
+        var received = Flatten(response.Headers).Concat(Flatten(response.Content.Headers)).ToList();
+        return new FetchExchange(_guard.LastAddress(url.Host, url.Port), response.ReasonPhrase ?? "", sent, received);
+    }
 
     private async Task<FetchResult> ReadBodyAsync(HttpContent content, int status, string? mediaType, string? charset, string? encoding,
         long maxBytes, CancellationToken ct)

@@ -6,9 +6,8 @@ namespace Crawler.Storage;
 /// Where the keys come from. <see cref="Directory"/>: the key folder (default: beside the data
 /// folder, as <c>DATA.keys</c>; never inside it). <see cref="DatabaseKey"/>: the database key in
 /// base64, e.g. from a secret store through an environment variable, instead of a key file.
-/// <see cref="EncryptDatabase"/> is off only in tests that must read the raw database file.
 /// </summary>
-public sealed record KeySource(string? Directory = null, string? DatabaseKey = null, bool EncryptDatabase = true);
+public sealed record KeySource(string? Directory = null, string? DatabaseKey = null);
 
 /// <summary>
 /// The data folder (the LiteDB file) and its key folder, kept apart: the audit key chains the
@@ -19,7 +18,7 @@ public sealed class DataFolder
 {
     private const int KeyBytes = 32;
 
-    private DataFolder(string root, string keysDirectory, byte[] auditKey, byte[] pseudonymKey, byte[]? databaseKey)
+    private DataFolder(string root, string keysDirectory, byte[] auditKey, byte[] pseudonymKey, byte[] databaseKey)
     {
         Root = root;
         KeysDirectory = keysDirectory;
@@ -38,11 +37,11 @@ public sealed class DataFolder
 
     public byte[] PseudonymKey { get; }
 
-    /// <summary>The key the database file is encrypted with; null only when a test asked for a plain file.</summary>
-    public byte[]? DatabaseKey { get; }
+    /// <summary>The key the database file is encrypted with.</summary>
+    public byte[] DatabaseKey { get; }
 
     /// <summary>The LiteDB password derived from <see cref="DatabaseKey"/>.</summary>
-    public string? DatabasePassword => DatabaseKey is null ? null : Convert.ToBase64String(DatabaseKey);
+    public string DatabasePassword => Convert.ToBase64String(DatabaseKey);
 
     public static string DefaultKeysDirectory(string root) =>
         Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + ".keys";
@@ -64,8 +63,7 @@ public sealed class DataFolder
             }
         }
 
-        var databaseKey = keys is { EncryptDatabase: false } ? null
-            : keys?.DatabaseKey is { } given ? Decode(given, "the database key") : EnsureKey(dir, "database.key");
+        var databaseKey = keys?.DatabaseKey is { } given ? Decode(given, "the database key") : EnsureKey(dir, "database.key");
         return new DataFolder(Path.GetFullPath(root), dir, EnsureKey(dir, "audit.key"), EnsureKey(dir, "pseudonym.key"), databaseKey);
     }
 
@@ -78,8 +76,7 @@ public sealed class DataFolder
                 $"'{Path.GetFullPath(root)}' is not an initialised data folder with its keys in '{dir}'; run 'crawler init --data {root}' first");
         }
 
-        var databaseKey = keys is { EncryptDatabase: false } ? null
-            : keys?.DatabaseKey is { } given ? Decode(given, "the database key")
+        var databaseKey = keys?.DatabaseKey is { } given ? Decode(given, "the database key")
             : File.Exists(Path.Combine(dir, "database.key")) ? ReadKey(dir, "database.key")
             : throw new InvalidDataException($"{Path.Combine(dir, "database.key")}: missing; give the database key in CRAWLER_DB_KEY or restore the key file");
         return new DataFolder(Path.GetFullPath(root), dir, ReadKey(dir, "audit.key"), ReadKey(dir, "pseudonym.key"), databaseKey);

@@ -18,15 +18,21 @@ namespace Crawler.Storage;
 /// Within the process every call is serialised under one gate, which the lease shares.
 /// </summary>
 public sealed class LiteCrawlerStore :
-    IUserStore, ITargetStore, IMandateStore, IHitStore, IAuditLog, ICrawlStateStore, IRobotsCache, IInstallationStore, IDisposable
+    IUserStore, ITargetStore, IMandateStore, IHitStore, IAuditLog, ICrawlStateStore, IRobotsCache, IInstallationStore, IRetentionStore, IDisposable
 {
     private readonly DatabaseLease _lease;
     private readonly byte[] _auditKey;
+    private readonly byte[] _pseudonymKey;
+    private readonly string _password;
+    private readonly string _databasePath;
     private readonly object _gate = new();
 
     public LiteCrawlerStore(DataFolder folder)
     {
         _auditKey = folder.AuditKey;
+        _pseudonymKey = folder.PseudonymKey;
+        _password = folder.DatabasePassword;
+        _databasePath = folder.DatabasePath;
         var connection = new ConnectionString
         {
             Filename = folder.DatabasePath,
@@ -269,10 +275,11 @@ public sealed class LiteCrawlerStore :
             return (new HitStoreResult(null, "mandate.hit-cap", $"mandate {hit.MandateId} has stored its {maxHits} hits"), false);
         }
 
-        // Distinct contact identifiers under this mandate, counted by a keyed value (the pseudonym, or the value kept).
+        // Distinct contact identifiers under this mandate, counted by a keyed hash (of the pseudonym, or of the
+        // value kept), so that the count outlives an erased hit without keeping anything that can be reversed.
         var contacts = Db.GetCollection("contacts");
         var keys = hit.Phones.Concat(hit.Emails)
-            .Select(c => hit.MandateId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(c.Pseudonym ?? c.Value ?? c.Display))))
+            .Select(c => hit.MandateId + ":" + Convert.ToHexStringLower(HMACSHA256.HashData(_pseudonymKey, Encoding.UTF8.GetBytes(c.Pseudonym ?? c.Value ?? c.Display))))
             .Distinct(StringComparer.Ordinal)
             .Where(k => contacts.FindById(k) is null)
             .ToList();
@@ -345,7 +352,10 @@ public sealed class LiteCrawlerStore :
 
     public AuditEntry Append(AuditRecord record, DateTimeOffset time) => Append([record], time, [])[0];
 
-    public IReadOnlyList<AuditEntry> Append(IReadOnlyList<AuditRecord> records, DateTimeOffset time, IReadOnlyList<UrlMention> urls) => InTransaction(() =>
+    public IReadOnlyList<AuditEntry> Append(IReadOnlyList<AuditRecord> records, DateTimeOffset time, IReadOnlyList<UrlMention> urls) =>
+        InTransaction(() => (AppendInTransaction(records, time, urls), true));
+
+    private IReadOnlyList<AuditEntry> AppendInTransaction(IReadOnlyList<AuditRecord> records, DateTimeOffset time, IReadOnlyList<UrlMention> urls)
     {
         var col = Db.GetCollection("audit");
         var head = col.Query().OrderByDescending("_id").Limit(1).FirstOrDefault();
@@ -375,8 +385,8 @@ public sealed class LiteCrawlerStore :
             }
         }
 
-        return ((IReadOnlyList<AuditEntry>)entries, true);
-    });
+        return entries;
+    }
 
     public AuditAnchor? Anchor()
     {
@@ -445,6 +455,166 @@ public sealed class LiteCrawlerStore :
     };
 
     private static AuditEntry FromBson(BsonDocument d) => AuditCodec.Decode(d["entry"].AsBinary, d["hash"].AsString);
+
+    // ---- retention
+
+    public void SaveSnapshot(Snapshot snapshot)
+    {
+        using (Hold())
+        {
+            Db.GetCollection("snapshots").Upsert(new BsonDocument
+            {
+                ["_id"] = snapshot.HitId,
+                ["mandateId"] = snapshot.MandateId,
+                ["fetchedAt"] = snapshot.FetchedAt.UtcTicks,
+                ["sha256"] = snapshot.ContentSha256,
+                ["json"] = StoreJson.Write(snapshot with { Body = [] }),
+                ["body"] = snapshot.Body,
+            });
+        }
+    }
+
+    public Snapshot? FindSnapshot(long hitId)
+    {
+        using (Hold())
+        {
+            var doc = Db.GetCollection("snapshots").FindById(hitId);
+            return doc is null ? null : StoreJson.Read<Snapshot>(doc["json"].AsString) with { Body = doc["body"].AsBinary };
+        }
+    }
+
+    public IReadOnlyList<SnapshotInfo> Snapshots()
+    {
+        using (Hold())
+        {
+            return Db.GetCollection("snapshots").Query().Select("{_id, mandateId, fetchedAt, sha256}").ToEnumerable()
+                .Select(d => new SnapshotInfo(d["_id"].AsInt64, d["mandateId"].AsInt64, new DateTimeOffset(d["fetchedAt"].AsInt64, TimeSpan.Zero), d["sha256"].AsString))
+                .OrderBy(s => s.HitId).ToList();
+        }
+    }
+
+    public bool EraseSnapshot(long hitId) => InTransaction(() =>
+    {
+        var erased = Db.GetCollection("snapshots").Delete(hitId);
+        if (erased && Db.GetCollection("hits").FindById(hitId) is { } doc && doc.ContainsKey("json"))
+        {
+            doc["json"] = StoreJson.Write(StoreJson.Read<Hit>(doc["json"].AsString) with { HasSnapshot = false });
+            Db.GetCollection("hits").Update(doc);
+        }
+
+        return (erased, true);
+    });
+
+    public bool EraseHit(long id) => InTransaction(() =>
+    {
+        var hits = Db.GetCollection("hits");
+        var doc = hits.FindById(id);
+        if (doc is null || !doc.ContainsKey("json"))
+        {
+            return (false, false);
+        }
+
+        var hit = StoreJson.Read<Hit>(doc["json"].AsString);
+        hits.Delete(id);
+        Db.GetCollection("snapshots").Delete(id);
+        var sameUrlKept = hits.Find(Query.EQ("mandateId", hit.MandateId))
+            .Any(d => d.ContainsKey("json") && StoreJson.Read<Hit>(d["json"].AsString).Url == hit.Url);
+        if (!sameUrlKept)
+        {
+            // The trail names the URL by reference only: with the URL gone, the reference proves
+            // that something was collected and erased, and no longer says what.
+            Db.GetCollection("urls").Delete(UrlReference.Of(_pseudonymKey, hit.MandateId, hit.Url));
+        }
+
+        return (true, true);
+    });
+
+    public int PurgeFinishedFrontiers() => InTransaction(() =>
+    {
+        var over = Db.GetCollection("runs").FindAll().Where(d => d.ContainsKey("json"))
+            .Select(d => StoreJson.Read<CrawlRun>(d["json"].AsString))
+            .Where(r => r.State is RunState.Completed or RunState.Stopped)
+            .Select(r => r.Id).ToList();
+        var frontier = Db.GetCollection("frontier");
+        var purged = over.Sum(id => frontier.DeleteMany(Query.EQ("runId", id)));
+        return (purged, true);
+    });
+
+    public AuditAnchor? EraseAuditBefore(DateTimeOffset cutoff, AuditRecord erasure, DateTimeOffset now) => InTransaction(() =>
+    {
+        var col = Db.GetCollection("audit");
+        var first = Anchor()?.Sequence ?? 0;
+        AuditEntry? last = null;
+        foreach (var doc in col.Find(Query.GT("_id", first)))
+        {
+            var entry = FromBson(doc);
+            if (entry.Time >= cutoff)
+            {
+                break;
+            }
+
+            last = entry;
+        }
+
+        if (last is null)
+        {
+            return ((AuditAnchor?)null, false);
+        }
+
+        col.DeleteMany(Query.LTE("_id", last.Sequence));
+        var anchor = new AuditAnchor(last.Sequence, last.Hash, now);
+        Db.GetCollection("settings").Upsert(new BsonDocument
+        {
+            ["_id"] = "audit-anchor",
+            ["sequence"] = anchor.Sequence,
+            ["hash"] = anchor.Hash,
+            ["erasedAt"] = now.UtcTicks,
+        });
+        var cutoffTicks = cutoff.UtcTicks;
+        Db.GetCollection("urls").DeleteMany(Query.LT("lastUsed", cutoffTicks));
+
+        // Appended under the new anchor, in the same transaction: the chain itself says where it now starts.
+        AppendInTransaction([erasure with { Subject = anchor.Subject, Rule = AuditAnchor.Rule, Reason = $"{erasure.Reason}; last erased entry {anchor.Sequence} had hash {anchor.Hash}" }],
+            now, []);
+        return (anchor, true);
+    });
+
+    public void Compact()
+    {
+        using (Hold())
+        {
+            Db.Checkpoint();
+
+            // The rebuild writes every live document into a fresh file; without the password it would
+            // write the new file unencrypted, so the key is passed on explicitly.
+            Db.Rebuild(new LiteDB.Engine.RebuildOptions { Password = _password });
+            Db.Checkpoint();
+
+            // The rebuild keeps the old file as a backup: the very pages retention just erased.
+            var dir = Path.GetDirectoryName(_databasePath)!;
+            foreach (var backup in Directory.GetFiles(dir, Path.GetFileNameWithoutExtension(_databasePath) + "-backup*"))
+            {
+                Shred(backup);
+            }
+        }
+    }
+
+    /// <summary>Overwrites a file with zeros before deleting it, so its blocks do not keep the data for whoever reads the disk next.</summary>
+    private static void Shred(string file)
+    {
+        using (var f = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.None))
+        {
+            var zeros = new byte[64 * 1024];
+            for (var left = f.Length; left > 0; left -= zeros.Length)
+            {
+                f.Write(zeros, 0, (int)Math.Min(zeros.Length, left));
+            }
+
+            f.Flush(flushToDisk: true);
+        }
+
+        File.Delete(file);
+    }
 
     // ---- crawl state
 

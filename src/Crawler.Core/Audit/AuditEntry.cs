@@ -24,6 +24,7 @@ public static class AuditOperation
     public const string Disclose = "disclose";
     public const string Combine = "combine";
     public const string Reveal = "reveal";
+    public const string Restrict = "restrict";
 }
 
 /// <summary>Data-subject categories of Wpg art. 6b, as far as the crawler can know them.</summary>

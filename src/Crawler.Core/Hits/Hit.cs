@@ -8,7 +8,9 @@ public sealed record IndicatorHit(string Id, double Weight, string Evidence);
 
 /// <summary>
 /// A stored, reviewable hit: only minimised fields, with its provenance (mandate, case, URL,
-/// time, content hash, policy version).
+/// time, content hash, policy version). <see cref="RestrictedAt"/>: moved to the restricted store
+/// (Wpg art. 14) when its retention ended. <see cref="HasSnapshot"/>: the raw exchange is kept
+/// beside it as evidence, because its mandate allowed snapshots.
 /// </summary>
 public sealed record Hit(
     long Id,
@@ -33,7 +35,29 @@ public sealed record Hit(
     string ReviewStatus,
     IReadOnlyList<HitReview>? Reviews = null,
     IReadOnlyList<int>? Ages = null,
-    IReadOnlyList<StatedPrice>? Prices = null);
+    IReadOnlyList<StatedPrice>? Prices = null,
+    DateTimeOffset? RestrictedAt = null,
+    bool HasSnapshot = false);
 
 /// <summary>A reviewer's verdict on a hit; it decides the hit's retention class.</summary>
 public sealed record HitReview(string By, DateTimeOffset At, string Verdict, string Note);
+
+/// <summary>
+/// The raw HTTP exchange behind a hit, kept only when its mandate allows snapshots: the evidence a
+/// court export is made from. <see cref="IpAddress"/>: the address of the connection the page came over.
+/// </summary>
+public sealed record Snapshot(
+    long HitId,
+    long MandateId,
+    string Url,
+    DateTimeOffset FetchedAt,
+    string? IpAddress,
+    int Status,
+    string ReasonPhrase,
+    IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
+    IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
+    byte[] Body,
+    string ContentSha256);
+
+/// <summary>A snapshot without its body: enough to decide its retention.</summary>
+public sealed record SnapshotInfo(long HitId, long MandateId, DateTimeOffset FetchedAt, string ContentSha256);

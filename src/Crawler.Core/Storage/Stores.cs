@@ -94,6 +94,34 @@ public interface IAuditLog
     AuditAnchor? Anchor();
 }
 
+/// <summary>What retention needs of storage: raw snapshots, erasure, and compaction so that erased data does not linger.</summary>
+public interface IRetentionStore
+{
+    void SaveSnapshot(Snapshot snapshot);
+
+    Snapshot? FindSnapshot(long hitId);
+
+    IReadOnlyList<SnapshotInfo> Snapshots();
+
+    /// <summary>Erases a snapshot; false when there was none.</summary>
+    bool EraseSnapshot(long hitId);
+
+    /// <summary>Erases a hit, its snapshot, and its URL from beside the audit trail unless another hit of its mandate has the same URL.</summary>
+    bool EraseHit(long id);
+
+    /// <summary>Deletes the frontier of runs that are over: it holds URLs that nothing needs any more.</summary>
+    int PurgeFinishedFrontiers();
+
+    /// <summary>
+    /// Erases the trail's entries written before <paramref name="cutoff"/> and URLs last named before it,
+    /// records the erasure as a chained entry, and moves the trail's anchor. Null when nothing was due.
+    /// </summary>
+    AuditAnchor? EraseAuditBefore(DateTimeOffset cutoff, AuditRecord erasure, DateTimeOffset now);
+
+    /// <summary>Rewrites the database file so that erased data does not linger in free pages.</summary>
+    void Compact();
+}
+
 public enum RunState
 {
     Running,

@@ -1,5 +1,6 @@
 using Crawler.Core.Audit;
 using Crawler.Core.Policy;
+using Crawler.Core.Retention;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
 using Crawler.Storage;
@@ -12,8 +13,9 @@ namespace Crawler.Service.Application;
 /// </summary>
 public sealed class CrawlerContext : IDisposable
 {
-    public CrawlerContext(DataFolder folder, LiteCrawlerStore store, PolicySet policy, TimeProvider time)
+    public CrawlerContext(DataFolder folder, LiteCrawlerStore store, PolicySet policy, TimeProvider time, RetentionPolicy retention)
     {
+        Retention = retention;
         Folder = folder;
         Store = store;
         Policy = policy;
@@ -27,6 +29,8 @@ public sealed class CrawlerContext : IDisposable
 
     public PolicySet Policy { get; }
 
+    public RetentionPolicy Retention { get; }
+
     public TimeProvider Time { get; }
 
     public bool Lab { get; }
@@ -36,8 +40,28 @@ public sealed class CrawlerContext : IDisposable
     public static CrawlerContext Open(string dataDirectory, string policiesDirectory, TimeProvider time, KeySource? keys = null)
     {
         var policy = PolicyDirectory.Load(policiesDirectory);
+        var retention = LoadRetention(policiesDirectory);
         var folder = DataFolder.Open(dataDirectory, keys);
-        return new CrawlerContext(folder, new LiteCrawlerStore(folder), policy, time);
+        return new CrawlerContext(folder, new LiteCrawlerStore(folder), policy, time, retention);
+    }
+
+    /// <summary>policies/retention.yaml; it is part of the policy set's version like every top-level policy file.</summary>
+    public static RetentionPolicy LoadRetention(string policiesDirectory)
+    {
+        var path = Path.Combine(policiesDirectory, RetentionPolicyReader.FileName);
+        if (!File.Exists(path))
+        {
+            throw new InputException(new InputProblem(path, 0, 0, "(file)", "required policy file is missing"));
+        }
+
+        try
+        {
+            return RetentionPolicyReader.Read(new PolicyFileText(RetentionPolicyReader.FileName, File.ReadAllText(path)));
+        }
+        catch (InputException ex)
+        {
+            throw new InputException(ex.Problems.Select(p => p with { File = path }).ToList());
+        }
     }
 
     public AuditEntry Audit(AuditRecord record) => Audit([record])[0];

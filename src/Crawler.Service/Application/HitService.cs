@@ -9,7 +9,8 @@ public sealed class HitService(CrawlerContext context)
 {
     public IReadOnlyList<Hit> List(long? mandateId, string? actingAs)
     {
-        var hits = context.Store.Hits(mandateId);
+        // Restricted hits (Wpg art. 14) serve complaints and accountability only: not the review queue.
+        var hits = context.Store.Hits(mandateId).Where(h => h.RestrictedAt is null).ToList();
         context.Audit(new AuditRecord(context.ReaderName(actingAs), AuditOperation.Consult,
             mandateId is null ? "hits:all" : $"hits:mandate:{mandateId}", "ok", $"listed {hits.Count} hits", "hits.list", mandateId));
         return hits;
@@ -19,6 +20,11 @@ public sealed class HitService(CrawlerContext context)
     {
         var hit = context.Store.FindHit(id)
             ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id}"));
+        if (hit.RestrictedAt is not null)
+        {
+            context.RequireRole(context.RequireUser(actingAs), "hits-show-restricted", $"hit:{id}", Core.Users.Role.Auditor, Core.Users.Role.Officer);
+        }
+
         context.Audit(new AuditRecord(context.ReaderName(actingAs), AuditOperation.Consult, $"hit:{id}", "ok", "showed hit", "hits.show",
             hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256));
         return hit;

@@ -388,7 +388,8 @@ internal sealed class CrawlSession(
         var content = Minimiser.Apply(ad, score, mandate.Spec, context.Folder.PseudonymKey);
         var hit = new Hit(0, mandate.Id, mandate.Version, mandate.Spec.Case, target.Id, Run.Id, url.ToString(), context.Now, hash,
             content.Title, content.Text, content.Snippets, content.Phones, content.Emails, score.Score, score.Fired, score.Escalated,
-            ad.RemovedThirdPartyRegions, context.Policy.Version, "unreviewed", null, content.Ages, content.Prices);
+            ad.RemovedThirdPartyRegions, context.Policy.Version, "unreviewed", null, content.Ages, content.Prices,
+            HasSnapshot: mandate.Spec.Snapshots == true && result.Exchange is not null);
         var stored = context.Store.TryAddHit(hit, mandate.Spec.Limits.MaxHits, mandate.Spec.Limits.MaxContacts);
         if (stored.Id is not { } id)
         {
@@ -398,6 +399,14 @@ internal sealed class CrawlSession(
         }
 
         Bump(r => r with { Hits = r.Hits + 1 });
+        if (hit.HasSnapshot)
+        {
+            // The raw exchange, kept only because the mandate allows snapshots: the evidence an export is made from.
+            var x = result.Exchange!;
+            context.Store.SaveSnapshot(new Snapshot(id, mandate.Id, url.ToString(), hit.FetchedAt, x.IpAddress, result.Status, x.ReasonPhrase,
+                x.RequestHeaders, x.ResponseHeaders, result.Body, hash));
+        }
+
         context.Audit(new AuditRecord(actor, AuditOperation.Store, $"hit:{id}", "stored",
             $"ad from {url} (score {score.Score}, {ad.RemovedThirdPartyRegions} third-party regions removed)", "hit.store",
             mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: result.Status, Lab: context.Lab,

@@ -21,16 +21,26 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HitService>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<CrawlService>();
+        services.AddSingleton<RetentionService>();
+        services.AddSingleton<EvidenceService>();
         return services;
     }
 
     /// <summary>Quartz, firing each covered target on its cron schedule; a stop waits for running crawls to save their state.</summary>
-    public static IServiceCollection AddCrawlScheduling(this IServiceCollection services, TimeSpan syncInterval)
+    public static IServiceCollection AddCrawlScheduling(this IServiceCollection services, TimeSpan syncInterval, string? retentionCron = null)
     {
         services.AddTransient<CrawlTargetJob>();
         services.AddTransient<ScheduleSyncJob>();
+        services.AddTransient<RetentionJob>();
         services.AddQuartz(q =>
         {
+            if (retentionCron is not null)
+            {
+                q.ScheduleJob<RetentionJob>(
+                    t => t.WithIdentity("retention", "system").WithCronSchedule(retentionCron),
+                    j => j.WithIdentity("retention", "system"));
+            }
+
             q.ScheduleJob<ScheduleSyncJob>(
                 t => t.WithIdentity("schedule-sync", "system").StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(syncInterval).RepeatForever()),
