@@ -239,4 +239,57 @@ public sealed class AuditTrailStorageTests
             Assert.That(withCheckpoint.Problem, Does.Contain("removed from the end"));
         }
     }
+
+    [Test]
+    public void Erasing_the_oldest_entries_moves_the_anchor_and_the_rest_still_verifies()
+    {
+        AppendFive();
+        var (folder, store) = Open();
+        using (store)
+        {
+            var anchor = store.EraseAuditBefore(T0.AddSeconds(3),
+                new AuditRecord("retention", AuditOperation.Erase, "audit", "erased", "older than the trail's retention"), T0.AddDays(1));
+
+            Assert.That(anchor, Is.Not.Null);
+            Assert.That(anchor!.Sequence, Is.EqualTo(2), "entries 1 and 2 were written before the cutoff");
+            var entries = store.Entries().ToList();
+            Assert.That(entries.Select(e => e.Sequence), Is.EqualTo(new long[] { 3, 4, 5, 6 }));
+            Assert.That(entries[^1].Record.Subject, Is.EqualTo("audit:1-2"));
+            var result = AuditChain.Verify(folder.AuditKey, entries, null, store.Anchor());
+            Assert.That(result.Ok, Is.True, result.Problem);
+            Assert.That(AuditChain.Verify(folder.AuditKey, entries).FirstBadSequence, Is.EqualTo(1), "without the anchor the start is missing");
+        }
+    }
+
+    [Test]
+    public void Entries_removed_from_the_start_under_a_forged_anchor_are_detected()
+    {
+        AppendFive();
+        string hashOfTwo;
+        var (_, first) = Open();
+        using (first)
+        {
+            hashOfTwo = first.Entries().Single(e => e.Sequence == 2).Hash;
+        }
+
+        var folder = DataFolder.Open(_dir);
+        using (var db = new LiteDatabase(new ConnectionString { Filename = folder.DatabasePath, Password = folder.DatabasePassword }))
+        {
+            db.GetCollection("audit").DeleteMany(Query.LTE("_id", 2));
+            db.GetCollection("settings").Upsert(new BsonDocument
+            {
+                ["_id"] = "audit-anchor", ["sequence"] = 2L, ["hash"] = hashOfTwo, ["erasedAt"] = T0.UtcTicks,
+            });
+        }
+
+        var (again, store) = Open();
+        using (store)
+        {
+            var result = AuditChain.Verify(again.AuditKey, store.Entries(), null, store.Anchor());
+
+            Assert.That(result.Ok, Is.False);
+            Assert.That(result.FirstBadSequence, Is.EqualTo(3));
+            Assert.That(result.Problem, Does.Contain("removed from the start"));
+        }
+    }
 }
