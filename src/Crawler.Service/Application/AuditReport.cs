@@ -106,8 +106,33 @@ public sealed class AuditReport(CrawlerContext context, MandateService mandates)
         Row(sb, "Not stored (not an ad, unchanged, outside keywords, below threshold, not public)", Count(AuditOperation.Discard).ToString(CultureInfo.InvariantCulture));
         Row(sb, "Reviewed", Count(AuditOperation.Alter, "hits.review").ToString(CultureInfo.InvariantCulture));
         Row(sb, "Consulted (listed or shown)", Count(AuditOperation.Consult).ToString(CultureInfo.InvariantCulture));
-        Row(sb, "Revealed / exported (disclosed) / erased", $"{Count("reveal")} / {Count("disclose")} / {Count(AuditOperation.Erase)}");
-        sb.Append("</table><p>Entries for this mandate in the trail: ").Append(entries.Count).Append(".</p></body></html>");
+        Row(sb, "Revealed / exported (disclosed) / erased / restricted",
+            $"{Count(AuditOperation.Reveal)} / {Count(AuditOperation.Disclose)} / {Count(AuditOperation.Erase)} / {Count(AuditOperation.Restrict)}");
+        sb.Append("</table>");
+
+        var retention = new RetentionService(context);
+        var all = context.Store.Mandates();
+        var kept = versions.SelectMany(v => context.Store.Hits(v.Id)).ToList();
+        sb.Append("<h2>Hits held now and when they will be deleted</h2>");
+        if (kept.Count == 0)
+        {
+            sb.Append("<p>None: nothing of this mandate is held any more.</p>");
+        }
+        else
+        {
+            sb.Append("<table><tr><th>hit</th><th>fetched</th><th>review</th><th>retention</th><th>deletion date</th></tr>");
+            foreach (var h in kept)
+            {
+                var v = retention.VerdictFor(h, all);
+                sb.Append("<tr><td>").Append(h.Id).Append("</td><td>").Append(E(h.FetchedAt.ToString("O", CultureInfo.InvariantCulture))).Append("</td><td>")
+                    .Append(E(h.ReviewStatus)).Append("</td><td>").Append(E(v.Basis)).Append("</td><td>")
+                    .Append(E(v.DeleteAt?.ToString("O", CultureInfo.InvariantCulture) ?? "when the mandate ends, plus its period")).Append("</td></tr>");
+            }
+
+            sb.Append("</table>");
+        }
+
+        sb.Append("<p>Entries for this mandate in the trail: ").Append(entries.Count).Append(".</p></body></html>");
         return sb.ToString();
     }
 

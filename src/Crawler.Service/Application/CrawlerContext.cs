@@ -56,7 +56,15 @@ public sealed class CrawlerContext : IDisposable
 
         try
         {
-            return RetentionPolicyReader.Read(new PolicyFileText(RetentionPolicyReader.FileName, File.ReadAllText(path)));
+            var text = File.ReadAllText(path);
+            var retention = RetentionPolicyReader.Read(new PolicyFileText(RetentionPolicyReader.FileName, text));
+            if (!Scheduling.CronSchedule.IsValid(retention.Schedule))
+            {
+                throw new InputException(new InputProblem(path, YamlReader.LineOf(text, "schedule"), 0, "schedule",
+                    $"'{retention.Schedule}' is not a Quartz cron expression (seconds first, e.g. \"0 0 3 * * ?\")"));
+            }
+
+            return retention;
         }
         catch (InputException ex)
         {
