@@ -496,7 +496,26 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        return new Command("hits", "Reviewable hits") { list, show, review };
+        var revealId = new Argument<long>("ID");
+        var value = new Option<string>("--value") { Description = "The pseudonym, or the masked form the hit shows (e.g. '+31 6 •••• 5678')", Required = true };
+        var why = new Option<string>("--reason") { Description = "Why the value is needed (recorded in the audit trail)", Required = true };
+        var reveal = new Command("reveal", "Reveal one pseudonymised phone number or e-mail address of a hit (officer; logged with the reason)") { revealId, value, why };
+        reveal.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var shown = new HitService(ctx).Reveal(r.GetValue(revealId), r.GetValue(value)!, r.GetValue(why)!, io.Actor(r));
+            if (io.Json(r))
+            {
+                io.WriteJson(new { id = r.GetValue(revealId), value = shown });
+            }
+            else
+            {
+                io.Out.WriteLine(shown);
+            }
+
+            return CliApp.Ok;
+        });
+        return new Command("hits", "Reviewable hits") { list, show, review, reveal };
     }
 
     internal static void PrintHits(CliIo io, IReadOnlyList<Core.Hits.Hit> hits, Func<Core.Hits.Hit, Core.Retention.RetentionVerdict> retention)

@@ -279,3 +279,32 @@ public sealed class MinimiserAndScorerTests
         });
     }
 }
+
+public sealed class ContactSealTests
+{
+    private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    [Test]
+    public void A_sealed_value_opens_only_under_its_key_and_kind()
+    {
+        var sealedText = ContactSeal.Seal(Key, "phone", "+31612345678");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ContactSeal.Open(Key, "phone", sealedText), Is.EqualTo("+31612345678"));
+            Assert.That(ContactSeal.Open(new byte[32], "phone", sealedText), Is.Null, "another installation's key");
+            Assert.That(ContactSeal.Open(Key, "email", sealedText), Is.Null, "the kind is bound to the seal");
+            Assert.That(sealedText, Does.Not.Contain("12345678"));
+        });
+    }
+
+    [Test]
+    public void An_altered_seal_does_not_open()
+    {
+        var bytes = Convert.FromBase64String(ContactSeal.Seal(Key, "email", "lisa@example.nl"));
+        bytes[^1] ^= 1;
+
+        Assert.That(ContactSeal.Open(Key, "email", Convert.ToBase64String(bytes)), Is.Null);
+        Assert.That(ContactSeal.Open(Key, "email", "not base64!"), Is.Null);
+    }
+}

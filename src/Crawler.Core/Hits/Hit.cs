@@ -1,7 +1,10 @@
 namespace Crawler.Core.Hits;
 
-/// <summary>A contact identifier as stored: the value itself (keep) or a keyed pseudonym with a masked form.</summary>
-public sealed record ContactValue(string Display, string? Value, string? Pseudonym);
+/// <summary>
+/// A contact identifier as stored: the value itself (keep), or a keyed pseudonym with a masked form and the value
+/// sealed for a logged reveal by an officer (see <see cref="ContactSeal"/>).
+/// </summary>
+public sealed record ContactValue(string Display, string? Value, string? Pseudonym, string? Sealed = null);
 
 /// <summary>An indicator that fired, with the text that fired it.</summary>
 public sealed record IndicatorHit(string Id, double Weight, string Evidence);

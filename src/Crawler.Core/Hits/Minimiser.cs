@@ -72,7 +72,7 @@ public static class Minimiser
     private static ContactValue? Contact(Treatment t, string kind, string value, string masked, byte[] key) => t switch
     {
         Treatment.Keep => new ContactValue(value, value, null),
-        Treatment.Pseudonymise => new ContactValue(masked, null, Pseudonym(key, kind, value)),
+        Treatment.Pseudonymise => new ContactValue(masked, null, Pseudonym(key, kind, value), ContactSeal.Seal(key, kind, value)),
         _ => null,
     };
 }

@@ -30,6 +30,44 @@ public sealed class HitService(CrawlerContext context)
         return hit;
     }
 
+    /// <summary>
+    /// Reveals one pseudonymised contact of a hit: an officer's action, with a reason, logged before the value
+    /// is shown. <paramref name="which"/> is the pseudonym or the masked form as the hit shows it.
+    /// </summary>
+    public string Reveal(long id, string which, string reason, string? actingAs)
+    {
+        var user = context.RequireUser(actingAs);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new InputException(new InputProblem("(command line)", 0, 0, "--reason", "a reveal needs its reason"));
+        }
+
+        var hit = context.Store.FindHit(id)
+            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id}"));
+        context.RequireRole(user, "hits-reveal", $"hit:{id}", Core.Users.Role.Officer);
+        var found = hit.Phones.Select(c => (Kind: "phone", Contact: c)).Concat(hit.Emails.Select(c => (Kind: "email", Contact: c)))
+            .Where(c => c.Contact.Pseudonym is not null && (c.Contact.Pseudonym == which || c.Contact.Display == which))
+            .ToList();
+        if (found.Count != 1)
+        {
+            throw new InputException(new InputProblem("(command line)", 0, 0, "--value", found.Count == 0
+                ? $"hit {id} has no pseudonymised contact '{which}' (give the pseudonym or the masked form it shows)"
+                : $"'{which}' matches {found.Count} contacts of hit {id}; give the pseudonym"));
+        }
+
+        var (kind, contact) = found[0];
+        var value = contact.Sealed is { } s ? ContactSeal.Open(context.Folder.PseudonymKey, kind, s) : null;
+        if (value is null || Minimiser.Pseudonym(context.Folder.PseudonymKey, kind, value) != contact.Pseudonym)
+        {
+            throw new InputException(new InputProblem("(command line)", 0, 0, "--value",
+                $"the value behind {contact.Display} cannot be revealed: it was not sealed, or the seal does not match its pseudonym"));
+        }
+
+        context.Audit(new AuditRecord(user.Name, AuditOperation.Reveal, $"hit:{id}", "revealed", $"{kind} {contact.Display} revealed: {reason}", "hits.reveal",
+            hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256, DataSubject: DataSubject.Unknown));
+        return value;
+    }
+
     public static readonly string[] Verdicts = ["relevant", "not-relevant", "needs-more"];
 
     /// <summary>A specialist's review of a hit: its verdict moves the hit's retention class, and is logged.</summary>
