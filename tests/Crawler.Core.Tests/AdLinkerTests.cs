@@ -503,6 +503,33 @@ public sealed class AdLinkerTests
         });
     }
 
+    [Test]
+    public void A_stored_hit_links_by_its_pseudonyms_and_its_text()
+    {
+        var hit = new Hit(5, 1, 1, "C-1", 7, 3, "https://ads.example.nl/1", TestData.InWindow, "sha", null, Other + " bel 0612345678",
+            [], [new ContactValue("+31 6 •••• 5678", null, "pseudo-phone")], [new ContactValue("lisa@example.nl", "lisa@example.nl", null)],
+            1, [], false, 0, "v", "unreviewed", null, [21]);
+
+        var ad = LinkableAd.FromHit(hit);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ad.HitId, Is.EqualTo(5));
+            Assert.That(ad.ContactKeys, Is.EqualTo(TestData.Seq("pseudo-phone", "lisa@example.nl")));
+            Assert.That(ad.NormalisedText, Does.EndWith("bel #num").And.Not.Contain("0612345678"));
+            Assert.That(ad.Ages, Is.EqualTo(TestData.Seq(21)));
+        });
+    }
+
+    [Test]
+    public void A_stored_hit_without_its_text_links_by_its_snippets()
+    {
+        var hit = new Hit(5, 1, 1, "C-1", 7, 3, "u", TestData.InWindow, "sha", null, null, ["…24/7 bereikbaar…", "…in een hotel…"],
+            [], [], 1, [], false, 0, "v", "unreviewed");
+
+        Assert.That(LinkableAd.FromHit(hit).NormalisedText, Is.EqualTo("#num bereikbaar in een hotel"));
+    }
+
     // Determinism.
 
     [Test]

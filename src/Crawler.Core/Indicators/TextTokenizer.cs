@@ -15,7 +15,6 @@ internal struct TextToken
     public int FoldStart;
     public int FoldLength;
     public bool BoundaryBefore;
-    public bool IsSymbol;
     public bool Covered;
     public int Id;
     public uint Hash;
@@ -268,7 +267,7 @@ internal static class TextTokenizer
 
         Add(buffer, new TextToken
         {
-            Start = start, End = start + chars.Length, FoldStart = at, FoldLength = chars.Length, BoundaryBefore = boundary, IsSymbol = true, Id = -1, Hash = h,
+            Start = start, End = start + chars.Length, FoldStart = at, FoldLength = chars.Length, BoundaryBefore = boundary, Id = -1, Hash = h,
         });
         boundary = false;
         return buffer.Folded;

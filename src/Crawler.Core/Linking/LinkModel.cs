@@ -20,7 +20,23 @@ public sealed record LinkableAd(
     string NormalisedText,
     string? Name,
     IReadOnlyList<int> Ages,
-    string? City);
+    string? City)
+{
+    /// <summary>
+    /// A stored hit as linking sees it: its phones and e-mails by pseudonym (or value, where the mandate keeps
+    /// them), its text where the mandate keeps text and otherwise its evidence snippets, and its stated ages.
+    /// Hits store no handles, images, name or city yet, so those cannot link.
+    /// </summary>
+    public static LinkableAd FromHit(Hits.Hit hit) => new(
+        hit.Id,
+        [.. hit.Phones.Concat(hit.Emails).Select(c => c.Pseudonym ?? c.Value).OfType<string>()],
+        [],
+        [],
+        LinkText.Normalise(hit.Text ?? string.Join(' ', hit.Snippets)),
+        null,
+        hit.Ages ?? [],
+        null);
+}
 
 /// <summary>What joined ads: in order of strength, a shared contact, handle or image, or near-duplicate text.</summary>
 public enum LinkKind
