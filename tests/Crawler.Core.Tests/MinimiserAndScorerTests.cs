@@ -148,6 +148,45 @@ public sealed class MinimiserAndScorerTests
         });
     }
 
+    private static MinimisedContent SnippetsOf(string text, FoundPhone phone, params (DataCategory, Treatment)[] categories)
+    {
+        var ad = Ad() with { Text = text, Phones = [phone], Emails = ["lisa@example.nl"] };
+        return Minimiser.Apply(ad, IndicatorScorer.Score(ad, TestData.Policy.Indicators), Spec(categories), Key);
+    }
+
+    [Test]
+    public void A_hidden_phone_in_the_evidence_is_masked_when_phones_are_pseudonymised()
+    {
+        const string raw = "nul zes een twee drie vier vijf zes zeven acht";
+        var phone = new FoundPhone("+31612345678", raw, "NL", "mobile", Obfuscated: true);
+
+        var m = SnippetsOf("Bel " + raw + " dag en nacht", phone, (DataCategory.Phone, Treatment.Pseudonymise));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(m.Snippets, Is.Not.Empty);
+            Assert.That(m.Snippets, Has.None.Contains(raw));
+            Assert.That(m.Snippets, Has.Some.Contains("+31 6 •••• 5678"), "masked as in the contact list");
+        });
+    }
+
+    [Test]
+    public void A_phone_or_address_in_the_context_of_a_snippet_is_masked_unless_kept()
+    {
+        var phone = new FoundPhone("+31612345678", "06-12345678", "NL", "mobile");
+        const string text = "Lisa 24/7 bereikbaar op 06-12345678, mail lisa@example.nl voor hotel. Ook 06 98 76 54 32.";
+
+        var masked = SnippetsOf(text, phone, (DataCategory.Phone, Treatment.Pseudonymise), (DataCategory.Email, Treatment.Drop));
+        var kept = SnippetsOf(text, phone, (DataCategory.Phone, Treatment.Keep), (DataCategory.Email, Treatment.Keep));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(masked.Snippets, Has.Some.Contains("24/7"));
+            Assert.That(masked.Snippets, Has.None.Contains("12345678").And.None.Contains("lisa@example.nl").And.None.Contains("98 76 54"));
+            Assert.That(kept.Snippets, Has.Some.Contains("06-12345678").And.Some.Contains("lisa@example.nl"));
+        });
+    }
+
     [TestCase("+31612345678", "+31 6 •••• 5678")]
     [TestCase("+3212345678", "+32 •••• 5678")]
     [TestCase("+3112", "••••")]
@@ -260,8 +299,8 @@ public sealed class MinimiserAndScorerTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(score.Fired.Select(f => f.Id), Is.EquivalentTo(TestData.Seq("multiple-persons", "always-available", "venue-hotel-park-car")));
-            Assert.That(score.Score, Is.EqualTo(3));
+            Assert.That(score.Fired.Select(f => f.Id), Is.EqualTo(TestData.Seq("multiple-persons", "always-available", "venue-hotel-park-car")));
+            Assert.That(score.Score, Is.EqualTo(1.5 + 1.5 + 1));
             Assert.That(score.Escalated, Is.False);
         });
     }

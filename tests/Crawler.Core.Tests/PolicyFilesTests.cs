@@ -32,9 +32,14 @@ public sealed class PolicyFilesTests
             Assert.That(policy.Mandates.MaxValidityDays, Is.EqualTo(90));
             Assert.That(policy.Mandates.LegalBases.Select(b => (b.Id, b.InForce)),
                 Is.EqualTo(TestData.Seq(("art3-politiewet", true), ("art126g-sv", true), ("art2.8.8-sv", false))));
-            Assert.That(policy.Indicators.Indicators, Has.Count.EqualTo(11));
+            Assert.That(policy.Indicators.Indicators, Has.Count.EqualTo(15));
             Assert.That(policy.Indicators.Indicators.Single(i => i.Id == "minor-age").Escalates, Is.True);
-            Assert.That(policy.Indicators.Indicators.Single(i => i.Id == "youth-emphasis").Weight, Is.EqualTo(2));
+            Assert.That(policy.Indicators.Indicators.Single(i => i.Id == "youth-emphasis").Weight, Is.EqualTo(3));
+            Assert.That(policy.Indicators.Indicators.Single(i => i.Id == "low-price").PerHourBelow, Is.EqualTo(60m));
+            Assert.That(policy.Indicators.Indicators.Single(i => i.Id == "new-in-town").Weight, Is.Zero);
+            Assert.That(policy.Indicators.Negation.Words, Does.Contain("geen").And.Contain("never"));
+            Assert.That(policy.Indicators.Negation.AdjacentWords, Is.EqualTo(TestData.Seq("without", "zonder")));
+            Assert.That(policy.Indicators.Linking, Is.EqualTo(LinkingPolicy.Default), "the code's defaults are the shipped file's values");
             Assert.That(policy.Profiles, Is.EqualTo(TestData.Seq("generic")));
         });
     }

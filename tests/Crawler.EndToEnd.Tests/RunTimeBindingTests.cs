@@ -83,6 +83,6 @@ public sealed class RunTimeBindingTests
 
         var hits = await lab.Ok("hits", "list", "--json", "--as", "sanne");
         Assert.That(hits.Json.GetProperty("escalated").GetBoolean(), Is.True);
-        Assert.That(hits.Out, Does.Contain("minor-age").And.Contain("stated age 17"));
+        Assert.That(hits.Out, Does.Contain("minor-age").And.Contain("Leeftijd: 17"), "the evidence is the text that states the age");
     }
 }

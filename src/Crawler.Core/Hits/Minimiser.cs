@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Crawler.Core.Indicators;
 using Crawler.Core.Mandates;
 
@@ -21,7 +22,7 @@ public sealed record MinimisedContent(
 /// Dutch mobile numbers), or drop. Text is kept whole only when the mandate keeps 'text';
 /// otherwise only the evidence snippets around fired indicators remain.
 /// </summary>
-public static class Minimiser
+public static partial class Minimiser
 {
     public static MinimisedContent Apply(AdFeatures ad, IndicatorScore score, MandateSpec mandate, byte[] pseudonymKey)
     {
@@ -35,11 +36,42 @@ public static class Minimiser
         return new MinimisedContent(
             keepText ? ad.Title : null,
             keepText ? ad.Text : null,
-            keepText ? [] : score.Fired.Select(f => f.Evidence).Distinct(StringComparer.Ordinal).ToList(),
+            keepText ? [] : score.Fired.Select(f => MaskContacts(f.Evidence, ad, mandate)).Distinct(StringComparer.Ordinal).ToList(),
             phones,
             emails,
             mandate.TreatmentOf(DataCategory.Age) == Treatment.Keep ? ad.Ages : null,
             mandate.TreatmentOf(DataCategory.Price) == Treatment.Keep ? ad.Prices : null);
+    }
+
+    /// <summary>
+    /// Evidence snippets are kept where the text is not, so they must not carry what the mandate does not keep:
+    /// an indicator's context, or the hidden-contact evidence itself, can hold a phone number or address. Those
+    /// are masked as they are in the contact list, and any other long digit run with them.
+    /// </summary>
+    public static string MaskContacts(string snippet, AdFeatures ad, MandateSpec mandate)
+    {
+        var result = snippet;
+        if (mandate.TreatmentOf(DataCategory.Phone) != Treatment.Keep)
+        {
+            foreach (var phone in ad.Phones.Where(p => p.Raw.Length > 0).OrderByDescending(p => p.Raw.Length))
+            {
+                result = result.Replace(phone.Raw, MaskPhone(phone.E164), StringComparison.OrdinalIgnoreCase);
+            }
+
+            result = LongDigitRun().Replace(result, "•••");
+        }
+
+        if (mandate.TreatmentOf(DataCategory.Email) != Treatment.Keep)
+        {
+            foreach (var email in ad.Emails.Where(e => e.Length > 0))
+            {
+                result = result.Replace(email, MaskEmail(email), StringComparison.OrdinalIgnoreCase);
+            }
+
+            result = EmailLike().Replace(result, m => MaskEmail(m.Value));
+        }
+
+        return result;
     }
 
     public static string Pseudonym(byte[] key, string kind, string value) =>
@@ -68,6 +100,13 @@ public static class Minimiser
 
         return email[0] + "•••@•••" + email[dot..].ToLowerInvariant();
     }
+
+    // Six or more digits, with the separators numbers are written with: no price, age or "24/7" is that long.
+    [GeneratedRegex(@"(?<!\d)\d(?:[ .\-/]?\d){5,}")]
+    private static partial Regex LongDigitRun();
+
+    [GeneratedRegex(@"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}.\-]+\.\p{L}{2,}")]
+    private static partial Regex EmailLike();
 
     private static ContactValue? Contact(Treatment t, string kind, string value, string masked, byte[] key) => t switch
     {

@@ -33,10 +33,6 @@ public sealed record MandatePolicy(
     int ReviewEveryDays = 90,
     int UrgentConfirmDays = 3);
 
-public sealed record IndicatorDefinition(string Id, double Weight, IReadOnlyList<string> Terms, bool Escalates);
-
-public sealed record IndicatorPolicy(double HitThreshold, IReadOnlyList<IndicatorDefinition> Indicators);
-
 /// <summary>
 /// The policy files in force, parsed and validated. <see cref="Version"/> is the SHA-256 of the
 /// files' names and bytes and is recorded with every decision, so an auditor can tell exactly

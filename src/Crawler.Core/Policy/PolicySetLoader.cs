@@ -50,7 +50,7 @@ public static partial class PolicySetLoader
 
         if (rootI is not null)
         {
-            indicators = ReadIndicators(ri, rootI);
+            indicators = IndicatorPolicyReader.Read(ri, rootI);
         }
 
         problems.AddRange(r.Problems);
@@ -234,62 +234,6 @@ public static partial class PolicySetLoader
             profiles,
             urls,
             null!);
-    }
-
-    private static IndicatorPolicy ReadIndicators(YamlReader r, YamlMappingNode root)
-    {
-        r.RejectUnknown(root, "", "hitThreshold", "indicators");
-        var thresholdText = r.Text(root, "", "hitThreshold", true);
-        double threshold = 0;
-        if (thresholdText is not null && !double.TryParse(thresholdText, System.Globalization.CultureInfo.InvariantCulture, out threshold))
-        {
-            r.Problem(YamlReader.Child(root, "hitThreshold"), "hitThreshold", "expected a number");
-        }
-
-        var list = new List<IndicatorDefinition>();
-        if (YamlReader.Child(root, "indicators") is not YamlSequenceNode seq)
-        {
-            r.Problem(YamlReader.Child(root, "indicators") ?? root, "indicators", "required list is missing");
-            return new IndicatorPolicy(threshold, list);
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < seq.Children.Count; i++)
-        {
-            var prefix = $"indicators[{i}]";
-            if (seq.Children[i] is not YamlMappingNode m)
-            {
-                r.Problem(seq.Children[i], prefix, "expected a mapping with id, weight and terms");
-                continue;
-            }
-
-            r.RejectUnknown(m, prefix, "id", "weight", "terms", "escalates", "note");
-            var id = r.Text(m, prefix, "id", true);
-            var weightText = r.Text(m, prefix, "weight", true);
-            var terms = r.StringList(m, prefix, "terms", true).Select(t => t.Value).ToList();
-            var escalates = r.Bool(m, prefix, "escalates") ?? false;
-            if (id is not null && !seen.Add(id))
-            {
-                r.Problem(YamlReader.Child(m, "id"), prefix + ".id", $"duplicate indicator id '{id}'");
-            }
-
-            if (weightText is null || !double.TryParse(weightText, System.Globalization.CultureInfo.InvariantCulture, out var weight))
-            {
-                if (weightText is not null)
-                {
-                    r.Problem(YamlReader.Child(m, "weight"), prefix + ".weight", "expected a number");
-                }
-
-                continue;
-            }
-
-            if (id is not null)
-            {
-                list.Add(new IndicatorDefinition(id, weight, terms, escalates));
-            }
-        }
-
-        return new IndicatorPolicy(threshold, list);
     }
 
     private static YamlMappingNode? Required(YamlReader r, YamlMappingNode map, string prefix, string key)

@@ -149,6 +149,31 @@ public sealed class YamlReader
         return value;
     }
 
+    public double? Real(YamlMappingNode map, string prefix, string key, double min, double max)
+    {
+        var field = Join(prefix, key);
+        var node = Child(map, key);
+        if (node is null || IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is not YamlScalarNode scalar ||
+            !double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            Problem(node, field, "expected a number");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            Problem(node, field, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}, got {value}"));
+            return null;
+        }
+
+        return value;
+    }
+
     public bool? Bool(YamlMappingNode map, string prefix, string key)
     {
         var node = Child(map, key);

@@ -366,16 +366,8 @@ internal sealed class CrawlSession(
             return Task.CompletedTask;
         }
 
-        var score = IndicatorScorer.Score(ad.Text, context.Policy.Indicators);
-        if (ad.StatesMinorAge)
-        {
-            // A stated age under 18 is escalated whatever the score (indicators.md: a legal red line).
-            score = score with
-            {
-                Escalated = true,
-                Fired = [.. score.Fired, new IndicatorHit("minor-age", 0, $"stated age {ad.Ages!.Where(a => a < 18).Min()}")],
-            };
-        }
+        // A stated age under 18 is escalated by the scorer whatever the score (indicators.md: a legal red line).
+        var score = IndicatorScorer.Score(ad, context.Policy.Indicators);
 
         if (score.Score < context.Policy.Indicators.HitThreshold)
         {
