@@ -515,7 +515,50 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        return new Command("hits", "Reviewable hits") { list, show, review, reveal };
+        var linkMandate = new Option<long>("--mandate") { Description = "The mandate whose hits are linked", Required = true };
+        var link = new Command("link", "Link a mandate's hits into clusters (only when the mandate allows linking; logged as combine)") { linkMandate };
+        link.SetAction(r =>
+        {
+            using var ctx = io.Open(r);
+            var user = ctx.RequireUser(io.Actor(r));
+            var report = new LinkingService(ctx).Link(r.GetValue(linkMandate), user.Name);
+            if (io.Json(r))
+            {
+                io.WriteJson(new
+                {
+                    mandateId = report.MandateId,
+                    rescored = report.Rescored,
+                    clusters = report.Result.Clusters.Select(c => new
+                    {
+                        number = c.Number,
+                        hits = c.HitIds,
+                        links = c.Links.Select(l => new { kind = l.Kind.ToString().ToLowerInvariant(), value = l.Value, hits = l.HitIds }),
+                    }),
+                    hubs = report.Result.Hubs.Select(h => new { kind = h.Kind.ToString().ToLowerInvariant(), value = h.Value, ads = h.AdCount }),
+                });
+            }
+            else
+            {
+                foreach (var c in report.Result.Clusters)
+                {
+                    io.Out.WriteLine($"cluster {c.Number}: hits {string.Join(", ", c.HitIds)}");
+                    foreach (var l in c.Links)
+                    {
+                        io.Out.WriteLine($"  {l.Kind.ToString().ToLowerInvariant()} {l.Value}: hits {string.Join(", ", l.HitIds)}");
+                    }
+                }
+
+                foreach (var h in report.Result.Hubs)
+                {
+                    io.Out.WriteLine($"hub (not linked): {h.Kind.ToString().ToLowerInvariant()} {h.Value} in {h.AdCount} ads");
+                }
+
+                io.Out.WriteLine($"{report.Result.Clusters.Count} clusters; {report.Rescored} scores changed");
+            }
+
+            return CliApp.Ok;
+        });
+        return new Command("hits", "Reviewable hits") { list, show, review, reveal, link };
     }
 
     internal static void PrintHits(CliIo io, IReadOnlyList<Core.Hits.Hit> hits, Func<Core.Hits.Hit, Core.Retention.RetentionVerdict> retention)

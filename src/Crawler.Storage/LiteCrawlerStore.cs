@@ -348,6 +348,23 @@ public sealed class LiteCrawlerStore :
         }
     }
 
+    public void SaveLinks(long mandateId, Core.Linking.LinkResult result)
+    {
+        using (Hold())
+        {
+            Db.GetCollection("links").Upsert(new BsonDocument { ["_id"] = mandateId, ["json"] = StoreJson.Write(result) });
+        }
+    }
+
+    public Core.Linking.LinkResult? FindLinks(long mandateId)
+    {
+        using (Hold())
+        {
+            var doc = Db.GetCollection("links").FindById(mandateId);
+            return doc is null ? null : StoreJson.Read<Core.Linking.LinkResult>(doc["json"].AsString);
+        }
+    }
+
     // ---- audit
 
     public AuditEntry Append(AuditRecord record, DateTimeOffset time) => Append([record], time, [])[0];
@@ -517,6 +534,9 @@ public sealed class LiteCrawlerStore :
         var hit = StoreJson.Read<Hit>(doc["json"].AsString);
         hits.Delete(id);
         Db.GetCollection("snapshots").Delete(id);
+
+        // A linking result names the erased hit and its pseudonyms: it goes, and the next linking starts afresh.
+        Db.GetCollection("links").Delete(hit.MandateId);
         var sameUrlKept = hits.Find(Query.EQ("mandateId", hit.MandateId))
             .Any(d => d.ContainsKey("json") && StoreJson.Read<Hit>(d["json"].AsString).Url == hit.Url);
         if (!sameUrlKept)

@@ -64,6 +64,11 @@ public interface IHitStore
     long? FindSameHit(long mandateId, string url, string contentSha256);
 
     IReadOnlyList<Hit> Hits(long? mandateId);
+
+    /// <summary>The latest linking of a mandate's hits, replacing the one before.</summary>
+    void SaveLinks(long mandateId, Linking.LinkResult result);
+
+    Linking.LinkResult? FindLinks(long mandateId);
 }
 
 /// <summary>The stored hit's id, or the rule of the cap that refused it.</summary>

@@ -111,6 +111,12 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
         }
 
         var final = session.Run;
+        if (final.Hits > 0 && context.Store.FindMandate(mandate.Id) is { Spec.Linking: true })
+        {
+            // The mandate allows combining: new hits are linked with the case's earlier ones at once.
+            new Application.LinkingService(context).Link(mandate.Id, actor);
+        }
+
         return new CrawlSummary(final.Id, targetId, mandate.Id, resumed, final.Fetched, final.Refused, final.Hits, session.Discarded,
             final.State.ToString().ToLowerInvariant(), final.EndReason);
     }
