@@ -13,11 +13,7 @@ public sealed class EvidenceExportTests
     {
         var site = await DemoSite.DemoSite.StartAsync();
         var lab = await Lab.CreateAsync();
-        var now = lab.Time.GetUtcNow();
-        await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl), "--as", "sanne");
-        await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddDays(2), extra: snapshots ? "snapshots: true" : ""), "--as", "sanne");
-        await lab.Ok("mandate", "approve", "1", "--as", "pieter");
-        await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne");
+        await lab.CrawlUnderMandateAsync(site.BaseUrl, lab.Time.GetUtcNow().AddDays(2), extra: snapshots ? "snapshots: true" : "");
         return (lab, site);
     }
 

@@ -165,6 +165,15 @@ public sealed class Lab : IDisposable
         return (target, mandate);
     }
 
+    /// <summary>Adds the target, files and approves a mandate valid from an hour ago until <paramref name="until"/>, and crawls once.</summary>
+    public async Task CrawlUnderMandateAsync(Uri site, DateTimeOffset until, string treatment = "keep", string extra = "")
+    {
+        await Ok("target", "add", "--file", WriteTarget(site), "--as", "sanne");
+        await Ok("mandate", "request", "--file", WriteMandate(Time.GetUtcNow().AddHours(-1), until, treatment: treatment, extra: extra), "--as", "sanne");
+        await Ok("mandate", "approve", "1", "--as", "pieter");
+        await Ok("crawl", "run", "--target", "1", "--as", "sanne");
+    }
+
     public CrawlerContext OpenContext() => CrawlerContext.Open(Dir, Policies, Time);
 
     public void Dispose()

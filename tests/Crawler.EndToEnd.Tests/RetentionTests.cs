@@ -17,10 +17,7 @@ public sealed class RetentionTests
         var clock = new FakeTimeProvider(T0);
         var site = await DemoSite.DemoSite.StartAsync();
         var lab = await Lab.CreateAsync(time: clock);
-        await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl), "--as", "sanne");
-        await lab.Ok("mandate", "request", "--file", lab.WriteMandate(T0.AddHours(-1), T0.AddDays(validDays), extra: "snapshots: true"), "--as", "sanne");
-        await lab.Ok("mandate", "approve", "1", "--as", "pieter");
-        await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne");
+        await lab.CrawlUnderMandateAsync(site.BaseUrl, T0.AddDays(validDays), extra: "snapshots: true");
         return (lab, clock, site);
     }
 

@@ -11,11 +11,7 @@ public sealed class RevealTests
     {
         await using var site = await DemoSite.DemoSite.StartAsync();
         using var lab = await Lab.CreateAsync();
-        var now = lab.Time.GetUtcNow();
-        await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl), "--as", "sanne");
-        await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddHours(1), treatment: "pseudonymise"), "--as", "sanne");
-        await lab.Ok("mandate", "approve", "1", "--as", "pieter");
-        await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne");
+        await lab.CrawlUnderMandateAsync(site.BaseUrl, lab.Time.GetUtcNow().AddHours(1), treatment: "pseudonymise");
         var hit = (await lab.Ok("hits", "list", "--json", "--as", "sanne")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement)
             .Single(h => h.GetProperty("url").GetString()!.EndsWith("/ads/101.html", StringComparison.Ordinal));
