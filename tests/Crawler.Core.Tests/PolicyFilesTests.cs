@@ -35,7 +35,7 @@ public sealed class PolicyFilesTests
             Assert.That(policy.Indicators.Indicators, Has.Count.EqualTo(11));
             Assert.That(policy.Indicators.Indicators.Single(i => i.Id == "minor-age").Escalates, Is.True);
             Assert.That(policy.Indicators.Indicators.Single(i => i.Id == "youth-emphasis").Weight, Is.EqualTo(2));
-            Assert.That(policy.Profiles, Is.EqualTo(TestData.Seq("generic")));
+            Assert.That(policy.Profiles, Is.EqualTo(TestData.Seq("cards", "classic", "forum", "generic", "jsonld")));
         });
     }
 
@@ -152,7 +152,7 @@ public sealed class PolicyFilesTests
     {
         var ex = Assert.Throws<InputException>(() => PolicySetLoader.Load([]));
 
-        Assert.That(ex.Problems.Select(p => p.File), Is.EquivalentTo(TestData.Seq("crawler.yaml", "indicators.yaml", "koops.yaml")));
+        Assert.That(ex.Problems.Select(p => p.File), Is.EquivalentTo(TestData.Seq("crawler.yaml", "indicators.yaml", "koops.yaml", "profiles/generic.yaml")));
     }
 
     [Test]
