@@ -65,11 +65,11 @@ public sealed record ProfileTestReport(string Profile, string Directory, IReadOn
                     continue;
                 }
 
-                sb.Append("  ").Append(f.Feature).Append(':');
-                Part(sb, "matched", f.Matched);
-                Part(sb, "missed", f.Missed);
-                Part(sb, "extra", f.Extra);
-                sb.AppendLine();
+                var parts = new List<string>(3);
+                Part(parts, "matched", f.Matched);
+                Part(parts, "MISSED", f.Missed);
+                Part(parts, "EXTRA", f.Extra);
+                sb.Append("  ").Append(f.Feature).Append(": ").AppendLine(string.Join("; ", parts));
             }
 
             if (page.Leaks.Count > 0)
@@ -89,11 +89,11 @@ public sealed record ProfileTestReport(string Profile, string Directory, IReadOn
         return sb.AppendLine().ToString();
     }
 
-    private static void Part(StringBuilder sb, string name, IReadOnlyList<string> values)
+    private static void Part(List<string> parts, string name, IReadOnlyList<string> values)
     {
         if (values.Count > 0)
         {
-            sb.Append(' ').Append(name).Append(' ').Append(string.Join(", ", values)).Append(';');
+            parts.Add(name + " " + string.Join(", ", values));
         }
     }
 }

@@ -77,6 +77,11 @@ internal static partial class ProfileReader
         {
             Check(r, parser, YamlReader.Child(map, key)!, YamlReader.Join(prefix, key), text);
         }
+        else if (YamlReader.Child(map, key) is YamlScalarNode { Value: { Length: > 0 } blank } node)
+        {
+            // A quoted blank is not "no selector": it is a mistake.
+            Check(r, parser, node, YamlReader.Join(prefix, key), blank);
+        }
 
         return text;
     }
