@@ -19,6 +19,7 @@ internal static class Commands
         Init(io), Users(io), Target(io), Mandate(io), Crawl(io), Serve(io), Hits(io), Audit(io),
         EvidenceCommands.Retention(io), EvidenceCommands.Evidence(io),
         DiagnosticCommands.Robots(io), DiagnosticCommands.Policy(io), ExtractCommand.Create(io), DemoCommand.Create(io),
+        ProfileCommand.Create(io),
     ];
 
     private static Command Init(CliIo io)

@@ -24,15 +24,15 @@ internal static class ExtractCommand
         {
             var policy = PolicyDirectory.Load(io.PoliciesDir(r));
             var profileName = r.GetValue(profile)!;
-            if (!policy.Profiles.Contains(profileName, StringComparer.Ordinal))
-            {
-                throw new InputException(new InputProblem("(command line)", 0, 0, "--profile", $"unknown profile '{profileName}' (known: {string.Join(", ", policy.Profiles)})"));
-            }
+            var chosen = policy.Profiles.Find(profileName)
+                         ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--profile", $"unknown profile '{profileName}' (known: {string.Join(", ", policy.Profiles)})"));
 
             var path = r.GetValue(file)!;
             var html = CliIo.ReadInputFile(path);
             var address = r.GetValue(url) is { } u && Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed : new Uri("https://local.invalid/" + Path.GetFileName(path));
-            var page = new AdExtractor(policy.Fetch.NotPublicSelectors, policy.Urls).Extract(html, address);
+
+            // A saved page has no fetch time of its own: relative dates ("gisteren") count back from now.
+            var page = new AdExtractor(policy.Fetch.NotPublicSelectors, policy.Urls, chosen).Extract(html, address, io.Env.Time.GetUtcNow());
             var ad = page.Ad;
             var score = IndicatorScorer.Score(ad.Text, policy.Indicators);
             var view = new
@@ -49,6 +49,17 @@ internal static class ExtractCommand
                 score = score.Score,
                 escalated = score.Escalated || ad.StatesMinorAge,
                 removedThirdPartyRegions = ad.RemovedThirdPartyRegions,
+                profile = chosen.Name,
+                locations = (ad.Locations ?? []).Select(l => new { kind = l.Kind, value = l.Value }),
+                messengers = (ad.Messengers ?? []).Select(m => new { platform = m.Platform, handle = m.Handle, raw = m.Raw }),
+                name = ad.Name,
+                nationalities = ad.Nationalities ?? [],
+                languages = ad.Languages ?? [],
+                venues = ad.Venues ?? [],
+                services = ad.Services ?? [],
+                postedAt = ad.PostedAt,
+                adId = ad.AdId,
+                images = (ad.Images ?? []).Select(i => i.ToString()),
                 links = page.Links.Count,
             };
             if (io.Json(r))

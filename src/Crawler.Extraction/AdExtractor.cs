@@ -1,10 +1,11 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using AngleSharp.Css.Dom;
+using AngleSharp.Css.Parser;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Crawler.Core.Hits;
+using Crawler.Core.Policy;
 using Crawler.Core.Urls;
-using PhoneNumbers;
 
 namespace Crawler.Extraction;
 
@@ -15,82 +16,156 @@ namespace Crawler.Extraction;
 public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, bool NotPublic, string NotPublicReason = "");
 
 /// <summary>
-/// Reads a page the fetcher already got (AngleSharp never loads anything itself), removes
-/// third-party regions (reviews, comments, sidebars, other ads, footers) before looking at
-/// anything, and extracts contact data from the ad region only.
+/// Reads a page the fetcher already got (AngleSharp never loads anything itself: no scripts, no
+/// resources), removes third-party regions (reviews, comments, sidebars, other ads, footers) before
+/// looking at anything, and extracts the ad's features from the ad region only, as the
+/// <see cref="ExtractionProfile"/> of the site's layout describes it (the heuristic <c>generic</c>
+/// profile when none is given). Safe to use from several threads at once.
 /// </summary>
-public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelectors = null, UrlRules? urlRules = null)
+public sealed partial class AdExtractor
 {
-    private readonly string _notPublic = string.Join(", ", notPublicSelectors is { Count: > 0 } s ? s : ["input[type=password]"]);
-    private readonly UrlRules _urlRules = urlRules ?? UrlRules.Default;
+    private const string HeuristicAdRegion = "article.ad, [itemtype*=Product], article, main, [role=main]";
 
-    /// <summary>Regions that belong to others: clients, reviewers, other advertisers, the site operator.</summary>
-    private const string ThirdPartySelector =
-        "footer, aside, [class*=review i], [id*=review i], [class*=comment i], [id*=comment i], [class*=reply i], [class*=replies i], " +
-        "[class*=sidebar i], [class*=other-ads i], [class*=related i], [class*=site-contact i]";
+    private static readonly Lazy<PhraseTable<Term[]>> Lexicon = new(() => Vocabulary.Build(PlaceNames.All));
 
-    /// <summary>Regions that are page furniture, not content.</summary>
-    private const string FurnitureSelector = "script, style, noscript, template, iframe, object, embed, header, nav";
-
-    private const string AdRegionSelector = "article.ad, [itemtype*=Product], article, main, [role=main]";
-
-    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
-
-    private static readonly char[] NotDigits = [' ', '-', '.', '/', '_', '*', '|', '(', ')', '+'];
-
-    private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>The parser options: element positions and comments are of no use here and cost time.</summary>
+    private static readonly HtmlParserOptions ParserOptions = new()
     {
-        "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "br", "tr", "td", "th",
-        "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "address", "figure", "figcaption", "hr",
+        DisableElementPositionTracking = true,
+        SkipComments = true,
+        SkipProcessingInstructions = true,
     };
 
-    public PageExtraction Extract(string html, Uri url)
+    // One parser per thread: AngleSharp wants one browsing context per concurrent parse, and making one per page is costly.
+    [ThreadStatic]
+    private static HtmlParser? t_parser;
+
+    private readonly UrlRules _urlRules;
+    private readonly ISelector _notPublic;
+    private readonly ISelector? _drop;
+    private readonly ISelector[] _adRegion;
+    private readonly ISelector? _title;
+    private readonly ISelector? _body;
+    private readonly ISelector? _fields;
+    private readonly ISelector? _contact;
+    private readonly ISelector? _date;
+    private readonly ISelector? _images;
+    private readonly ISelector? _adIdElement;
+    private readonly Regex? _adIdUrl;
+    private readonly ProseReader _prose;
+
+    /// <param name="notPublicSelectors">CSS selectors that mark a page as behind a login or paywall (policy <c>fetch.notPublicSelectors</c>).</param>
+    /// <param name="urlRules">How links are canonicalised.</param>
+    /// <param name="profile">The site layout; <see cref="ExtractionProfile.Generic"/> when null.</param>
+    public AdExtractor(IReadOnlyList<string>? notPublicSelectors = null, UrlRules? urlRules = null, ExtractionProfile? profile = null)
     {
-        var parser = new HtmlParser();
+        Profile = profile ?? ExtractionProfile.Generic;
+        _urlRules = urlRules ?? UrlRules.Default;
+        var parser = new CssSelectorParser();
+        _notPublic = Compile(parser, string.Join(", ", notPublicSelectors is { Count: > 0 } s ? s : ["input[type=password]"]))!;
+        _drop = Compile(parser, Profile.Drop.Count == 0 ? null : string.Join(", ", Profile.Drop));
+        _adRegion = (Profile.AdRegion.Count == 0 ? [HeuristicAdRegion] : Profile.AdRegion).Select(r => Compile(parser, r)!).ToArray();
+        _title = Compile(parser, Profile.Title);
+        _body = Compile(parser, Profile.Body);
+        _fields = Compile(parser, Profile.Fields.Count == 0 ? null : string.Join(", ", Profile.Fields));
+        _contact = Compile(parser, Profile.Contact);
+        _date = Compile(parser, Profile.Date);
+        _images = Compile(parser, Profile.Images);
+        _adIdElement = Compile(parser, Profile.AdId?.Selector);
+        _adIdUrl = Profile.AdId?.UrlPattern is { } pattern ? new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)) : null;
+        _prose = new ProseReader(Lexicon.Value);
+    }
+
+    public ExtractionProfile Profile { get; }
+
+    public PageExtraction Extract(string html, Uri url) => Extract(html, url, fetchedAt: null);
+
+    /// <param name="html">The page as fetched.</param>
+    /// <param name="url">Its address, for relative links and images.</param>
+    /// <param name="fetchedAt">When the page was fetched: relative posting dates ("gisteren", "3 hours ago") count back from it.</param>
+    public PageExtraction Extract(string html, Uri url, DateTimeOffset? fetchedAt)
+    {
+        var parser = t_parser ??= new HtmlParser(ParserOptions);
         using var document = parser.ParseDocument(html);
-        var baseUrl = BaseUrl(document, url);
-        var links = Links(document, baseUrl, _urlRules);
-        var wall = document.QuerySelector(_notPublic);
+        var scan = DocumentScan.Run(document, _notPublic, _drop, Profile.DropCommonThirdParty);
+        var baseUrl = BaseUrl(scan.BaseHref, url);
+        var links = Links(scan.Anchors, baseUrl, _urlRules);
+        var wall = scan.Wall;
         var loginForm = wall is not null;
         var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
-
-        // Counted as regions: an element inside another removed one is part of that region.
-        var thirdParty = document.QuerySelectorAll(ThirdPartySelector).ToHashSet();
-        var removed = 0;
-        foreach (var e in thirdParty)
-        {
-            var nested = false;
-            for (var p = e.ParentElement; p is not null && !nested; p = p.ParentElement)
-            {
-                nested = thirdParty.Contains(p);
-            }
-
-            if (!nested)
-            {
-                removed++;
-            }
-        }
-
-        foreach (var e in thirdParty)
+        var removed = scan.Dropped.Count;
+        foreach (var e in scan.Dropped)
         {
             e.Remove();
         }
 
-        foreach (var e in document.QuerySelectorAll(FurnitureSelector).ToList())
+        foreach (var e in scan.Furniture)
         {
             e.Remove();
         }
 
-        var region = document.QuerySelector(AdRegionSelector) ?? document.Body;
+        var region = FindRegion(document);
         if (region is null)
         {
             return new PageExtraction(new AdFeatures(false, "the page has no body", null, "", [], [], removed), links, loginForm, wallReason);
         }
 
-        var text = VisibleText(region);
-        var title = Clean(region.QuerySelector("h1")?.TextContent) ?? Clean(document.Title);
-        var phones = FindPhones(text, region);
-        var emails = FindEmails(text, region);
+        var content = Read(document, region);
+        var text = content.Text;
+        var structured = StructuredData.Read(scan.JsonLd, scan.Meta);
+        var telLinks = new List<string>();
+        var mailtoLinks = new List<string>();
+        var messengers = new List<MessengerContact>();
+        var linkPhones = new List<string>();
+        foreach (var a in content.Anchors)
+        {
+            var href = a.GetAttribute("href")!.Trim();
+            if (href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase))
+            {
+                telLinks.Add(Uri.UnescapeDataString(href[4..]));
+            }
+            else if (href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
+            {
+                mailtoLinks.Add(href[7..]);
+            }
+            else if (href.StartsWith("http", StringComparison.OrdinalIgnoreCase) && Messengers.FromLink(href, out var number) is { } contact)
+            {
+                messengers.Add(contact);
+                if (number is not null)
+                {
+                    linkPhones.Add(number);
+                }
+            }
+        }
+
+        var phones = ContactReader.FindPhones(text, telLinks);
+        var emails = ContactReader.FindEmails(text, mailtoLinks, content.CloudflareEmails.ConvertAll(e => e.GetAttribute("data-cfemail")!));
+        foreach (var t in structured.Telephones)
+        {
+            ContactReader.AddParsed(phones, t, obfuscated: false);
+        }
+
+        foreach (var m in structured.Emails)
+        {
+            if (ContactReader.IsEmail(m))
+            {
+                ContactReader.AddEmail(emails, m);
+            }
+        }
+
+        // A WhatsApp or Signal link with a number is also a phone number, and the handle is that number in E.164.
+        for (var i = messengers.Count - 1; i >= 0; i--)
+        {
+            if (messengers[i].Platform is Messengers.WhatsApp or Messengers.Signal)
+            {
+                var e164 = ContactReader.AddParsed(phones, messengers[i].Handle, obfuscated: false);
+                messengers[i] = messengers[i] with { Handle = e164 ?? "" };
+            }
+        }
+
+        messengers.RemoveAll(m => m.Handle.Length == 0);
+        var title = Title(document, region, structured);
+
         // An ad offers contact for an appointment: contact data alone is not enough (a news article has a press
         // line), so a mobile number or the vocabulary of ads must be there too.
         var hasContact = phones.Count > 0 || emails.Count > 0;
@@ -100,28 +175,389 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
             : isAd ? ""
             : hasContact ? "contact data, but neither a mobile number nor the language of an ad"
             : "no contact data in the ad region";
-        // What is not an ad carries no one's contact data onwards, not even to a diagnostic.
-        return new PageExtraction(
-            new AdFeatures(isAd, reason, title, text, isAd ? phones : [], isAd ? emails : [], removed,
-                isAd ? AdDetails.Ages(text) : [], isAd ? AdDetails.Prices(text) : []),
-            links, loginForm, wallReason);
+        if (!isAd)
+        {
+            // What is not an ad carries no one's contact data onwards, not even to a diagnostic.
+            return new PageExtraction(new AdFeatures(false, reason, title, text, [], [], removed, [], [], [], [], null, [], [], [], [], null, null, []),
+                links, loginForm, wallReason);
+        }
+
+        var ad = Features(document, region, content, structured, url, baseUrl, fetchedAt, phones, emails, messengers, title, removed);
+        return new PageExtraction(ad, links, loginForm, wallReason);
     }
 
-    private static Uri BaseUrl(IDocument document, Uri url)
+    private AdFeatures Features(IDocument document, IElement region, ContentScan content, StructuredData structured, Uri url, Uri baseUrl,
+        DateTimeOffset? fetchedAt, List<FoundPhone> phones, List<string> emails, List<MessengerContact> messengers, string? title, int removed)
     {
-        var href = document.QuerySelector("base[href]")?.GetAttribute("href");
-        return href is not null && Uri.TryCreate(url, href, out var b) && b.Scheme is "http" or "https" ? b : url;
+        var text = content.Text;
+        var findings = new LexiconFindings();
+        var tokens = TokenizedText.Of(text);
+        _prose.Read(tokens, findings);
+
+        var labels = new List<LabelValue>();
+        var structures = _fields is null ? content.Structures : Within(region, _fields);
+        foreach (var s in structures)
+        {
+            Labels.Read(s, labels);
+        }
+
+        Labels.ReadLines(text, labels);
+        string? labelName = null;
+        DateTimeOffset? labelDate = null;
+        string? labelId = null;
+        foreach (var label in labels)
+        {
+            switch (label.Kind)
+            {
+                case LabelKind.Name:
+                    labelName ??= WorkingNames.FromValue(label.Value, IsLexiconWord);
+                    break;
+                case LabelKind.Origin or LabelKind.Languages or LabelKind.Services:
+                    _prose.Read(TokenizedText.Of(label.Value), findings, label.Kind);
+                    break;
+                case LabelKind.Place:
+                    _prose.Read(TokenizedText.Of(label.Value), findings, LabelKind.Place);
+                    AddPostcodes(label.Value, findings, labelled: true);
+                    break;
+                case LabelKind.Postcode:
+                    AddPostcodes(label.Value, findings, labelled: true);
+                    break;
+                case LabelKind.Incall or LabelKind.Outcall:
+                    ReadVenueLabel(label, findings);
+                    break;
+                case LabelKind.Posted:
+                    labelDate ??= PostingDates.Parse(label.Value, fetchedAt);
+                    break;
+                case LabelKind.AdId:
+                    labelId ??= IdIn(label.Value);
+                    break;
+                default:
+                    if (Messengers.FromLabel(label.Kind, label.Value, out var number) is { } contact)
+                    {
+                        Messengers.Add(messengers, contact);
+                    }
+                    else if (number is not null && ContactReader.AddParsed(phones, number, obfuscated: false) is { } e164 &&
+                             label.Kind is LabelKind.WhatsApp or LabelKind.Signal)
+                    {
+                        Messengers.Add(messengers, new MessengerContact(label.Kind == LabelKind.WhatsApp ? Messengers.WhatsApp : Messengers.Signal, e164, label.Value));
+                    }
+
+                    break;
+            }
+        }
+
+        Messengers.FromText(text, messengers);
+        foreach (var n in structured.Nationalities)
+        {
+            _prose.Read(TokenizedText.Of(n), findings, LabelKind.Origin);
+        }
+
+        foreach (var l in structured.Languages)
+        {
+            _prose.Read(TokenizedText.Of(l), findings, LabelKind.Languages);
+        }
+
+        foreach (var l in structured.Localities)
+        {
+            _prose.Read(TokenizedText.Of(l), findings, LabelKind.Place);
+        }
+
+        foreach (var p in structured.PostalCodes)
+        {
+            AddPostcodes(p, findings, labelled: true);
+        }
+
+        AddPostcodes(text, findings, labelled: false);
+
+        var name = labelName
+                   ?? (structured.PersonName is { } person ? WorkingNames.FromValue(person, IsLexiconWord) : null)
+                   ?? WorkingNames.FromProse(text, IsLexiconWord)
+                   ?? (title is null ? null : WorkingNames.FromTitle(title, IsLexiconWord));
+
+        var prices = AdDetails.Prices(text).ToList();
+        if (structured.Price is { } amount && !prices.Exists(p => p.Amount == amount))
+        {
+            prices.Add(new StatedPrice(amount, structured.Currency ?? "EUR", "unspecified", null, "structured data (JSON-LD offer)"));
+        }
+
+        return new AdFeatures(true, "", title, text, phones, emails, removed, AdDetails.Ages(text), prices,
+            findings.Locations, messengers, name, findings.Origins, findings.Languages, findings.Venues, findings.Services,
+            PostedAt(region, content, structured, labelDate, text, fetchedAt),
+            AdId(document, region, url, labelId, structured, text),
+            Images(region, content, structured, baseUrl));
     }
+
+    /// <summary>The region, or with a body selector the profile's title, body, fields and contact elements.</summary>
+    private ContentScan Read(IDocument document, IElement region)
+    {
+        var content = new ContentScan();
+        if (_body is null)
+        {
+            content.Add(region);
+        }
+        else
+        {
+            foreach (var selector in new[] { _title, _body, _fields })
+            {
+                if (selector is not null)
+                {
+                    foreach (var e in Within(region, selector))
+                    {
+                        content.Add(e);
+                    }
+                }
+            }
+        }
+
+        if (_contact is not null)
+        {
+            // Contact boxes may sit beside the ad region (dropped regions are gone by now).
+            foreach (var e in document.ChildNodes.QuerySelectorAll(_contact))
+            {
+                content.Add(e);
+            }
+        }
+
+        return content;
+    }
+
+    /// <summary>Elements matching <paramref name="selector"/> in the region, the region itself included.</summary>
+    private static List<IElement> Within(IElement region, ISelector selector)
+    {
+        var found = new List<IElement>();
+        if (selector.Match(region))
+        {
+            found.Add(region);
+        }
+
+        found.AddRange(region.ChildNodes.QuerySelectorAll(selector));
+        return found;
+    }
+
+    private IElement? FindRegion(IDocument document)
+    {
+        foreach (var selector in _adRegion)
+        {
+            if (document.ChildNodes.QuerySelector(selector) is { } region)
+            {
+                return region;
+            }
+        }
+
+        return document.Body;
+    }
+
+    private string? Title(IDocument document, IElement region, StructuredData structured)
+    {
+        var element = _title is not null ? Within(region, _title).FirstOrDefault() : region.QuerySelector("h1");
+        return Clean(element?.TextContent) ?? Clean(structured.Title) ?? Clean(document.Title);
+    }
+
+    private static void ReadVenueLabel(LabelValue label, LexiconFindings findings)
+    {
+        var code = label.Kind == LabelKind.Incall ? "incall" : "outcall";
+        var value = label.Value.Trim().ToLowerInvariant();
+        if (value is "nee" or "no" or "niet" or "geen" or "none" or "-" or "✗" or "✘" or "x" || value.StartsWith("nee", StringComparison.Ordinal) ||
+            value.StartsWith("no ", StringComparison.Ordinal) || value.StartsWith("geen", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        LexiconFindings.AddOnce(findings.Venues, code);
+    }
+
+    private DateTimeOffset? PostedAt(IElement region, ContentScan content, StructuredData structured, DateTimeOffset? labelDate, string text,
+        DateTimeOffset? fetchedAt)
+    {
+        if (_date is not null && Within(region, _date).FirstOrDefault() is { } dateElement && DateOf(dateElement, fetchedAt) is { } profiled)
+        {
+            return profiled;
+        }
+
+        if (labelDate is not null)
+        {
+            return labelDate;
+        }
+
+        // A time element next to a posting word ("Geplaatst op <time>") is the posting date; others may be availability.
+        foreach (var time in content.Times)
+        {
+            if (time.ParentElement?.TextContent is { } around && PostingWord().IsMatch(around) && DateOf(time, fetchedAt) is { } cued)
+            {
+                return cued;
+            }
+        }
+
+        if (structured.Posted is { } posted && PostingDates.Parse(posted, fetchedAt) is { } structuredDate)
+        {
+            return structuredDate;
+        }
+
+        return PostingDates.AfterCue(text, fetchedAt)
+               ?? (content.Times.Count == 1 ? DateOf(content.Times[0], fetchedAt) : null);
+    }
+
+    private static DateTimeOffset? DateOf(IElement e, DateTimeOffset? fetchedAt)
+    {
+        var time = e.LocalName == "time" ? e : e.QuerySelector("time[datetime]");
+        if (time?.GetAttribute("datetime") is { Length: > 0 } attribute && PostingDates.Parse(attribute, fetchedAt) is { } stamped)
+        {
+            return stamped;
+        }
+
+        var textContent = e.TextContent;
+        return PostingDates.AfterCue(textContent, fetchedAt) ?? PostingDates.Parse(textContent, fetchedAt);
+    }
+
+    private string? AdId(IDocument document, IElement region, Uri url, string? labelId, StructuredData structured, string text)
+    {
+        if (_adIdElement is not null)
+        {
+            var element = Within(region, _adIdElement).FirstOrDefault() ?? document.ChildNodes.QuerySelector(_adIdElement);
+            var raw = element is null ? null : Profile.AdId!.Attribute is { } attribute ? element.GetAttribute(attribute) : element.TextContent;
+            if (raw is not null && IdIn(raw) is { } profiled)
+            {
+                return profiled;
+            }
+        }
+
+        if (_adIdUrl is not null)
+        {
+            try
+            {
+                var m = _adIdUrl.Match(url.ToString());
+                if (m.Success && m.Groups[1].Success && IdIn(m.Groups[1].Value) is { } fromUrl)
+                {
+                    return fromUrl;
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A pathological address: no id from it.
+            }
+        }
+
+        if (labelId is not null)
+        {
+            return labelId;
+        }
+
+        if (structured.Sku is { } sku && IdIn(sku) is { } fromStructured)
+        {
+            return fromStructured;
+        }
+
+        foreach (var attribute in new[] { "data-ad-id", "data-ad", "data-listing-id", "data-profile-id", "data-id" })
+        {
+            if (region.GetAttribute(attribute) is { } value && IdIn(value) is { } fromAttribute)
+            {
+                return fromAttribute;
+            }
+        }
+
+        var prose = AdIdInText().Match(text);
+        return prose.Success ? IdIn(prose.Groups["id"].Value) : null;
+    }
+
+    /// <summary>The first id-like word: letters, digits and '-', with at least one digit.</summary>
+    private static string? IdIn(string value)
+    {
+        var m = IdWord().Match(value);
+        return m.Success ? m.Value : null;
+    }
+
+    private List<Uri> Images(IElement region, ContentScan content, StructuredData structured, Uri baseUrl)
+    {
+        var images = new List<Uri>();
+        IEnumerable<IElement> elements = _images is not null ? Within(region, _images)
+            : _body is null ? content.Images
+            : region.QuerySelectorAll("img");
+        foreach (var e in elements)
+        {
+            if (e.LocalName == "img")
+            {
+                AddImage(images, ImageSource(e), baseUrl);
+            }
+            else
+            {
+                foreach (var img in e.QuerySelectorAll("img"))
+                {
+                    AddImage(images, ImageSource(img), baseUrl);
+                }
+            }
+        }
+
+        foreach (var u in structured.Images)
+        {
+            AddImage(images, u, baseUrl);
+        }
+
+        return images;
+    }
+
+    private static string? ImageSource(IElement img)
+    {
+        // Width and height of 1 or 2 are tracking pixels, not photos.
+        if (img.GetAttribute("width") is "0" or "1" or "2" || img.GetAttribute("height") is "0" or "1" or "2")
+        {
+            return null;
+        }
+
+        var src = img.GetAttribute("src");
+        if (src is null || src.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            // Lazy loading keeps the real address elsewhere.
+            src = img.GetAttribute("data-src") ?? img.GetAttribute("data-lazy-src") ?? img.GetAttribute("data-original");
+        }
+
+        if (src is null && img.GetAttribute("srcset") is { } srcset)
+        {
+            src = srcset.Split(',')[0].Trim().Split(' ')[0];
+        }
+
+        return src;
+    }
+
+    private static void AddImage(List<Uri> images, string? src, Uri baseUrl)
+    {
+        if (string.IsNullOrWhiteSpace(src) || !Uri.TryCreate(baseUrl, src.Trim(), out var absolute) || absolute.Scheme is not ("http" or "https"))
+        {
+            return;
+        }
+
+        if (!images.Contains(absolute))
+        {
+            images.Add(absolute);
+        }
+    }
+
+    /// <summary>Postcode areas: "3511 AB" anywhere, a bare "3511" only where a label or "postcode" says so.</summary>
+    private static void AddPostcodes(string text, LexiconFindings findings, bool labelled)
+    {
+        foreach (Match m in (labelled ? LabelledPostcode() : Postcode()).Matches(text))
+        {
+            findings.AddLocation(StatedLocation.PostcodeArea, m.Groups["area"].Value);
+        }
+    }
+
+    private bool IsLexiconWord(string word)
+    {
+        var t = TokenizedText.Of(word);
+        return t.Tokens.Count > 0 && Lexicon.Value.TryMatch(t, 0, out _, out _);
+    }
+
+    private static Uri BaseUrl(string? href, Uri url) =>
+        href is not null && Uri.TryCreate(url, href, out var b) && b.Scheme is "http" or "https" ? b : url;
 
     private static string Describe(IElement e) =>
         e.LocalName + (e.Id is { Length: > 0 } id ? "#" + id : "") + (e.ClassName is { Length: > 0 } c ? "." + c.Replace(' ', '.') : "") +
         (e.GetAttribute("type") is { } t ? $"[type={t}]" : "");
 
-    private static List<Uri> Links(IDocument document, Uri baseUrl, UrlRules rules)
+    private static List<Uri> Links(List<IElement> anchors, Uri baseUrl, UrlRules rules)
     {
         var result = new List<Uri>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var a in document.QuerySelectorAll("a[href]"))
+        foreach (var a in anchors)
         {
             var href = a.GetAttribute("href")!;
             if (href.StartsWith('#') || href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ||
@@ -142,199 +578,22 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
     }
 
     /// <summary>Text with a line break at every block boundary, so that cells and list items do not run together.</summary>
-    public static string VisibleText(INode root)
+    public static string VisibleText(IElement root)
     {
-        var sb = new StringBuilder();
-        Walk(root, sb);
-        var lines = sb.ToString().Split('\n')
-            .Select(l => WhitespaceRun().Replace(l, " ").Trim())
-            .Where(l => l.Length > 0);
-        return string.Join('\n', lines);
+        var scan = new ContentScan();
+        scan.Add(root);
+        return scan.Text;
     }
 
-    private static void Walk(INode node, StringBuilder sb)
+    private static ISelector? Compile(CssSelectorParser parser, string? selector)
     {
-        foreach (var child in node.ChildNodes)
+        if (selector is null)
         {
-            switch (child)
-            {
-                case IText t:
-                    sb.Append(t.Data);
-                    break;
-                case IElement e:
-                    var block = BlockElements.Contains(e.LocalName);
-                    if (block)
-                    {
-                        sb.Append('\n');
-                    }
-
-                    Walk(e, sb);
-                    if (block)
-                    {
-                        sb.Append('\n');
-                    }
-                    else
-                    {
-                        sb.Append(' ');
-                    }
-
-                    break;
-            }
-        }
-    }
-
-    private static List<FoundPhone> FindPhones(string text, IElement region)
-    {
-        var found = new List<FoundPhone>();
-
-        // Only lines that could hold a number are searched: phone matching is the costly part of extraction.
-        var lines = text.Split('\n').Where(Deobfuscation.MayHideNumber).ToList();
-        Search(found, string.Join('\n', lines.Where(l => DigitCount(l) >= 7)), obfuscated: false);
-
-        // Second pass on the de-obfuscated lines: what only this pass finds was hidden on purpose.
-        var hidden = lines.Select(l => (Line: l, Plain: Deobfuscation.ForPhones(l)))
-            .Where(x => !string.Equals(x.Plain, x.Line, StringComparison.Ordinal) && DigitCount(x.Plain) >= 7)
-            .Select(x => x.Plain);
-        Search(found, string.Join('\n', hidden), obfuscated: true);
-
-        foreach (var a in region.QuerySelectorAll("a[href^='tel:' i]"))
-        {
-            var raw = Uri.UnescapeDataString(a.GetAttribute("href")![4..]);
-            try
-            {
-                var number = Phones.Parse(raw, "NL");
-                if (Phones.IsValidNumber(number))
-                {
-                    Add(found, number, raw, obfuscated: false);
-                }
-            }
-            catch (NumberParseException)
-            {
-                // A malformed tel: link is not a phone number.
-            }
+            return null;
         }
 
-        return found;
-    }
-
-    private static int DigitCount(string s)
-    {
-        var n = 0;
-        foreach (var c in s)
-        {
-            if (char.IsAsciiDigit(c))
-            {
-                n++;
-            }
-        }
-
-        return n;
-    }
-
-    private static void Search(List<FoundPhone> found, string text, bool obfuscated)
-    {
-        if (text.Length == 0)
-        {
-            return;
-        }
-
-        foreach (var match in Phones.FindNumbers(text, "NL", PhoneNumberUtil.Leniency.VALID, long.MaxValue))
-        {
-            // Dutch numbers are written with a trunk 0 or an international prefix; a bare digit run is a date, id or price.
-            var raw = match.RawString.TrimStart();
-            if (raw.Length == 0 || raw[0] is not ('0' or '+' or '(') || DateLike().IsMatch(raw))
-            {
-                continue;
-            }
-
-            // A number written digit by digit ("0-6-1-2-...") is read directly but was still hidden on purpose.
-            var digitByDigit = match.RawString.Split(NotDigits, StringSplitOptions.RemoveEmptyEntries).Length >= 8;
-            Add(found, match.Number, match.RawString, obfuscated || digitByDigit);
-
-            // Slash alternatives: "06-12345678/79" also means 06-12345679.
-            var after = text.AsSpan(match.Start + match.RawString.Length);
-            var alt = SlashAlternative().Match(after.ToString());
-            if (alt.Success)
-            {
-                var national = Phones.GetNationalSignificantNumber(match.Number);
-                var tail = alt.Groups[1].Value;
-                if (tail.Length < national.Length)
-                {
-                    try
-                    {
-                        var other = Phones.Parse(national[..^tail.Length] + tail, Phones.GetRegionCodeForNumber(match.Number) ?? "NL");
-                        if (Phones.IsValidNumber(other))
-                        {
-                            Add(found, other, match.RawString + "/" + tail, obfuscated: true);
-                        }
-                    }
-                    catch (NumberParseException)
-                    {
-                        // Not a number after all.
-                    }
-                }
-            }
-        }
-    }
-
-    private static void Add(List<FoundPhone> found, PhoneNumber number, string raw, bool obfuscated)
-    {
-        var e164 = Phones.Format(number, PhoneNumberFormat.E164);
-        if (found.Exists(p => p.E164 == e164))
-        {
-            return;
-        }
-
-        var kind = Phones.GetNumberType(number) switch
-        {
-            PhoneNumberType.MOBILE => "mobile",
-            PhoneNumberType.FIXED_LINE => "fixed-line",
-            PhoneNumberType.FIXED_LINE_OR_MOBILE => "fixed-line-or-mobile",
-            PhoneNumberType.VOIP => "voip",
-            PhoneNumberType.TOLL_FREE => "toll-free",
-            PhoneNumberType.PREMIUM_RATE => "premium-rate",
-            _ => "other",
-        };
-        found.Add(new FoundPhone(e164, raw.Trim(), Phones.GetRegionCodeForNumber(number) ?? "ZZ", kind, obfuscated));
-    }
-
-    private static List<string> FindEmails(string text, IElement region)
-    {
-        var found = new List<string>();
-        var candidates = string.Join('\n', text.Split('\n').Where(Deobfuscation.MayHideEmail));
-        foreach (Match m in Email().Matches(Deobfuscation.ForEmails(candidates)))
-        {
-            AddEmail(found, m.Value);
-        }
-
-        foreach (var a in region.QuerySelectorAll("a[href^='mailto:' i]"))
-        {
-            var address = Deobfuscation.FoldUnicode(Uri.UnescapeDataString(a.GetAttribute("href")![7..]).Split('?')[0]);
-            if (Email().IsMatch(address))
-            {
-                AddEmail(found, address);
-            }
-        }
-
-        // Cloudflare e-mail protection hides the address in a hex attribute.
-        foreach (var e in region.QuerySelectorAll("[data-cfemail]"))
-        {
-            if (Deobfuscation.DecodeCloudflareEmail(e.GetAttribute("data-cfemail")!) is { } decoded && Email().IsMatch(decoded))
-            {
-                AddEmail(found, decoded);
-            }
-        }
-
-        return found;
-    }
-
-    private static void AddEmail(List<string> found, string address)
-    {
-        var normal = address.Trim().TrimEnd('.').ToLowerInvariant();
-        if (!found.Contains(normal))
-        {
-            found.Add(normal);
-        }
+        return string.IsNullOrWhiteSpace(selector) ? throw new ArgumentException("an empty CSS selector", nameof(selector))
+            : parser.ParseSelector(selector) ?? throw new ArgumentException($"'{selector}' is not a valid CSS selector", nameof(selector));
     }
 
     private static string? Clean(string? s)
@@ -344,26 +603,28 @@ public sealed partial class AdExtractor(IReadOnlyList<string>? notPublicSelector
             return null;
         }
 
-        var t = WhitespaceRun().Replace(s, " ").Trim();
+        var b = new TextBuilder(s.Length);
+        b.Append(s.Replace('\n', ' '));
+        var t = b.ToString();
         return t.Length == 0 ? null : t;
     }
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex WhitespaceRun();
 
     [GeneratedRegex(@"\b(?:tarief|tarieven|per uur|afspraak|escort|priv[eé]|ontvang\w*|massage|bel me|app me|whatsapp|telegram|snapchat|" +
         @"rates?|per hour|appointment|call me|text me|incall|outcall|discreet|discrete|hotelbezoek|hotel visits?)\b", RegexOptions.IgnoreCase)]
     private static partial Regex AdVocabulary();
 
+    [GeneratedRegex(@"\b(?:geplaatst|gepubliceerd|online sinds|posted|published|datum|date)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex PostingWord();
 
+    [GeneratedRegex(@"(?<![\d\-/.,€])(?<area>[1-9]\d{3})\s?(?!SA\b|SD\b|SS\b)[A-Z]{2}\b")]
+    private static partial Regex Postcode();
 
-    /// <summary>A date inside a candidate ("01-05-2028 72" is a date and a weight, not a Rotterdam number).</summary>
-    [GeneratedRegex(@"(?<!\d)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}(?!\d)")]
-    private static partial Regex DateLike();
+    [GeneratedRegex(@"(?<![\d\-/.,€])(?<area>[1-9]\d{3})(?![\d.,/:-])")]
+    private static partial Regex LabelledPostcode();
 
-    [GeneratedRegex(@"^\s*/\s*(\d{1,4})(?!\d)")]
-    private static partial Regex SlashAlternative();
+    [GeneratedRegex(@"(?i:\b(?:advertentie-?id|advertentie\s?id|advertentienummer|advertentie\s?nr\.?|ad[- ]?id|ad\s+number|ad\s+no\.?|ad\s+nr\.?|listing\s+id|profiel-?id|profile\s+id))\s*[:#]?\s*#?(?<id>[A-Za-z0-9][A-Za-z0-9-]{2,31})")]
+    private static partial Regex AdIdInText();
 
-    [GeneratedRegex(@"[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}")]
-    private static partial Regex Email();
+    [GeneratedRegex(@"(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,31}")]
+    private static partial Regex IdWord();
 }

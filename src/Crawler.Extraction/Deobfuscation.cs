@@ -20,6 +20,9 @@ public static partial class Deobfuscation
         ["six"] = '6', ["seven"] = '7', ["eight"] = '8', ["nine"] = '9',
     };
 
+    private static readonly Dictionary<string, char>.AlternateLookup<ReadOnlySpan<char>> NumberWordLookup =
+        NumberWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Cyrillic and Greek letters that look like Latin ones.</summary>
     private static readonly Dictionary<char, char> LookAlikes = new()
     {
@@ -81,10 +84,9 @@ public static partial class Deobfuscation
     /// Whether a line could hold a phone number at all: five digits or more, a run of number words,
     /// or digit-like characters outside ASCII (which folding turns into digits). Cheap, so most prose is skipped.
     /// </summary>
-    public static bool MayHideNumber(string line)
+    public static bool MayHideNumber(ReadOnlySpan<char> line)
     {
-        var span = line.AsSpan();
-        if (span.ContainsAnyExceptInRange('\u0000', '\u007F'))
+        if (line.ContainsAnyExceptInRange('\u0000', '\u007F'))
         {
             // Only digit-like characters matter here (circled, full-width, keycaps), not accented letters.
             foreach (var rune in line.EnumerateRunes())
@@ -97,7 +99,7 @@ public static partial class Deobfuscation
         }
 
         var digits = 0;
-        foreach (var c in span)
+        foreach (var c in line)
         {
             if (char.IsAsciiDigit(c) && ++digits >= 5)
             {
@@ -106,9 +108,10 @@ public static partial class Deobfuscation
         }
 
         var words = 0;
-        foreach (var token in line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var range in line.Split(' '))
         {
-            if (NumberWords.ContainsKey(token.Trim(',', '.', '-', ':', ';')) && ++words >= 3)
+            var token = line[range].Trim(",.-:;");
+            if (token.Length is >= 2 and <= 5 && NumberWordLookup.ContainsKey(token) && ++words >= 3)
             {
                 return true;
             }
@@ -118,8 +121,8 @@ public static partial class Deobfuscation
     }
 
     /// <summary>Whether a line could hold an e-mail address, plainly or hidden.</summary>
-    public static bool MayHideEmail(string line) =>
-        line.Contains('@', StringComparison.Ordinal) || line.AsSpan().ContainsAnyExceptInRange('\u0000', '\u007F') ||
+    public static bool MayHideEmail(ReadOnlySpan<char> line) =>
+        line.Contains('@') || line.ContainsAnyExceptInRange('\u0000', '\u007F') ||
         line.Contains("at)", StringComparison.OrdinalIgnoreCase) || line.Contains("at]", StringComparison.OrdinalIgnoreCase) ||
         line.Contains("at}", StringComparison.OrdinalIgnoreCase) || line.Contains("apenstaartje", StringComparison.OrdinalIgnoreCase) ||
         line.Contains("at-sign", StringComparison.OrdinalIgnoreCase);

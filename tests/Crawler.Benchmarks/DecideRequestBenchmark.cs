@@ -35,8 +35,7 @@ public class DecideRequestBenchmark
         }
 
         var policies = Path.Combine(dir!.FullName, "policies");
-        _policy = PolicySetLoader.Load(Directory.GetFiles(policies, "*.yaml")
-            .Select(f => new PolicyFileText(Path.GetFileName(f), File.ReadAllText(f))).ToList());
+        _policy = PolicySetLoader.Load(PolicyFiles.Read(policies));
         var spec = new TargetSpec("bench", ["https://ads.example.nl/"],
             new CrawlScope(["ads.example.nl", "*.example.nl"], ["^/ads/", "^/listing"], ["^/private/", "login"], 3, 1000),
             new Politeness(1000, 1), null, "generic");

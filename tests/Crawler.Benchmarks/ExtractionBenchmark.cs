@@ -30,8 +30,7 @@ public class ExtractionBenchmark
         }
 
         var policies = Path.Combine(dir!.FullName, "policies");
-        _policy = PolicySetLoader.Load(Directory.GetFiles(policies, "*.yaml")
-            .Select(f => new PolicyFileText(Path.GetFileName(f), File.ReadAllText(f))).ToList());
+        _policy = PolicySetLoader.Load(PolicyFiles.Read(policies));
 
         // A demo ad page grown to ~30 KB with more ad text, reviews and sidebar links, as real ad pages are.
         var baseline = DemoSite.DemoSite.ReadFile("ads/101.html")!;

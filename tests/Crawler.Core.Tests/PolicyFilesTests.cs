@@ -40,7 +40,7 @@ public sealed class PolicyFilesTests
             Assert.That(policy.Indicators.Negation.Words, Does.Contain("geen").And.Contain("never"));
             Assert.That(policy.Indicators.Negation.AdjacentWords, Is.EqualTo(TestData.Seq("without", "zonder")));
             Assert.That(policy.Indicators.Linking, Is.EqualTo(LinkingPolicy.Default), "the code's defaults are the shipped file's values");
-            Assert.That(policy.Profiles, Is.EqualTo(TestData.Seq("generic")));
+            Assert.That(policy.Profiles, Is.EqualTo(TestData.Seq("cards", "classic", "forum", "generic", "jsonld")));
         });
     }
 
@@ -157,7 +157,7 @@ public sealed class PolicyFilesTests
     {
         var ex = Assert.Throws<InputException>(() => PolicySetLoader.Load([]));
 
-        Assert.That(ex.Problems.Select(p => p.File), Is.EquivalentTo(TestData.Seq("crawler.yaml", "indicators.yaml", "koops.yaml")));
+        Assert.That(ex.Problems.Select(p => p.File), Is.EquivalentTo(TestData.Seq("crawler.yaml", "indicators.yaml", "koops.yaml", "profiles/generic.yaml")));
     }
 
     [Test]

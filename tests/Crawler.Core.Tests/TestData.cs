@@ -34,11 +34,17 @@ internal static class TestData
     /// <summary>The policy set loaded from the repository's policies/ folder, as the service loads it.</summary>
     public static PolicySet Policy => LoadedPolicy.Value;
 
-    /// <summary>The top-level *.yaml files of policies/, named by file name (examples/ is not policy).</summary>
+    /// <summary>
+    /// The top-level *.yaml files of policies/, named by file name, and the extraction profiles, named
+    /// profiles/NAME.yaml, as the service reads them (examples/ is not policy).
+    /// </summary>
     public static List<PolicyFileText> TopLevelPolicyFiles() =>
         Directory.GetFiles(PoliciesDir, "*.yaml", SearchOption.TopDirectoryOnly)
             .Order(StringComparer.Ordinal)
             .Select(f => new PolicyFileText(Path.GetFileName(f), File.ReadAllText(f)))
+            .Concat(Directory.GetFiles(Path.Combine(PoliciesDir, "profiles"), "*.yaml")
+                .Order(StringComparer.Ordinal)
+                .Select(f => new PolicyFileText("profiles/" + Path.GetFileName(f), File.ReadAllText(f))))
             .ToList();
 
     /// <summary>An expected sequence, written without a constant array argument (CA1861).</summary>

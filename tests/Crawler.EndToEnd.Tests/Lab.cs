@@ -65,6 +65,12 @@ public sealed class Lab : IDisposable
                 };
                 File.WriteAllText(Path.Combine(policies, Path.GetFileName(f)), edit is null ? text : edit(text));
             }
+
+            Directory.CreateDirectory(Path.Combine(policies, "profiles"));
+            foreach (var f in Directory.GetFiles(Path.Combine(PoliciesDir, "profiles"), "*.yaml"))
+            {
+                File.Copy(f, Path.Combine(policies, "profiles", Path.GetFileName(f)));
+            }
         }
 
         var l = new Lab(dir, time ?? TimeProvider.System, policies);

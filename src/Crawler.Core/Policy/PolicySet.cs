@@ -47,6 +47,6 @@ public sealed record PolicySet(
     TargetDefaults TargetDefaults,
     MandatePolicy Mandates,
     IndicatorPolicy Indicators,
-    IReadOnlyList<string> Profiles,
+    ProfileCatalog Profiles,
     Urls.UrlRules Urls,
     Mandates.KoopsPolicy Koops);

@@ -17,11 +17,14 @@ public static partial class PolicySetLoader
     public const string IndicatorsFile = "indicators.yaml";
     public const string KoopsFile = "koops.yaml";
 
+    /// <summary>The profile every target gets unless it names another.</summary>
+    public const string GenericProfileFile = ProfileReader.Folder + "generic.yaml";
+
     public static PolicySet Load(IReadOnlyList<PolicyFileText> files)
     {
         var byName = files.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var problems = new List<InputProblem>();
-        foreach (var required in new[] { CrawlerFile, IndicatorsFile, KoopsFile })
+        foreach (var required in new[] { CrawlerFile, IndicatorsFile, KoopsFile, GenericProfileFile })
         {
             if (!byName.ContainsKey(required))
             {
@@ -53,6 +56,7 @@ public static partial class PolicySetLoader
             indicators = IndicatorPolicyReader.Read(ri, rootI);
         }
 
+        var profiles = ReadProfiles(files, problems);
         problems.AddRange(r.Problems);
         problems.AddRange(ri.Problems);
         problems.AddRange(rk.Problems);
@@ -61,7 +65,7 @@ public static partial class PolicySetLoader
             throw new InputException(problems);
         }
 
-        return set! with { Version = Hash(files), Indicators = indicators!, Koops = koops! };
+        return set! with { Version = Hash(files), Indicators = indicators!, Koops = koops!, Profiles = profiles };
     }
 
     /// <summary>SHA-256 over every file's name and bytes in ordinal name order.</summary>
@@ -81,6 +85,12 @@ public static partial class PolicySetLoader
     private static PolicySet ReadCrawler(YamlReader r, YamlMappingNode root)
     {
         r.RejectUnknown(root, "", "userAgent", "network", "fetch", "urls", "targets", "mandates", "extraction");
+        if (YamlReader.Child(root, "extraction") is { } extraction)
+        {
+            // The list of names became one file per profile; a leftover list would otherwise be silently ignored.
+            r.Problem(extraction, "extraction", "profiles are now files in profiles/ (one NAME.yaml each); remove this section");
+        }
+
         var ua = Required(r, root, "", "userAgent");
         var token = ua is null ? null : r.Text(ua, "userAgent", "productToken", true);
         var contact = ua is null ? null : r.Text(ua, "userAgent", "contact", true);
@@ -208,14 +218,6 @@ public static partial class PolicySetLoader
                 r.Number(mandates, "mandates", "urgentConfirmDays", 1, 30) ?? 3);
         }
 
-        var extraction = Required(r, root, "", "extraction");
-        var profiles = new List<string>();
-        if (extraction is not null)
-        {
-            r.RejectUnknown(extraction, "extraction", "profiles");
-            profiles.AddRange(r.StringList(extraction, "extraction", "profiles", true).Select(p => p.Value));
-        }
-
         if (r.Problems.Count > 0)
         {
             return null!;
@@ -231,9 +233,32 @@ public static partial class PolicySetLoader
             defaults!,
             mandatePolicy!,
             new IndicatorPolicy(0, []),
-            profiles,
+            new ProfileCatalog([]),
             urls,
             null!);
+    }
+
+    /// <summary>Every <c>profiles/NAME.yaml</c>; their problems join the others, so one run names them all.</summary>
+    private static ProfileCatalog ReadProfiles(IReadOnlyList<PolicyFileText> files, List<InputProblem> problems)
+    {
+        var profiles = new List<ExtractionProfile>();
+        foreach (var file in files.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            if (ProfileReader.NameOf(file.Name) is not { } name)
+            {
+                continue;
+            }
+
+            var (reader, root) = YamlReader.Open(file.Name, file.Text);
+            if (root is not null && ProfileReader.Read(reader, root, name) is { } profile && reader.Problems.Count == 0)
+            {
+                profiles.Add(profile);
+            }
+
+            problems.AddRange(reader.Problems);
+        }
+
+        return new ProfileCatalog(profiles);
     }
 
     private static YamlMappingNode? Required(YamlReader r, YamlMappingNode map, string prefix, string key)

@@ -3,7 +3,7 @@ using Crawler.Core.Yaml;
 
 namespace Crawler.Service.Application;
 
-/// <summary>Reads the policy set from a folder: the top-level *.yaml files (examples/ and profiles are not policy).</summary>
+/// <summary>Reads the policy set from a folder: the top-level *.yaml files and profiles/*.yaml (examples/ is not policy).</summary>
 public static class PolicyDirectory
 {
     public const string EnvironmentVariable = "CRAWLER_POLICIES";
@@ -30,6 +30,13 @@ public static class PolicyDirectory
         var files = Directory.GetFiles(directory, "*.yaml", SearchOption.TopDirectoryOnly)
             .Select(f => new PolicyFileText(Path.GetFileName(f), File.ReadAllText(f)))
             .ToList();
+        var profiles = Path.Combine(directory, "profiles");
+        if (Directory.Exists(profiles))
+        {
+            files.AddRange(Directory.GetFiles(profiles, "*.yaml", SearchOption.TopDirectoryOnly)
+                .Select(f => new PolicyFileText("profiles/" + Path.GetFileName(f), File.ReadAllText(f))));
+        }
+
         try
         {
             return PolicySetLoader.Load(files);

@@ -1,0 +1,234 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Crawler.Core.Hits;
+using PhoneNumbers;
+
+namespace Crawler.Extraction;
+
+/// <summary>
+/// Phone numbers (E.164 via libphonenumber, with the ISI-style second pass over de-obfuscated text) and
+/// e-mail addresses from the text and links of what is read of an ad.
+/// </summary>
+internal static partial class ContactReader
+{
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+
+    private static readonly char[] NotDigits = [' ', '-', '.', '/', '_', '*', '|', '(', ')', '+'];
+
+    public static List<FoundPhone> FindPhones(string text, IReadOnlyList<string> telLinks)
+    {
+        var found = new List<FoundPhone>();
+
+        // Only lines that could hold a number are searched: phone matching is the costly part of extraction.
+        StringBuilder? plain = null;
+        StringBuilder? hidden = null;
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            var line = text.AsSpan(range.Start.Value, range.End.Value - range.Start.Value);
+            if (!Deobfuscation.MayHideNumber(line))
+            {
+                continue;
+            }
+
+            if (DigitCount(line) >= 7)
+            {
+                (plain ??= new StringBuilder()).Append(line).Append('\n');
+            }
+
+            // Second pass on the de-obfuscated line: what only this pass finds was hidden on purpose.
+            var lineText = line.ToString();
+            var deobfuscated = Deobfuscation.ForPhones(lineText);
+            if (!string.Equals(deobfuscated, lineText, StringComparison.Ordinal) && DigitCount(deobfuscated) >= 7)
+            {
+                (hidden ??= new StringBuilder()).Append(deobfuscated).Append('\n');
+            }
+        }
+
+        if (plain is not null)
+        {
+            Search(found, plain.ToString(), obfuscated: false);
+        }
+
+        if (hidden is not null)
+        {
+            Search(found, hidden.ToString(), obfuscated: true);
+        }
+
+        foreach (var raw in telLinks)
+        {
+            AddParsed(found, raw, obfuscated: false);
+        }
+
+        return found;
+    }
+
+    /// <summary>A number given outside the text (tel: link, WhatsApp link, structured data), as E.164 when valid.</summary>
+    public static string? AddParsed(List<FoundPhone> found, string raw, bool obfuscated)
+    {
+        try
+        {
+            var number = Phones.Parse(raw, "NL");
+            if (!Phones.IsValidNumber(number) && raw.StartsWith('+'))
+            {
+                // "wa.me/0612345678" is written wrongly but meant nationally.
+                number = Phones.Parse(raw[1..], "NL");
+            }
+
+            if (Phones.IsValidNumber(number))
+            {
+                return Add(found, number, raw, obfuscated);
+            }
+        }
+        catch (NumberParseException)
+        {
+            // A malformed link is not a phone number.
+        }
+
+        return null;
+    }
+
+    private static int DigitCount(ReadOnlySpan<char> s)
+    {
+        var n = 0;
+        foreach (var c in s)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    private static void Search(List<FoundPhone> found, string text, bool obfuscated)
+    {
+        foreach (var match in Phones.FindNumbers(text, "NL", PhoneNumberUtil.Leniency.VALID, long.MaxValue))
+        {
+            // Dutch numbers are written with a trunk 0 or an international prefix; a bare digit run is a date, id or price.
+            var raw = match.RawString.TrimStart();
+            if (raw.Length == 0 || raw[0] is not ('0' or '+' or '(') || DateLike().IsMatch(raw))
+            {
+                continue;
+            }
+
+            // A number written digit by digit ("0-6-1-2-...") is read directly but was still hidden on purpose.
+            var digitByDigit = match.RawString.Split(NotDigits, StringSplitOptions.RemoveEmptyEntries).Length >= 8;
+            Add(found, match.Number, match.RawString, obfuscated || digitByDigit);
+
+            // Slash alternatives: "06-12345678/79" also means 06-12345679.
+            var after = text.AsSpan(match.Start + match.RawString.Length);
+            if (after.Length == 0 || (after[0] != '/' && !after.TrimStart().StartsWith('/')))
+            {
+                continue;
+            }
+
+            var alt = SlashAlternative().Match(after.Length > 12 ? after[..12].ToString() : after.ToString());
+            if (alt.Success)
+            {
+                var national = Phones.GetNationalSignificantNumber(match.Number);
+                var tail = alt.Groups[1].Value;
+                if (tail.Length < national.Length)
+                {
+                    try
+                    {
+                        var other = Phones.Parse(national[..^tail.Length] + tail, Phones.GetRegionCodeForNumber(match.Number) ?? "NL");
+                        if (Phones.IsValidNumber(other))
+                        {
+                            Add(found, other, match.RawString + "/" + tail, obfuscated: true);
+                        }
+                    }
+                    catch (NumberParseException)
+                    {
+                        // Not a number after all.
+                    }
+                }
+            }
+        }
+    }
+
+    private static string Add(List<FoundPhone> found, PhoneNumber number, string raw, bool obfuscated)
+    {
+        var e164 = Phones.Format(number, PhoneNumberFormat.E164);
+        if (found.Exists(p => p.E164 == e164))
+        {
+            return e164;
+        }
+
+        var kind = Phones.GetNumberType(number) switch
+        {
+            PhoneNumberType.MOBILE => "mobile",
+            PhoneNumberType.FIXED_LINE => "fixed-line",
+            PhoneNumberType.FIXED_LINE_OR_MOBILE => "fixed-line-or-mobile",
+            PhoneNumberType.VOIP => "voip",
+            PhoneNumberType.TOLL_FREE => "toll-free",
+            PhoneNumberType.PREMIUM_RATE => "premium-rate",
+            _ => "other",
+        };
+        found.Add(new FoundPhone(e164, raw.Trim(), Phones.GetRegionCodeForNumber(number) ?? "ZZ", kind, obfuscated));
+        return e164;
+    }
+
+    public static List<string> FindEmails(string text, IReadOnlyList<string> mailtoLinks, IReadOnlyList<string> cloudflareHex)
+    {
+        var found = new List<string>();
+        StringBuilder? candidates = null;
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            var line = text.AsSpan(range.Start.Value, range.End.Value - range.Start.Value);
+            if (Deobfuscation.MayHideEmail(line))
+            {
+                (candidates ??= new StringBuilder()).Append(line).Append('\n');
+            }
+        }
+
+        if (candidates is not null)
+        {
+            foreach (Match m in Email().Matches(Deobfuscation.ForEmails(candidates.ToString())))
+            {
+                AddEmail(found, m.Value);
+            }
+        }
+
+        foreach (var href in mailtoLinks)
+        {
+            var address = Deobfuscation.FoldUnicode(Uri.UnescapeDataString(href).Split('?')[0]);
+            if (Email().IsMatch(address))
+            {
+                AddEmail(found, address);
+            }
+        }
+
+        // Cloudflare e-mail protection hides the address in a hex attribute.
+        foreach (var hex in cloudflareHex)
+        {
+            if (Deobfuscation.DecodeCloudflareEmail(hex) is { } decoded && Email().IsMatch(decoded))
+            {
+                AddEmail(found, decoded);
+            }
+        }
+
+        return found;
+    }
+
+    public static void AddEmail(List<string> found, string address)
+    {
+        var normal = address.Trim().TrimEnd('.').ToLowerInvariant();
+        if (!found.Contains(normal))
+        {
+            found.Add(normal);
+        }
+    }
+
+    public static bool IsEmail(string s) => Email().IsMatch(s);
+
+    /// <summary>A date inside a candidate ("01-05-2028 72" is a date and a weight, not a Rotterdam number).</summary>
+    [GeneratedRegex(@"(?<!\d)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}(?!\d)")]
+    private static partial Regex DateLike();
+
+    [GeneratedRegex(@"^\s*/\s*(\d{1,4})(?!\d)")]
+    private static partial Regex SlashAlternative();
+
+    [GeneratedRegex(@"[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}")]
+    private static partial Regex Email();
+}

@@ -1,0 +1,270 @@
+using AngleSharp.Css.Dom;
+using AngleSharp.Dom;
+
+namespace Crawler.Extraction;
+
+/// <summary>
+/// One pass over the whole document before anything is read: the links (from everywhere, for the
+/// frontier), whether the page is behind a login, structured data (JSON-LD, OpenGraph) outside the
+/// dropped regions, and which regions to drop. Iterative, so hostile nesting cannot exhaust the stack.
+/// </summary>
+internal sealed class DocumentScan
+{
+    /// <summary>Class or id fragments that mark a region as someone else's on any site.</summary>
+    private static readonly string[] ThirdPartyClassParts =
+        ["review", "comment", "reply", "replies", "sidebar", "other-ads", "related", "site-contact"];
+
+    private static readonly string[] ThirdPartyIdParts = ["review", "comment"];
+
+    public List<IElement> Anchors { get; } = [];
+
+    /// <summary>Outermost third-party regions only: an element inside another dropped one is part of that region.</summary>
+    public List<IElement> Dropped { get; } = [];
+
+    public List<IElement> Furniture { get; } = [];
+
+    public List<string> JsonLd { get; } = [];
+
+    public List<(string Property, string Content)> Meta { get; } = [];
+
+    public string? BaseHref { get; private set; }
+
+    public IElement? Wall { get; private set; }
+
+    public static DocumentScan Run(IDocument document, ISelector? notPublic, ISelector? drop, bool dropCommon)
+    {
+        var scan = new DocumentScan();
+        if (document.DocumentElement is not { } root)
+        {
+            return scan;
+        }
+
+        // Each frame: the element whose children are being visited, whether that subtree is already dropped,
+        // and whether it lies inside an article or main (where a header is the ad's own, not the site's).
+        var stack = new Stack<(IElement Element, int Next, bool Dropped, bool InContent)>();
+        scan.Enter(root, notPublic, drop, dropCommon, false, false, out var rootDropped);
+        stack.Push((root, 0, rootDropped, false));
+        while (stack.Count > 0)
+        {
+            var (parent, next, dropped, inContent) = stack.Pop();
+            var children = parent.ChildNodes;
+            while (next < children.Length && children[next] is not IElement)
+            {
+                next++;
+            }
+
+            if (next >= children.Length)
+            {
+                continue;
+            }
+
+            stack.Push((parent, next + 1, dropped, inContent));
+            var child = (IElement)children[next];
+            scan.Enter(child, notPublic, drop, dropCommon, dropped, inContent, out var childDropped);
+            stack.Push((child, 0, childDropped, inContent || child.LocalName is "article" or "main"));
+        }
+
+        return scan;
+    }
+
+    private void Enter(IElement e, ISelector? notPublic, ISelector? drop, bool dropCommon, bool inDropped, bool inContent, out bool dropped)
+    {
+        dropped = inDropped;
+        var name = e.LocalName;
+        if (name == "a" && e.HasAttribute("href"))
+        {
+            Anchors.Add(e);
+        }
+
+        if (Wall is null && notPublic is not null && notPublic.Match(e))
+        {
+            Wall = e;
+        }
+
+        if (inDropped)
+        {
+            return;
+        }
+
+        if ((drop is not null && drop.Match(e)) || (dropCommon && IsCommonThirdParty(e, name)))
+        {
+            Dropped.Add(e);
+            dropped = true;
+            return;
+        }
+
+        switch (name)
+        {
+            case "script":
+                if (e.GetAttribute("type") is { } type && type.Contains("ld+json", StringComparison.OrdinalIgnoreCase))
+                {
+                    JsonLd.Add(e.TextContent);
+                }
+
+                Furniture.Add(e);
+                dropped = true;
+                break;
+            case "header" when inContent:
+                break;
+            case "style" or "noscript" or "template" or "iframe" or "object" or "embed" or "header" or "nav":
+                Furniture.Add(e);
+                dropped = true;
+                break;
+            case "meta":
+                if ((e.GetAttribute("property") ?? e.GetAttribute("name")) is { } property && e.GetAttribute("content") is { } content)
+                {
+                    Meta.Add((property, content));
+                }
+
+                break;
+            case "base":
+                BaseHref ??= e.GetAttribute("href");
+                break;
+        }
+    }
+
+    private static bool IsCommonThirdParty(IElement e, string name)
+    {
+        if (name is "footer" or "aside")
+        {
+            return true;
+        }
+
+        if (e.GetAttribute("class") is { Length: > 0 } cls && ContainsAny(cls, ThirdPartyClassParts))
+        {
+            return true;
+        }
+
+        return e.GetAttribute("id") is { Length: > 0 } id && ContainsAny(id, ThirdPartyIdParts);
+    }
+
+    private static bool ContainsAny(string value, string[] parts)
+    {
+        foreach (var p in parts)
+        {
+            if (value.Contains(p, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>
+/// One pass over what is read of the ad (the region, or the profile's title, body, fields and contact):
+/// its visible text and the elements features need (links, images, times, label/value structures,
+/// Cloudflare-encoded addresses). Runs after third-party regions and page furniture were removed.
+/// </summary>
+internal sealed class ContentScan
+{
+    private static readonly HashSet<string> BlockElements = new(StringComparer.Ordinal)
+    {
+        "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "br", "tr", "td", "th",
+        "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "address", "figure", "figcaption", "hr",
+    };
+
+    private readonly TextBuilder _text = new(4096);
+    private readonly List<IElement> _roots = [];
+
+    public List<IElement> Anchors { get; } = [];
+
+    public List<IElement> Images { get; } = [];
+
+    public List<IElement> Times { get; } = [];
+
+    /// <summary><c>dl</c> and <c>table</c> elements, in document order.</summary>
+    public List<IElement> Structures { get; } = [];
+
+    public List<IElement> CloudflareEmails { get; } = [];
+
+    public string Text => _text.ToString();
+
+    /// <summary>Reads <paramref name="root"/> unless it lies inside a root already read (nothing is read twice).</summary>
+    public void Add(IElement root)
+    {
+        foreach (var r in _roots)
+        {
+            if (r == root || r.Contains(root))
+            {
+                return;
+            }
+        }
+
+        _roots.Add(root);
+        _text.Break();
+        Visit(root);
+        var stack = new Stack<(IElement Element, int Next)>();
+        stack.Push((root, 0));
+        while (stack.Count > 0)
+        {
+            var (parent, next) = stack.Pop();
+            var children = parent.ChildNodes;
+            if (next >= children.Length)
+            {
+                Leave(parent);
+                continue;
+            }
+
+            stack.Push((parent, next + 1));
+            switch (children[next])
+            {
+                case IText t:
+                    _text.Append(t.Data);
+                    break;
+                case IElement e:
+                    Enter(e);
+                    Visit(e);
+                    stack.Push((e, 0));
+                    break;
+            }
+        }
+
+        _text.Break();
+    }
+
+    private void Enter(IElement e)
+    {
+        if (BlockElements.Contains(e.LocalName))
+        {
+            _text.Break();
+        }
+    }
+
+    private void Leave(IElement e)
+    {
+        if (BlockElements.Contains(e.LocalName))
+        {
+            _text.Break();
+        }
+        else
+        {
+            _text.Space();
+        }
+    }
+
+    private void Visit(IElement e)
+    {
+        switch (e.LocalName)
+        {
+            case "a" when e.HasAttribute("href"):
+                Anchors.Add(e);
+                break;
+            case "img":
+                Images.Add(e);
+                break;
+            case "time":
+                Times.Add(e);
+                break;
+            case "dl" or "table":
+                Structures.Add(e);
+                break;
+        }
+
+        if (e.HasAttribute("data-cfemail"))
+        {
+            CloudflareEmails.Add(e);
+        }
+    }
+}
