@@ -34,7 +34,7 @@ internal static class ExtractCommand
             // A saved page has no fetch time of its own: relative dates ("gisteren") count back from now.
             var page = new AdExtractor(policy.Fetch.NotPublicSelectors, policy.Urls, chosen).Extract(html, address, io.Env.Time.GetUtcNow());
             var ad = page.Ad;
-            var score = IndicatorScorer.Score(ad.Text, policy.Indicators);
+            var score = IndicatorScorer.Score(ad, policy.Indicators);
             var view = new
             {
                 isAd = ad.IsAd,

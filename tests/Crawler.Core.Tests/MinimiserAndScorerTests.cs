@@ -347,3 +347,63 @@ public sealed class ContactSealTests
         Assert.That(ContactSeal.Open(Key, "email", "not base64!"), Is.Null);
     }
 }
+
+public sealed class DescriptionMinimisationTests
+{
+    private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    private static readonly AdFeatures Ad = new(true, "", "Lisa", "Lisa, nieuw in Utrecht. Roemeense, spreekt Engels.",
+        [new FoundPhone("+31612345678", "06-12345678", "NL", "mobile")], [], 0,
+        Locations: [new StatedLocation(StatedLocation.City, "Utrecht")],
+        Messengers: [new MessengerContact("telegram", "lisa_utrecht", "t.me/lisa_utrecht")],
+        Name: "Lisa",
+        Nationalities: ["romanian"],
+        Languages: ["en"],
+        Venues: ["incall"],
+        Services: ["massage"],
+        PostedAt: new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero),
+        AdId: "A-123",
+        Images: [new Uri("https://ads.example.nl/img/1.jpg")]);
+
+    private static MandateSpec Mandate(params (DataCategory Category, Treatment Treatment)[] categories) =>
+        TestData.MandateSpec() with { DataCategories = categories.ToDictionary(c => c.Category, c => c.Treatment) };
+
+    [Test]
+    public void Each_feature_follows_its_data_category()
+    {
+        var content = Minimiser.Apply(Ad, new Crawler.Core.Indicators.IndicatorScore(0, [], false),
+            Mandate((DataCategory.Phone, Treatment.Pseudonymise), (DataCategory.Name, Treatment.Pseudonymise), (DataCategory.Location, Treatment.Keep)), Key);
+        var d = content.Description!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.Handles.Single().Display, Is.EqualTo("telegram:l•••t"), "a handle is a contact identifier and follows 'phone'");
+            Assert.That(d.Handles.Single().Value, Is.Null);
+            Assert.That(ContactSeal.Open(Key, "handle", d.Handles.Single().Sealed!), Is.EqualTo("telegram:lisa_utrecht"));
+            Assert.That(d.Name!.Display, Is.EqualTo("L•••"));
+            Assert.That(d.Name.Pseudonym, Is.EqualTo(Minimiser.Pseudonym(Key, "name", "Lisa")));
+            Assert.That(d.Locations.Single().Value, Is.EqualTo("city:Utrecht"));
+            Assert.That(d.Images, Is.Empty, "images are dropped unless the mandate names them");
+            Assert.That(d.Nationalities, Is.Null, "origin is kept only with the full text");
+            Assert.That(d.Languages, Is.Null);
+            Assert.That(d.Venues, Is.EqualTo(new[] { "incall" }));
+            Assert.That(d.AdId, Is.EqualTo("A-123"));
+        });
+    }
+
+    [Test]
+    public void Nothing_of_a_dropped_category_is_stored()
+    {
+        var content = Minimiser.Apply(Ad, new Crawler.Core.Indicators.IndicatorScore(0, [], false), Mandate(), Key);
+        var d = content.Description!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.Handles, Is.Empty);
+            Assert.That(d.Name, Is.Null);
+            Assert.That(d.Locations, Is.Empty);
+            Assert.That(d.Images, Is.Empty);
+            Assert.That(content.Phones, Is.Empty);
+        });
+    }
+}

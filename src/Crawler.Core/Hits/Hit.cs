@@ -40,7 +40,25 @@ public sealed record Hit(
     IReadOnlyList<int>? Ages = null,
     IReadOnlyList<StatedPrice>? Prices = null,
     DateTimeOffset? RestrictedAt = null,
-    bool HasSnapshot = false);
+    bool HasSnapshot = false,
+    AdDescription? Description = null);
+
+/// <summary>
+/// The ad's features beyond phones and e-mail, as kept under the mandate's data categories (see Minimiser):
+/// handles, name, places and images as contact values (kept, or pseudonymised with a masked form); the rest
+/// only where the category allows it.
+/// </summary>
+public sealed record AdDescription(
+    IReadOnlyList<ContactValue> Handles,
+    ContactValue? Name,
+    IReadOnlyList<ContactValue> Locations,
+    IReadOnlyList<ContactValue> Images,
+    IReadOnlyList<string>? Nationalities,
+    IReadOnlyList<string>? Languages,
+    IReadOnlyList<string>? Venues,
+    IReadOnlyList<string>? Services,
+    DateTimeOffset? PostedAt,
+    string? AdId);
 
 /// <summary>A reviewer's verdict on a hit; it decides the hit's retention class.</summary>
 public sealed record HitReview(string By, DateTimeOffset At, string Verdict, string Note);

@@ -14,7 +14,8 @@ public sealed record MinimisedContent(
     IReadOnlyList<ContactValue> Phones,
     IReadOnlyList<ContactValue> Emails,
     IReadOnlyList<int>? Ages = null,
-    IReadOnlyList<StatedPrice>? Prices = null);
+    IReadOnlyList<StatedPrice>? Prices = null,
+    AdDescription? Description = null);
 
 /// <summary>
 /// Applies the mandate's data categories before anything is stored: keep, pseudonymise with a
@@ -40,7 +41,48 @@ public static partial class Minimiser
             phones,
             emails,
             mandate.TreatmentOf(DataCategory.Age) == Treatment.Keep ? ad.Ages : null,
-            mandate.TreatmentOf(DataCategory.Price) == Treatment.Keep ? ad.Prices : null);
+            mandate.TreatmentOf(DataCategory.Price) == Treatment.Keep ? ad.Prices : null,
+            Describe(ad, mandate, pseudonymKey));
+    }
+
+    /// <summary>
+    /// The features beyond contacts, each under the data category it belongs to: messenger handles are contact
+    /// identifiers and follow 'phone'; the working name follows 'name'; places follow 'location'; image URLs
+    /// follow 'images'. Nationality or ethnicity and languages reveal origin (a special category, LED art. 10)
+    /// and are kept only with the full text. Venues, services, posting date and the site's ad id describe the
+    /// offer rather than a person and are kept.
+    /// </summary>
+    private static AdDescription? Describe(AdFeatures ad, MandateSpec mandate, byte[] key)
+    {
+        if (ad.Locations is null && ad.Messengers is null && ad.Name is null && ad.Images is null && ad.Venues is null && ad.Services is null &&
+            ad.PostedAt is null && ad.AdId is null)
+        {
+            return null;
+        }
+
+        var keepText = mandate.TreatmentOf(DataCategory.Text) == Treatment.Keep;
+        var handles = (ad.Messengers ?? []).Select(m => m.Platform + ":" + m.Handle).Distinct(StringComparer.Ordinal)
+            .Select(h => Contact(mandate.TreatmentOf(DataCategory.Phone), "handle", h, MaskHandle(h), key))
+            .OfType<ContactValue>().ToList();
+        var name = ad.Name is { Length: > 0 } n ? Contact(mandate.TreatmentOf(DataCategory.Name), "name", n, n[0] + "•••", key) : null;
+        var places = (ad.Locations ?? []).Select(l => l.Kind + ":" + l.Value).Distinct(StringComparer.Ordinal)
+            .Select(l => Contact(mandate.TreatmentOf(DataCategory.Location), "location", l, l[..(l.IndexOf(':', StringComparison.Ordinal) + 1)] + "•••", key))
+            .OfType<ContactValue>().ToList();
+        var images = (ad.Images ?? []).Select(u => u.ToString()).Distinct(StringComparer.Ordinal)
+            .Select(u => Contact(mandate.TreatmentOf(DataCategory.Images), "image", u, "image •••", key))
+            .OfType<ContactValue>().ToList();
+        return new AdDescription(handles, name, places, images,
+            keepText ? ad.Nationalities : null,
+            keepText ? ad.Languages : null,
+            ad.Venues, ad.Services, ad.PostedAt, ad.AdId);
+    }
+
+    /// <summary>"telegram:lisa_utrecht" becomes "telegram:l•••t".</summary>
+    public static string MaskHandle(string platformAndHandle)
+    {
+        var colon = platformAndHandle.IndexOf(':', StringComparison.Ordinal);
+        var handle = platformAndHandle[(colon + 1)..];
+        return platformAndHandle[..(colon + 1)] + (handle.Length > 2 ? handle[0] + "•••" + handle[^1] : "•••");
     }
 
     /// <summary>

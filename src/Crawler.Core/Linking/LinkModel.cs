@@ -30,12 +30,13 @@ public sealed record LinkableAd(
     public static LinkableAd FromHit(Hits.Hit hit) => new(
         hit.Id,
         [.. hit.Phones.Concat(hit.Emails).Select(c => c.Pseudonym ?? c.Value).OfType<string>()],
-        [],
-        [],
+        [.. (hit.Description?.Handles ?? []).Select(c => c.Pseudonym ?? c.Value).OfType<string>()],
+        [.. (hit.Description?.Images ?? []).Select(c => c.Pseudonym ?? c.Value).OfType<string>()],
         LinkText.Normalise(hit.Text ?? string.Join(' ', hit.Snippets)),
-        null,
+        hit.Description?.Name is { } name ? name.Pseudonym ?? name.Value : null,
         hit.Ages ?? [],
-        null);
+        hit.Description?.Locations.FirstOrDefault(l => l.Display.StartsWith("city:", StringComparison.Ordinal)) is { } city
+            ? city.Pseudonym ?? city.Value : null);
 }
 
 /// <summary>What joined ads: in order of strength, a shared contact, handle or image, or near-duplicate text.</summary>

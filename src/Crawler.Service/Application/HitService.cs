@@ -46,6 +46,9 @@ public sealed class HitService(CrawlerContext context)
             ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id}"));
         context.RequireRole(user, "hits-reveal", $"hit:{id}", Core.Users.Role.Officer);
         var found = hit.Phones.Select(c => (Kind: "phone", Contact: c)).Concat(hit.Emails.Select(c => (Kind: "email", Contact: c)))
+            .Concat((hit.Description?.Handles ?? []).Select(c => (Kind: "handle", Contact: c)))
+            .Concat(hit.Description?.Name is { } n ? [(Kind: "name", Contact: n)] : [])
+            .Concat((hit.Description?.Locations ?? []).Select(c => (Kind: "location", Contact: c)))
             .Where(c => c.Contact.Pseudonym is not null && (c.Contact.Pseudonym == which || c.Contact.Display == which))
             .ToList();
         if (found.Count != 1)

@@ -381,7 +381,7 @@ internal sealed class CrawlSession(
         var hit = new Hit(0, mandate.Id, mandate.Version, mandate.Spec.Case, target.Id, Run.Id, url.ToString(), context.Now, hash,
             content.Title, content.Text, content.Snippets, content.Phones, content.Emails, score.Score, score.Fired, score.Escalated,
             ad.RemovedThirdPartyRegions, context.Policy.Version, "unreviewed", null, content.Ages, content.Prices,
-            HasSnapshot: mandate.Spec.Snapshots == true && result.Exchange is not null);
+            HasSnapshot: mandate.Spec.Snapshots == true && result.Exchange is not null, Description: content.Description);
         var stored = context.Store.TryAddHit(hit, mandate.Spec.Limits.MaxHits, mandate.Spec.Limits.MaxContacts);
         if (stored.Id is not { } id)
         {
