@@ -33,7 +33,7 @@ internal sealed class CrawlSession(
     private readonly object _lock = new();
     private readonly Dictionary<string, Task<RobotsTxt?>> _robots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HostPace> _pace = new(StringComparer.Ordinal);
-    private readonly AdExtractor _extractor = new(context.Policy.Fetch.NotPublicSelectors, context.Policy.Urls);
+    private readonly AdExtractor _extractor = new(context.Policy.Fetch.NotPublicSelectors, context.Policy.Urls, context.Policy.Profiles.Find(target.Spec.Profile));
     private int _runPages;
     private int _inFlight;
     private int _discarded;
@@ -323,7 +323,8 @@ internal sealed class CrawlSession(
         }
 
         var html = Decode(result.Body, result.Charset);
-        var page = _extractor.Extract(html, url);
+        // Relative posting dates ("2 dagen geleden") are read against the moment of fetching.
+        var page = _extractor.Extract(html, url, context.Now);
         if (page.NotPublic)
         {
             Record(AuditOperation.Discard, url, "not-public", page.NotPublicReason + "; content discarded",
