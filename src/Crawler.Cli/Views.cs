@@ -102,6 +102,7 @@ internal static class Views
         name = h.Description?.Name?.Display,
         locations = (h.Description?.Locations ?? []).Select(c => c.Display),
         images = (h.Description?.Images ?? []).Select(c => c.Display),
+        imageDigests = (h.Description?.ImageDigests ?? []).Select(c => c.Display),
         nationalities = h.Description?.Nationalities ?? [],
         languages = h.Description?.Languages ?? [],
         venues = h.Description?.Venues ?? [],

@@ -9,7 +9,7 @@ using Crawler.Core.Users;
 namespace Crawler.Benchmarks;
 
 /// <summary>
-/// The request gate on its full chain (19 rules, two include and two exclude patterns) with a
+/// The request gate on its full chain (19 page rules, two include and two exclude patterns) with a
 /// parsed, cached robots.txt of 40 rules, for URLs that pass every rule: the common case.
 /// </summary>
 [MemoryDiagnoser]

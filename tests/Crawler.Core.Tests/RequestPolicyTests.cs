@@ -508,4 +508,32 @@ public sealed class RequestPolicyTests
     {
         Assert.That(Crawler.Core.Urls.UrlRules.MaxRepeats(path), Is.EqualTo(expected));
     }
+
+    private static Mandate KeepingImages() => TestData.ApprovedMandate(TestData.MandateSpec() with
+    {
+        DataCategories = new Dictionary<DataCategory, Treatment> { [DataCategory.Images] = Treatment.Keep },
+    });
+
+    [Test]
+    public void An_image_of_a_stored_ad_is_judged_by_the_image_rules_only_when_the_mandate_keeps_images()
+    {
+        var kept = RequestPolicy.Decide(Context("https://ads.example.nl/img/1.jpg", depth: 9, purpose: RequestPurpose.Image, mandate: KeepingImages()));
+        var dropped = RequestPolicy.Decide(Context("https://ads.example.nl/img/1.jpg", purpose: RequestPurpose.Image));
+        var asPage = RequestPolicy.Decide(Context("https://ads.example.nl/img/1.jpg", mandate: KeepingImages()));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(kept.Allowed, Is.True, kept.Reason);
+            Assert.That(kept.Trace.Select(t => t.Rule), Does.Not.Contain("url.file-type").And.Not.Contain("scope.depth").And.Contain("mandate.images"));
+            Assert.That(asPage.Trace.Select(t => t.Rule), Does.Not.Contain("mandate.images"), "pages are not judged by the image rule");
+        });
+        AssertRefused(dropped, "mandate.images", "does not keep images");
+    }
+
+    [Test]
+    public void An_image_elsewhere_or_disallowed_by_robots_txt_is_refused()
+    {
+        AssertRefused(RequestPolicy.Decide(Context("https://cdn.example.com/1.jpg", purpose: RequestPurpose.Image, mandate: KeepingImages())), "scope.host", "cdn.example.com");
+        AssertRefused(RequestPolicy.Decide(Context("https://ads.example.nl/ads/hidden.jpg", purpose: RequestPurpose.Image, mandate: KeepingImages())), "robots", "disallows");
+    }
 }

@@ -58,7 +58,8 @@ public sealed record AdDescription(
     IReadOnlyList<string>? Venues,
     IReadOnlyList<string>? Services,
     DateTimeOffset? PostedAt,
-    string? AdId);
+    string? AdId,
+    IReadOnlyList<ContactValue>? ImageDigests = null);
 
 /// <summary>A reviewer's verdict on a hit; it decides the hit's retention class.</summary>
 public sealed record HitReview(string By, DateTimeOffset At, string Verdict, string Note);

@@ -31,7 +31,8 @@ public sealed record LinkableAd(
         hit.Id,
         [.. hit.Phones.Concat(hit.Emails).Select(c => c.Pseudonym ?? c.Value).OfType<string>()],
         [.. (hit.Description?.Handles ?? []).Select(c => c.Pseudonym ?? c.Value).OfType<string>()],
-        [.. (hit.Description?.Images ?? []).Select(c => c.Pseudonym ?? c.Value).OfType<string>()],
+        // An image's digest links the same picture wherever it is hosted; without digests, its URL is the best there is.
+        [.. (hit.Description?.ImageDigests is { Count: > 0 } digests ? digests : hit.Description?.Images ?? []).Select(c => c.Pseudonym ?? c.Value).OfType<string>()],
         LinkText.Normalise(hit.Text ?? string.Join(' ', hit.Snippets)),
         hit.Description?.Name is { } name ? name.Pseudonym ?? name.Value : null,
         hit.Ages ?? [],

@@ -12,6 +12,12 @@ public enum RequestPurpose
 
     /// <summary>A host's robots.txt: the mandate and network rules apply, path scope and caps do not.</summary>
     Robots,
+
+    /// <summary>
+    /// An image of a stored ad, fetched only to compute its digest: only when the mandate keeps images, and under
+    /// every rule but the file-type, include, depth and hit-cap rules, which are about pages.
+    /// </summary>
+    Image,
 }
 
 public enum Verdict

@@ -20,7 +20,16 @@ public static class RequestPolicy
     /// <summary>Most rules can only object: the reason when they do, null when they pass.</summary>
     private delegate string? Objection(in RequestContext c);
 
-    private sealed record RuleDef(string Id, Check Check, bool ForRobots);
+    /// <summary>A rule and the purposes it applies to: every rule to pages; to robots.txt and images, those that say so.</summary>
+    private sealed record RuleDef(string Id, Check Check, bool ForRobots, bool ForImages = true, bool ForPages = true)
+    {
+        public bool AppliesTo(RequestPurpose purpose) => purpose switch
+        {
+            RequestPurpose.Robots => ForRobots,
+            RequestPurpose.Image => ForImages,
+            _ => ForPages,
+        };
+    }
 
     private static Check Rejects(Objection objection) =>
         (in RequestContext c) => objection(in c) is { } reason ? new RuleVerdict(RuleOutcome.Reject, reason) : default;
@@ -31,8 +40,9 @@ public static class RequestPolicy
         new("mandate.approved", Rejects(MandateApproved), true),
         new("mandate.window", Rejects(MandateWindow), true),
         new("mandate.covers-target", Rejects(MandateCoversTarget), true),
+        new("mandate.images", Rejects(MandateImages), false, ForImages: true, ForPages: false),
         new("mandate.page-cap", Rejects(MandatePageCap), false),
-        new("mandate.hit-cap", Rejects(MandateHitCap), false),
+        new("mandate.hit-cap", Rejects(MandateHitCap), false, ForImages: false),
         new("url.scheme", Rejects(Scheme), true),
         new("url.credentials", Rejects(Credentials), true),
         new("scope.host", Rejects(Host), true),
@@ -40,10 +50,10 @@ public static class RequestPolicy
         new("url.path-segments", Rejects(PathSegments), false),
         new("url.repeated-segment", Rejects(RepeatedSegment), false),
         new("url.query-parameters", Rejects(QueryParameters), false),
-        new("url.file-type", Rejects(FileType), false),
+        new("url.file-type", Rejects(FileType), false, ForImages: false),
         new("scope.exclude", Rejects(Exclude), false),
-        new("scope.include", Rejects(Include), false),
-        new("scope.depth", Rejects(Depth), false),
+        new("scope.include", Rejects(Include), false, ForImages: false),
+        new("scope.depth", Rejects(Depth), false, ForImages: false),
         new("run.page-cap", Rejects(RunPageCap), false),
         new("robots", Robots, false),
     ];
@@ -63,7 +73,7 @@ public static class RequestPolicy
         for (var i = 0; i < Chain.Length; i++)
         {
             var rule = Chain[i];
-            if (c.Purpose == RequestPurpose.Robots && !rule.ForRobots)
+            if (!rule.AppliesTo(c.Purpose))
             {
                 continue;
             }
@@ -98,7 +108,7 @@ public static class RequestPolicy
         var end = Math.Min(d.DecidingIndex, Chain.Length);
         for (var i = 0; i < end; i++)
         {
-            if (d.Purpose == RequestPurpose.Robots && !Chain[i].ForRobots)
+            if (!Chain[i].AppliesTo(d.Purpose))
             {
                 continue;
             }
@@ -139,6 +149,11 @@ public static class RequestPolicy
 
     private static string? MandateCoversTarget(in RequestContext c) =>
         c.Mandate!.Covers(c.Target.Name) ? null : $"mandate {c.Mandate.Id} does not name target '{c.Target.Name}'";
+
+    private static string? MandateImages(in RequestContext c) =>
+        c.Mandate!.Spec.TreatmentOf(Mandates.DataCategory.Images) == Mandates.Treatment.Drop
+            ? $"mandate {c.Mandate.Id} does not keep images (dataCategories.images is drop); an image may not even be fetched for its digest"
+            : null;
 
     private static string? MandatePageCap(in RequestContext c) =>
         c.Usage.PagesFetched >= c.Mandate!.Spec.Limits.MaxPages

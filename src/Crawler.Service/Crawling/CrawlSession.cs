@@ -3,6 +3,7 @@ using System.Text;
 using Crawler.Core.Audit;
 using Crawler.Core.Hits;
 using Crawler.Core.Indicators;
+using Crawler.Core.Mandates;
 using Crawler.Core.Pacing;
 using Crawler.Core.Policy;
 using Crawler.Core.Robots;
@@ -306,12 +307,117 @@ internal sealed class CrawlSession(
                 continue;
             }
 
-            await HandleResponseAsync(item, url, result, decision);
+            await HandleResponseAsync(fetcher, item, url, result, decision, ct);
             return false;
         }
     }
 
-    private Task HandleResponseAsync(FrontierItem item, Uri url, FetchResult result, PolicyDecision decision)
+    private async Task HandleResponseAsync(PageFetcher fetcher, FrontierItem item, Uri url, FetchResult result, PolicyDecision decision, CancellationToken ct)
+    {
+        if (HandleResponse(item, url, result, decision) is { } stored && stored.Images is { Count: > 0 } images)
+        {
+            await DigestImagesAsync(fetcher, stored.HitId, images, item.Depth, ct);
+        }
+    }
+
+    private const int MaxImagesPerAd = 3;
+
+    /// <summary>
+    /// Fetches a stored ad's images only to compute their digests (linking by image), under the gate's image rules
+    /// and the host's pace, counting against the page caps; the image itself is never kept.
+    /// </summary>
+    private async Task DigestImagesAsync(PageFetcher fetcher, long hitId, IReadOnlyList<Uri> images, int depth, CancellationToken ct)
+    {
+        var mandate = context.Store.FindMandate(mandateId)!;
+        var treatment = mandate.Spec.TreatmentOf(DataCategory.Images);
+        var digests = new List<ContactValue>();
+        foreach (var image in images.Take(MaxImagesPerAd))
+        {
+            if (ct.IsCancellationRequested || !CanonicalUrl.TryCreate(image.ToString(), null, context.Policy.Urls, out var url, out _))
+            {
+                continue;
+            }
+
+            var robots = await RobotsForAsync(fetcher, url, ct);
+            var decision = Decide(url, depth, RequestPurpose.Image, robots);
+            if (!decision.Allowed)
+            {
+                Refuse(decision, []);
+                continue;
+            }
+
+            var pace = PaceFor(url, robots);
+            await WaitPolitelyAsync(pace, ct);
+            decision = DecideAndReserve(url, depth, robots, RequestPurpose.Image);
+            if (ct.IsCancellationRequested || !decision.Allowed)
+            {
+                if (!decision.Allowed)
+                {
+                    Refuse(decision, []);
+                }
+                else
+                {
+                    lock (_lock)
+                    {
+                        _inFlight--;
+                    }
+                }
+
+                continue;
+            }
+
+            FetchResult? result = null;
+            try
+            {
+                await StartTurnAsync(pace, ct);
+                result = await fetcher.GetAsync(url, context.Policy.Fetch.MaxBodyBytes, ct);
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    if (result is { Failed: false })
+                    {
+                        context.Store.CountPage(mandateId);
+                    }
+
+                    _inFlight--;
+                    pace.Finished(context.Now);
+                }
+            }
+
+            if (result.Failed)
+            {
+                Record(AuditOperation.Refuse, url, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
+                continue;
+            }
+
+            if (result.Status != 200 || result.Truncated || result.MediaType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                Record(AuditOperation.Discard, url, "not-an-image",
+                    $"HTTP {result.Status}, {result.MediaType ?? "no content type"}{(result.Truncated ? ", larger than the body cap" : "")}: no digest", "image.digest",
+                    decision, null, result.Status);
+                continue;
+            }
+
+            var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(result.Body));
+            Record(AuditOperation.Collect, url, "digested", $"image of hit {hitId}: only its digest is kept, the image is discarded", "image.digest",
+                decision, digest[7..], result.Status);
+            digests.Add(treatment == Treatment.Keep
+                ? new ContactValue(digest, digest, null)
+                : new ContactValue("image-digest •••", null, Minimiser.Pseudonym(context.Folder.PseudonymKey, "image-digest", digest)));
+        }
+
+        if (digests.Count > 0 && context.Store.FindHit(hitId) is { Description: { } description } hit)
+        {
+            context.Store.UpdateHit(hit with { Description = description with { ImageDigests = digests } });
+        }
+    }
+
+    /// <summary>What was stored of a page, if anything: the hit, and the ad's images when the mandate keeps images.</summary>
+    private sealed record StoredHit(long HitId, IReadOnlyList<Uri>? Images);
+
+    private StoredHit? HandleResponse(FrontierItem item, Uri url, FetchResult result, PolicyDecision decision)
     {
         var verdict = ResponsePolicy.Decide(result.Status, result.MediaType, result.Body.LongLength, result.Truncated, context.Policy.Fetch);
         var hash = Convert.ToHexStringLower(SHA256.HashData(result.Body));
@@ -319,7 +425,7 @@ internal sealed class CrawlSession(
         {
             Record(AuditOperation.Refuse, url, verdict.NotPublic ? "not-public" : "refused", verdict.Reason, verdict.Rule, decision, null, result.Status);
             Bump(r => r with { Refused = r.Refused + 1 });
-            return Task.CompletedTask;
+            return null;
         }
 
         var html = Decode(result.Body, result.Charset);
@@ -330,7 +436,7 @@ internal sealed class CrawlSession(
             Record(AuditOperation.Discard, url, "not-public", page.NotPublicReason + "; content discarded",
                 "response.not-public", decision, hash, result.Status);
             Interlocked.Increment(ref _discarded);
-            return Task.CompletedTask;
+            return null;
         }
 
         // A fetch that relied on the mandate's robots override carries the override and its justification.
@@ -346,7 +452,7 @@ internal sealed class CrawlSession(
         {
             Record(AuditOperation.Discard, url, "not-an-ad", ad.NotAdReason + "; nothing stored", "extract.not-an-ad", decision, hash, result.Status);
             Interlocked.Increment(ref _discarded);
-            return Task.CompletedTask;
+            return null;
         }
 
         var mandate = context.Store.FindMandate(mandateId)!;
@@ -355,7 +461,7 @@ internal sealed class CrawlSession(
             // A recrawl of an unchanged ad adds nothing: storing it again would only collect more.
             Record(AuditOperation.Discard, url, "unchanged", $"identical to hit {same}; nothing stored", "hit.unchanged", decision, hash, result.Status);
             Interlocked.Increment(ref _discarded);
-            return Task.CompletedTask;
+            return null;
         }
 
         if (mandate.Spec.Keywords is { Count: > 0 } keywords && !keywords.Any(k => IndicatorScorer.FindWholeWord(ad.Text, k) >= 0))
@@ -364,7 +470,7 @@ internal sealed class CrawlSession(
             Record(AuditOperation.Discard, url, "outside-keywords", $"the ad mentions none of the mandate's keywords ({string.Join(", ", keywords)}); nothing stored",
                 "mandate.keywords", decision, hash, result.Status);
             Interlocked.Increment(ref _discarded);
-            return Task.CompletedTask;
+            return null;
         }
 
         // A stated age under 18 is escalated by the scorer whatever the score (indicators.md: a legal red line).
@@ -375,7 +481,7 @@ internal sealed class CrawlSession(
             Record(AuditOperation.Discard, url, "below-threshold",
                 $"score {score.Score} is below the threshold {context.Policy.Indicators.HitThreshold}; nothing stored", "score.threshold", decision, hash, result.Status);
             Interlocked.Increment(ref _discarded);
-            return Task.CompletedTask;
+            return null;
         }
 
         var content = Minimiser.Apply(ad, score, mandate.Spec, context.Folder.PseudonymKey);
@@ -388,7 +494,7 @@ internal sealed class CrawlSession(
         {
             _stopReason = stored.Reason;
             Record(AuditOperation.Refuse, url, "refused", stored.Reason + "; the hit was not stored", stored.RefusedRule!, decision, hash, result.Status);
-            return Task.CompletedTask;
+            return null;
         }
 
         Bump(r => r with { Hits = r.Hits + 1 });
@@ -404,7 +510,7 @@ internal sealed class CrawlSession(
             $"ad from {url} (score {score.Score}, {ad.RemovedThirdPartyRegions} third-party regions removed)", "hit.store",
             mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: result.Status, Lab: context.Lab,
             DataSubject: DataSubject.Unknown));
-        return Task.CompletedTask;
+        return new StoredHit(id, mandate.Spec.TreatmentOf(DataCategory.Images) == Treatment.Drop ? null : ad.Images);
     }
 
     private PolicyDecision Decide(Uri url, int depth, RequestPurpose purpose, RobotsTxt? robots)
@@ -415,11 +521,11 @@ internal sealed class CrawlSession(
         }
     }
 
-    private PolicyDecision DecideAndReserve(Uri url, int depth, RobotsTxt? robots)
+    private PolicyDecision DecideAndReserve(Uri url, int depth, RobotsTxt? robots, RequestPurpose purpose = RequestPurpose.Page)
     {
         lock (_lock)
         {
-            var decision = DecideLocked(url, depth, RequestPurpose.Page, robots);
+            var decision = DecideLocked(url, depth, purpose, robots);
             if (decision.Allowed)
             {
                 _inFlight++;
