@@ -10,11 +10,24 @@ public static partial class AdDetails
     /// <summary>Ages the ad states about its subject: "24 jaar", "age: 24", "Leeftijd 24", "I am 24".</summary>
     public static IReadOnlyList<int> Ages(string text)
     {
-        var ages = new List<int>();
-        foreach (Match m in AgePattern().Matches(text))
+        // Two patterns rather than one alternation: each then starts with a digit or a cue word, which the
+        // regex engine finds with a vectorised search instead of trying every 'a', 'i' and 'l' of the text.
+        var found = new List<(int At, int Age)>();
+        foreach (Match m in AgeThenUnit().Matches(text))
         {
-            var value = m.Groups.Cast<Group>().Skip(1).First(g => g.Success).Value;
-            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var age) && age is >= 12 and <= 80 && !ages.Contains(age))
+            found.Add((m.Index, int.Parse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture)));
+        }
+
+        foreach (Match m in CueThenAge().Matches(text))
+        {
+            found.Add((m.Index, int.Parse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture)));
+        }
+
+        found.Sort((a, b) => a.At.CompareTo(b.At));
+        var ages = new List<int>();
+        foreach (var (_, age) in found)
+        {
+            if (age is >= 12 and <= 80 && !ages.Contains(age))
             {
                 ages.Add(age);
             }
@@ -70,8 +83,11 @@ public static partial class AdDetails
         return t.Contains("min", StringComparison.Ordinal) ? ($"{n} min", n / 60m) : ($"{n} h", n);
     }
 
-    [GeneratedRegex(@"\b(?:(\d{2})\s*(?:jaar|jr|years?(?:\s+old)?|yo)\b|(?:leeftijd|age|ik ben|i am|i'm)\s*:?\s*(\d{2})\b)", RegexOptions.IgnoreCase)]
-    private static partial Regex AgePattern();
+    [GeneratedRegex(@"\b(\d{2})\s*(?:jaar|jr|years?(?:\s+old)?|yo)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AgeThenUnit();
+
+    [GeneratedRegex(@"\b(?:leeftijd|age|ik ben|i am|i'm)\s*:?\s*(\d{2})\b", RegexOptions.IgnoreCase)]
+    private static partial Regex CueThenAge();
 
     [GeneratedRegex(@"(?:€\s*(?<a1>\d{2,5}(?:[.,]\d{2}|,-)?)|(?<a2>\d{2,5})\s*(?:euro|eur)\b)\s*(?<per>(?:(?:per|/|voor|for|p\.?)\s*(?:(?:een|an?|1|2|3|half|halve)\s*)?(?:uur|hour|hours|u|h|nacht|night|kwartier|quarter|\d{1,3}\s*min(?:uten|utes)?|min(?:uten|utes)?)\b)?)", RegexOptions.IgnoreCase)]
     private static partial Regex PricePattern();

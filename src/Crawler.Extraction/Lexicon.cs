@@ -34,9 +34,17 @@ internal sealed class TokenizedText
     {
         var folded = string.Create(text.Length, text, static (span, source) =>
         {
-            for (var i = 0; i < source.Length; i++)
+            // Vectorised lower-casing of the ASCII stretches; only the rest goes through Fold one by one.
+            var i = 0;
+            while (i < source.Length)
             {
-                span[i] = Fold(source[i]);
+                System.Text.Ascii.ToLower(source.AsSpan(i), span[i..], out var written);
+                i += written;
+                if (i < source.Length)
+                {
+                    span[i] = Fold(source[i]);
+                    i++;
+                }
             }
         });
         var tokens = new List<Token>(text.Length / 5);
@@ -46,7 +54,7 @@ internal sealed class TokenizedText
         while (i < text.Length)
         {
             var c = text[i];
-            if (!IsWordStart(text, i))
+            if (!char.IsAsciiLetterOrDigit(c) && !IsWordStart(text, i))
             {
                 if (c is '.' or '!' or '?' or ';' or '\n')
                 {

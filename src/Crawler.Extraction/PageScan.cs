@@ -1,3 +1,4 @@
+using System.Buffers;
 using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
 
@@ -10,11 +11,11 @@ namespace Crawler.Extraction;
 /// </summary>
 internal sealed class DocumentScan
 {
-    /// <summary>Class or id fragments that mark a region as someone else's on any site.</summary>
-    private static readonly string[] ThirdPartyClassParts =
-        ["review", "comment", "reply", "replies", "sidebar", "other-ads", "related", "site-contact"];
+    /// <summary>Class or id fragments that mark a region as someone else's on any site (one vectorised search per attribute).</summary>
+    private static readonly SearchValues<string> ThirdPartyClassParts = SearchValues.Create(
+        ["review", "comment", "reply", "replies", "sidebar", "other-ads", "related", "site-contact"], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly string[] ThirdPartyIdParts = ["review", "comment"];
+    private static readonly SearchValues<string> ThirdPartyIdParts = SearchValues.Create(["review", "comment"], StringComparison.OrdinalIgnoreCase);
 
     public List<IElement> Anchors { get; } = [];
 
@@ -138,18 +139,7 @@ internal sealed class DocumentScan
         return e.GetAttribute("id") is { Length: > 0 } id && ContainsAny(id, ThirdPartyIdParts);
     }
 
-    private static bool ContainsAny(string value, string[] parts)
-    {
-        foreach (var p in parts)
-        {
-            if (value.Contains(p, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool ContainsAny(string value, SearchValues<string> parts) => value.AsSpan().ContainsAny(parts);
 }
 
 /// <summary>
