@@ -1,5 +1,4 @@
 using System.Buffers;
-using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
 
 namespace Crawler.Extraction;
@@ -32,7 +31,7 @@ internal sealed class DocumentScan
 
     public IElement? Wall { get; private set; }
 
-    public static DocumentScan Run(IDocument document, ISelector? notPublic, ISelector? drop, bool dropCommon)
+    public static DocumentScan Run(IDocument document, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon)
     {
         var scan = new DocumentScan();
         if (document.DocumentElement is not { } root)
@@ -68,7 +67,7 @@ internal sealed class DocumentScan
         return scan;
     }
 
-    private void Enter(IElement e, ISelector? notPublic, ISelector? drop, bool dropCommon, bool inDropped, bool inContent, out bool dropped)
+    private void Enter(IElement e, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon, bool inDropped, bool inContent, out bool dropped)
     {
         dropped = inDropped;
         var name = e.LocalName;
@@ -169,7 +168,10 @@ internal sealed class ContentScan
 
     public List<IElement> CloudflareEmails { get; } = [];
 
-    public string Text => _text.ToString();
+    private string? _textCache;
+
+    /// <summary>The visible text read so far (built once per change).</summary>
+    public string Text => _textCache ??= _text.ToString();
 
     /// <summary>Reads <paramref name="root"/> unless it lies inside a root already read (nothing is read twice).</summary>
     public void Add(IElement root)
@@ -183,6 +185,7 @@ internal sealed class ContentScan
         }
 
         _roots.Add(root);
+        _textCache = null;
         _text.Break();
         Visit(root);
         var stack = new Stack<(IElement Element, int Next)>();
