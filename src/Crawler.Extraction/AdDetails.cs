@@ -7,14 +7,56 @@ namespace Crawler.Extraction;
 /// <summary>Stated ages and rates read from ad text (Dutch and English).</summary>
 public static partial class AdDetails
 {
-    /// <summary>Ages the ad states about its subject: "24 jaar", "age: 24", "Leeftijd 24", "I am 24".</summary>
+    private static readonly string[] AgeUnits = ["years old", "year old", "years", "year", "jaar", "jr", "yo"];
+
+    private static readonly string[] AgeCues = ["leeftijd", "ik ben", "i am", "i'm", "age"];
+
+    /// <summary>
+    /// Ages the ad states about its subject: "24 jaar", "24yo", "age: 24", "Leeftijd 24", "I am 24". Read from the
+    /// two-digit numbers outwards (a vectorised search for digits), not by trying a pattern at every letter.
+    /// </summary>
     public static IReadOnlyList<int> Ages(string text)
     {
-        var ages = new List<int>();
-        foreach (Match m in AgePattern().Matches(text))
+        var found = new List<(int At, int Age)>();
+        var s = text.AsSpan();
+        var i = 0;
+        while (i < s.Length)
         {
-            var value = m.Groups.Cast<Group>().Skip(1).First(g => g.Success).Value;
-            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var age) && age is >= 12 and <= 80 && !ages.Contains(age))
+            var next = s[i..].IndexOfAnyInRange('0', '9');
+            if (next < 0)
+            {
+                break;
+            }
+
+            var at = i + next;
+            var end = at;
+            while (end < s.Length && char.IsAsciiDigit(s[end]))
+            {
+                end++;
+            }
+
+            i = end;
+            if (end - at != 2 || (at > 0 && IsWordChar(s[at - 1])))
+            {
+                continue;
+            }
+
+            var age = ((s[at] - '0') * 10) + (s[at + 1] - '0');
+            if (UnitAfter(s, end))
+            {
+                found.Add((at, age));
+            }
+            else if ((end == s.Length || !IsWordChar(s[end])) && CueBefore(s, at) is var cue and >= 0)
+            {
+                found.Add((cue, age));
+            }
+        }
+
+        found.Sort((a, b) => a.At.CompareTo(b.At));
+        var ages = new List<int>();
+        foreach (var (_, age) in found)
+        {
+            if (age is >= 12 and <= 80 && !ages.Contains(age))
             {
                 ages.Add(age);
             }
@@ -22,6 +64,93 @@ public static partial class AdDetails
 
         return ages;
     }
+
+    /// <summary>"jaar", "years old", "yo" after optional white space, as a whole word.</summary>
+    private static bool UnitAfter(ReadOnlySpan<char> s, int from)
+    {
+        var k = from;
+        while (k < s.Length && char.IsWhiteSpace(s[k]))
+        {
+            k++;
+        }
+
+        foreach (var unit in AgeUnits)
+        {
+            if (StartsWithWords(s[k..], unit, out var length) && (k + length == s.Length || !IsWordChar(s[k + length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Where "leeftijd", "age", "ik ben", "I am" or "I'm" starts, when it stands as a word before the number (white space and one ':' between); else -1.</summary>
+    private static int CueBefore(ReadOnlySpan<char> s, int number)
+    {
+        var k = number;
+        while (k > 0 && char.IsWhiteSpace(s[k - 1]))
+        {
+            k--;
+        }
+
+        if (k > 0 && s[k - 1] == ':')
+        {
+            k--;
+            while (k > 0 && char.IsWhiteSpace(s[k - 1]))
+            {
+                k--;
+            }
+        }
+
+        foreach (var cue in AgeCues)
+        {
+            var start = k - cue.Length;
+            if (start >= 0 && s[start..k].Equals(cue, StringComparison.OrdinalIgnoreCase) && (start == 0 || !IsWordChar(s[start - 1])))
+            {
+                return start;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether <paramref name="s"/> starts with <paramref name="words"/>, the space between words being any white space.</summary>
+    private static bool StartsWithWords(ReadOnlySpan<char> s, string words, out int length)
+    {
+        var space = words.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0)
+        {
+            length = words.Length;
+            return s.StartsWith(words, StringComparison.OrdinalIgnoreCase);
+        }
+
+        length = 0;
+        if (!s.StartsWith(words.AsSpan(0, space), StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var k = space;
+        while (k < s.Length && char.IsWhiteSpace(s[k]))
+        {
+            k++;
+        }
+
+        var rest = words.AsSpan(space + 1);
+        if (k == space || !s[k..].StartsWith(rest, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        length = k + rest.Length;
+        return true;
+    }
+
+    /// <summary>What a regular expression's \w matches.</summary>
+    private static bool IsWordChar(char c) =>
+        char.IsLetterOrDigit(c) || c == '_' ||
+        CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.SpacingCombiningMark;
 
     /// <summary>Rates: "€ 150 per uur", "80 euro per half uur", "€ 100 / 30 min", "250 EUR for 2 hours".</summary>
     public static IReadOnlyList<StatedPrice> Prices(string text)
@@ -69,9 +198,6 @@ public static partial class AdDetails
         var n = number.Success ? decimal.Parse(number.Value, CultureInfo.InvariantCulture) : 1m;
         return t.Contains("min", StringComparison.Ordinal) ? ($"{n} min", n / 60m) : ($"{n} h", n);
     }
-
-    [GeneratedRegex(@"\b(?:(\d{2})\s*(?:jaar|jr|years?(?:\s+old)?|yo)\b|(?:leeftijd|age|ik ben|i am|i'm)\s*:?\s*(\d{2})\b)", RegexOptions.IgnoreCase)]
-    private static partial Regex AgePattern();
 
     [GeneratedRegex(@"(?:€\s*(?<a1>\d{2,5}(?:[.,]\d{2}|,-)?)|(?<a2>\d{2,5})\s*(?:euro|eur)\b)\s*(?<per>(?:(?:per|/|voor|for|p\.?)\s*(?:(?:een|an?|1|2|3|half|halve)\s*)?(?:uur|hour|hours|u|h|nacht|night|kwartier|quarter|\d{1,3}\s*min(?:uten|utes)?|min(?:uten|utes)?)\b)?)", RegexOptions.IgnoreCase)]
     private static partial Regex PricePattern();

@@ -41,8 +41,8 @@ public sealed partial class AdExtractor
     private static HtmlParser? t_parser;
 
     private readonly UrlRules _urlRules;
-    private readonly ISelector _notPublic;
-    private readonly ISelector? _drop;
+    private readonly SelectorSet _notPublic;
+    private readonly SelectorSet? _drop;
     private readonly ISelector[] _adRegion;
     private readonly ISelector? _title;
     private readonly ISelector? _body;
@@ -62,8 +62,8 @@ public sealed partial class AdExtractor
         Profile = profile ?? ExtractionProfile.Generic;
         _urlRules = urlRules ?? UrlRules.Default;
         var parser = new CssSelectorParser();
-        _notPublic = Compile(parser, string.Join(", ", notPublicSelectors is { Count: > 0 } s ? s : ["input[type=password]"]))!;
-        _drop = Compile(parser, Profile.Drop.Count == 0 ? null : string.Join(", ", Profile.Drop));
+        _notPublic = SelectorSet.Compile(parser, notPublicSelectors is { Count: > 0 } s ? s : ["input[type=password]"])!;
+        _drop = SelectorSet.Compile(parser, Profile.Drop);
         _adRegion = (Profile.AdRegion.Count == 0 ? [HeuristicAdRegion] : Profile.AdRegion).Select(r => Compile(parser, r)!).ToArray();
         _title = Compile(parser, Profile.Title);
         _body = Compile(parser, Profile.Body);

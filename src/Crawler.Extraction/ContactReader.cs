@@ -30,15 +30,20 @@ internal static partial class ContactReader
                 continue;
             }
 
-            if (DigitCount(line) >= 7)
+            if (LongestDigitRun(line) >= MinPhoneDigits)
             {
                 (plain ??= new StringBuilder()).Append(line).Append('\n');
             }
 
             // Second pass on the de-obfuscated line: what only this pass finds was hidden on purpose.
+            if (!Deobfuscation.MayBeObfuscated(line))
+            {
+                continue;
+            }
+
             var lineText = line.ToString();
             var deobfuscated = Deobfuscation.ForPhones(lineText);
-            if (!string.Equals(deobfuscated, lineText, StringComparison.Ordinal) && DigitCount(deobfuscated) >= 7)
+            if (!string.Equals(deobfuscated, lineText, StringComparison.Ordinal) && LongestDigitRun(deobfuscated) >= MinPhoneDigits)
             {
                 (hidden ??= new StringBuilder()).Append(deobfuscated).Append('\n');
             }
@@ -87,18 +92,36 @@ internal static partial class ContactReader
         return null;
     }
 
-    private static int DigitCount(ReadOnlySpan<char> s)
+    /// <summary>
+    /// Digits a phone number has at the least as written: 9 ("612345678" after "+31"; "06 12345678" has 10).
+    /// Lines without such a run are not handed to libphonenumber, whose search is the costly part of extraction.
+    /// </summary>
+    private const int MinPhoneDigits = 9;
+
+    /// <summary>The most digits in one stretch where digit groups are apart by at most two separators ("+31 (0)6 12-34").</summary>
+    private static int LongestDigitRun(ReadOnlySpan<char> s)
     {
-        var n = 0;
+        int best = 0, run = 0, gap = 0;
         foreach (var c in s)
         {
             if (char.IsAsciiDigit(c))
             {
-                n++;
+                run++;
+                gap = 0;
+                best = Math.Max(best, run);
+            }
+            else if (c is ' ' or '-' or '.' or '/' or '(' or ')' or '+' or '\u00A0' or '_' or '*' or '|' && ++gap <= 2)
+            {
+                continue;
+            }
+            else
+            {
+                run = 0;
+                gap = 0;
             }
         }
 
-        return n;
+        return best;
     }
 
     private static void Search(List<FoundPhone> found, string text, bool obfuscated)

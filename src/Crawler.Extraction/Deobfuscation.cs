@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -20,8 +21,11 @@ public static partial class Deobfuscation
         ["six"] = '6', ["seven"] = '7', ["eight"] = '8', ["nine"] = '9',
     };
 
+    /// <summary>The number words in lower case, compared ordinally (the caller lower-cases).</summary>
     private static readonly Dictionary<string, char>.AlternateLookup<ReadOnlySpan<char>> NumberWordLookup =
-        NumberWords.GetAlternateLookup<ReadOnlySpan<char>>();
+        NumberWords.ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly SearchValues<char> Latin1Numbers = SearchValues.Create("²³¹¼½¾");
 
     /// <summary>Cyrillic and Greek letters that look like Latin ones.</summary>
     private static readonly Dictionary<char, char> LookAlikes = new()
@@ -70,6 +74,41 @@ public static partial class Deobfuscation
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Whether <see cref="ForPhones"/> could change the line at all: characters outside ASCII, a number word,
+    /// a look-alike letter (O, o, l, I) within two characters of a digit, or single digits apart by separators
+    /// ("0 6 1 ..."). Most lines with numbers are plain dates, prices and sizes; they skip the costly pass.
+    /// </summary>
+    public static bool MayBeObfuscated(ReadOnlySpan<char> line)
+    {
+        if (line.ContainsAnyExceptInRange('\u0000', '\u007F'))
+        {
+            return true;
+        }
+
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c is 'O' or 'o' or 'l' or 'I')
+            {
+                for (var k = Math.Max(0, i - 2); k <= Math.Min(line.Length - 1, i + 2); k++)
+                {
+                    if (char.IsAsciiDigit(line[k]))
+                    {
+                        return true;
+                    }
+                }
+            }
+            else if (char.IsAsciiDigit(c) && i + 4 < line.Length && !char.IsAsciiDigit(line[i + 1]) && char.IsAsciiDigit(line[i + 2]) &&
+                     !char.IsAsciiDigit(line[i + 3]) && char.IsAsciiDigit(line[i + 4]) && (i == 0 || !char.IsAsciiDigit(line[i - 1])))
+            {
+                return true;
+            }
+        }
+
+        return CountNumberWords(line, 1) > 0;
+    }
+
     /// <summary>The text as a phone search should see it after undoing every hiding family it knows.</summary>
     public static string ForPhones(string text)
     {
@@ -86,7 +125,8 @@ public static partial class Deobfuscation
     /// </summary>
     public static bool MayHideNumber(ReadOnlySpan<char> line)
     {
-        if (line.ContainsAnyExceptInRange('\u0000', '\u007F'))
+        // Latin-1 holds no digit-like character but ² ³ ¹ ¼ ½ ¾: accented letters alone need no closer look.
+        if (line.ContainsAnyExceptInRange('\u0000', '\u00FF') || line.ContainsAny(Latin1Numbers))
         {
             // Only digit-like characters matter here (circled, full-width, keycaps), not accented letters.
             foreach (var rune in line.EnumerateRunes())
@@ -107,25 +147,80 @@ public static partial class Deobfuscation
             }
         }
 
+        return CountNumberWords(line, 3) >= 3;
+    }
+
+    /// <summary>
+    /// Number words standing as words ("een", not the "een" of "geen"), counted up to <paramref name="enough"/>.
+    /// One scalar pass; only words of two to five letters are looked up, lower-cased on the stack.
+    /// </summary>
+    private static int CountNumberWords(ReadOnlySpan<char> line, int enough)
+    {
+        Span<char> word = stackalloc char[5];
         var words = 0;
-        foreach (var range in line.Split(' '))
+        var i = 0;
+        while (i < line.Length)
         {
-            var token = line[range].Trim(",.-:;");
-            if (token.Length is >= 2 and <= 5 && NumberWordLookup.ContainsKey(token) && ++words >= 3)
+            if (!char.IsLetter(line[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < line.Length && char.IsLetter(line[i]))
+            {
+                i++;
+            }
+
+            var length = i - start;
+            if (length is < 2 or > 5)
+            {
+                continue;
+            }
+
+            for (var k = 0; k < length; k++)
+            {
+                word[k] = char.ToLowerInvariant(line[start + k]);
+            }
+
+            if (NumberWordLookup.ContainsKey(word[..length]) && ++words >= enough)
+            {
+                break;
+            }
+        }
+
+        return words;
+    }
+
+    /// <summary>
+    /// Whether a line could hold an e-mail address, plainly or hidden. Accented Latin letters ("privéhuis")
+    /// are no reason to look closer; look-alike scripts, full-width and compatibility forms are.
+    /// </summary>
+    public static bool MayHideEmail(ReadOnlySpan<char> line) =>
+        line.Contains('@') || HasLookAlikeForms(line) ||
+        line.Contains("at)", StringComparison.OrdinalIgnoreCase) || line.Contains("at]", StringComparison.OrdinalIgnoreCase) ||
+        line.Contains("at}", StringComparison.OrdinalIgnoreCase) || line.Contains("apenstaartje", StringComparison.OrdinalIgnoreCase) ||
+        line.Contains("at-sign", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Greek, Cyrillic, full-width, small, circled or mathematical forms (not Latin-1 accents, not punctuation).</summary>
+    private static bool HasLookAlikeForms(ReadOnlySpan<char> line)
+    {
+        var i = line.IndexOfAnyExceptInRange('\u0000', '\u036F');
+        while (i >= 0)
+        {
+            var c = line[i];
+            if (c is < '\u2000' or > '\u206F')
             {
                 return true;
             }
+
+            var next = line[(i + 1)..].IndexOfAnyExceptInRange('\u0000', '\u036F');
+            i = next < 0 ? -1 : i + 1 + next;
         }
 
         return false;
     }
-
-    /// <summary>Whether a line could hold an e-mail address, plainly or hidden.</summary>
-    public static bool MayHideEmail(ReadOnlySpan<char> line) =>
-        line.Contains('@') || line.ContainsAnyExceptInRange('\u0000', '\u007F') ||
-        line.Contains("at)", StringComparison.OrdinalIgnoreCase) || line.Contains("at]", StringComparison.OrdinalIgnoreCase) ||
-        line.Contains("at}", StringComparison.OrdinalIgnoreCase) || line.Contains("apenstaartje", StringComparison.OrdinalIgnoreCase) ||
-        line.Contains("at-sign", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The text as an e-mail search should see it: "(at)", "apenstaartje", "[punt]", spaced letters.</summary>
     public static string ForEmails(string text)

@@ -34,9 +34,17 @@ internal sealed class TokenizedText
     {
         var folded = string.Create(text.Length, text, static (span, source) =>
         {
-            for (var i = 0; i < source.Length; i++)
+            // Vectorised lower-casing of the ASCII stretches; only the rest goes through Fold one by one.
+            var i = 0;
+            while (i < source.Length)
             {
-                span[i] = Fold(source[i]);
+                System.Text.Ascii.ToLower(source.AsSpan(i), span[i..], out var written);
+                i += written;
+                if (i < source.Length)
+                {
+                    span[i] = Fold(source[i]);
+                    i++;
+                }
             }
         });
         var tokens = new List<Token>(text.Length / 5);
@@ -46,7 +54,7 @@ internal sealed class TokenizedText
         while (i < text.Length)
         {
             var c = text[i];
-            if (!IsWordStart(text, i))
+            if (!char.IsAsciiLetterOrDigit(c) && !IsWordStart(text, i))
             {
                 if (c is '.' or '!' or '?' or ';' or '\n')
                 {
@@ -148,6 +156,12 @@ internal sealed class TokenizedText
 internal sealed class PhraseTable<T>
 {
     private readonly Dictionary<string, List<(string[] Words, T Value)>> _byFirst = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Which (first letter, last letter, length) a first word can have: most words of a text are in no
+    /// phrase, and this rules them out before the dictionary has to hash them.
+    /// </summary>
+    private readonly bool[] _shapes = new bool[32 * 32 * 32];
     private readonly Dictionary<string, List<(string[] Words, T Value)>>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private bool _frozen;
 
@@ -171,6 +185,7 @@ internal sealed class PhraseTable<T>
         {
             list = [];
             _byFirst[words[0]] = list;
+            _shapes[Shape(words[0])] = true;
         }
 
         var existing = list.FindIndex(e => e.Words.AsSpan().SequenceEqual(words));
@@ -184,6 +199,8 @@ internal sealed class PhraseTable<T>
         list.Sort((a, b) => b.Words.Length.CompareTo(a.Words.Length));
     }
 
+    private static int Shape(ReadOnlySpan<char> word) => ((word[0] & 31) << 10) | ((word[^1] & 31) << 5) | Math.Min(word.Length, 31);
+
     /// <summary>Stops changes: lookups from several threads are safe from here on.</summary>
     public PhraseTable<T> Freeze()
     {
@@ -194,7 +211,8 @@ internal sealed class PhraseTable<T>
     /// <summary>The longest phrase that starts at word <paramref name="index"/>, and how many words it covers.</summary>
     public bool TryMatch(TokenizedText text, int index, out T value, out int words)
     {
-        if (_lookup.TryGetValue(text.Word(index), out var candidates))
+        var word = text.Word(index);
+        if (_shapes[Shape(word)] && _lookup.TryGetValue(word, out var candidates))
         {
             foreach (var (phrase, v) in candidates)
             {

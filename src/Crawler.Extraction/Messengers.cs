@@ -107,6 +107,19 @@ internal static partial class Messengers
     /// <summary>"snap: lisa.xo", "Telegram @lisa_nl", "insta: @lisa": a platform word, then ':' or '@', then the handle.</summary>
     public static void FromText(string text, List<MessengerContact> into)
     {
+        // A handle needs a ':' or '@' after the platform word: lines without either are not searched.
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            var (start, length) = range.GetOffsetAndLength(text.Length);
+            if (text.AsSpan(start, length).IndexOfAny(':', '@') >= 0)
+            {
+                FromLine(text.Substring(start, length), into);
+            }
+        }
+    }
+
+    private static void FromLine(string text, List<MessengerContact> into)
+    {
         foreach (Match m in TextHandle().Matches(text))
         {
             var platform = m.Groups["p"].Value.ToLowerInvariant() switch

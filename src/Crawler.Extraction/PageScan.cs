@@ -1,4 +1,4 @@
-using AngleSharp.Css.Dom;
+using System.Buffers;
 using AngleSharp.Dom;
 
 namespace Crawler.Extraction;
@@ -10,11 +10,11 @@ namespace Crawler.Extraction;
 /// </summary>
 internal sealed class DocumentScan
 {
-    /// <summary>Class or id fragments that mark a region as someone else's on any site.</summary>
-    private static readonly string[] ThirdPartyClassParts =
-        ["review", "comment", "reply", "replies", "sidebar", "other-ads", "related", "site-contact"];
+    /// <summary>Class or id fragments that mark a region as someone else's on any site (one vectorised search per attribute).</summary>
+    private static readonly SearchValues<string> ThirdPartyClassParts = SearchValues.Create(
+        ["review", "comment", "reply", "replies", "sidebar", "other-ads", "related", "site-contact"], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly string[] ThirdPartyIdParts = ["review", "comment"];
+    private static readonly SearchValues<string> ThirdPartyIdParts = SearchValues.Create(["review", "comment"], StringComparison.OrdinalIgnoreCase);
 
     public List<IElement> Anchors { get; } = [];
 
@@ -31,7 +31,7 @@ internal sealed class DocumentScan
 
     public IElement? Wall { get; private set; }
 
-    public static DocumentScan Run(IDocument document, ISelector? notPublic, ISelector? drop, bool dropCommon)
+    public static DocumentScan Run(IDocument document, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon)
     {
         var scan = new DocumentScan();
         if (document.DocumentElement is not { } root)
@@ -67,7 +67,7 @@ internal sealed class DocumentScan
         return scan;
     }
 
-    private void Enter(IElement e, ISelector? notPublic, ISelector? drop, bool dropCommon, bool inDropped, bool inContent, out bool dropped)
+    private void Enter(IElement e, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon, bool inDropped, bool inContent, out bool dropped)
     {
         dropped = inDropped;
         var name = e.LocalName;
@@ -138,18 +138,7 @@ internal sealed class DocumentScan
         return e.GetAttribute("id") is { Length: > 0 } id && ContainsAny(id, ThirdPartyIdParts);
     }
 
-    private static bool ContainsAny(string value, string[] parts)
-    {
-        foreach (var p in parts)
-        {
-            if (value.Contains(p, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool ContainsAny(string value, SearchValues<string> parts) => value.AsSpan().ContainsAny(parts);
 }
 
 /// <summary>
@@ -179,7 +168,10 @@ internal sealed class ContentScan
 
     public List<IElement> CloudflareEmails { get; } = [];
 
-    public string Text => _text.ToString();
+    private string? _textCache;
+
+    /// <summary>The visible text read so far (built once per change).</summary>
+    public string Text => _textCache ??= _text.ToString();
 
     /// <summary>Reads <paramref name="root"/> unless it lies inside a root already read (nothing is read twice).</summary>
     public void Add(IElement root)
@@ -193,6 +185,7 @@ internal sealed class ContentScan
         }
 
         _roots.Add(root);
+        _textCache = null;
         _text.Break();
         Visit(root);
         var stack = new Stack<(IElement Element, int Next)>();

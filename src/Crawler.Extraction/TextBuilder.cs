@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Crawler.Extraction;
@@ -9,6 +10,10 @@ namespace Crawler.Extraction;
 /// </summary>
 internal sealed class TextBuilder
 {
+    /// <summary>Every character <see cref="char.IsWhiteSpace(char)"/> accepts.</summary>
+    private static readonly SearchValues<char> Whitespace = SearchValues.Create(
+        "\t\n\v\f\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000");
+
     private readonly StringBuilder _sb;
     private bool _lineHasText;
     private bool _pendingSpace;
@@ -20,17 +25,13 @@ internal sealed class TextBuilder
 
     public void Append(string text)
     {
-        foreach (var c in text)
+        var rest = text.AsSpan();
+        while (rest.Length > 0)
         {
-            if (c == '\n')
-            {
-                Break();
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                Space();
-            }
-            else
+            // Copy the run up to the next whitespace in one go; whitespace only sets what comes before the next run.
+            var ws = rest.IndexOfAny(Whitespace);
+            var run = ws < 0 ? rest : rest[..ws];
+            if (run.Length > 0)
             {
                 if (_pendingBreak)
                 {
@@ -44,8 +45,24 @@ internal sealed class TextBuilder
                 _pendingBreak = false;
                 _pendingSpace = false;
                 _lineHasText = true;
-                _sb.Append(c);
+                _sb.Append(run);
             }
+
+            if (ws < 0)
+            {
+                break;
+            }
+
+            if (rest[ws] == '\n')
+            {
+                Break();
+            }
+            else
+            {
+                Space();
+            }
+
+            rest = rest[(ws + 1)..];
         }
     }
 

@@ -1,9 +1,39 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using NUnit.Framework;
 
 namespace Crawler.Extraction.Tests;
 
-public sealed class AdDetailsTests
+public sealed partial class AdDetailsTests
 {
+    /// <summary>The age pattern as one regular expression: the hand-written reader must agree with it.</summary>
+    [GeneratedRegex(@"\b(?:(\d{2})\s*(?:jaar|jr|years?(?:\s+old)?|yo)\b|(?:leeftijd|age|ik ben|i am|i'm)\s*:?\s*(\d{2})\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex AgeOracle();
+
+    private static List<int> OracleAges(string text)
+    {
+        var ages = new List<int>();
+        foreach (Match m in AgeOracle().Matches(text))
+        {
+            var value = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
+            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var age) && age is >= 12 and <= 80 && !ages.Contains(age))
+            {
+                ages.Add(age);
+            }
+        }
+
+        return ages;
+    }
+
+    [TestCase("24jaar en 23yo, 19 years old, 21 year\nold, Leeftijd: 22, leeftijd\n25 en I'm 26, i am 27")]
+    [TestCase("page 24, 123 jaar, a24 jaar, 24a jaar, 2 jaar, ik ben 245, age 30a, age : 31, age: : 32, ik  ben 33, Ik Ben 34")]
+    [TestCase("Ik ben 24 jaar. Age: 24. 99 jaar, 11 jaar, 17 jaar, ٢٤ jaar, ik ben 1٢, 24_jaar, _24 jaar, é24 jaar")]
+    [TestCase("24 yoga, 24 jaartal, 24 jr., 35 years older, 40 years, 41 yo!")]
+    public void The_age_reader_agrees_with_the_age_pattern(string text)
+    {
+        Assert.That(AdDetails.Ages(text), Is.EqualTo(OracleAges(text)));
+    }
+
     [TestCase("Ik ben 24 jaar en nieuw hier", 24)]
     [TestCase("Leeftijd\n23", 23)]
     [TestCase("Age: 31", 31)]

@@ -1,0 +1,51 @@
+using AngleSharp.Css.Parser;
+using AngleSharp.Html.Parser;
+using NUnit.Framework;
+
+namespace Crawler.Extraction.Tests;
+
+/// <summary>The document scan's selector matching gives AngleSharp's answer for every element of every fixture page.</summary>
+public sealed class SelectorSetTests
+{
+    private static readonly string[] Selectors =
+    [
+        "input[type=password]", ".paywall", "[data-paywall]", "#paywall", "section.reviews", "aside.other-ads", "footer", ".sidebar",
+        ".comments", "section.related", "article.reply", ".replies", "div.review > p", ":not(p)", "li a", "[class*=review i]", "*",
+        "[data-ad-id=\"2026-00100\"]", "a[href^='tel:']", "main > article.ad", "p.contact, .gallery img",
+    ];
+
+    public static IEnumerable<string> Pages() =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures"), "*.html", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(AppContext.BaseDirectory, p).Replace('\\', '/')).Order(StringComparer.Ordinal);
+
+    [TestCaseSource(nameof(Pages))]
+    public void Each_selector_matches_exactly_the_elements_AngleSharp_matches(string page)
+    {
+        using var document = new HtmlParser().ParseDocument(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, page)));
+        var parser = new CssSelectorParser();
+        var mismatches = new List<string>();
+        foreach (var text in Selectors)
+        {
+            var set = SelectorSet.Compile(parser, [text])!;
+            var reference = parser.ParseSelector(text)!;
+            foreach (var element in document.All)
+            {
+                if (set.Match(element) != reference.Match(element, null))
+                {
+                    mismatches.Add($"{text} on <{element.LocalName}>");
+                }
+            }
+        }
+
+        Assert.That(mismatches, Is.Empty);
+    }
+
+    [Test]
+    public void A_list_matches_when_any_of_its_selectors_does()
+    {
+        using var document = new HtmlParser().ParseDocument("<p>plain</p><div class=\"paywall\">x</div>");
+        var set = SelectorSet.Compile(new CssSelectorParser(), ["input[type=password]", ".paywall"])!;
+
+        Assert.That(document.All.Where(set.Match).Select(e => e.LocalName), Is.EqualTo(new[] { "div" }));
+    }
+}
