@@ -116,7 +116,6 @@ public sealed partial class AdExtractor
         var telLinks = new List<string>();
         var mailtoLinks = new List<string>();
         var messengers = new List<MessengerContact>();
-        var linkPhones = new List<string>();
         foreach (var a in content.Anchors)
         {
             var href = a.GetAttribute("href")!.Trim();
@@ -128,13 +127,10 @@ public sealed partial class AdExtractor
             {
                 mailtoLinks.Add(href[7..]);
             }
-            else if (href.StartsWith("http", StringComparison.OrdinalIgnoreCase) && Messengers.FromLink(href, out var number) is { } contact)
+            else if (href.StartsWith("http", StringComparison.OrdinalIgnoreCase) && Messengers.FromLink(href, out _) is { } contact)
             {
+                // A WhatsApp or Signal number becomes a phone below, once libphonenumber has validated it.
                 messengers.Add(contact);
-                if (number is not null)
-                {
-                    linkPhones.Add(number);
-                }
             }
         }
 
