@@ -553,10 +553,12 @@ public sealed partial class AdExtractor
     {
         var result = new List<Uri>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seenRaw = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in anchors)
         {
+            // Menus, footers and pagination repeat the same href: it canonicalises to the same link.
             var href = a.GetAttribute("href")!;
-            if (href.StartsWith('#') || href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ||
+            if (!seenRaw.Add(href) || href.StartsWith('#') || href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ||
                 href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) ||
                 href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase))
             {
