@@ -116,7 +116,6 @@ public sealed partial class AdExtractor
         var telLinks = new List<string>();
         var mailtoLinks = new List<string>();
         var messengers = new List<MessengerContact>();
-        var linkPhones = new List<string>();
         foreach (var a in content.Anchors)
         {
             var href = a.GetAttribute("href")!.Trim();
@@ -128,13 +127,10 @@ public sealed partial class AdExtractor
             {
                 mailtoLinks.Add(href[7..]);
             }
-            else if (href.StartsWith("http", StringComparison.OrdinalIgnoreCase) && Messengers.FromLink(href, out var number) is { } contact)
+            else if (href.StartsWith("http", StringComparison.OrdinalIgnoreCase) && Messengers.FromLink(href, out _) is { } contact)
             {
+                // A WhatsApp or Signal number becomes a phone below, once libphonenumber has validated it.
                 messengers.Add(contact);
-                if (number is not null)
-                {
-                    linkPhones.Add(number);
-                }
             }
         }
 
@@ -557,10 +553,12 @@ public sealed partial class AdExtractor
     {
         var result = new List<Uri>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seenRaw = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in anchors)
         {
+            // Menus, footers and pagination repeat the same href: it canonicalises to the same link.
             var href = a.GetAttribute("href")!;
-            if (href.StartsWith('#') || href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ||
+            if (!seenRaw.Add(href) || href.StartsWith('#') || href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ||
                 href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) ||
                 href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase))
             {

@@ -174,7 +174,7 @@ public static partial class Deobfuscation
             }
 
             var length = i - start;
-            if (length is < 2 or > 5)
+            if (length is < 2 or > 5 || !NumberWordStart(line[start]))
             {
                 continue;
             }
@@ -198,10 +198,13 @@ public static partial class Deobfuscation
     /// are no reason to look closer; look-alike scripts, full-width and compatibility forms are.
     /// </summary>
     public static bool MayHideEmail(ReadOnlySpan<char> line) =>
-        line.Contains('@') || HasLookAlikeForms(line) ||
-        line.Contains("at)", StringComparison.OrdinalIgnoreCase) || line.Contains("at]", StringComparison.OrdinalIgnoreCase) ||
-        line.Contains("at}", StringComparison.OrdinalIgnoreCase) || line.Contains("apenstaartje", StringComparison.OrdinalIgnoreCase) ||
-        line.Contains("at-sign", StringComparison.OrdinalIgnoreCase);
+        line.Contains('@') || HasLookAlikeForms(line) || line.ContainsAny(AtWords);
+
+    private static readonly SearchValues<string> AtWords =
+        SearchValues.Create(["at)", "at]", "at}", "apenstaartje", "at-sign"], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The first letters of the number words (n, e, é, t, d, v, z, a, o, s, f): most words start otherwise.</summary>
+    private static bool NumberWordStart(char c) => (c | 0x20) is 'n' or 'e' or 't' or 'd' or 'v' or 'z' or 'a' or 'o' or 's' or 'f' || c is 'é' or 'É';
 
     /// <summary>Greek, Cyrillic, full-width, small, circled or mathematical forms (not Latin-1 accents, not punctuation).</summary>
     private static bool HasLookAlikeForms(ReadOnlySpan<char> line)

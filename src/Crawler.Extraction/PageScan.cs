@@ -188,53 +188,48 @@ internal sealed class ContentScan
         _textCache = null;
         _text.Break();
         Visit(root);
-        var stack = new Stack<(IElement Element, int Next)>();
-        stack.Push((root, 0));
+
+        // Each frame: the element whose children are being visited and whether it is a block (looked up once).
+        var stack = new Stack<(IElement Element, int Next, bool Block)>();
+        stack.Push((root, 0, BlockElements.Contains(root.LocalName)));
         while (stack.Count > 0)
         {
-            var (parent, next) = stack.Pop();
+            var (parent, next, block) = stack.Pop();
             var children = parent.ChildNodes;
             if (next >= children.Length)
             {
-                Leave(parent);
+                if (block)
+                {
+                    _text.Break();
+                }
+                else
+                {
+                    _text.Space();
+                }
+
                 continue;
             }
 
-            stack.Push((parent, next + 1));
+            stack.Push((parent, next + 1, block));
             switch (children[next])
             {
                 case IText t:
                     _text.Append(t.Data);
                     break;
                 case IElement e:
-                    Enter(e);
+                    var isBlock = BlockElements.Contains(e.LocalName);
+                    if (isBlock)
+                    {
+                        _text.Break();
+                    }
+
                     Visit(e);
-                    stack.Push((e, 0));
+                    stack.Push((e, 0, isBlock));
                     break;
             }
         }
 
         _text.Break();
-    }
-
-    private void Enter(IElement e)
-    {
-        if (BlockElements.Contains(e.LocalName))
-        {
-            _text.Break();
-        }
-    }
-
-    private void Leave(IElement e)
-    {
-        if (BlockElements.Contains(e.LocalName))
-        {
-            _text.Break();
-        }
-        else
-        {
-            _text.Space();
-        }
     }
 
     private void Visit(IElement e)
@@ -255,7 +250,7 @@ internal sealed class ContentScan
                 break;
         }
 
-        if (e.HasAttribute("data-cfemail"))
+        if (e.Attributes.Length > 0 && e.HasAttribute("data-cfemail"))
         {
             CloudflareEmails.Add(e);
         }

@@ -29,8 +29,8 @@ internal static partial class PostingDates
     /// <summary>A date or time in <paramref name="text"/>, absolute or relative; null when there is none (or it is relative and no fetch time is known).</summary>
     public static DateTimeOffset? Parse(string text, DateTimeOffset? fetchedAt)
     {
-        if (DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso) &&
-            IsoLike().IsMatch(text))
+        if (IsoLike().IsMatch(text) &&
+            DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso))
         {
             // "2026-08-20" has no offset: it is a Dutch local date.
             return OffsetLike().IsMatch(text) ? iso : Local(iso.DateTime);

@@ -158,7 +158,7 @@ internal static class Vocabulary
         ["in", "uit", "te", "regio", "omgeving", "bij", "near", "from", "around", "nabij", "rond", "centrum", "gemeente", "based", "area", "region"];
 
     private static readonly string[] PersonNouns =
-        ["meid", "meisje", "dame", "vrouw", "schoonheid", "studente", "girl", "lady", "woman", "beauty", "babe", "student", "escort", "model", "mom", "mama"];
+        ["meid", "meisje", "dame", "vrouw", "schoonheid", "studente", "girl", "lady", "woman", "beauty", "babe", "student", "escort", "model"];
 
     private static readonly string[] SelfCues = ["ik ben", "ben ik", "i am", "i'm", "im"];
 

@@ -1,6 +1,6 @@
+using NUnit.Framework;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using NUnit.Framework;
 
 namespace Crawler.Extraction.Tests;
 

@@ -1,5 +1,5 @@
-using Crawler.Core.Policy;
 using NUnit.Framework;
+using Crawler.Core.Policy;
 
 namespace Crawler.Extraction.Tests;
 

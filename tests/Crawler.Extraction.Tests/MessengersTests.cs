@@ -1,5 +1,5 @@
-using Crawler.Core.Hits;
 using NUnit.Framework;
+using Crawler.Core.Hits;
 
 namespace Crawler.Extraction.Tests;
 

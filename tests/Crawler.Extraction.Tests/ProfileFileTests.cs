@@ -1,6 +1,6 @@
+using NUnit.Framework;
 using Crawler.Core.Policy;
 using Crawler.Core.Yaml;
-using NUnit.Framework;
 
 namespace Crawler.Extraction.Tests;
 

@@ -1,5 +1,5 @@
-using Crawler.Core.Yaml;
 using NUnit.Framework;
+using Crawler.Core.Yaml;
 
 namespace Crawler.Extraction.Tests;
 

@@ -1,6 +1,6 @@
+using NUnit.Framework;
 using AngleSharp.Css.Parser;
 using AngleSharp.Html.Parser;
-using NUnit.Framework;
 
 namespace Crawler.Extraction.Tests;
 

@@ -1,6 +1,6 @@
+using NUnit.Framework;
 using System.Text.Json;
 using Crawler.Core.Policy;
-using NUnit.Framework;
 
 namespace Crawler.Extraction.Tests;
 

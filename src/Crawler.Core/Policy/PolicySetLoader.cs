@@ -56,7 +56,7 @@ public static partial class PolicySetLoader
             indicators = IndicatorPolicyReader.Read(ri, rootI);
         }
 
-        var profiles = ReadProfiles(files, problems);
+        var profiles = ProfileReader.ReadAll(files, problems);
         problems.AddRange(r.Problems);
         problems.AddRange(ri.Problems);
         problems.AddRange(rk.Problems);
@@ -236,29 +236,6 @@ public static partial class PolicySetLoader
             new ProfileCatalog([]),
             urls,
             null!);
-    }
-
-    /// <summary>Every <c>profiles/NAME.yaml</c>; their problems join the others, so one run names them all.</summary>
-    private static ProfileCatalog ReadProfiles(IReadOnlyList<PolicyFileText> files, List<InputProblem> problems)
-    {
-        var profiles = new List<ExtractionProfile>();
-        foreach (var file in files.OrderBy(f => f.Name, StringComparer.Ordinal))
-        {
-            if (ProfileReader.NameOf(file.Name) is not { } name)
-            {
-                continue;
-            }
-
-            var (reader, root) = YamlReader.Open(file.Name, file.Text);
-            if (root is not null && ProfileReader.Read(reader, root, name) is { } profile && reader.Problems.Count == 0)
-            {
-                profiles.Add(profile);
-            }
-
-            problems.AddRange(reader.Problems);
-        }
-
-        return new ProfileCatalog(profiles);
     }
 
     private static YamlMappingNode? Required(YamlReader r, YamlMappingNode map, string prefix, string key)

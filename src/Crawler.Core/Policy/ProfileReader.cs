@@ -23,6 +23,29 @@ internal static partial class ProfileReader
             ? fileName[Folder.Length..^".yaml".Length]
             : null;
 
+    /// <summary>Every <c>profiles/NAME.yaml</c>; their problems join the others, so one run names them all.</summary>
+    public static ProfileCatalog ReadAll(IReadOnlyList<PolicyFileText> files, List<InputProblem> problems)
+    {
+        var profiles = new List<ExtractionProfile>();
+        foreach (var file in files.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            if (NameOf(file.Name) is not { } name)
+            {
+                continue;
+            }
+
+            var (reader, root) = YamlReader.Open(file.Name, file.Text);
+            if (root is not null && Read(reader, root, name) is { } profile && reader.Problems.Count == 0)
+            {
+                profiles.Add(profile);
+            }
+
+            problems.AddRange(reader.Problems);
+        }
+
+        return new ProfileCatalog(profiles);
+    }
+
     public static ExtractionProfile? Read(YamlReader r, YamlMappingNode root, string name)
     {
         if (!NamePattern().IsMatch(name))
