@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using AngleSharp.Css.Dom;
 using AngleSharp.Css.Parser;
@@ -25,6 +26,10 @@ public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, boo
 public sealed partial class AdExtractor
 {
     private const string HeuristicAdRegion = "article.ad, [itemtype*=Product], article, main, [role=main]";
+
+    /// <summary>What <see cref="AdIdInText"/> needs to find at all (its words' common beginnings).</summary>
+    private static readonly SearchValues<string> AdIdWords = SearchValues.Create(
+        ["advertentie", "adid", "ad-id", "ad ", "ad\t", "ad\n", "ad\u00A0", "listing", "profiel", "profile"], StringComparison.OrdinalIgnoreCase);
 
     private static readonly Lazy<PhraseTable<Term[]>> Lexicon = new(() => Vocabulary.Build(PlaceNames.All));
 
@@ -94,14 +99,16 @@ public sealed partial class AdExtractor
         var loginForm = wall is not null;
         var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
         var removed = scan.Dropped.Count;
-        foreach (var e in scan.Dropped)
+
+        // Last first: a removed child shifts only the siblings after it, and there are none left by then.
+        for (var i = scan.Dropped.Count - 1; i >= 0; i--)
         {
-            e.Remove();
+            scan.Dropped[i].Remove();
         }
 
-        foreach (var e in scan.Furniture)
+        for (var i = scan.Furniture.Count - 1; i >= 0; i--)
         {
-            e.Remove();
+            scan.Furniture[i].Remove();
         }
 
         var region = FindRegion(document);
@@ -449,6 +456,12 @@ public sealed partial class AdExtractor
             {
                 return fromAttribute;
             }
+        }
+
+        // Most ad texts name no id in words: one vectorised search rules the pattern out.
+        if (!text.AsSpan().ContainsAny(AdIdWords))
+        {
+            return null;
         }
 
         var prose = AdIdInText().Match(text);

@@ -139,12 +139,16 @@ public static partial class Deobfuscation
         }
 
         var digits = 0;
-        foreach (var c in line)
+        var at = line.IndexOfAnyInRange('0', '9');
+        while (at >= 0)
         {
-            if (char.IsAsciiDigit(c) && ++digits >= 5)
+            if (++digits >= 5)
             {
                 return true;
             }
+
+            var next = line[(at + 1)..].IndexOfAnyInRange('0', '9');
+            at = next < 0 ? -1 : at + 1 + next;
         }
 
         return CountNumberWords(line, 3) >= 3;

@@ -213,6 +213,18 @@ public sealed class AdExtractorFeatureTests
         Assert.That(ad.AdId, Is.EqualTo("2026-00100"));
     }
 
+    [TestCase("Vermeld ad id 2026-00126 bij contact", "2026-00126")]
+    [TestCase("Ad\nnumber #4082343061: please quote it", "4082343061")]
+    [TestCase("Advertentienummer: AB-1234", "AB-1234")]
+    [TestCase("Profile ID 77-1234 (old)", "77-1234")]
+    [TestCase("Geen nummer hier, alleen 24/7", null)]
+    public void An_ad_id_in_the_text_is_read_when_nothing_else_gives_one(string sentence, string? id)
+    {
+        var ad = Extract("<main>" + Contact + "<p>" + sentence.Replace("\n", "<br>", StringComparison.Ordinal) + "</p></main>");
+
+        Assert.That(ad.AdId, Is.EqualTo(id));
+    }
+
     [Test]
     public void A_page_that_is_no_ad_yields_none_of_the_new_features()
     {
