@@ -222,27 +222,7 @@ internal sealed class CrawlSession(
             }
 
             var pace = PaceFor(url, robots);
-            FetchResult? result = null;
-            try
-            {
-                await StartTurnAsync(pace, ct);
-                result = await fetcher.GetAsync(url, context.Policy.Fetch.MaxBodyBytes, ct);
-            }
-            finally
-            {
-                // Counting the page and releasing its reservation in one step: a decision in between
-                // would otherwise see the page twice, or not at all.
-                lock (_lock)
-                {
-                    if (result is { Failed: false })
-                    {
-                        context.Store.CountPage(mandateId);
-                    }
-
-                    _inFlight--;
-                    pace.Finished(context.Now);
-                }
-            }
+            var result = await FetchReservedAsync(fetcher, url, pace, ct);
 
             if (result.Failed)
             {
@@ -320,6 +300,33 @@ internal sealed class CrawlSession(
         }
     }
 
+    /// <summary>Fetches a request whose cap reservation is held, in the host's turn, and releases the reservation.</summary>
+    private async Task<FetchResult> FetchReservedAsync(PageFetcher fetcher, Uri url, HostPace pace, CancellationToken ct)
+    {
+        FetchResult? result = null;
+        try
+        {
+            await StartTurnAsync(pace, ct);
+            result = await fetcher.GetAsync(url, context.Policy.Fetch.MaxBodyBytes, ct);
+            return result;
+        }
+        finally
+        {
+            // Counting the page and releasing its reservation in one step: a decision in between
+            // would otherwise see the page twice, or not at all.
+            lock (_lock)
+            {
+                if (result is { Failed: false })
+                {
+                    context.Store.CountPage(mandateId);
+                }
+
+                _inFlight--;
+                pace.Finished(context.Now);
+            }
+        }
+    }
+
     private const int MaxImagesPerAd = 3;
 
     /// <summary>
@@ -366,25 +373,7 @@ internal sealed class CrawlSession(
                 continue;
             }
 
-            FetchResult? result = null;
-            try
-            {
-                await StartTurnAsync(pace, ct);
-                result = await fetcher.GetAsync(url, context.Policy.Fetch.MaxBodyBytes, ct);
-            }
-            finally
-            {
-                lock (_lock)
-                {
-                    if (result is { Failed: false })
-                    {
-                        context.Store.CountPage(mandateId);
-                    }
-
-                    _inFlight--;
-                    pace.Finished(context.Now);
-                }
-            }
+            var result = await FetchReservedAsync(fetcher, url, pace, ct);
 
             if (result.Failed)
             {
