@@ -27,6 +27,11 @@ public sealed partial class AdExtractor
 {
     private const string HeuristicAdRegion = "article.ad, [itemtype*=Product], article, main, [role=main]";
 
+    // Parsed once: AngleSharp parses a selector given as text on every call.
+    private static readonly ISelector Heading = new CssSelectorParser().ParseSelector("h1")!;
+    private static readonly ISelector StampedTime = new CssSelectorParser().ParseSelector("time[datetime]")!;
+    private static readonly ISelector Image = new CssSelectorParser().ParseSelector("img")!;
+
     /// <summary>What <see cref="AdIdInText"/> needs to find at all (its words' common beginnings).</summary>
     private static readonly SearchValues<string> AdIdWords = SearchValues.Create(
         ["advertentie", "adid", "ad-id", "ad ", "ad\t", "ad\n", "ad\u00A0", "listing", "profiel", "profile"], StringComparison.OrdinalIgnoreCase);
@@ -352,7 +357,7 @@ public sealed partial class AdExtractor
 
     private string? Title(IDocument document, IElement region, StructuredData structured)
     {
-        var element = _title is not null ? Within(region, _title).FirstOrDefault() : region.QuerySelector("h1");
+        var element = _title is not null ? Within(region, _title).FirstOrDefault() : region.ChildNodes.QuerySelector(Heading);
         return Clean(element?.TextContent) ?? Clean(structured.Title) ?? Clean(document.Title);
     }
 
@@ -402,7 +407,7 @@ public sealed partial class AdExtractor
 
     private static DateTimeOffset? DateOf(IElement e, DateTimeOffset? fetchedAt)
     {
-        var time = e.LocalName == "time" ? e : e.QuerySelector("time[datetime]");
+        var time = e.LocalName == "time" ? e : e.ChildNodes.QuerySelector(StampedTime);
         if (time?.GetAttribute("datetime") is { Length: > 0 } attribute && PostingDates.Parse(attribute, fetchedAt) is { } stamped)
         {
             return stamped;
@@ -480,7 +485,7 @@ public sealed partial class AdExtractor
         var images = new List<Uri>();
         IEnumerable<IElement> elements = _images is not null ? Within(region, _images)
             : _body is null ? content.Images
-            : region.QuerySelectorAll("img");
+            : region.ChildNodes.QuerySelectorAll(Image);
         foreach (var e in elements)
         {
             if (e.LocalName == "img")
@@ -489,7 +494,7 @@ public sealed partial class AdExtractor
             }
             else
             {
-                foreach (var img in e.QuerySelectorAll("img"))
+                foreach (var img in e.ChildNodes.QuerySelectorAll(Image))
                 {
                     AddImage(images, ImageSource(img), baseUrl);
                 }

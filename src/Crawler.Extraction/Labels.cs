@@ -1,3 +1,5 @@
+using AngleSharp.Css.Dom;
+using AngleSharp.Css.Parser;
 using AngleSharp.Dom;
 
 namespace Crawler.Extraction;
@@ -34,6 +36,8 @@ internal readonly record struct LabelValue(LabelKind Kind, string Label, string 
 internal static class Labels
 {
     private static readonly Dictionary<string, LabelKind> Known = Build();
+
+    private static readonly ISelector Row = new CssSelectorParser().ParseSelector("tr")!;
 
     private static readonly Dictionary<string, LabelKind>.AlternateLookup<ReadOnlySpan<char>> Lookup =
         Known.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -130,7 +134,7 @@ internal static class Labels
                 ReadDefinitionList(structure, into);
                 break;
             case "table":
-                foreach (var row in structure.QuerySelectorAll("tr"))
+                foreach (var row in structure.ChildNodes.QuerySelectorAll(Row))
                 {
                     var cells = row.Children;
                     if (cells.Length == 2 && cells[1].LocalName == "td")

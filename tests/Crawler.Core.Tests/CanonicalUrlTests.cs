@@ -27,6 +27,25 @@ public sealed class CanonicalUrlTests
         Assert.That(CanonicalUrl.Create(input).ToString(), Is.EqualTo(expected));
     }
 
+    [TestCase("https://ads.example.nl/ads/1.html", null)]
+    [TestCase("/ads/1.html?p=2", "https://ads.example.nl/x/")]
+    [TestCase("../b/c.html", "https://ads.example.nl/x/y/")]
+    [TestCase("https://Ads.Example.nl:443/a%7eb#x", null)]
+    [TestCase("//cdn.example.nl/z?utm_source=q", "https://ads.example.nl/")]
+    public void The_result_is_the_canonical_string_parsed_afresh(string input, string? baseUrl)
+    {
+        Assert.That(CanonicalUrl.TryCreate(input, baseUrl is null ? null : new Uri(baseUrl), out var url, out _), Is.True);
+        var fresh = new Uri(url.OriginalString, UriKind.Absolute);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(url.OriginalString, Is.EqualTo(CanonicalUrl.Create(url.AbsoluteUri).OriginalString));
+            Assert.That(url.ToString(), Is.EqualTo(fresh.ToString()));
+            Assert.That(url.AbsoluteUri, Is.EqualTo(fresh.AbsoluteUri));
+            Assert.That(url, Is.EqualTo(fresh));
+        });
+    }
+
     [Test]
     public void Percent_encoded_UTF8_is_upper_cased_and_equals_the_raw_form()
     {

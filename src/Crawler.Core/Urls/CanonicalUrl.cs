@@ -64,7 +64,9 @@ public static class CanonicalUrl
             sb.Append('?').Append(query);
         }
 
-        url = new Uri(sb.ToString(), UriKind.Absolute);
+        // Most links are canonical already: then the first parse read this very string, and a second is waste.
+        var canonical = sb.ToString();
+        url = string.Equals(canonical, parsed.OriginalString, StringComparison.Ordinal) ? parsed : new Uri(canonical, UriKind.Absolute);
         reason = "";
         return true;
     }
