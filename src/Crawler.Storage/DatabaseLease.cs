@@ -97,6 +97,8 @@ internal sealed class DatabaseLease : IDisposable
             }
             catch (IOException) when (Stopwatch.GetElapsedTime(started) < WaitLimit)
             {
+                // The holder is another process: there is no in-process condition to wait on, and a named
+                // mutex would tie the release to the acquiring thread, which the idle timer is not.
                 Thread.Sleep(10);
             }
             catch (IOException ex)
