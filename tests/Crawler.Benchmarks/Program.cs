@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using Crawler.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Crawler.Benchmarks.DecideRequestBenchmark).Assembly).Run(args);
+if (args is ["throughput"])
+{
+    ThroughputCommand.Run();
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(DecideRequestBenchmark).Assembly).Run(args);

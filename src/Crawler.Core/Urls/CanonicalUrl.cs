@@ -51,7 +51,9 @@ public static class CanonicalUrl
             sb.Append(parsed.UserInfo).Append('@');
         }
 
-        sb.Append(parsed.IdnHost.ToLowerInvariant());
+        // An ASCII DNS name is its own IDN form (Uri lower-cases it already); only others need the costlier IDN mapping.
+        var host = parsed.HostNameType == UriHostNameType.Dns && Ascii.IsValid(parsed.Host) ? parsed.Host : parsed.IdnHost;
+        sb.Append(host.ToLowerInvariant());
         if (!parsed.IsDefaultPort)
         {
             sb.Append(':').Append(parsed.Port);
