@@ -43,6 +43,7 @@ internal static class ExtractCommand
                 title = ad.Title,
                 phones = ad.Phones.Select(p => new { e164 = p.E164, raw = p.Raw, kind = p.Kind, region = p.Region, obfuscated = p.Obfuscated }),
                 emails = ad.Emails,
+                hidden = (ad.Hidden ?? []).Select(h => new { kind = h.Kind, value = h.Value, written = h.Written }),
                 ages = ad.Ages ?? [],
                 prices = (ad.Prices ?? []).Select(p => new { amount = p.Amount, currency = p.Currency, per = p.Per, perHour = p.PerHour }),
                 indicators = score.Fired.Select(i => new { id = i.Id, weight = i.Weight, evidence = i.Evidence }),

@@ -164,8 +164,9 @@ public sealed partial class AdExtractor
             }
         }
 
-        var phones = ContactReader.FindPhones(text, telLinks);
-        var emails = ContactReader.FindEmails(text, mailtoLinks, content.CloudflareEmails.ConvertAll(e => e.GetAttribute("data-cfemail")!));
+        var hidden = new List<HiddenContact>();
+        var phones = ContactReader.FindPhones(text, telLinks, hidden);
+        var emails = ContactReader.FindEmails(text, mailtoLinks, content.CloudflareEmails.ConvertAll(e => e.GetAttribute("data-cfemail")!), hidden);
         foreach (var t in structured.Telephones)
         {
             ContactReader.AddParsed(phones, t, obfuscated: false);
@@ -208,7 +209,7 @@ public sealed partial class AdExtractor
                 links, loginForm, wallReason);
         }
 
-        var ad = Features(document, region, content, structured, url, baseUrl, fetchedAt, phones, emails, messengers, title, removed);
+        var ad = Features(document, region, content, structured, url, baseUrl, fetchedAt, phones, emails, messengers, title, removed) with { Hidden = hidden };
         return new PageExtraction(ad, links, loginForm, wallReason);
     }
 

@@ -15,13 +15,17 @@ internal static partial class ContactReader
 
     private static readonly char[] NotDigits = [' ', '-', '.', '/', '_', '*', '|', '(', ')', '+'];
 
-    public static List<FoundPhone> FindPhones(string text, IReadOnlyList<string> telLinks)
+    /// <param name="text">What was read of the ad.</param>
+    /// <param name="telLinks">Numbers of tel: links.</param>
+    /// <param name="hiddenForms">Receives each number found only after de-obfuscation as it is written in <paramref name="text"/>.</param>
+    public static List<FoundPhone> FindPhones(string text, IReadOnlyList<string> telLinks, List<HiddenContact>? hiddenForms = null)
     {
         var found = new List<FoundPhone>();
 
         // Only lines that could hold a number are searched: phone matching is the costly part of extraction.
         StringBuilder? plain = null;
         StringBuilder? hidden = null;
+        List<(string Written, string Read)>? hiddenLines = null;
         foreach (var range in text.AsSpan().Split('\n'))
         {
             var line = text.AsSpan(range.Start.Value, range.End.Value - range.Start.Value);
@@ -46,6 +50,7 @@ internal static partial class ContactReader
             if (!string.Equals(deobfuscated, lineText, StringComparison.Ordinal) && LongestDigitRun(deobfuscated) >= MinPhoneDigits)
             {
                 (hidden ??= new StringBuilder()).Append(deobfuscated).Append('\n');
+                (hiddenLines ??= []).Add((lineText, deobfuscated));
             }
         }
 
@@ -56,7 +61,15 @@ internal static partial class ContactReader
 
         if (hidden is not null)
         {
+            var before = found.Count;
             Search(found, hidden.ToString(), obfuscated: true);
+            if (hiddenForms is not null)
+            {
+                foreach (var phone in found.Skip(before))
+                {
+                    AddHiddenPhone(hiddenForms, phone, hiddenLines!);
+                }
+            }
         }
 
         foreach (var raw in telLinks)
@@ -65,6 +78,81 @@ internal static partial class ContactReader
         }
 
         return found;
+    }
+
+    /// <summary>Where a number found only after de-obfuscation stands in the text, as the shortest stretch that still reads as it.</summary>
+    private static void AddHiddenPhone(List<HiddenContact> into, FoundPhone phone, List<(string Written, string Read)> lines)
+    {
+        var national = NationalDigits(phone.E164);
+        foreach (var (written, read) in lines)
+        {
+            if (!DigitsOf(read).Contains(national, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (ShortestStretch(written, s => DigitsOf(Deobfuscation.ForPhones(s)).Contains(national, StringComparison.Ordinal)) is { } stretch &&
+                !into.Exists(h => h.Kind == HiddenContact.Phone && h.Value == phone.E164))
+            {
+                into.Add(new HiddenContact(HiddenContact.Phone, phone.E164, stretch));
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>The number without country code or trunk prefix: what any written form of it must contain.</summary>
+    private static string NationalDigits(string e164)
+    {
+        try
+        {
+            return Phones.GetNationalSignificantNumber(Phones.Parse(e164, "ZZ"));
+        }
+        catch (NumberParseException)
+        {
+            return e164.TrimStart('+');
+        }
+    }
+
+    private static string DigitsOf(string s) => string.Concat(s.Where(char.IsAsciiDigit));
+
+    /// <summary>
+    /// The shortest stretch of <paramref name="line"/>, cut at spaces, for which <paramref name="reads"/> holds: the end
+    /// is brought in first, then the start. Null when the whole line does not read as it.
+    /// </summary>
+    internal static string? ShortestStretch(string line, Func<string, bool> reads)
+    {
+        var ends = new List<int>();
+        var starts = new List<int>();
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (!char.IsWhiteSpace(line[i]) && (i == 0 || char.IsWhiteSpace(line[i - 1])))
+            {
+                starts.Add(i);
+            }
+
+            if (!char.IsWhiteSpace(line[i]) && (i + 1 == line.Length || char.IsWhiteSpace(line[i + 1])))
+            {
+                ends.Add(i + 1);
+            }
+        }
+
+        var end = ends.FindIndex(e => reads(line[..e]));
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var to = ends[end];
+        for (var k = starts.Count - 1; k >= 0; k--)
+        {
+            if (starts[k] < to && reads(line[starts[k]..to]))
+            {
+                return line[starts[k]..to];
+            }
+        }
+
+        return line[..to].Trim();
     }
 
     /// <summary>A number given outside the text (tel: link, WhatsApp link, structured data), as E.164 when valid.</summary>
@@ -192,24 +280,33 @@ internal static partial class ContactReader
         return e164;
     }
 
-    public static List<string> FindEmails(string text, IReadOnlyList<string> mailtoLinks, IReadOnlyList<string> cloudflareHex)
+    /// <param name="text">What was read of the ad.</param>
+    /// <param name="mailtoLinks">Addresses of mailto: links.</param>
+    /// <param name="cloudflareHex">Cloudflare-encoded addresses (the site's encoding, not the poster's: not counted as hidden).</param>
+    /// <param name="hiddenForms">Receives each address found only after de-obfuscation as it is written in <paramref name="text"/>.</param>
+    public static List<string> FindEmails(string text, IReadOnlyList<string> mailtoLinks, IReadOnlyList<string> cloudflareHex,
+        List<HiddenContact>? hiddenForms = null)
     {
         var found = new List<string>();
-        StringBuilder? candidates = null;
         foreach (var range in text.AsSpan().Split('\n'))
         {
             var line = text.AsSpan(range.Start.Value, range.End.Value - range.Start.Value);
-            if (Deobfuscation.MayHideEmail(line))
+            if (!Deobfuscation.MayHideEmail(line))
             {
-                (candidates ??= new StringBuilder()).Append(line).Append('\n');
+                continue;
             }
-        }
 
-        if (candidates is not null)
-        {
-            foreach (Match m in Email().Matches(Deobfuscation.ForEmails(candidates.ToString())))
+            var lineText = line.ToString();
+            foreach (Match m in Email().Matches(Deobfuscation.ForEmails(lineText)))
             {
                 AddEmail(found, m.Value);
+                var address = found.Find(f => f.Equals(m.Value.Trim().TrimEnd('.'), StringComparison.OrdinalIgnoreCase))!;
+                if (hiddenForms is not null && !lineText.Contains(address, StringComparison.OrdinalIgnoreCase) &&
+                    !hiddenForms.Exists(h => h.Kind == HiddenContact.Email && h.Value == address) &&
+                    ShortestStretch(lineText, s => Deobfuscation.ForEmails(s).Contains(address, StringComparison.OrdinalIgnoreCase)) is { } stretch)
+                {
+                    hiddenForms.Add(new HiddenContact(HiddenContact.Email, address, stretch));
+                }
             }
         }
 

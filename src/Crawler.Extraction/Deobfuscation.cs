@@ -281,9 +281,28 @@ public static partial class Deobfuscation
                 j++;
             }
 
+            // "24/7 zero six one ...": digits before a spelled-out leading zero belong to something else.
+            var firstWord = i;
+            while (firstWord < j && tokens[firstWord].Value.All(char.IsAsciiDigit))
+            {
+                firstWord++;
+            }
+
+            var split = firstWord > i && firstWord < j && NumberWords.TryGetValue(tokens[firstWord].Value, out var lead) && lead == '0' && j - firstWord >= 4;
+            if (split)
+            {
+                i = firstWord;
+            }
+
             if (j - i >= 4 && words > 0)
             {
                 sb.Append(text, last, tokens[i].Index - last);
+                if (split)
+                {
+                    // Kept apart from the digits before, or "24/7 0 6 1 ..." would read as one spaced-out number.
+                    sb.Append("; ");
+                }
+
                 for (var k = i; k < j; k++)
                 {
                     var v = tokens[k].Value;

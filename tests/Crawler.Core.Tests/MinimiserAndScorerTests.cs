@@ -187,6 +187,55 @@ public sealed class MinimiserAndScorerTests
         });
     }
 
+    [Test]
+    public void A_phone_cut_in_half_by_the_edge_of_a_snippet_is_masked()
+    {
+        var phone = new FoundPhone("+31612345678", "06-12345678", "NL", "mobile");
+        var ad = Ad() with { Text = "Ik ben 24/7 bereikbaar op 06-12345678 voor een afspraak.", Phones = [phone] };
+
+        var masked = Minimiser.MaskContacts("…bereikbaar op 06-1234", ad, Spec((DataCategory.Phone, Treatment.Pseudonymise)));
+        var kept = Minimiser.MaskContacts("…bereikbaar op 06-1234", ad, Spec((DataCategory.Phone, Treatment.Keep)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(masked, Is.EqualTo("…bereikbaar op •••"));
+            Assert.That(kept, Is.EqualTo("…bereikbaar op 06-1234"));
+        });
+    }
+
+    [Test]
+    public void A_hidden_address_as_written_is_masked_and_fires_hidden_contact()
+    {
+        const string written = "lisa (at) example (punt) nl";
+        var ad = Ad() with
+        {
+            Text = "Hotelbezoek mogelijk, mail " + written + " voor een afspraak.",
+            Phones = [],
+            Emails = ["lisa@example.nl"],
+            Hidden = [new HiddenContact(HiddenContact.Email, "lisa@example.nl", written)],
+        };
+        var score = IndicatorScorer.Score(ad, TestData.Policy.Indicators);
+
+        var m = Minimiser.Apply(ad, score, Spec((DataCategory.Email, Treatment.Pseudonymise)), Key);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(score.Fired.Single(f => f.Id == IndicatorIds.HiddenContact).Evidence, Does.Contain(written));
+            Assert.That(m.Snippets, Has.Some.Contains("l•••@•••.nl"));
+            Assert.That(m.Snippets, Has.None.Contains("lisa").And.None.Contains("example"));
+        });
+    }
+
+    [Test]
+    public void Evidence_that_is_not_in_the_text_is_masked_where_it_stands()
+    {
+        var ad = Ad() with { Phones = [new FoundPhone("+31612345678", "0612345678", "NL", "mobile", Obfuscated: true)] };
+
+        var masked = Minimiser.MaskContacts("0612345678", ad, Spec((DataCategory.Phone, Treatment.Drop)));
+
+        Assert.That(masked, Is.EqualTo("+31 6 •••• 5678"));
+    }
+
     [TestCase("+31612345678", "+31 6 •••• 5678")]
     [TestCase("+3212345678", "+32 •••• 5678")]
     [TestCase("+3112", "••••")]

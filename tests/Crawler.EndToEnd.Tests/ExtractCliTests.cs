@@ -22,7 +22,7 @@ public sealed class ExtractCliTests
         Assert.That(json.GetProperty("phones")[0].GetProperty("e164").GetString(), Is.EqualTo("+31612345604"));
         Assert.That(json.GetProperty("emails")[0].GetString(), Is.EqualTo("mila@example.nl"));
         Assert.That(json.GetProperty("removedThirdPartyRegions").GetInt32(), Is.GreaterThanOrEqualTo(2));
-        foreach (var field in new[] { "ages", "prices", "indicators", "score", "locations", "messengers", "name", "nationalities", "languages", "venues", "services", "postedAt", "adId", "images" })
+        foreach (var field in new[] { "hidden", "ages", "prices", "indicators", "score", "locations", "messengers", "name", "nationalities", "languages", "venues", "services", "postedAt", "adId", "images" })
         {
             Assert.That(json.TryGetProperty(field, out _), Is.True, field);
         }

@@ -6,6 +6,19 @@ namespace Crawler.Core.Hits;
 /// </summary>
 public sealed record FoundPhone(string E164, string Raw, string Region, string Kind, bool Obfuscated = false);
 
+/// <summary>
+/// A contact hidden on purpose, as it stands in the text: a number spelled out or written with look-alike characters,
+/// an address with "(at)" or spaced letters. <see cref="Kind"/> is <c>phone</c> or <c>email</c>; <see cref="Value"/>
+/// the E.164 number or the address it reads as; <see cref="Written"/> the shortest stretch of the ad's text that
+/// reads as it. Minimisation masks <see cref="Written"/> in evidence snippets, where a plain search for the number
+/// or address would not find it.
+/// </summary>
+public sealed record HiddenContact(string Kind, string Value, string Written)
+{
+    public const string Phone = "phone";
+    public const string Email = "email";
+}
+
 /// <summary>A stated rate, normalised to a price per hour where the duration is stated.</summary>
 public sealed record StatedPrice(decimal Amount, string Currency, string Per, decimal? PerHour, string Evidence);
 
@@ -46,6 +59,7 @@ public sealed record StatedLocation(string Kind, string Value)
 /// <param name="PostedAt">When the ad was posted; relative dates ("2 dagen geleden") resolved against the fetch time.</param>
 /// <param name="AdId">The site's own id of the ad.</param>
 /// <param name="Images">Absolute image URLs of the ad itself (never from dropped regions). Images are not fetched here.</param>
+/// <param name="Hidden">Contacts hidden on purpose, as written in <see cref="Text"/> (Cloudflare's e-mail encoding is the site's, not the poster's, and is not counted).</param>
 public sealed record AdFeatures(
     bool IsAd,
     string NotAdReason,
@@ -65,7 +79,8 @@ public sealed record AdFeatures(
     IReadOnlyList<string>? Services = null,
     DateTimeOffset? PostedAt = null,
     string? AdId = null,
-    IReadOnlyList<Uri>? Images = null)
+    IReadOnlyList<Uri>? Images = null,
+    IReadOnlyList<HiddenContact>? Hidden = null)
 {
     /// <summary>A stated age under 18: a legal red line, escalated outside the score.</summary>
     public bool StatesMinorAge => Ages is { } a && a.Any(x => x < 18);

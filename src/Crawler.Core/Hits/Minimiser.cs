@@ -37,7 +37,7 @@ public static partial class Minimiser
         return new MinimisedContent(
             keepText ? ad.Title : null,
             keepText ? ad.Text : null,
-            keepText ? [] : score.Fired.Select(f => MaskContacts(f.Evidence, ad, mandate)).Distinct(StringComparer.Ordinal).ToList(),
+            keepText ? [] : MaskSnippets(score, ad, mandate),
             phones,
             emails,
             mandate.TreatmentOf(DataCategory.Age) == Treatment.Keep ? ad.Ages : null,
@@ -87,33 +87,172 @@ public static partial class Minimiser
 
     /// <summary>
     /// Evidence snippets are kept where the text is not, so they must not carry what the mandate does not keep:
-    /// an indicator's context, or the hidden-contact evidence itself, can hold a phone number or address. Those
-    /// are masked as they are in the contact list, and any other long digit run with them.
+    /// an indicator's context, or the hidden-contact evidence itself, can hold a phone number or address, written
+    /// plainly or hidden. Contacts are found where they stand in the ad's text (as written, as hidden, and any
+    /// other long digit run or address-like word) and every snippet is cut from a copy of the text with those
+    /// stretches masked, so a contact the snippet's edge cuts in half is masked too.
     /// </summary>
-    public static string MaskContacts(string snippet, AdFeatures ad, MandateSpec mandate)
+    public static string MaskContacts(string snippet, AdFeatures ad, MandateSpec mandate) => new SnippetMasker(ad, mandate).Mask(snippet);
+
+    private static List<string> MaskSnippets(IndicatorScore score, AdFeatures ad, MandateSpec mandate)
     {
-        var result = snippet;
-        if (mandate.TreatmentOf(DataCategory.Phone) != Treatment.Keep)
-        {
-            foreach (var phone in ad.Phones.Where(p => p.Raw.Length > 0).OrderByDescending(p => p.Raw.Length))
-            {
-                result = result.Replace(phone.Raw, MaskPhone(phone.E164), StringComparison.OrdinalIgnoreCase);
-            }
+        var masker = new SnippetMasker(ad, mandate);
+        return score.Fired.Select(f => masker.Mask(f.Evidence)).Distinct(StringComparer.Ordinal).ToList();
+    }
 
-            result = LongDigitRun().Replace(result, "•••");
+    /// <summary>The contact stretches of the ad's title and text that a mandate does not keep, and snippets cut from them masked.</summary>
+    private sealed class SnippetMasker
+    {
+        private readonly AdFeatures _ad;
+        private readonly bool _maskPhones;
+        private readonly bool _maskEmails;
+        private readonly List<(int Start, int End, string Mask)> _textSpans;
+        private readonly List<(int Start, int End, string Mask)> _titleSpans;
+
+        public SnippetMasker(AdFeatures ad, MandateSpec mandate)
+        {
+            _ad = ad;
+            _maskPhones = mandate.TreatmentOf(DataCategory.Phone) != Treatment.Keep;
+            _maskEmails = mandate.TreatmentOf(DataCategory.Email) != Treatment.Keep;
+            _textSpans = Spans(ad.Text);
+            _titleSpans = Spans(ad.Title ?? "");
         }
 
-        if (mandate.TreatmentOf(DataCategory.Email) != Treatment.Keep)
+        public string Mask(string snippet)
         {
-            foreach (var email in ad.Emails.Where(e => e.Length > 0))
+            if (!_maskPhones && !_maskEmails)
             {
-                result = result.Replace(email, MaskEmail(email), StringComparison.OrdinalIgnoreCase);
+                return snippet;
             }
 
-            result = EmailLike().Replace(result, m => MaskEmail(m.Value));
+            // A snippet is a stretch of the title or text with "…" where it was cut (IndicatorScorer.Evidence).
+            var core = snippet.AsSpan();
+            var lead = core.StartsWith("…") ? "…" : "";
+            var trail = core.Length > lead.Length && core.EndsWith("…") ? "…" : "";
+            core = core[lead.Length..^trail.Length];
+            var at = core.Length == 0 ? -1 : _ad.Text.AsSpan().IndexOf(core, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                return lead + Cut(_ad.Text, _textSpans, at, core.Length) + trail;
+            }
+
+            if (_ad.Title is { } title && core.Length > 0 && title.AsSpan().IndexOf(core, StringComparison.Ordinal) is var t and >= 0)
+            {
+                return lead + Cut(title, _titleSpans, t, core.Length) + trail;
+            }
+
+            // Evidence from data rather than text (a hidden form alone, a price, a linking note): masked where it stands.
+            var alone = snippet;
+            var spans = Spans(alone);
+            return Cut(alone, spans, 0, alone.Length);
         }
 
-        return result;
+        private List<(int Start, int End, string Mask)> Spans(string text)
+        {
+            var spans = new List<(int Start, int End, string Mask)>();
+            if (text.Length == 0)
+            {
+                return spans;
+            }
+
+            if (_maskPhones)
+            {
+                foreach (var phone in _ad.Phones.Where(p => p.Raw.Length > 0))
+                {
+                    AddAll(spans, text, phone.Raw, MaskPhone(phone.E164));
+                }
+
+                foreach (var hidden in (_ad.Hidden ?? []).Where(h => h.Kind == HiddenContact.Phone))
+                {
+                    AddAll(spans, text, hidden.Written, MaskPhone(hidden.Value));
+                }
+
+                foreach (Match m in LongDigitRun().Matches(text))
+                {
+                    spans.Add((m.Index, m.Index + m.Length, "•••"));
+                }
+            }
+
+            if (_maskEmails)
+            {
+                foreach (var email in _ad.Emails.Where(e => e.Length > 0))
+                {
+                    AddAll(spans, text, email, MaskEmail(email));
+                }
+
+                foreach (var hidden in (_ad.Hidden ?? []).Where(h => h.Kind == HiddenContact.Email))
+                {
+                    AddAll(spans, text, hidden.Written, MaskEmail(hidden.Value));
+                }
+
+                foreach (Match m in EmailLike().Matches(text))
+                {
+                    spans.Add((m.Index, m.Index + m.Length, MaskEmail(m.Value)));
+                }
+            }
+
+            // Overlapping stretches become one, masked as the first (longest at that start) says.
+            spans.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.End.CompareTo(a.End));
+            var merged = new List<(int Start, int End, string Mask)>(spans.Count);
+            foreach (var span in spans)
+            {
+                if (merged.Count > 0 && span.Start < merged[^1].End)
+                {
+                    var last = merged[^1];
+                    merged[^1] = (last.Start, Math.Max(last.End, span.End), span.End > last.End ? "•••" : last.Mask);
+                }
+                else
+                {
+                    merged.Add(span);
+                }
+            }
+
+            return merged;
+        }
+
+        private static void AddAll(List<(int, int, string)> spans, string text, string written, string mask)
+        {
+            if (written.Length == 0)
+            {
+                return;
+            }
+
+            for (var at = text.IndexOf(written, StringComparison.OrdinalIgnoreCase); at >= 0;
+                 at = at + written.Length < text.Length ? text.IndexOf(written, at + written.Length, StringComparison.OrdinalIgnoreCase) : -1)
+            {
+                spans.Add((at, at + written.Length, mask));
+            }
+        }
+
+        /// <summary>text[from..from+length] with each masked stretch replaced; one cut by either edge is masked whole.</summary>
+        private static string Cut(string text, List<(int Start, int End, string Mask)> spans, int from, int length)
+        {
+            var to = from + length;
+            var sb = new StringBuilder(length);
+            var i = from;
+            foreach (var (start, end, mask) in spans)
+            {
+                if (end <= from || start >= to)
+                {
+                    continue;
+                }
+
+                if (start > i)
+                {
+                    sb.Append(text, i, start - i);
+                }
+
+                sb.Append(start >= from && end <= to ? mask : "•••");
+                i = Math.Min(end, to);
+            }
+
+            if (i < to)
+            {
+                sb.Append(text, i, to - i);
+            }
+
+            return sb.ToString();
+        }
     }
 
     public static string Pseudonym(byte[] key, string kind, string value) =>

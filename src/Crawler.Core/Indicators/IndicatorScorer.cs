@@ -17,7 +17,7 @@ public static class IndicatorIds
     /// <summary>A stated age under 18, or explicit minor terms: escalated at once, outside the score.</summary>
     public const string MinorAge = "minor-age";
 
-    /// <summary>A phone number found only after de-obfuscation (<see cref="FoundPhone.Obfuscated"/>).</summary>
+    /// <summary>A phone number or address found only after de-obfuscation (<see cref="AdFeatures.Hidden"/>, <see cref="FoundPhone.Obfuscated"/>).</summary>
     public const string HiddenContact = "hidden-contact";
 
     /// <summary>A stated price per hour below the policy's <see cref="IndicatorDefinition.PerHourBelow"/>.</summary>
@@ -173,6 +173,13 @@ public static class IndicatorScorer
         {
             case IndicatorIds.MinorAge:
                 return minorEvidence;
+            case IndicatorIds.HiddenContact when ad?.Hidden is { Count: > 0 } hidden:
+                {
+                    var written = hidden[0].Written;
+                    var at = ad.Text.IndexOf(written, StringComparison.Ordinal);
+                    return at >= 0 ? Evidence(ad.Text, at, written.Length) : written;
+                }
+
             case IndicatorIds.HiddenContact when ad?.Phones.FirstOrDefault(p => p.Obfuscated) is { } phone:
                 {
                     var at = phone.Raw.Length == 0 ? -1 : ad.Text.IndexOf(phone.Raw, StringComparison.Ordinal);
