@@ -41,7 +41,8 @@ internal sealed class LexiconFindings
 /// Reads origins, spoken languages, places, venues and services from words, with the cues that make a
 /// word mean something: "spreek"/"speaks" before a language, "uit"/"from" before a country, "in"/"regio"
 /// before a place that is also a common word, a person noun after an adjective ("Roemeens meisje"), and a
-/// negation shortly before ("geen escort", "no anal", "spreek geen Nederlands") that cancels the claim.
+/// negation shortly before ("geen escort", "no anal", "spreek geen Nederlands") or closing the clause after
+/// ("anaal doe ik niet", "Escort: nee") that cancels the claim.
 /// A label value is read without cues: the label says what it is.
 /// </summary>
 internal sealed class ProseReader(PhraseTable<Term[]> table)
@@ -80,7 +81,7 @@ internal sealed class ProseReader(PhraseTable<Term[]> table)
             }
 
             var end = i + length;
-            var negated = i <= negatedUntil || AnsweredNo(text, end);
+            var negated = i <= negatedUntil || (Negatable(terms) && NegatedAfter(text, end));
             foreach (var term in terms)
             {
                 switch (term.Kind)
@@ -189,10 +190,72 @@ internal sealed class ProseReader(PhraseTable<Term[]> table)
         return true;
     }
 
-    /// <summary>"Escort: nee", "Anal - no": a label-like term answered with a bare no right after it ("home, no incall" is no answer).</summary>
-    private static bool AnsweredNo(TokenizedText text, int next) =>
-        next < text.Tokens.Count && text.Word(next) is "nee" or "no" or "neen" or "niet" &&
-        (next + 1 == text.Tokens.Count || text.Tokens[next + 1].ClauseStart);
+    // Places and cue words, most of the terms a text holds, are never negated: they skip the look-ahead.
+    private static bool Negatable(Term[] terms)
+    {
+        foreach (var t in terms)
+        {
+            if (t.Kind is TermKind.Language or TermKind.OriginAdjective or TermKind.OriginWord or TermKind.Country or TermKind.Venue or TermKind.Service)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a negation closes the clause of the term that ends before word <paramref name="next"/>, the rule of
+    /// <c>negation.after</c> in policies/indicators.yaml: at most <see cref="Vocabulary.NegationAfterWindow"/>
+    /// words, the negation, then the end of the clause or one completion and the end ("anaal doe ik niet", "escort
+    /// is niet mogelijk"; "hotelbezoek is niet duur" keeps its hotel). A label-like term may be answered with a bare
+    /// negation across the boundary right after it ("Escort: nee"); words there begin another statement ("home, no
+    /// incall").
+    /// </summary>
+    private bool NegatedAfter(TokenizedText text, int next)
+    {
+        var tokens = text.Tokens;
+        var limit = Math.Min(tokens.Count - 1, next + Vocabulary.NegationAfterWindow);
+        var inPhraseUntil = -1;
+        for (var k = next; k <= limit; k++)
+        {
+            var crossed = tokens[k].ClauseStart;
+            if (crossed && k > next)
+            {
+                return false;
+            }
+
+            // A word of a longer phrase is no negation: "no" in "no condom", "no limits".
+            if (k > inPhraseUntil && table.TryMatch(text, k, out _, out var length) && length > 1)
+            {
+                inPhraseUntil = k + length - 1;
+            }
+
+            if (k > inPhraseUntil && Vocabulary.IsOneOf(text.Word(k), Vocabulary.NegationsAfter) && ClauseEndsAfter(text, k))
+            {
+                return true;
+            }
+
+            if (crossed)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ClauseEndsAfter(TokenizedText text, int negation)
+    {
+        var tokens = text.Tokens;
+        var next = negation + 1;
+        if (next == tokens.Count || tokens[next].ClauseStart)
+        {
+            return true;
+        }
+
+        return Vocabulary.IsOneOf(text.Word(next), Vocabulary.NegationCompletions) && (next + 1 == tokens.Count || tokens[next + 1].ClauseStart);
+    }
 
     private bool IsPersonNoun(TokenizedText text, int at) => Has(text, at, TermKind.PersonNoun);
 

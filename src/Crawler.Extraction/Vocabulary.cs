@@ -145,6 +145,20 @@ internal static class Vocabulary
 
     private static readonly string[] Negations = ["geen", "niet", "nooit", "no", "not", "never", "don't", "dont", "doesn't"];
 
+    /// <summary>
+    /// Negations that close a term's clause after it ("anaal doe ik niet"). With the two below, the
+    /// <c>negation.after</c> block of policies/indicators.yaml, which extraction does not read: a test keeps them
+    /// equal, so the services an ad records agree with its score.
+    /// </summary>
+    public static readonly string[] NegationsAfter = ["niet", "nee", "neen", "nooit", "no", "not", "never"];
+
+    /// <summary>Words that may stand between a negation after a term and the end of its clause ("niet mogelijk").</summary>
+    public static readonly string[] NegationCompletions =
+        ["mogelijk", "aan", "toegestaan", "bespreekbaar", "gedaan", "possible", "offered", "available", "allowed", "done"];
+
+    /// <summary>How many words may stand between a term and a negation after it.</summary>
+    public const int NegationAfterWindow = 3;
+
     private static readonly string[] Contrasts = ["wel", "maar", "but", "only", "alleen", "however"];
 
     private static readonly string[] LanguageCues =
@@ -161,6 +175,20 @@ internal static class Vocabulary
         ["meid", "meisje", "dame", "vrouw", "schoonheid", "studente", "girl", "lady", "woman", "beauty", "babe", "student", "escort", "model"];
 
     private static readonly string[] SelfCues = ["ik ben", "ben ik", "i am", "i'm", "im"];
+
+    /// <summary>Whether folded <paramref name="word"/> is one of <paramref name="words"/>; without allocating.</summary>
+    public static bool IsOneOf(ReadOnlySpan<char> word, string[] words)
+    {
+        foreach (var w in words)
+        {
+            if (word.SequenceEqual(w))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Everything above plus the place names, in one table so the text is looked at once per word.</summary>
     public static PhraseTable<Term[]> Build(IEnumerable<PlaceSpelling> places)

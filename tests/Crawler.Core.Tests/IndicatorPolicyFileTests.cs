@@ -68,6 +68,7 @@ public sealed class IndicatorPolicyFileTests
             Assert.That(policy.Negation.Words, Is.EqualTo(TestData.Seq("geen", "no")));
             Assert.That(policy.Negation.AdjacentWords, Is.EqualTo(TestData.Seq("zonder")));
             Assert.That(policy.Negation.Window, Is.EqualTo(2));
+            Assert.That(policy.Negation.After, Is.SameAs(TrailingNegation.None), "no after block: no negation after a term");
             Assert.That(policy.Indicators.Select(i => i.Id), Is.EqualTo(TestData.Seq("minor-age", "low-price", "shared-contact")));
             Assert.That(policy.Indicators[1].PerHourBelow, Is.EqualTo(60m));
             Assert.That(policy.Indicators[2].Terms, Is.Empty, "fed by linking, no lexicon needed");
@@ -243,6 +244,105 @@ public sealed class IndicatorPolicyFileTests
         {
             Assert.That(problem.Field, Is.EqualTo("negation.window"));
             Assert.That(problem.Message, Is.EqualTo("must be between 0 and 10, got 11"));
+        });
+    }
+
+    // Lines 6 to 9 once After is put in.
+    private const string After = "  window: 2\n  after:\n    words: [niet, nee]\n    completions: [mogelijk, possible]\n    window: 1\n";
+
+    private static string WithAfter(string from = "", string to = "")
+    {
+        var yaml = Edit("  window: 2\n", After);
+        if (from.Length > 0 && !yaml.Contains(from, StringComparison.Ordinal))
+        {
+            Assert.Fail($"the test edits text that is not there: {from}");
+        }
+
+        return from.Length == 0 ? yaml : yaml.Replace(from, to, StringComparison.Ordinal);
+    }
+
+    [Test]
+    public void A_negation_after_block_loads()
+    {
+        var policy = Load(WithAfter());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(policy.Negation.Words, Is.EqualTo(TestData.Seq("geen", "no")), "the look-back is unchanged");
+            Assert.That(policy.Negation.Window, Is.EqualTo(2));
+            Assert.That(policy.Negation.After.Words, Is.EqualTo(TestData.Seq("niet", "nee")));
+            Assert.That(policy.Negation.After.Completions, Is.EqualTo(TestData.Seq("mogelijk", "possible")));
+            Assert.That(policy.Negation.After.Window, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void A_negation_after_block_without_completions_loads_with_none()
+    {
+        var policy = Load(WithAfter("    completions: [mogelijk, possible]\n", ""));
+
+        Assert.That(policy.Negation.After.Completions, Is.Empty);
+    }
+
+    [TestCase("    window: 1\n", "    window: 1\n    reach: 2\n", "negation.after.reach", 10,
+        "unknown field (known fields: words, completions, window)")]
+    [TestCase("[niet, nee]", "[niet, \"doe ik niet\"]", "negation.after.words[1]", 7, "'doe ik niet' is not one word")]
+    [TestCase("[mogelijk, possible]", "[mogelijk, \"niet mogelijk\"]", "negation.after.completions[1]", 8, "'niet mogelijk' is not one word")]
+    [TestCase("    window: 1\n", "    window: 11\n", "negation.after.window", 9, "must be between 0 and 10, got 11")]
+    [TestCase("    window: 1\n", "    window: -1\n", "negation.after.window", 9, "must be between 0 and 10, got -1")]
+    [TestCase("    window: 1\n", "    window: far\n", "negation.after.window", 9, "expected a whole number")]
+    [TestCase("    window: 1\n", "", "negation.after.window", 7, "required field is missing")]
+    [TestCase("    words: [niet, nee]\n", "", "negation.after.words", 7, "required field is missing")]
+    [TestCase("[niet, nee]", "[]", "negation.after.words", 7, "must list at least one entry")]
+    public void A_malformed_negation_after_block_is_refused_naming_the_field_and_line(string from, string to, string field, int line, string message)
+    {
+        var problem = Refused(WithAfter(from, to));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(problem.Field, Is.EqualTo(field));
+            Assert.That(problem.Line, Is.EqualTo(line));
+            Assert.That(problem.Message, Is.EqualTo(message));
+            Assert.That(problem.ToString(), Does.StartWith($"indicators.yaml:{line}:"));
+        });
+    }
+
+    [Test]
+    public void A_negation_after_that_is_not_a_mapping_is_refused()
+    {
+        var problem = Refused(Edit("  window: 2\n", "  window: 2\n  after: [niet, nee]\n"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(problem.Field, Is.EqualTo("negation.after"));
+            Assert.That(problem.Line, Is.EqualTo(6));
+            Assert.That(problem.Message, Is.EqualTo("expected a mapping of fields"));
+        });
+    }
+
+    [Test]
+    public void An_unknown_negation_field_names_after_among_the_known_ones()
+    {
+        var problem = Refused(Edit("  window: 2\n", "  window: 2\n  behind: [niet]\n"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(problem.Field, Is.EqualTo("negation.behind"));
+            Assert.That(problem.Line, Is.EqualTo(6));
+            Assert.That(problem.Message, Is.EqualTo("unknown field (known fields: words, adjacentWords, window, after)"));
+        });
+    }
+
+    [Test]
+    public void The_shipped_file_sees_negations_after_a_term()
+    {
+        var after = TestData.Policy.Indicators.Negation.After;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Words, Is.EqualTo(TestData.Seq("niet", "nee", "neen", "nooit", "no", "not", "never")));
+            Assert.That(after.Completions, Does.Contain("mogelijk").And.Contain("possible").And.Contain("aan"));
+            Assert.That(after.Window, Is.EqualTo(3));
         });
     }
 

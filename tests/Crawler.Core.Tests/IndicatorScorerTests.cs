@@ -279,6 +279,116 @@ public sealed class IndicatorScorerTests
         });
     }
 
+    // Negation after a term: the rule of the shipped file's negation.after block.
+
+    private static IndicatorPolicy WithShippedNegation(params IndicatorDefinition[] indicators) => new(0, indicators) { Negation = Real.Negation };
+
+    private static readonly IndicatorDefinition Services =
+        new("services", 1, ["anaal", "anal", "bareback", "zonder condoom", "kussen", "gfe", "hotelbezoek", "24/7"], false);
+
+    [TestCase("anaal doe ik niet")]
+    [TestCase("anaal doe ik niet.")]
+    [TestCase("Anaal: nee")]
+    [TestCase("Anaal? Niet mogelijk!")]
+    [TestCase("anal is not possible")]
+    [TestCase("bareback no")]
+    [TestCase("zonder condoom doe ik niet")]
+    [TestCase("kussen bied ik niet aan")]
+    [TestCase("GFE is niet mogelijk")]
+    [TestCase("hotelbezoek nooit")]
+    [TestCase("Hotelbezoek never, anal is not allowed")]
+    [TestCase("Ik ben lief. Anaal doe ik niet\nKussen nee")]
+    public void A_negation_that_closes_the_clause_after_a_term_suppresses_it(string text)
+    {
+        var score = IndicatorScorer.Score(Ad(text), WithShippedNegation(Services));
+
+        Assert.That(score.Fired, Is.Empty, string.Join(", ", score.Fired.Select(f => f.Evidence)));
+    }
+
+    [TestCase("hotelbezoek is niet duur", "hotelbezoek", Description = "not a completion word")]
+    [TestCase("GFE, niet gehaast", "GFE", Description = "a comma between")]
+    [TestCase("anaal doe ik niet graag met haast", "anaal", Description = "more than one word after the negation")]
+    [TestCase("24/7 bereikbaar, niet op zondag", "24/7", Description = "a comma between")]
+    [TestCase("anaal en nog veel meer dingen die ik niet doe", "anaal", Description = "more words between than the window")]
+    [TestCase("Anaal: niet graag", "Anaal", Description = "an answer across the boundary must be bare")]
+    [TestCase("Anaal. Ik doe niet", "Anaal", Description = "words after the boundary begin another statement")]
+    [TestCase("bareback no anal", "bareback", Description = "the negation belongs to the next term")]
+    public void A_negation_after_a_term_that_does_not_close_its_clause_leaves_it_firing(string text, string evidence)
+    {
+        var score = IndicatorScorer.Score(Ad(text), WithShippedNegation(Services));
+
+        Assert.That(FiredOnce(score, "services").Evidence, Does.Contain(evidence));
+    }
+
+    [Test]
+    public void A_term_that_holds_a_negation_fires_and_its_words_do_not_negate_the_term_before_it()
+    {
+        // "nooit nee" (never says no): without it being a term, its "nee" would close the clause after "anaal".
+        var policy = WithShippedNegation(
+            new IndicatorDefinition("services", 1, ["anaal"], false),
+            new IndicatorDefinition("anything", 1, ["nooit nee"], false));
+
+        var score = IndicatorScorer.Score(Ad("anaal zeg ik nooit nee"), policy);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(FiredOnce(score, "services").Evidence, Does.Contain("anaal"));
+            Assert.That(FiredOnce(score, "anything").Evidence, Does.Contain("nooit nee"));
+            Assert.That(Fired(IndicatorScorer.Score(Ad("anaal zeg ik nee"), policy), "services"), Is.Null, "a bare nee does negate");
+        });
+    }
+
+    [TestCase("No limits", "unprotected-services")]
+    [TestCase("Geen nep", "professional-language")]
+    [TestCase("Real pics, not fake", "professional-language")]
+    public void A_real_term_that_holds_a_negation_is_not_negated_by_it(string text, string id)
+    {
+        Assert.That(Fired(IndicatorScorer.Score(Ad(text), Real), id), Is.Not.Null);
+    }
+
+    [TestCase("Zonder condoom doe ik niet", "unprotected-services", false)]
+    [TestCase("Bareback no", "unprotected-services", false)]
+    [TestCase("Hotelbezoek nooit", "venue-hotel-park-car", false)]
+    [TestCase("Hotelbezoek is niet duur", "venue-hotel-park-car", true)]
+    [TestCase("24/7 bereikbaar, niet op zondag", "always-available", true)]
+    [TestCase("Hotel: nee. Camping: niet mogelijk", "venue-hotel-park-car", false)]
+    public void The_real_policy_sees_negations_after_a_term(string text, string id, bool fires)
+    {
+        Assert.That(Fired(IndicatorScorer.Score(Ad(text), Real), id), fires ? Is.Not.Null : Is.Null);
+    }
+
+    [Test]
+    public void Without_an_after_block_a_negation_after_a_term_is_not_seen()
+    {
+        var policy = Lexicon(Services);
+
+        Assert.That(IndicatorScorer.Score(Ad("anaal doe ik niet"), policy).Fired, Is.Not.Empty);
+    }
+
+    [TestCase(0, "bareback no", false)]
+    [TestCase(0, "GFE niet mogelijk", false)]
+    [TestCase(0, "anal is not possible", true)]
+    [TestCase(1, "anal is not possible", false)]
+    [TestCase(1, "anaal doe ik niet", true)]
+    [TestCase(2, "anaal doe ik niet", false)]
+    public void The_after_window_counts_the_words_between_the_term_and_the_negation(int window, string text, bool fires)
+    {
+        var policy = new IndicatorPolicy(0, [Services])
+        {
+            Negation = NegationRules.None with { After = new TrailingNegation(["niet", "nee", "no", "not"], ["mogelijk", "possible"], window) },
+        };
+
+        Assert.That(IndicatorScorer.Score(Ad(text), policy).Fired, fires ? Is.Not.Empty : Is.Empty);
+    }
+
+    [Test]
+    public void A_refused_occurrence_is_skipped_and_a_later_one_fires_with_its_own_evidence()
+    {
+        var score = IndicatorScorer.Score(Ad("Anaal doe ik niet, sorry lieverd. Maar wel bareback voor extra"), WithShippedNegation(Services));
+
+        Assert.That(FiredOnce(score, "services").Evidence, Does.Contain("bareback").And.Not.Contain("Anaal"));
+    }
+
     // Whole words, case and diacritics.
 
     [TestCase("De hotelier was vriendelijk", false)]

@@ -53,6 +53,28 @@ public sealed class AdExtractorFeatureTests
     }
 
     [Test]
+    public void A_service_or_venue_refused_after_it_is_not_recorded_and_a_word_that_merely_follows_a_negation_keeps_it()
+    {
+        var refused = Extract("<main>" + Contact + "<p>Massage en GFE. Anaal doe ik niet. Het escort is niet mogelijk, alleen ontvangst.</p></main>");
+        var kept = Extract("<main>" + Contact + "<p>Hotelbezoek is niet duur.</p></main>");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.Services, Is.EqualTo(new[] { "massage", "gfe" }));
+            Assert.That(refused.Venues, Is.EqualTo(new[] { "incall" }));
+            Assert.That(kept.Venues, Is.EqualTo(new[] { "outcall", "hotel" }));
+        });
+    }
+
+    [Test]
+    public void A_services_label_value_refused_after_the_service_does_not_give_it()
+    {
+        var ad = Extract("<main>" + Contact + "<dl><dt>Diensten</dt><dd>GFE, anaal niet mogelijk, zoenen: nee</dd></dl></main>");
+
+        Assert.That(ad.Services, Is.EqualTo(new[] { "gfe" }));
+    }
+
+    [Test]
     public void JSON_LD_of_one_product_and_its_seller_is_read()
     {
         const string jsonLd = """

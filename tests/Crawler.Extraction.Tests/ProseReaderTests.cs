@@ -34,6 +34,7 @@ public sealed class ProseReaderTests
     [TestCase("Romanian spoken")]
     [TestCase("Geen Roemeense dames, sorry")]
     [TestCase("Ik was in Roemenië op vakantie")]
+    [TestCase("Roemeense meiden heb ik niet")]
     [TestCase("roemeense les")]
     [TestCase("Romanian")]
     public void A_language_a_style_of_massage_a_negation_or_a_bare_country_is_no_origin(string text)
@@ -54,6 +55,8 @@ public sealed class ProseReaderTests
     [TestCase("Ik spreek geen Nederlands, wel Engels.", "en")]
     [TestCase("Dutch and English spoken", "nl en")]
     [TestCase("Talen: Roemeens, Italiaans", "ro it")]
+    [TestCase("Ik spreek Engels, Nederlands niet", "en")]
+    [TestCase("Ik spreek Engels, Duits is niet mogelijk", "en")]
     public void Languages_are_read_after_their_cue(string text, string languages)
     {
         Assert.That(Read(text).Languages, Is.EqualTo(languages.Split(' ')));
@@ -80,6 +83,11 @@ public sealed class ProseReaderTests
     [TestCase("Escort: nee", "")]
     [TestCase("Escort\nNee", "")]
     [TestCase("not available for outcall", "")]
+    [TestCase("escort is niet mogelijk", "")]
+    [TestCase("Hotelbezoek nooit, wel thuisontvangst", "incall home")]
+    [TestCase("hotelbezoek is niet duur", "outcall hotel")]
+    [TestCase("Escort, niet gehaast", "outcall")]
+    [TestCase("Escort: niet graag", "outcall")]
     public void Venues_are_read_with_their_negations(string text, string venues)
     {
         Assert.That(Read(text).Venues, Is.EqualTo(venues.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
@@ -91,9 +99,58 @@ public sealed class ProseReaderTests
     [TestCase("Geen seks zonder condoom", "")]
     [TestCase("No anal, BDSM on request", "bdsm")]
     [TestCase("postcode 3511 BJ, 1234 ZC", "")]
+    [TestCase("Anaal doe ik niet", "")]
+    [TestCase("Anaal doe ik niet.", "")]
+    [TestCase("Anaal: nee", "")]
+    [TestCase("Anal? Not possible", "")]
+    [TestCase("anal is not possible", "")]
+    [TestCase("bareback no", "")]
+    [TestCase("Zonder condoom doe ik niet", "")]
+    [TestCase("Zoenen bied ik niet aan", "")]
+    [TestCase("GFE is niet mogelijk", "")]
+    [TestCase("Massage, anaal doe ik niet", "massage")]
+    [TestCase("Anaal doe ik niet graag met haast", "anal")]
+    [TestCase("GFE, niet gehaast", "gfe")]
+    [TestCase("Anaal en nog veel meer dingen die ik niet doe", "anal")]
+    [TestCase("Bareback no anal", "no-condom")]
+    [TestCase("Alles kan, no limits", "anything-goes")]
     public void Services_are_read_with_their_negations(string text, string services)
     {
         Assert.That(Read(text).Services, Is.EqualTo(services.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Test]
+    public void A_negation_word_inside_a_phrase_does_not_negate_the_term_before_it()
+    {
+        // "nooit nee" (never says no): without it being a phrase, its "nee" would close the clause after "anaal".
+        var table = new PhraseTable<Term[]>();
+        table.Add("anaal", [new Term(TermKind.Service, ["anal"])]);
+        table.Add("nooit nee", [new Term(TermKind.Service, ["anything-goes"])]);
+        var reader = new ProseReader(table.Freeze());
+
+        var phrase = new LexiconFindings();
+        reader.Read(TokenizedText.Of("anaal zeg ik nooit nee"), phrase);
+        var bare = new LexiconFindings();
+        reader.Read(TokenizedText.Of("anaal zeg ik nee"), bare);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(phrase.Services, Is.EqualTo(new[] { "anal", "anything-goes" }));
+            Assert.That(bare.Services, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Negations_after_a_term_are_the_words_of_the_shipped_indicator_policy()
+    {
+        var after = TestPolicy.Policy.Indicators.Negation.After;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Words, Is.EqualTo(Vocabulary.NegationsAfter), "so the services an ad records agree with its score");
+            Assert.That(after.Completions, Is.EqualTo(Vocabulary.NegationCompletions));
+            Assert.That(after.Window, Is.EqualTo(Vocabulary.NegationAfterWindow));
+        });
     }
 
     [TestCase("Ontvangst in Den Haag en Rotterdam", "Den Haag,Rotterdam")]

@@ -17,6 +17,8 @@ internal sealed class CompiledLexicon
     private readonly Node?[] _roots;
     private readonly bool[] _negates;
     private readonly bool[] _negatesAdjacent;
+    private readonly bool[] _negatesAfter;
+    private readonly bool[] _completes;
 
     private CompiledLexicon(IndicatorPolicy policy)
     {
@@ -34,9 +36,13 @@ internal sealed class CompiledLexicon
             }
         }
 
-        var negations = policy.Negation.Words.Select(w => TextTokenizer.Words(w)).Where(w => w.Count == 1).Select(w => Intern(w[0].Word)).ToList();
-        var adjacent = policy.Negation.AdjacentWords.Select(w => TextTokenizer.Words(w)).Where(w => w.Count == 1).Select(w => Intern(w[0].Word)).ToList();
+        var negations = OneWordIds(policy.Negation.Words);
+        var adjacent = OneWordIds(policy.Negation.AdjacentWords);
+        var after = OneWordIds(policy.Negation.After.Words);
+        var completions = OneWordIds(policy.Negation.After.Completions);
         Window = policy.Negation.Window;
+        AfterWindow = policy.Negation.After.Window;
+        HasAfter = after.Count > 0;
 
         // Open addressing at most a quarter full, keyed by the hash the tokeniser already computed: a word that
         // is in no term (nearly every word of a page) usually costs one probe into an empty slot.
@@ -63,8 +69,12 @@ internal sealed class CompiledLexicon
         _roots = new Node?[_vocabulary.Count];
         _negates = new bool[_vocabulary.Count];
         _negatesAdjacent = new bool[_vocabulary.Count];
+        _negatesAfter = new bool[_vocabulary.Count];
+        _completes = new bool[_vocabulary.Count];
         negations.ForEach(n => _negates[n] = true);
         adjacent.ForEach(n => _negatesAdjacent[n] = true);
+        after.ForEach(n => _negatesAfter[n] = true);
+        completions.ForEach(n => _completes[n] = true);
         foreach (var (indicator, words) in terms)
         {
             var node = _roots[words[0].Id] ??= new Node();
@@ -89,6 +99,12 @@ internal sealed class CompiledLexicon
     }
 
     public int Window { get; }
+
+    /// <summary>How many words may stand between a term and a negation after it.</summary>
+    public int AfterWindow { get; }
+
+    /// <summary>Whether the policy sees negations after a term at all.</summary>
+    public bool HasAfter { get; }
 
     /// <summary>The compiled form of <paramref name="policy"/>, built on first use and kept as long as the policy lives.</summary>
     public static CompiledLexicon For(IndicatorPolicy policy) => Cache.GetValue(policy, p => new CompiledLexicon(p));
@@ -150,7 +166,16 @@ internal sealed class CompiledLexicon
     public bool IsNegation(int id, int distance) =>
         id >= 0 && ((distance <= Window && _negates[id]) || (distance == 1 && _negatesAdjacent[id]));
 
+    /// <summary>Whether word <paramref name="id"/>, closing a term's clause after it, negates the term ("anaal doe ik niet").</summary>
+    public bool IsNegationAfter(int id) => id >= 0 && _negatesAfter[id];
+
+    /// <summary>Whether word <paramref name="id"/> may follow a negation after a term before the clause ends ("niet mogelijk").</summary>
+    public bool IsCompletion(int id) => id >= 0 && _completes[id];
+
     private static int Key(int id, bool boundary) => (id << 1) | (boundary ? 1 : 0);
+
+    private List<int> OneWordIds(IReadOnlyList<string> words) =>
+        words.Select(w => TextTokenizer.Words(w)).Where(w => w.Count == 1).Select(w => Intern(w[0].Word)).ToList();
 
     private int Intern(string word)
     {

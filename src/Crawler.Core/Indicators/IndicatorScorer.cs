@@ -35,8 +35,9 @@ public static class IndicatorIds
 
 /// <summary>
 /// Scores an ad against the indicator policy. Terms match whole words, case- and diacritics-insensitively; a
-/// negation shortly before a term ("geen anaal", "no bareback") suppresses it unless the negation is part of a
-/// term itself ("geen nep", "zonder condoom"). Each indicator counts once, with the first text that fired it.
+/// negation shortly before a term ("geen anaal", "no bareback") or closing its clause after it ("anaal doe ik
+/// niet", "GFE is niet mogelijk") suppresses it unless the negation is part of a term itself ("geen nep",
+/// "zonder condoom"). Each indicator counts once, with the first text that fired it.
 /// The score is the sum of the fired indicators' weights: a ranking for review, never a verdict. Pure.
 /// </summary>
 public static class IndicatorScorer
@@ -221,7 +222,8 @@ public static class IndicatorScorer
             var tokens = buffer.Tokens;
             foreach (var m in matches)
             {
-                // Words inside a term are no negation for what follows: "geen nep" does not negate the next term.
+                // Words inside a term are no negation of another term: "geen nep" does not negate the term after
+                // it, nor "niet bellen" the term before it.
                 for (var t = m.First; t <= m.Last; t++)
                 {
                     tokens[t].Covered = true;
@@ -232,7 +234,7 @@ public static class IndicatorScorer
             {
                 foreach (var indicator in m.Indicators)
                 {
-                    if (evidence[indicator] is null && !Negated(tokens, m.First, lexicon))
+                    if (evidence[indicator] is null && !Negated(tokens, m.First, lexicon) && !NegatedAfter(tokens, buffer.Count, m.Last, lexicon))
                     {
                         evidence[indicator] = Evidence(text, tokens[m.First].Start, tokens[m.Last].End - tokens[m.First].Start);
                     }
@@ -264,6 +266,53 @@ public static class IndicatorScorer
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a negation closes the term's clause after it: at most the window's words, the negation, then the end
+    /// of the clause or one completion and the end ("anaal doe ik niet", "anal is not possible"). Only an answer (the
+    /// negation, with at most its completion) may stand across the boundary right after the term ("Anaal: nee",
+    /// "Kussen? Niet mogelijk"): other words there begin another statement.
+    /// </summary>
+    private static bool NegatedAfter(TextToken[] tokens, int count, int last, CompiledLexicon lexicon)
+    {
+        if (!lexicon.HasAfter)
+        {
+            return false;
+        }
+
+        var limit = Math.Min(count - 1, last + 1 + lexicon.AfterWindow);
+        for (var k = last + 1; k <= limit; k++)
+        {
+            var crossed = tokens[k].BoundaryBefore;
+            if (crossed && k > last + 1)
+            {
+                return false;
+            }
+
+            if (!tokens[k].Covered && lexicon.IsNegationAfter(tokens[k].Id) && ClauseEndsAfter(tokens, count, k, lexicon))
+            {
+                return true;
+            }
+
+            if (crossed)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ClauseEndsAfter(TextToken[] tokens, int count, int negation, CompiledLexicon lexicon)
+    {
+        var next = negation + 1;
+        if (next == count || tokens[next].BoundaryBefore)
+        {
+            return true;
+        }
+
+        return lexicon.IsCompletion(tokens[next].Id) && (next + 1 == count || tokens[next + 1].BoundaryBefore);
     }
 
     /// <summary>The youngest stated age under 18 where it stands in the text, or in words when extraction found it elsewhere.</summary>

@@ -20,8 +20,9 @@ public sealed record IndicatorDefinition(
     string? Note = null);
 
 /// <summary>
-/// Negation words that suppress a term when they stand shortly before it ("geen anaal", "no bareback"). A clause
-/// boundary (full stop, comma, colon, bracket, line break) ends the look-back.
+/// Negation words that suppress a term when they stand shortly before it ("geen anaal", "no bareback"), and, with
+/// <see cref="After"/>, shortly after it ("anaal doe ik niet"). A clause boundary (full stop, comma, colon,
+/// bracket, line break) ends the look-back and the look-ahead.
 /// </summary>
 /// <param name="Words">Suppress a term up to <paramref name="Window"/> words after them.</param>
 /// <param name="AdjacentWords">
@@ -33,6 +34,27 @@ public sealed record NegationRules(IReadOnlyList<string> Words, IReadOnlyList<st
 {
     /// <summary>No negation at all: every term fires wherever it stands.</summary>
     public static NegationRules None { get; } = new([], [], 0);
+
+    /// <summary>Negations after a term; <see cref="TrailingNegation.None"/> (the default) sees none.</summary>
+    public TrailingNegation After { get; init; } = TrailingNegation.None;
+}
+
+/// <summary>
+/// Negation words that suppress a term when they close its clause after it: "anaal doe ik niet", "bareback no",
+/// "anal is not possible", "kussen bied ik niet aan". Closing is what tells a refusal from a word that merely
+/// passes by: "hotelbezoek is niet duur" and "anaal doe ik niet graag met haast" keep their term. A bare answer
+/// may also stand right after the clause boundary that follows the term ("Anaal: nee", "Kussen? Niet mogelijk").
+/// </summary>
+/// <param name="Words">A negation word that ends the term's clause, alone or followed by one completion.</param>
+/// <param name="Completions">
+/// Words that may stand between the negation and the end of the clause ("niet mogelijk", "not possible"). Only
+/// these: with any word allowed, "hotelbezoek is niet duur" would silence the hotel.
+/// </param>
+/// <param name="Window">How many words may stand between the term and the negation.</param>
+public sealed record TrailingNegation(IReadOnlyList<string> Words, IReadOnlyList<string> Completions, int Window)
+{
+    /// <summary>No negation after a term is seen: "anaal doe ik niet" fires.</summary>
+    public static TrailingNegation None { get; } = new([], [], 0);
 }
 
 /// <summary>

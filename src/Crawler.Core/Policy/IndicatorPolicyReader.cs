@@ -126,27 +126,48 @@ internal static partial class IndicatorPolicyReader
             return NegationRules.None;
         }
 
-        r.RejectUnknown(map, "negation", "words", "adjacentWords", "window");
-        var words = OneWordEach(r, map, "words", required: true);
-        var adjacent = OneWordEach(r, map, "adjacentWords", required: false);
-        var window = r.Number(map, "negation", "window", 0, 10);
-        if (window is null && YamlReader.Child(map, "window") is null)
-        {
-            r.Problem(map, "negation.window", "required field is missing");
-        }
-
-        return new NegationRules(words, adjacent, window ?? 0);
+        r.RejectUnknown(map, "negation", "words", "adjacentWords", "window", "after");
+        var words = OneWordEach(r, map, "negation", "words", required: true);
+        var adjacent = OneWordEach(r, map, "negation", "adjacentWords", required: false);
+        var window = NegationWindow(r, map, "negation");
+        return new NegationRules(words, adjacent, window) { After = ReadAfter(r, r.Mapping(map, "negation", "after")) };
     }
 
-    private static List<string> OneWordEach(YamlReader r, YamlMappingNode map, string key, bool required)
+    // Optional so that a policy written before negations after a term were seen keeps its meaning.
+    private static TrailingNegation ReadAfter(YamlReader r, YamlMappingNode? map)
+    {
+        if (map is null)
+        {
+            return TrailingNegation.None;
+        }
+
+        const string P = "negation.after";
+        r.RejectUnknown(map, P, "words", "completions", "window");
+        var words = OneWordEach(r, map, P, "words", required: true);
+        var completions = OneWordEach(r, map, P, "completions", required: false);
+        return new TrailingNegation(words, completions, NegationWindow(r, map, P));
+    }
+
+    private static int NegationWindow(YamlReader r, YamlMappingNode map, string prefix)
+    {
+        var window = r.Number(map, prefix, "window", 0, 10);
+        if (window is null && YamlReader.Child(map, "window") is null)
+        {
+            r.Problem(map, prefix + ".window", "required field is missing");
+        }
+
+        return window ?? 0;
+    }
+
+    private static List<string> OneWordEach(YamlReader r, YamlMappingNode map, string prefix, string key, bool required)
     {
         var result = new List<string>();
-        var items = r.StringList(map, "negation", key, required);
+        var items = r.StringList(map, prefix, key, required);
         for (var i = 0; i < items.Count; i++)
         {
             if (TextTokenizer.Words(items[i].Value).Count != 1)
             {
-                r.Problem(items[i].Node, $"negation.{key}[{i}]", $"'{items[i].Value}' is not one word");
+                r.Problem(items[i].Node, $"{prefix}.{key}[{i}]", $"'{items[i].Value}' is not one word");
                 continue;
             }
 
