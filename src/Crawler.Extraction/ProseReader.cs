@@ -236,6 +236,11 @@ internal sealed class ProseReader(PhraseTable<Term[]> table)
                 return true;
             }
 
+            if (k <= inPhraseUntil || !Vocabulary.IsOneOf(text.Word(k), Vocabulary.NegationBetween))
+            {
+                return false;
+            }
+
             if (crossed)
             {
                 return false;

@@ -156,6 +156,12 @@ internal static class Vocabulary
     public static readonly string[] NegationCompletions =
         ["mogelijk", "aan", "toegestaan", "bespreekbaar", "gedaan", "possible", "offered", "available", "allowed", "done"];
 
+    /// <summary>The only words that may stand between a term and a negation after it ("anaal doe ik niet"; not "bareback en ik rook niet").</summary>
+    public static readonly string[] NegationBetween =
+        ["doe", "doen", "ik", "is", "kan", "bied", "biedt", "bieden", "wordt", "word", "worden", "zijn", "dat", "dit", "het", "je", "jij", "we", "wij", "hier", "ook", "helaas", "echt", "absoluut", "zeker", "wil", "zeg", "heb", "hebben", "meiden", "meisjes", "dames", "vrouwen", "i", "it",
+        "are", "am", "do", "does", "this", "that", "also", "sorry", "absolutely", "definitely", "can", "will", "say", "have", "has", "girls", "ladies",
+        "women"];
+
     /// <summary>How many words may stand between a term and a negation after it.</summary>
     public const int NegationAfterWindow = 3;
 

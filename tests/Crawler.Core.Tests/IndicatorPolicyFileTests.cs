@@ -273,6 +273,7 @@ public sealed class IndicatorPolicyFileTests
             Assert.That(policy.Negation.After.Words, Is.EqualTo(TestData.Seq("niet", "nee")));
             Assert.That(policy.Negation.After.Completions, Is.EqualTo(TestData.Seq("mogelijk", "possible")));
             Assert.That(policy.Negation.After.Window, Is.EqualTo(1));
+            Assert.That(policy.Negation.After.Between, Is.Empty, "without a between list any word may stand between");
         });
     }
 
@@ -285,9 +286,10 @@ public sealed class IndicatorPolicyFileTests
     }
 
     [TestCase("    window: 1\n", "    window: 1\n    reach: 2\n", "negation.after.reach", 10,
-        "unknown field (known fields: words, completions, window)")]
+        "unknown field (known fields: words, completions, between, window)")]
     [TestCase("[niet, nee]", "[niet, \"doe ik niet\"]", "negation.after.words[1]", 7, "'doe ik niet' is not one word")]
     [TestCase("[mogelijk, possible]", "[mogelijk, \"niet mogelijk\"]", "negation.after.completions[1]", 8, "'niet mogelijk' is not one word")]
+    [TestCase("    window: 1\n", "    between: [ik, \"doe ik\"]\n    window: 1\n", "negation.after.between[1]", 9, "'doe ik' is not one word")]
     [TestCase("    window: 1\n", "    window: 11\n", "negation.after.window", 9, "must be between 0 and 10, got 11")]
     [TestCase("    window: 1\n", "    window: -1\n", "negation.after.window", 9, "must be between 0 and 10, got -1")]
     [TestCase("    window: 1\n", "    window: far\n", "negation.after.window", 9, "expected a whole number")]

@@ -313,6 +313,8 @@ public sealed class IndicatorScorerTests
     [TestCase("Anaal: niet graag", "Anaal", Description = "an answer across the boundary must be bare")]
     [TestCase("Anaal. Ik doe niet", "Anaal", Description = "words after the boundary begin another statement")]
     [TestCase("bareback no anal", "bareback", Description = "the negation belongs to the next term")]
+    [TestCase("bareback en ik rook niet", "bareback", Description = "a word between that is not in negation.after.between")]
+    [TestCase("kussen, lekker lang niet gehaast", "kussen", Description = "a comma between")]
     public void A_negation_after_a_term_that_does_not_close_its_clause_leaves_it_firing(string text, string evidence)
     {
         var score = IndicatorScorer.Score(Ad(text), WithShippedNegation(Services));
@@ -335,6 +337,19 @@ public sealed class IndicatorScorerTests
             Assert.That(FiredOnce(score, "services").Evidence, Does.Contain("anaal"));
             Assert.That(FiredOnce(score, "anything").Evidence, Does.Contain("nooit nee"));
             Assert.That(Fired(IndicatorScorer.Score(Ad("anaal zeg ik nee"), policy), "services"), Is.Null, "a bare nee does negate");
+        });
+    }
+
+    [TestCase("ik ben 17 en rook niet")]
+    [TestCase("ik ben 17 doe ik niet")]
+    public void A_negation_after_an_escalating_term_never_silences_it(string text)
+    {
+        var score = IndicatorScorer.Score(Ad(text), Real);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Fired(score, IndicatorIds.MinorAge), Is.Not.Null);
+            Assert.That(score.Escalated, Is.True);
         });
     }
 

@@ -113,6 +113,7 @@ public sealed class ProseReaderTests
     [TestCase("GFE, niet gehaast", "gfe")]
     [TestCase("Anaal en nog veel meer dingen die ik niet doe", "anal")]
     [TestCase("Bareback no anal", "no-condom")]
+    [TestCase("Anaal en ik rook niet", "anal")]
     [TestCase("Alles kan, no limits", "anything-goes")]
     public void Services_are_read_with_their_negations(string text, string services)
     {
@@ -149,6 +150,7 @@ public sealed class ProseReaderTests
         {
             Assert.That(after.Words, Is.EqualTo(Vocabulary.NegationsAfter), "so the services an ad records agree with its score");
             Assert.That(after.Completions, Is.EqualTo(Vocabulary.NegationCompletions));
+            Assert.That(after.Between, Is.EqualTo(Vocabulary.NegationBetween));
             Assert.That(after.Window, Is.EqualTo(Vocabulary.NegationAfterWindow));
         });
     }

@@ -18,6 +18,8 @@ internal sealed class CompiledLexicon
     private readonly bool[] _negates;
     private readonly bool[] _negatesAdjacent;
     private readonly bool[] _negatesAfter;
+    private readonly bool[] _between;
+    private readonly bool[] _escalates;
     private readonly bool[] _completes;
 
     private CompiledLexicon(IndicatorPolicy policy)
@@ -40,6 +42,9 @@ internal sealed class CompiledLexicon
         var adjacent = OneWordIds(policy.Negation.AdjacentWords);
         var after = OneWordIds(policy.Negation.After.Words);
         var completions = OneWordIds(policy.Negation.After.Completions);
+        var between = OneWordIds(policy.Negation.After.Between);
+        AnyWordBetween = between.Count == 0;
+        _escalates = policy.Indicators.Select(d => d.Escalates).ToArray();
         Window = policy.Negation.Window;
         AfterWindow = policy.Negation.After.Window;
         HasAfter = after.Count > 0;
@@ -75,6 +80,8 @@ internal sealed class CompiledLexicon
         adjacent.ForEach(n => _negatesAdjacent[n] = true);
         after.ForEach(n => _negatesAfter[n] = true);
         completions.ForEach(n => _completes[n] = true);
+        _between = new bool[_vocabulary.Count];
+        between.ForEach(n => _between[n] = true);
         foreach (var (indicator, words) in terms)
         {
             var node = _roots[words[0].Id] ??= new Node();
@@ -102,6 +109,15 @@ internal sealed class CompiledLexicon
 
     /// <summary>How many words may stand between a term and a negation after it.</summary>
     public int AfterWindow { get; }
+
+    /// <summary>Whether any word may stand between a term and a negation after it (no <c>between</c> list).</summary>
+    public bool AnyWordBetween { get; }
+
+    /// <summary>Whether word <paramref name="id"/> may stand between a term and a negation after it.</summary>
+    public bool MayStandBetween(int id) => AnyWordBetween || (id >= 0 && _between[id]);
+
+    /// <summary>Whether indicator <paramref name="indicator"/> escalates: a negation after it never silences it.</summary>
+    public bool Escalates(int indicator) => _escalates[indicator];
 
     /// <summary>Whether the policy sees negations after a term at all.</summary>
     public bool HasAfter { get; }

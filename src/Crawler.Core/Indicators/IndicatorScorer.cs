@@ -234,7 +234,9 @@ public static class IndicatorScorer
             {
                 foreach (var indicator in m.Indicators)
                 {
-                    if (evidence[indicator] is null && !Negated(tokens, m.First, lexicon) && !NegatedAfter(tokens, buffer.Count, m.Last, lexicon))
+                    // A red line is not talked away afterwards: "ik ben 17 en rook niet" still escalates.
+                    if (evidence[indicator] is null && !Negated(tokens, m.First, lexicon) &&
+                        (lexicon.Escalates(indicator) || !NegatedAfter(tokens, buffer.Count, m.Last, lexicon)))
                     {
                         evidence[indicator] = Evidence(text, tokens[m.First].Start, tokens[m.Last].End - tokens[m.First].Start);
                     }
@@ -293,6 +295,11 @@ public static class IndicatorScorer
             if (!tokens[k].Covered && lexicon.IsNegationAfter(tokens[k].Id) && ClauseEndsAfter(tokens, count, k, lexicon))
             {
                 return true;
+            }
+
+            if (tokens[k].Covered || !lexicon.MayStandBetween(tokens[k].Id))
+            {
+                return false;
             }
 
             if (crossed)

@@ -55,6 +55,12 @@ public sealed record TrailingNegation(IReadOnlyList<string> Words, IReadOnlyList
 {
     /// <summary>No negation after a term is seen: "anaal doe ik niet" fires.</summary>
     public static TrailingNegation None { get; } = new([], [], 0);
+
+    /// <summary>
+    /// The only words that may stand between the term and the negation ("doe ik", "is"); empty: any word. With
+    /// any word allowed, "bareback en ik rook niet" would silence bareback.
+    /// </summary>
+    public IReadOnlyList<string> Between { get; init; } = [];
 }
 
 /// <summary>

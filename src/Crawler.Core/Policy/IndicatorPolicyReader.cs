@@ -142,10 +142,11 @@ internal static partial class IndicatorPolicyReader
         }
 
         const string P = "negation.after";
-        r.RejectUnknown(map, P, "words", "completions", "window");
+        r.RejectUnknown(map, P, "words", "completions", "between", "window");
         var words = OneWordEach(r, map, P, "words", required: true);
         var completions = OneWordEach(r, map, P, "completions", required: false);
-        return new TrailingNegation(words, completions, NegationWindow(r, map, P));
+        var between = OneWordEach(r, map, P, "between", required: false);
+        return new TrailingNegation(words, completions, NegationWindow(r, map, P)) { Between = between };
     }
 
     private static int NegationWindow(YamlReader r, YamlMappingNode map, string prefix)
