@@ -101,22 +101,14 @@ public static partial class Minimiser
     }
 
     /// <summary>The contact stretches of the ad's title and text that a mandate does not keep, and snippets cut from them masked.</summary>
-    private sealed class SnippetMasker
+    private sealed class SnippetMasker(AdFeatures ad, MandateSpec mandate)
     {
-        private readonly AdFeatures _ad;
-        private readonly bool _maskPhones;
-        private readonly bool _maskEmails;
-        private readonly List<(int Start, int End, string Mask)> _textSpans;
-        private readonly List<(int Start, int End, string Mask)> _titleSpans;
+        // Contacts are looked for this far around a snippet: any contact that reaches into it is shorter.
+        private const int Margin = 200;
 
-        public SnippetMasker(AdFeatures ad, MandateSpec mandate)
-        {
-            _ad = ad;
-            _maskPhones = mandate.TreatmentOf(DataCategory.Phone) != Treatment.Keep;
-            _maskEmails = mandate.TreatmentOf(DataCategory.Email) != Treatment.Keep;
-            _textSpans = Spans(ad.Text);
-            _titleSpans = Spans(ad.Title ?? "");
-        }
+        private readonly AdFeatures _ad = ad;
+        private readonly bool _maskPhones = mandate.TreatmentOf(DataCategory.Phone) != Treatment.Keep;
+        private readonly bool _maskEmails = mandate.TreatmentOf(DataCategory.Email) != Treatment.Keep;
 
         public string Mask(string snippet)
         {
@@ -130,21 +122,19 @@ public static partial class Minimiser
             var lead = core.StartsWith("…") ? "…" : "";
             var trail = core.Length > lead.Length && core.EndsWith("…") ? "…" : "";
             core = core[lead.Length..^trail.Length];
-            var at = core.Length == 0 ? -1 : _ad.Text.AsSpan().IndexOf(core, StringComparison.Ordinal);
-            if (at >= 0)
+            foreach (var source in new[] { _ad.Text, _ad.Title ?? "" })
             {
-                return lead + Cut(_ad.Text, _textSpans, at, core.Length) + trail;
-            }
-
-            if (_ad.Title is { } title && core.Length > 0 && title.AsSpan().IndexOf(core, StringComparison.Ordinal) is var t and >= 0)
-            {
-                return lead + Cut(title, _titleSpans, t, core.Length) + trail;
+                var at = core.Length == 0 ? -1 : source.AsSpan().IndexOf(core, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    var from = Math.Max(0, at - Margin);
+                    var window = source[from..Math.Min(source.Length, at + core.Length + Margin)];
+                    return lead + Cut(window, Spans(window), at - from, core.Length) + trail;
+                }
             }
 
             // Evidence from data rather than text (a hidden form alone, a price, a linking note): masked where it stands.
-            var alone = snippet;
-            var spans = Spans(alone);
-            return Cut(alone, spans, 0, alone.Length);
+            return Cut(snippet, Spans(snippet), 0, snippet.Length);
         }
 
         private List<(int Start, int End, string Mask)> Spans(string text)
@@ -185,9 +175,12 @@ public static partial class Minimiser
                     AddAll(spans, text, hidden.Written, MaskEmail(hidden.Value));
                 }
 
-                foreach (Match m in EmailLike().Matches(text))
+                if (text.Contains('@', StringComparison.Ordinal))
                 {
-                    spans.Add((m.Index, m.Index + m.Length, MaskEmail(m.Value)));
+                    foreach (Match m in EmailLike().Matches(text))
+                    {
+                        spans.Add((m.Index, m.Index + m.Length, MaskEmail(m.Value)));
+                    }
                 }
             }
 
