@@ -301,7 +301,7 @@ public sealed partial class AdExtractor
                    ?? WorkingNames.FromProse(text, IsLexiconWord)
                    ?? (title is null ? null : WorkingNames.FromTitle(title, IsLexiconWord));
 
-        var prices = AdDetails.Prices(text).ToList();
+        var prices = RateTables.Merge(AdDetails.Prices(text), RateTables.Read(structures));
         if (structured.Price is { } amount && !prices.Exists(p => p.Amount == amount))
         {
             prices.Add(new StatedPrice(amount, structured.Currency ?? "EUR", "unspecified", null, "structured data (JSON-LD offer)"));

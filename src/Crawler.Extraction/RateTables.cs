@@ -1,0 +1,174 @@
+using System.Text.RegularExpressions;
+using AngleSharp.Css.Parser;
+using AngleSharp.Dom;
+using Crawler.Core.Hits;
+
+namespace Crawler.Extraction;
+
+/// <summary>
+/// Rates laid out as a table or definition list: a duration in one cell and prices in the others ("30 minuten |
+/// € 100 | € 130", "<dt>1 uur</dt><dd>€ 160</dd>"), or durations across the first row. Read as text, such a price
+/// stands on its own line without its duration; read here, it gets its price per hour.
+/// </summary>
+internal static partial class RateTables
+{
+    private static readonly AngleSharp.Css.Dom.ISelector Row = new CssSelectorParser().ParseSelector("tr")!;
+
+    public static List<StatedPrice> Read(IEnumerable<IElement> structures)
+    {
+        var prices = new List<StatedPrice>();
+        foreach (var structure in structures)
+        {
+            if (structure.LocalName == "table")
+            {
+                ReadTable(structure, prices);
+            }
+            else if (structure.LocalName == "dl")
+            {
+                ReadList(structure, prices);
+            }
+        }
+
+        return prices;
+    }
+
+    /// <summary>
+    /// Text prices with the table's in their place: a text price without a duration whose amount a table gave a
+    /// duration, or with the same duration, is that table price read twice.
+    /// </summary>
+    public static List<StatedPrice> Merge(IReadOnlyList<StatedPrice> fromText, List<StatedPrice> fromTables)
+    {
+        if (fromTables.Count == 0)
+        {
+            return [.. fromText];
+        }
+
+        var unclaimed = new List<StatedPrice>(fromTables);
+        var merged = new List<StatedPrice>();
+        foreach (var price in fromText)
+        {
+            var claimed = unclaimed.FindIndex(t => t.Amount == price.Amount && (price.PerHour is null || t.Per == price.Per));
+            if (claimed >= 0)
+            {
+                merged.Add(unclaimed[claimed]);
+                unclaimed.RemoveAt(claimed);
+            }
+            else
+            {
+                merged.Add(price);
+            }
+        }
+
+        merged.AddRange(unclaimed);
+        return merged;
+    }
+
+    private static void ReadTable(IElement table, List<StatedPrice> into)
+    {
+        var rows = table.ChildNodes.QuerySelectorAll(Row).Select(r => r.Children.Select(c => Clean(c.TextContent)).ToArray()).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        // Durations across the head row: each column is a duration, each later row a kind of visit.
+        var columns = rows[0].Select(Duration).ToArray();
+        if (columns[0] is null && columns.Skip(1).Any(d => d is not null))
+        {
+            foreach (var row in rows.Skip(1))
+            {
+                for (var c = 1; c < row.Length && c < columns.Length; c++)
+                {
+                    if (columns[c] is { } duration)
+                    {
+                        AddPrices(row[c], rows[0][c], duration, into);
+                    }
+                }
+            }
+
+            return;
+        }
+
+        foreach (var row in rows)
+        {
+            if (row.Length >= 2 && Duration(row[0]) is { } duration)
+            {
+                foreach (var cell in row.Skip(1))
+                {
+                    AddPrices(cell, row[0], duration, into);
+                }
+            }
+        }
+    }
+
+    private static void ReadList(IElement dl, List<StatedPrice> into)
+    {
+        string? term = null;
+        foreach (var child in dl.Children)
+        {
+            if (child.LocalName == "div")
+            {
+                ReadList(child, into);
+            }
+            else if (child.LocalName == "dt")
+            {
+                term = Clean(child.TextContent);
+            }
+            else if (child.LocalName == "dd" && term is not null && Duration(term) is { } duration)
+            {
+                AddPrices(Clean(child.TextContent), term, duration, into);
+            }
+        }
+    }
+
+    private static void AddPrices(string cell, string durationText, (string Per, decimal Hours) duration, List<StatedPrice> into)
+    {
+        foreach (var price in AdDetails.Prices(cell))
+        {
+            // A cell that names its own duration ("€ 100 per half uur") keeps it.
+            into.Add(price.PerHour is not null || price.Per != "unspecified" ? price
+                : price with { Per = duration.Per, PerHour = Math.Round(price.Amount / duration.Hours, 2), Evidence = durationText + ": " + price.Evidence });
+        }
+    }
+
+    /// <summary>A cell that is a duration and nothing much else: "30 minuten", "1 uur", "Avond (4 uur)", "half hour".</summary>
+    private static (string Per, decimal Hours)? Duration(string cell)
+    {
+        if (cell.Length is 0 or > 30 || cell.Contains('€', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var m = DurationPattern().Match(cell);
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        if (m.Groups["half"].Success)
+        {
+            return ("30 min", 0.5m);
+        }
+
+        if (m.Groups["quarter"].Success)
+        {
+            return ("15 min", 0.25m);
+        }
+
+        var n = decimal.Parse(m.Groups["n"].Value.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture);
+        if (n <= 0)
+        {
+            return null;
+        }
+
+        return m.Groups["unit"].Value.StartsWith("m", StringComparison.OrdinalIgnoreCase) ? ($"{n} min", n / 60m) : ($"{n} h", n);
+    }
+
+    private static string Clean(string s) => WhiteSpace().Replace(s, " ").Trim();
+
+    [GeneratedRegex(@"(?<half>\b(?:half|halve|½)\s*(?:uur|hour)\b)|(?<quarter>\b(?:kwartier|quarter)\b)|(?<![\d.,])(?<n>\d{1,3}(?:[.,]5)?)\s*(?<unit>minuten|minutes|min|mins|uur|u|uren|hours|hour|hrs|hr|h)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DurationPattern();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
+}
