@@ -101,6 +101,31 @@ internal static partial class ContactReader
         }
     }
 
+    private static string? Known(List<FoundPhone> found, string raw)
+    {
+        var written = raw.AsSpan().Trim();
+        if (found.Count == 0 || !(written.StartsWith('+') || written.StartsWith("00")))
+        {
+            return null;
+        }
+
+        var digits = DigitsOf(raw);
+        if (!written.StartsWith('+'))
+        {
+            digits = digits[2..];
+        }
+
+        foreach (var phone in found)
+        {
+            if (digits.Length > 0 && phone.E164.AsSpan(1).SequenceEqual(digits))
+            {
+                return phone.E164;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The number without country code or trunk prefix: what any written form of it must contain.</summary>
     private static string NationalDigits(string e164)
     {
@@ -158,6 +183,13 @@ internal static partial class ContactReader
     /// <summary>A number given outside the text (tel: link, WhatsApp link, structured data), as E.164 when valid.</summary>
     public static string? AddParsed(List<FoundPhone> found, string raw, bool obfuscated)
     {
+        // A tel: or WhatsApp link usually repeats a number the text gave: written in full international form
+        // ("+31612345678", "0031 6 ..."), it is that number without asking libphonenumber again.
+        if (Known(found, raw) is { } known)
+        {
+            return known;
+        }
+
         try
         {
             var number = Phones.Parse(raw, "NL");

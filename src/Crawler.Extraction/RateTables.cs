@@ -19,6 +19,12 @@ internal static partial class RateTables
         var prices = new List<StatedPrice>();
         foreach (var structure in structures)
         {
+            // Most label tables hold no price at all: one look at the text rules them out.
+            if (!MayHoldPrice(structure.TextContent))
+            {
+                continue;
+            }
+
             if (structure.LocalName == "table")
             {
                 ReadTable(structure, prices);
@@ -121,8 +127,16 @@ internal static partial class RateTables
         }
     }
 
+    private static bool MayHoldPrice(string text) =>
+        text.Contains('€', StringComparison.Ordinal) || text.Contains("eur", StringComparison.OrdinalIgnoreCase);
+
     private static void AddPrices(string cell, string durationText, (string Per, decimal Hours) duration, List<StatedPrice> into)
     {
+        if (!MayHoldPrice(cell))
+        {
+            return;
+        }
+
         foreach (var price in AdDetails.Prices(cell))
         {
             // A cell that names its own duration ("€ 100 per half uur") keeps it.
@@ -134,7 +148,11 @@ internal static partial class RateTables
     /// <summary>A cell that is a duration and nothing much else: "30 minuten", "1 uur", "Avond (4 uur)", "half hour".</summary>
     private static (string Per, decimal Hours)? Duration(string cell)
     {
-        if (cell.Length is 0 or > 30 || cell.Contains('€', StringComparison.Ordinal))
+        // A duration has a number, or says half an hour or a quarter.
+        if (cell.Length is 0 or > 30 || cell.Contains('€', StringComparison.Ordinal) ||
+            (cell.AsSpan().IndexOfAnyInRange('0', '9') < 0 && !cell.Contains('½', StringComparison.Ordinal) &&
+             !cell.Contains("half", StringComparison.OrdinalIgnoreCase) && !cell.Contains("halve", StringComparison.OrdinalIgnoreCase) &&
+             !cell.Contains("kwartier", StringComparison.OrdinalIgnoreCase) && !cell.Contains("quarter", StringComparison.OrdinalIgnoreCase)))
         {
             return null;
         }
@@ -164,7 +182,13 @@ internal static partial class RateTables
         return m.Groups["unit"].Value.StartsWith("m", StringComparison.OrdinalIgnoreCase) ? ($"{n} min", n / 60m) : ($"{n} h", n);
     }
 
-    private static string Clean(string s) => WhiteSpace().Replace(s, " ").Trim();
+    private static string Clean(string s)
+    {
+        var trimmed = s.Trim();
+        return trimmed.Contains("  ", StringComparison.Ordinal) || trimmed.AsSpan().IndexOfAny("\t\n\r\u00A0") >= 0
+            ? WhiteSpace().Replace(trimmed, " ")
+            : trimmed;
+    }
 
     [GeneratedRegex(@"(?<half>\b(?:half|halve|½)\s*(?:uur|hour)\b)|(?<quarter>\b(?:kwartier|quarter)\b)|(?<![\d.,])(?<n>\d{1,3}(?:[.,]5)?)\s*(?<unit>minuten|minutes|min|mins|uur|u|uren|hours|hour|hrs|hr|h)\b", RegexOptions.IgnoreCase)]
     private static partial Regex DurationPattern();
