@@ -13,6 +13,12 @@ internal static partial class ContactReader
 {
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
 
+    /// <summary>
+    /// Hidden contacts recorded as written, at most: an ad gives one or two; a page with hundreds is no one's ad, and
+    /// finding where each stands costs several de-obfuscations of its line.
+    /// </summary>
+    private const int MaxHidden = 20;
+
     private static readonly char[] NotDigits = [' ', '-', '.', '/', '_', '*', '|', '(', ')', '+'];
 
     /// <param name="text">What was read of the ad.</param>
@@ -83,6 +89,11 @@ internal static partial class ContactReader
     /// <summary>Where a number found only after de-obfuscation stands in the text, as the shortest stretch that still reads as it.</summary>
     private static void AddHiddenPhone(List<HiddenContact> into, FoundPhone phone, List<(string Written, string Read)> lines)
     {
+        if (into.Count >= MaxHidden)
+        {
+            return;
+        }
+
         var national = NationalDigits(phone.E164);
         foreach (var (written, read) in lines)
         {
@@ -143,7 +154,8 @@ internal static partial class ContactReader
 
     /// <summary>
     /// The shortest stretch of <paramref name="line"/>, cut at spaces, for which <paramref name="reads"/> holds: the end
-    /// is brought in first, then the start. Null when the whole line does not read as it.
+    /// is brought in first, then the start, each by halving (a hostile page's paragraph may be long, and each try
+    /// de-obfuscates the stretch again). Null when the whole line does not read as it.
     /// </summary>
     internal static string? ShortestStretch(string line, Func<string, bool> reads)
     {
@@ -162,22 +174,51 @@ internal static partial class ContactReader
             }
         }
 
-        var end = ends.FindIndex(e => reads(line[..e]));
-        if (end < 0)
+        if (ends.Count == 0 || !reads(line))
         {
             return null;
         }
 
-        var to = ends[end];
-        for (var k = starts.Count - 1; k >= 0; k--)
+        // The first end at which the prefix reads as the contact: more text keeps it readable.
+        int lo = 0, hi = ends.Count - 1;
+        while (lo < hi)
         {
-            if (starts[k] < to && reads(line[starts[k]..to]))
+            var mid = (lo + hi) / 2;
+            if (reads(line[..ends[mid]]))
             {
-                return line[starts[k]..to];
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
             }
         }
 
-        return line[..to].Trim();
+        var to = ends[lo];
+
+        // The last start from which it still reads.
+        int first = 0, last = starts.Count - 1;
+        while (last >= 0 && starts[last] >= to)
+        {
+            last--;
+        }
+
+        while (first < last)
+        {
+            var mid = (first + last + 1) / 2;
+            if (reads(line[starts[mid]..to]))
+            {
+                first = mid;
+            }
+            else
+            {
+                last = mid - 1;
+            }
+        }
+
+        // Halving assumes that a longer stretch reads whenever a shorter one does; where it does not, the prefix stands.
+        var stretch = line[starts[Math.Max(first, 0)]..to];
+        return reads(stretch) ? stretch : line[..to].Trim();
     }
 
     /// <summary>A number given outside the text (tel: link, WhatsApp link, structured data), as E.164 when valid.</summary>
@@ -333,7 +374,7 @@ internal static partial class ContactReader
             {
                 AddEmail(found, m.Value);
                 var address = found.Find(f => f.Equals(m.Value.Trim().TrimEnd('.'), StringComparison.OrdinalIgnoreCase))!;
-                if (hiddenForms is not null && !lineText.Contains(address, StringComparison.OrdinalIgnoreCase) &&
+                if (hiddenForms is not null && hiddenForms.Count < MaxHidden && !lineText.Contains(address, StringComparison.OrdinalIgnoreCase) &&
                     !hiddenForms.Exists(h => h.Kind == HiddenContact.Email && h.Value == address) &&
                     ShortestStretch(lineText, s => Deobfuscation.ForEmails(s).Contains(address, StringComparison.OrdinalIgnoreCase)) is { } stretch)
                 {

@@ -81,3 +81,32 @@ public sealed class HiddenContactSnippetTests
         Assert.That(score.Fired.Select(f => f.Id), Does.Not.Contain(IndicatorIds.HiddenContact));
     }
 }
+
+/// <summary>Where a hidden contact stands in its line: the shortest stretch that still reads as it, also in a very long line.</summary>
+public sealed class ShortestStretchTests
+{
+    private static bool ReadsAsNumber(string s) =>
+        new string(Deobfuscation.ForPhones(s).Where(char.IsAsciiDigit).ToArray()).Contains("612345678", StringComparison.Ordinal);
+
+    [Test]
+    public void The_stretch_is_the_written_number_and_nothing_around_it()
+    {
+        var stretch = ContactReader.ShortestStretch("Bel me: nul zes een twee drie vier vijf zes zeven acht, dag en nacht", ReadsAsNumber);
+
+        // The trunk 0 reveals nothing: the stretch holds the digits that identify the number.
+        Assert.That(stretch, Is.EqualTo("zes een twee drie vier vijf zes zeven acht,"));
+    }
+
+    [Test]
+    public void In_a_long_line_the_stretch_is_found_in_the_middle()
+    {
+        var filler = string.Join(' ', Enumerable.Repeat("lekker ontspannen afspraak", 700));
+        var line = filler + " app O6-l2345678 " + filler;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ContactReader.ShortestStretch(line, ReadsAsNumber), Is.EqualTo("O6-l2345678"));
+            Assert.That(ContactReader.ShortestStretch(filler, ReadsAsNumber), Is.Null);
+        });
+    }
+}
