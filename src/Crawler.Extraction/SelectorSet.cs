@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AngleSharp.Css.Dom;
 using AngleSharp.Css.Parser;
 using AngleSharp.Dom;
@@ -5,15 +6,18 @@ using AngleSharp.Dom;
 namespace Crawler.Extraction;
 
 /// <summary>
-/// A list of CSS selectors matched one element at a time, as the document scan does. Each selector is kept
-/// apart (matching a comma list at once costs more), and a selector that can only match an element with
-/// attributes (".paywall", "#x", "[data-x]", "section.reviews") skips the many elements without any.
+/// A list of CSS selectors matched one element at a time, as the document scan does. Each selector is kept apart
+/// (matching a comma list at once costs more). A simple compound selector (a tag, classes, ids, attributes:
+/// "input[type=password]", ".paywall", "section.reviews") is first checked against what any match must have: the
+/// tag, each class and id as text inside the element's class or id attribute, each attribute present. Most
+/// elements fail that at once, and AngleSharp (which builds a class list for each element it asks) decides only
+/// for the rest, so the answer is always AngleSharp's.
 /// </summary>
-internal sealed class SelectorSet
+internal sealed partial class SelectorSet
 {
-    private readonly (ISelector Selector, bool NeedsAttribute)[] _parts;
+    private readonly Part[] _parts;
 
-    private SelectorSet((ISelector, bool)[] parts) => _parts = parts;
+    private SelectorSet(Part[] parts) => _parts = parts;
 
     /// <summary>The selectors compiled; null for an empty list. Throws for a selector AngleSharp cannot parse.</summary>
     public static SelectorSet? Compile(CssSelectorParser parser, IReadOnlyList<string> selectors)
@@ -23,12 +27,12 @@ internal sealed class SelectorSet
             return null;
         }
 
-        var parts = new (ISelector, bool)[selectors.Count];
+        var parts = new Part[selectors.Count];
         for (var i = 0; i < selectors.Count; i++)
         {
             var text = selectors[i];
             var selector = string.IsNullOrWhiteSpace(text) ? null : parser.ParseSelector(text);
-            parts[i] = (selector ?? throw new ArgumentException($"'{text}' is not a valid CSS selector", nameof(selectors)), NeedsAttribute(text));
+            parts[i] = Part.Of(selector ?? throw new ArgumentException($"'{text}' is not a valid CSS selector", nameof(selectors)), text);
         }
 
         return new SelectorSet(parts);
@@ -36,10 +40,9 @@ internal sealed class SelectorSet
 
     public bool Match(IElement element)
     {
-        var hasAttributes = element.Attributes.Length > 0;
-        foreach (var (selector, needsAttribute) in _parts)
+        foreach (var part in _parts)
         {
-            if ((hasAttributes || !needsAttribute) && selector.Match(element))
+            if (part.MayMatch(element) && part.Selector.Match(element))
             {
                 return true;
             }
@@ -48,13 +51,76 @@ internal sealed class SelectorSet
         return false;
     }
 
-    /// <summary>
-    /// One compound selector without combinators or pseudo-classes that names a class, id or attribute: no
-    /// element without attributes can match it. Anything else (":not(...)", "a b", lists) is matched always.
-    /// </summary>
-    private static bool NeedsAttribute(string selector)
+    /// <summary>One selector and what an element must have for it to match (nothing known for complex selectors).</summary>
+    private sealed record Part(ISelector Selector, string? Tag, string[] Classes, string[] Ids, string[] Attributes)
     {
-        var s = selector.Trim();
-        return s.IndexOfAny([' ', '>', '+', '~', ',', ':', '*', '(', '\\']) < 0 && s.IndexOfAny(['.', '#', '[']) >= 0;
+        public static Part Of(ISelector selector, string text)
+        {
+            var m = SimpleCompound().Match(text.Trim());
+            if (!m.Success)
+            {
+                return new Part(selector, null, [], [], []);
+            }
+
+            var tag = m.Groups["tag"].Success && m.Groups["tag"].Value != "*" ? m.Groups["tag"].Value : null;
+            var classes = m.Groups["class"].Captures.Select(c => c.Value).ToArray();
+            var ids = m.Groups["id"].Captures.Select(c => c.Value).ToArray();
+            var attributes = m.Groups["attr"].Captures.Select(c => c.Value).ToArray();
+            return new Part(selector, tag, classes, ids, attributes);
+        }
+
+        public bool MayMatch(IElement element)
+        {
+            if (Tag is not null && !string.Equals(element.LocalName, Tag, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            if (Classes.Length > 0 && !ContainsAll(element.GetAttribute("class"), Classes))
+            {
+                return false;
+            }
+
+            if (Ids.Length > 0 && !ContainsAll(element.GetAttribute("id"), Ids))
+            {
+                return false;
+            }
+
+            foreach (var attribute in Attributes)
+            {
+                if (!element.HasAttribute(attribute))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // Case-insensitive, so that a document in quirks mode (where class and id may match regardless of case) is never ruled out.
+        private static bool ContainsAll(string? value, string[] parts)
+        {
+            if (value is null)
+            {
+                return false;
+            }
+
+            foreach (var part in parts)
+            {
+                if (!value.Contains(part, StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
+
+    /// <summary>
+    /// An optional tag, then classes, ids and attribute tests only, with plain names (no escapes, no pseudo-classes,
+    /// no combinators, no lists): anything else gets no pre-check.
+    /// </summary>
+    [GeneratedRegex(@"^(?<tag>[A-Za-z][A-Za-z0-9-]*|\*)?(?:\.(?<class>[A-Za-z_][A-Za-z0-9_-]*)|#(?<id>[A-Za-z_][A-Za-z0-9_-]*)|\[\s*(?<attr>[A-Za-z_][A-Za-z0-9_-]*)\s*(?:[~|^$*]?=\s*(?:""[^""\\]*""|'[^'\\]*'|[A-Za-z0-9_-]+)\s*(?:[iIsS]\s*)?)?\])*$")]
+    private static partial Regex SimpleCompound();
 }

@@ -12,7 +12,37 @@ public sealed class SelectorSetTests
         "input[type=password]", ".paywall", "[data-paywall]", "#paywall", "section.reviews", "aside.other-ads", "footer", ".sidebar",
         ".comments", "section.related", "article.reply", ".replies", "div.review > p", ":not(p)", "li a", "[class*=review i]", "*",
         "[data-ad-id=\"2026-00100\"]", "a[href^='tel:']", "main > article.ad", "p.contact, .gallery img",
+        ".PayWall", "INPUT[TYPE=password]", "input[type=PASSWORD]", "#PayWall", "[DATA-PAYWALL]", "article.AD", "Section.Reviews",
+        "article.ad.featured", "div#main.content", "[itemtype*=Product]", "[role=main]", "article", "main", "[class~=review]",
+        "[data-x='a b']", "img[src$=\".jpg\"][alt]", ".a\\:b", "*.paywall", "[lang|=nl]", "[title=Foo i]",
     ];
+
+    // No doctype: the page is parsed in quirks mode, where class and id selectors ignore case.
+    private const string QuirksPage =
+        "<html><body><div class=\"PayWall\">x</div><DIV ID=\"PAYWALL\">y</DIV><input TYPE=\"Password\"><article class=\"Ad Featured\">" +
+        "<section class=\"REVIEWS\">r</section></article><p data-paywall>z</p><span title=\"foo\" lang=\"nl-NL\">t</span></body></html>";
+
+    [Test]
+    public void In_quirks_mode_each_selector_matches_exactly_the_elements_AngleSharp_matches()
+    {
+        using var document = AdExtractor.ParseDocument(QuirksPage);
+        var parser = new CssSelectorParser();
+        var mismatches = new List<string>();
+        foreach (var text in Selectors)
+        {
+            var set = SelectorSet.Compile(parser, [text])!;
+            var reference = parser.ParseSelector(text)!;
+            foreach (var element in document.All)
+            {
+                if (set.Match(element) != reference.Match(element, null))
+                {
+                    mismatches.Add($"{text} on <{element.LocalName}>");
+                }
+            }
+        }
+
+        Assert.That(mismatches, Is.Empty);
+    }
 
     public static IEnumerable<string> Pages() =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures"), "*.html", SearchOption.AllDirectories)
@@ -21,7 +51,7 @@ public sealed class SelectorSetTests
     [TestCaseSource(nameof(Pages))]
     public void Each_selector_matches_exactly_the_elements_AngleSharp_matches(string page)
     {
-        using var document = new HtmlParser().ParseDocument(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, page)));
+        using var document = AdExtractor.ParseDocument(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, page)));
         var parser = new CssSelectorParser();
         var mismatches = new List<string>();
         foreach (var text in Selectors)
