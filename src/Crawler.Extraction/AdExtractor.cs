@@ -31,6 +31,9 @@ public sealed partial class AdExtractor
 {
     private const string HeuristicAdRegion = "article.ad, [itemtype*=Product], article, main, [role=main]";
 
+    /// <summary>The same, one selector each, so the document scan can look for them on its way.</summary>
+    private static readonly string[] HeuristicAdRegionParts = ["article.ad", "[itemtype*=Product]", "article", "main", "[role=main]"];
+
     // Parsed once: AngleSharp parses a selector given as text on every call.
     private static readonly ISelector Heading = new CssSelectorParser().ParseSelector("h1")!;
     private static readonly ISelector StampedTime = new CssSelectorParser().ParseSelector("time[datetime]")!;
@@ -69,6 +72,9 @@ public sealed partial class AdExtractor
     private readonly SelectorSet _notPublic;
     private readonly SelectorSet? _drop;
     private readonly ISelector[] _adRegion;
+
+    // Per entry of _adRegion: the same as a set the document scan matches on its way, when it depends on the element alone.
+    private readonly SelectorSet?[] _adRegionOnTheWay;
     private readonly ISelector? _title;
     private readonly ISelector? _body;
     private readonly ISelector? _fields;
@@ -90,6 +96,9 @@ public sealed partial class AdExtractor
         _notPublic = SelectorSet.Compile(parser, notPublicSelectors is { Count: > 0 } s ? s : ["input[type=password]"])!;
         _drop = SelectorSet.Compile(parser, Profile.Drop);
         _adRegion = (Profile.AdRegion.Count == 0 ? [HeuristicAdRegion] : Profile.AdRegion).Select(r => Compile(parser, r)!).ToArray();
+        _adRegionOnTheWay = Profile.AdRegion.Count == 0
+            ? [SelectorSet.Compile(parser, HeuristicAdRegionParts)]
+            : Profile.AdRegion.Select(r => SelectorSet.Compile(parser, [r]) is { OnlyTheElement: true } set ? set : null).ToArray();
         _title = Compile(parser, Profile.Title);
         _body = Compile(parser, Profile.Body);
         _fields = Compile(parser, Profile.Fields.Count == 0 ? null : string.Join(", ", Profile.Fields));
@@ -115,7 +124,7 @@ public sealed partial class AdExtractor
     public PageExtraction Extract(string html, Uri url, DateTimeOffset? fetchedAt)
     {
         using var document = ParseDocument(html);
-        var scan = DocumentScan.Run(document, _notPublic, _drop, Profile.DropCommonThirdParty);
+        var scan = DocumentScan.Run(document, _notPublic, _drop, Profile.DropCommonThirdParty, _adRegionOnTheWay);
         var baseUrl = BaseUrl(scan.BaseHref, url);
         var links = Links(scan.Anchors, baseUrl, _urlRules);
         var wall = scan.Wall;
@@ -134,7 +143,7 @@ public sealed partial class AdExtractor
             scan.Furniture[i].Remove();
         }
 
-        var region = FindRegion(document);
+        var region = FindRegion(document, scan);
         if (region is null)
         {
             return new PageExtraction(new AdFeatures(false, "the page has no body", null, "", [], [], removed), links, loginForm, wallReason);
@@ -361,11 +370,14 @@ public sealed partial class AdExtractor
         return found;
     }
 
-    private IElement? FindRegion(IDocument document)
+    private IElement? FindRegion(IDocument document, DocumentScan scan)
     {
-        foreach (var selector in _adRegion)
+        for (var i = 0; i < _adRegion.Length; i++)
         {
-            if (document.ChildNodes.QuerySelector(selector) is { } region)
+            // A selector that looks only at the element was matched on the way; others (combinators, pseudo-classes)
+            // are asked of the document as it is now, with the dropped regions gone.
+            var region = _adRegionOnTheWay[i] is not null ? scan.RegionMatches[i] : document.ChildNodes.QuerySelector(_adRegion[i]);
+            if (region is not null)
             {
                 return region;
             }

@@ -31,9 +31,19 @@ internal sealed class DocumentScan
 
     public IElement? Wall { get; private set; }
 
-    public static DocumentScan Run(IDocument document, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon)
+    /// <summary>Per region selector asked for, the first element (in document order) outside dropped regions that it matches.</summary>
+    public IElement?[] RegionMatches { get; private set; } = [];
+
+    /// <param name="document">The parsed page.</param>
+    /// <param name="notPublic">Selectors that mark a login or paywall.</param>
+    /// <param name="drop">The profile's regions to drop.</param>
+    /// <param name="dropCommon">Whether regions that look like someone else's on any site are dropped too.</param>
+    /// <param name="regions">Selectors of the ad region that depend on the element alone (null where not): their first
+    /// match outside dropped regions is noted on the way, in <see cref="RegionMatches"/>.</param>
+    public static DocumentScan Run(IDocument document, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon, SelectorSet?[]? regions = null)
     {
-        var scan = new DocumentScan();
+        var scan = new DocumentScan { _regions = regions ?? [] };
+        scan.RegionMatches = new IElement?[scan._regions.Length];
         if (document.DocumentElement is not { } root)
         {
             return scan;
@@ -66,6 +76,8 @@ internal sealed class DocumentScan
 
         return scan;
     }
+
+    private SelectorSet?[] _regions = [];
 
     private void Enter(IElement e, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon, bool inDropped, bool inContent, out bool dropped)
     {
@@ -120,6 +132,17 @@ internal sealed class DocumentScan
             case "base":
                 BaseHref ??= e.GetAttribute("href");
                 break;
+        }
+
+        if (!dropped)
+        {
+            for (var i = 0; i < _regions.Length; i++)
+            {
+                if (RegionMatches[i] is null && _regions[i] is { } region && region.Match(e))
+                {
+                    RegionMatches[i] = e;
+                }
+            }
         }
     }
 

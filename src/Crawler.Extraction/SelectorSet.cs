@@ -38,6 +38,12 @@ internal sealed partial class SelectorSet
         return new SelectorSet(parts);
     }
 
+    /// <summary>
+    /// Whether every selector depends on the element alone (a tag, classes, ids, attributes): then it matches the
+    /// same before and after other elements are removed, and the document scan can look for it on its way.
+    /// </summary>
+    public bool OnlyTheElement => _parts.All(p => p.Simple);
+
     public bool Match(IElement element)
     {
         foreach (var part in _parts)
@@ -52,14 +58,14 @@ internal sealed partial class SelectorSet
     }
 
     /// <summary>One selector and what an element must have for it to match (nothing known for complex selectors).</summary>
-    private sealed record Part(ISelector Selector, string? Tag, string[] Classes, string[] Ids, string[] Attributes)
+    private sealed record Part(ISelector Selector, string? Tag, string[] Classes, string[] Ids, string[] Attributes, bool Simple = true)
     {
         public static Part Of(ISelector selector, string text)
         {
             var m = SimpleCompound().Match(text.Trim());
             if (!m.Success)
             {
-                return new Part(selector, null, [], [], []);
+                return new Part(selector, null, [], [], [], Simple: false);
             }
 
             var tag = m.Groups["tag"].Success && m.Groups["tag"].Value != "*" ? m.Groups["tag"].Value : null;
