@@ -171,7 +171,11 @@ public static partial class AdDetails
         return prices;
     }
 
-    private static (string Per, decimal? Hours) Duration(string text)
+    /// <summary>
+    /// A stated duration ("per uur", "/ 30 min", "half uur", "1,5 uur", "kwartier"), as shown and in hours; "unspecified"
+    /// without hours when there is none, a night without hours (its length is not said).
+    /// </summary>
+    internal static (string Per, decimal? Hours) Duration(string text)
     {
         var t = text.Trim().ToLowerInvariant();
         if (t.Length == 0)
@@ -179,7 +183,7 @@ public static partial class AdDetails
             return ("unspecified", null);
         }
 
-        if (t.Contains("half", StringComparison.Ordinal))
+        if (t.Contains("half", StringComparison.Ordinal) || t.Contains("halve", StringComparison.Ordinal) || t.Contains('½', StringComparison.Ordinal))
         {
             return ("30 min", 0.5m);
         }
@@ -195,13 +199,13 @@ public static partial class AdDetails
         }
 
         var number = NumberIn().Match(t);
-        var n = number.Success ? decimal.Parse(number.Value, CultureInfo.InvariantCulture) : 1m;
+        var n = number.Success ? decimal.Parse(number.Value.Replace(',', '.'), CultureInfo.InvariantCulture) : 1m;
         return t.Contains("min", StringComparison.Ordinal) ? ($"{n} min", n / 60m) : ($"{n} h", n);
     }
 
     [GeneratedRegex(@"(?:€\s*(?<a1>\d{2,5}(?:[.,]\d{2}|,-)?)|(?<a2>\d{2,5})\s*(?:euro|eur)\b)\s*(?<per>(?:(?:per|/|voor|for|p\.?)\s*(?:(?:een|an?|1|2|3|half|halve)\s*)?(?:uur|hour|hours|u|h|nacht|night|kwartier|quarter|\d{1,3}\s*min(?:uten|utes)?|min(?:uten|utes)?)\b)?)", RegexOptions.IgnoreCase)]
     private static partial Regex PricePattern();
 
-    [GeneratedRegex(@"\d+")]
+    [GeneratedRegex(@"\d+(?:[.,]\d+)?")]
     private static partial Regex NumberIn();
 }

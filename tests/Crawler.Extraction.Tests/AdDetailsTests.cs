@@ -53,6 +53,7 @@ public sealed partial class AdDetailsTests
 
     [TestCase("€ 150 per uur", 150, "1 h", 150)]
     [TestCase("80 euro per half uur", 80, "30 min", 160)]
+    [TestCase("€ 80 per halve uur", 80, "30 min", 160)]
     [TestCase("€ 100 / 30 min", 100, "30 min", 200)]
     [TestCase("250 EUR for 2 hours", 250, "2 h", 125)]
     public void Rates_are_normalised_to_a_price_per_hour(string text, int amount, string per, int perHour)
