@@ -29,10 +29,10 @@ public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, boo
 /// </summary>
 public sealed partial class AdExtractor
 {
-    private const string HeuristicAdRegion = "article.ad, [itemtype*=Product], article, main, [role=main]";
-
-    /// <summary>The same, one selector each, so the document scan can look for them on its way.</summary>
+    /// <summary>The generic profile's ad region, one selector each, so that the document scan can look for them on its way.</summary>
     private static readonly string[] HeuristicAdRegionParts = ["article.ad", "[itemtype*=Product]", "article", "main", "[role=main]"];
+
+    private static readonly string HeuristicAdRegion = string.Join(", ", HeuristicAdRegionParts);
 
     // Parsed once: AngleSharp parses a selector given as text on every call.
     private static readonly ISelector Heading = new CssSelectorParser().ParseSelector("h1")!;
@@ -643,18 +643,7 @@ public sealed partial class AdExtractor
             : parser.ParseSelector(selector) ?? throw new ArgumentException($"'{selector}' is not a valid CSS selector", nameof(selector));
     }
 
-    private static string? Clean(string? s)
-    {
-        if (s is null)
-        {
-            return null;
-        }
-
-        var b = new TextBuilder(s.Length);
-        b.Append(s.Replace('\n', ' '));
-        var t = b.ToString();
-        return t.Length == 0 ? null : t;
-    }
+    private static string? Clean(string? s) => s is not null && TextBuilder.OneLine(s) is { Length: > 0 } line ? line : null;
 
     [GeneratedRegex(@"\b(?:tarief|tarieven|per uur|afspraak|escort|priv[eé]|ontvang\w*|massage|bel me|app me|whatsapp|telegram|snapchat|" +
         @"rates?|per hour|appointment|call me|text me|incall|outcall|discreet|discrete|hotelbezoek|hotel visits?)\b", RegexOptions.IgnoreCase)]

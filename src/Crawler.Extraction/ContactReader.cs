@@ -372,8 +372,7 @@ internal static partial class ContactReader
             var lineText = line.ToString();
             foreach (Match m in Email().Matches(Deobfuscation.ForEmails(lineText)))
             {
-                AddEmail(found, m.Value);
-                var address = found.Find(f => f.Equals(m.Value.Trim().TrimEnd('.'), StringComparison.OrdinalIgnoreCase))!;
+                var address = AddEmail(found, m.Value);
                 if (hiddenForms is not null && hiddenForms.Count < MaxHidden && !lineText.Contains(address, StringComparison.OrdinalIgnoreCase) &&
                     !hiddenForms.Exists(h => h.Kind == HiddenContact.Email && h.Value == address) &&
                     ShortestStretch(lineText, s => Deobfuscation.ForEmails(s).Contains(address, StringComparison.OrdinalIgnoreCase)) is { } stretch)
@@ -404,13 +403,16 @@ internal static partial class ContactReader
         return found;
     }
 
-    public static void AddEmail(List<string> found, string address)
+    /// <summary>Adds the address, trimmed and lower case, unless it is there already; returns it as added.</summary>
+    public static string AddEmail(List<string> found, string address)
     {
         var normal = address.Trim().TrimEnd('.').ToLowerInvariant();
         if (!found.Contains(normal))
         {
             found.Add(normal);
         }
+
+        return normal;
     }
 
     public static bool IsEmail(string s) => Email().IsMatch(s);

@@ -37,7 +37,8 @@ internal static class Labels
 {
     private static readonly Dictionary<string, LabelKind> Known = Build();
 
-    private static readonly ISelector Row = new CssSelectorParser().ParseSelector("tr")!;
+    /// <summary>Table rows, parsed once.</summary>
+    internal static readonly ISelector Row = new CssSelectorParser().ParseSelector("tr")!;
 
     private static readonly Dictionary<string, LabelKind>.AlternateLookup<ReadOnlySpan<char>> Lookup =
         Known.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -163,23 +164,36 @@ internal static class Labels
 
     private static void ReadDefinitionList(IElement dl, List<LabelValue> into)
     {
-        string? label = null;
+        foreach (var (term, value) in DefinitionPairs(dl))
+        {
+            AddPair(term, value, into);
+        }
+    }
+
+    /// <summary>The term and value texts of a <c>dl</c>, each <c>dd</c> with the <c>dt</c> before it.</summary>
+    public static IEnumerable<(string Term, string Value)> DefinitionPairs(IElement dl)
+    {
+        string? term = null;
         foreach (var child in dl.Children)
         {
             // Some sites wrap each dt/dd pair in a div, which HTML allows.
             if (child.LocalName == "div")
             {
-                ReadDefinitionList(child, into);
+                foreach (var pair in DefinitionPairs(child))
+                {
+                    yield return pair;
+                }
+
                 continue;
             }
 
             if (child.LocalName == "dt")
             {
-                label = child.TextContent;
+                term = child.TextContent;
             }
-            else if (child.LocalName == "dd" && label is not null)
+            else if (child.LocalName == "dd" && term is not null)
             {
-                AddPair(label, child.TextContent, into);
+                yield return (term, child.TextContent);
             }
         }
     }

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using AngleSharp.Css.Parser;
 using AngleSharp.Dom;
 using Crawler.Core.Hits;
 
@@ -12,8 +11,6 @@ namespace Crawler.Extraction;
 /// </summary>
 internal static partial class RateTables
 {
-    private static readonly AngleSharp.Css.Dom.ISelector Row = new CssSelectorParser().ParseSelector("tr")!;
-
     public static List<StatedPrice> Read(IEnumerable<IElement> structures)
     {
         var prices = new List<StatedPrice>();
@@ -71,7 +68,7 @@ internal static partial class RateTables
 
     private static void ReadTable(IElement table, List<StatedPrice> into)
     {
-        var rows = table.ChildNodes.QuerySelectorAll(Row).Select(r => r.Children.Select(c => Clean(c.TextContent)).ToArray()).ToList();
+        var rows = table.ChildNodes.QuerySelectorAll(Labels.Row).Select(r => r.Children.Select(c => TextBuilder.OneLine(c.TextContent)).ToArray()).ToList();
         if (rows.Count == 0)
         {
             return;
@@ -109,20 +106,12 @@ internal static partial class RateTables
 
     private static void ReadList(IElement dl, List<StatedPrice> into)
     {
-        string? term = null;
-        foreach (var child in dl.Children)
+        foreach (var (rawTerm, value) in Labels.DefinitionPairs(dl))
         {
-            if (child.LocalName == "div")
+            var term = TextBuilder.OneLine(rawTerm);
+            if (Duration(term) is { } duration)
             {
-                ReadList(child, into);
-            }
-            else if (child.LocalName == "dt")
-            {
-                term = Clean(child.TextContent);
-            }
-            else if (child.LocalName == "dd" && term is not null && Duration(term) is { } duration)
-            {
-                AddPrices(Clean(child.TextContent), term, duration, into);
+                AddPrices(TextBuilder.OneLine(value), term, duration, into);
             }
         }
     }
@@ -157,42 +146,11 @@ internal static partial class RateTables
             return null;
         }
 
+        // The pattern says whether the cell is a duration; the price reader's duration says how long it is.
         var m = DurationPattern().Match(cell);
-        if (!m.Success)
-        {
-            return null;
-        }
-
-        if (m.Groups["half"].Success)
-        {
-            return ("30 min", 0.5m);
-        }
-
-        if (m.Groups["quarter"].Success)
-        {
-            return ("15 min", 0.25m);
-        }
-
-        var n = decimal.Parse(m.Groups["n"].Value.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture);
-        if (n <= 0)
-        {
-            return null;
-        }
-
-        return m.Groups["unit"].Value.StartsWith("m", StringComparison.OrdinalIgnoreCase) ? ($"{n} min", n / 60m) : ($"{n} h", n);
-    }
-
-    private static string Clean(string s)
-    {
-        var trimmed = s.Trim();
-        return trimmed.Contains("  ", StringComparison.Ordinal) || trimmed.AsSpan().IndexOfAny("\t\n\r\u00A0") >= 0
-            ? WhiteSpace().Replace(trimmed, " ")
-            : trimmed;
+        return m.Success && AdDetails.Duration(m.Value) is (var per, decimal hours and > 0) ? (per, hours) : null;
     }
 
     [GeneratedRegex(@"(?<half>\b(?:half|halve|½)\s*(?:uur|hour)\b)|(?<quarter>\b(?:kwartier|quarter)\b)|(?<![\d.,])(?<n>\d{1,3}(?:[.,]5)?)\s*(?<unit>minuten|minutes|min|mins|uur|u|uren|hours|hour|hrs|hr|h)\b", RegexOptions.IgnoreCase)]
     private static partial Regex DurationPattern();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex WhiteSpace();
 }

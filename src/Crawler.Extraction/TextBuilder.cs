@@ -85,4 +85,12 @@ internal sealed class TextBuilder
     }
 
     public override string ToString() => _sb.ToString();
+
+    /// <summary>The text on one line: every run of white space (line breaks too) one space, trimmed.</summary>
+    public static string OneLine(string text)
+    {
+        var b = new TextBuilder(text.Length);
+        b.Append(text.Replace('\n', ' '));
+        return b.ToString();
+    }
 }

@@ -40,17 +40,11 @@ internal sealed class AdPage
 
     public static AdPage Load(string name)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crawler.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var policy = PolicySetLoader.Load(PolicyFiles.Read(Path.Combine(dir!.FullName, "policies")));
+        var policy = PolicyFiles.Load();
 
         var html = name switch
         {
-            Typical => File.ReadAllText(Path.Combine(dir.FullName, "tests", "Crawler.Benchmarks", "Pages", "typical-ad.html")),
+            Typical => File.ReadAllText(Path.Combine(PolicyFiles.RepositoryRoot, "tests", "Crawler.Benchmarks", "Pages", "typical-ad.html")),
             TextHeavy => TextHeavyPage(),
             _ => throw new ArgumentException($"no page '{name}': {Typical} or {TextHeavy}", nameof(name)),
         };

@@ -28,14 +28,7 @@ public class DecideRequestBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crawler.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var policies = Path.Combine(dir!.FullName, "policies");
-        _policy = PolicySetLoader.Load(PolicyFiles.Read(policies));
+        _policy = PolicyFiles.Load();
         var spec = new TargetSpec("bench", ["https://ads.example.nl/"],
             new CrawlScope(["ads.example.nl", "*.example.nl"], ["^/ads/", "^/listing"], ["^/private/", "login"], 3, 1000),
             new Politeness(1000, 1), null, "generic");

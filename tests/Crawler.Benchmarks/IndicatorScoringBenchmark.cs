@@ -28,14 +28,7 @@ public class IndicatorScoringBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crawler.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var policies = Path.Combine(dir!.FullName, "policies");
-        _policy = PolicySetLoader.Load(PolicyFiles.Read(policies));
+        _policy = PolicyFiles.Load();
 
         // A demo ad page grown to ~30 KB with ad text that fires and negates terms, reviews and sidebar links.
         var baseline = DemoSite.DemoSite.ReadFile("ads/101.html")!;
