@@ -9,7 +9,7 @@ internal static class AuditCsv
     private static readonly string[] Header =
     [
         "sequence", "time", "actor", "operation", "subject", "outcome", "reason", "rule", "mandateId", "mandateVersion", "case",
-        "policyVersion", "contentSha256", "httpStatus", "lab", "previousHash", "hash",
+        "policyVersion", "contentSha256", "httpStatus", "lab", "legalBasis", "dataSubject", "recipient", "previousHash", "hash",
     ];
 
     public static void Write(TextWriter output, IEnumerable<AuditEntry> entries)
@@ -23,7 +23,7 @@ internal static class AuditCsv
                 e.Sequence.ToString(CultureInfo.InvariantCulture), e.Time.ToString("O", CultureInfo.InvariantCulture), r.Actor, r.Operation, r.Subject,
                 r.Outcome, r.Reason, r.Rule, r.MandateId?.ToString(CultureInfo.InvariantCulture), r.MandateVersion?.ToString(CultureInfo.InvariantCulture),
                 r.Case, r.PolicyVersion, r.ContentSha256, r.HttpStatus?.ToString(CultureInfo.InvariantCulture), r.Lab?.ToString().ToLowerInvariant(),
-                e.PreviousHash, e.Hash,
+                r.LegalBasis, r.DataSubject, r.Recipient, e.PreviousHash, e.Hash,
             ];
             output.WriteLine(string.Join(',', fields.Select(Quote)));
         }

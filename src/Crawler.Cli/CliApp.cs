@@ -71,5 +71,29 @@ public static class CliApp
             await stderr.WriteLineAsync($"error: {ex.FileName ?? ex.Message}: file not found");
             return Refused;
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            await stderr.WriteLineAsync("error: permission denied: " + ex.Message);
+            return Refused;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("stopped");
+            return Refused;
+        }
+        catch (Exception ex)
+        {
+            // Whatever reaches the top is reported in one line: a person at the terminal needs to know what
+            // failed, not the stack. Nothing was changed by the command beyond what its audit entries say.
+            await stderr.WriteLineAsync($"error: {OneLine(ex)}");
+            return Refused;
+        }
+    }
+
+    private static string OneLine(Exception ex)
+    {
+        var kind = ex is IOException ? "input/output failed" : "unexpected failure";
+        var inner = ex.InnerException is { } i && i.Message != ex.Message ? $" ({i.Message})" : "";
+        return $"{kind}: {ex.Message}{inner}".ReplaceLineEndings(" ");
     }
 }

@@ -1,11 +1,16 @@
 using System.CommandLine;
+using Crawler.Core.Users;
 using Crawler.Service.Application;
+using Crawler.Service.Identity;
 
 namespace Crawler.Cli;
 
-/// <summary>Per-invocation plumbing shared by the commands: output, the environment and opening the data folder.</summary>
+/// <summary>Per-invocation plumbing shared by the commands: output, the environment, opening the data folder and signing in.</summary>
 public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment env, GlobalOptions globals)
 {
+    /// <summary>Files larger than this are refused before they are read: no mandate, target or page needs more.</summary>
+    public const long MaxInputBytes = 16 * 1024 * 1024;
+
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Err { get; } = stderr;
@@ -16,6 +21,7 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
 
     public bool Json(ParseResult r) => r.GetValue(Globals.Json);
 
+    /// <summary>The name given with --as (or $CRAWLER_USER): a claim, proved by the credential.</summary>
     public string? Actor(ParseResult r) => r.GetValue(Globals.As);
 
     public string DataDir(ParseResult r) => r.GetValue(Globals.Data)!;
@@ -26,7 +32,62 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
     public Storage.KeySource Keys(ParseResult r) =>
         new(r.GetValue(Globals.Keys), Env.Variable("CRAWLER_DB_KEY") is { Length: > 0 } k ? k : null);
 
-    public CrawlerContext Open(ParseResult r) => CrawlerContext.Open(DataDir(r), PoliciesDir(r), Env.Time, Keys(r));
+    /// <summary>Opens the data folder; whoever acts is authenticated when a command first asks who that is.</summary>
+    public CrawlerContext Open(ParseResult r)
+    {
+        var ctx = CrawlerContext.Open(DataDir(r), PoliciesDir(r), Env.Time, Keys(r));
+        ctx.UseAuthentication(() => Authenticate(r, ctx));
+        return ctx;
+    }
+
+    /// <summary>
+    /// The token in $CRAWLER_TOKEN, else the one in the token file, else the password of the user named with
+    /// --as, asked now. A name alone is never enough.
+    /// </summary>
+    private Principal? Authenticate(ParseResult r, CrawlerContext ctx)
+    {
+        var identity = new IdentityService(ctx);
+        var claimed = Actor(r);
+        if (Token(r) is { } token)
+        {
+            return identity.AuthenticateToken(token, claimed);
+        }
+
+        if (claimed is not null)
+        {
+            return identity.AuthenticatePassword(claimed, Env.Secret, null);
+        }
+
+        // No credential at all: the context refuses, and records the attempt.
+        return null;
+    }
+
+    /// <summary>The sign-in token in use: $CRAWLER_TOKEN, else the token file when it exists (readable by its owner only).</summary>
+    public string? Token(ParseResult r)
+    {
+        if (Env.Variable("CRAWLER_TOKEN") is { Length: > 0 } fromEnvironment)
+        {
+            return fromEnvironment.Trim();
+        }
+
+        var file = TokenFile(r);
+        if (file is null || !File.Exists(file))
+        {
+            return null;
+        }
+
+        if (!OperatingSystem.IsWindows() &&
+            (File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new Core.Yaml.InputException(new Core.Yaml.InputProblem(file, 0, 0, "--token-file",
+                "the token file can be read by others; make it yours alone (chmod 600) or sign in again"));
+        }
+
+        var text = File.ReadAllText(file).Trim();
+        return text.Length == 0 ? null : text;
+    }
+
+    public string? TokenFile(ParseResult r) => r.GetValue(Globals.TokenFile);
 
     public void WriteJson<T>(T value) => Out.WriteLine(CliJson.Line(value));
 
@@ -38,11 +99,19 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
         }
     }
 
+    /// <summary>A user's input file, read whole once its size is known to be sensible.</summary>
     public static string ReadInputFile(string path)
     {
-        if (!File.Exists(path))
+        var info = new FileInfo(path);
+        if (!info.Exists)
         {
             throw new Core.Yaml.InputException(new Core.Yaml.InputProblem(path, 0, 0, "--file", "file not found"));
+        }
+
+        if (info.Length > MaxInputBytes)
+        {
+            throw new Core.Yaml.InputException(new Core.Yaml.InputProblem(path, 0, 0, "--file",
+                $"the file is {info.Length / (1024 * 1024)} MiB; input files may be at most {MaxInputBytes / (1024 * 1024)} MiB"));
         }
 
         return File.ReadAllText(path);

@@ -16,7 +16,7 @@ internal static class Commands
 {
     public static IEnumerable<Command> All(CliIo io) =>
     [
-        Init(io), Users(io), Target(io), Mandate(io), Crawl(io), Serve(io), Hits(io), Audit(io),
+        Init(io), IdentityCommands.Login(io), IdentityCommands.Logout(io), IdentityCommands.Users(io), Target(io), Mandate(io), Crawl(io), Serve(io), Hits(io), Audit(io),
         EvidenceCommands.Retention(io), EvidenceCommands.Evidence(io),
         DiagnosticCommands.Robots(io), DiagnosticCommands.Policy(io), ExtractCommand.Create(io), DemoCommand.Create(io),
         ProfileCommand.Create(io),
@@ -64,48 +64,6 @@ internal static class Commands
         return cmd;
     }
 
-    private static Command Users(CliIo io)
-    {
-        var name = new Argument<string>("NAME") { Description = "User name (lower case)" };
-        var role = new Option<string>("--role") { Description = "specialist, officer, auditor or admin", Required = true };
-        var add = new Command("add", "Add a user (an admin acts; the first admin of a new folder bootstraps it)") { name, role };
-        add.SetAction(r =>
-        {
-            using var ctx = io.Open(r);
-            var user = new UserService(ctx).Add(r.GetValue(name)!, r.GetValue(role)!, io.Actor(r));
-            if (io.Json(r))
-            {
-                io.WriteJson(Views.User(user));
-            }
-            else
-            {
-                io.Out.WriteLine($"added {user.Name} ({user.Role.ToString().ToLowerInvariant()})");
-            }
-
-            return CliApp.Ok;
-        });
-        var list = new Command("list", "List users");
-        list.SetAction(r =>
-        {
-            using var ctx = io.Open(r);
-            var users = new UserService(ctx).List();
-            if (io.Json(r))
-            {
-                io.WriteJsonLines(users.Select(Views.User));
-            }
-            else
-            {
-                foreach (var u in users)
-                {
-                    io.Out.WriteLine($"{u.Name,-20} {u.Role.ToString().ToLowerInvariant(),-10} added {u.CreatedAt:yyyy-MM-dd} by {u.CreatedBy}");
-                }
-            }
-
-            return CliApp.Ok;
-        });
-        return new Command("users", "Manage users") { add, list };
-    }
-
     private static Command Target(CliIo io)
     {
         var file = new Option<string>("--file") { Description = "Target file (YAML)", Required = true };
@@ -126,7 +84,7 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        var list = new Command("list", "List crawl targets");
+        var list = new Command("list", "List crawl targets (specialist, officer, auditor)");
         list.SetAction(r =>
         {
             using var ctx = io.Open(r);
@@ -145,7 +103,7 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        var id = new Argument<long>("ID");
+        var id = CliArgs.Id("target", "crawler target list");
         var show = new Command("show", "Show one crawl target") { id };
         show.SetAction(r =>
         {
@@ -178,14 +136,15 @@ internal static class Commands
         {
             using var ctx = io.Open(r);
             var path = r.GetValue(assessFile)!;
-            var (_, assessment) = new MandateService(ctx).Assess(path, CliIo.ReadInputFile(path));
+            var (spec, assessment) = new MandateService(ctx).AssessFile(path, CliIo.ReadInputFile(path));
             if (io.Json(r))
             {
-                io.WriteJson(Views.Assessment(assessment));
+                io.WriteJson(Views.Assessment(assessment, Core.Hits.Minimiser.DescribeKeptText(spec)));
             }
             else
             {
                 PrintAssessment(io, assessment);
+                io.Out.WriteLine($"text: {Core.Hits.Minimiser.DescribeKeptText(spec)}");
             }
 
             foreach (var p in assessment.Problems)
@@ -196,7 +155,7 @@ internal static class Commands
             return assessment.Acceptable ? CliApp.Ok : CliApp.Refused;
         });
 
-        var id = new Argument<long>("ID");
+        var id = CliArgs.Id("mandate", "crawler mandate list");
         var urgent = new Option<bool>("--urgent") { Description = "An urgent oral approval: it must be confirmed in writing (mandate confirm) within the policy's days, or the mandate suspends itself" };
         var approve = new Command("approve", "Approve a mandate (an officer who did not request it)") { id, urgent };
         approve.SetAction(r =>
@@ -206,18 +165,19 @@ internal static class Commands
             return CliApp.Ok;
         });
 
-        var confirmId = new Argument<long>("ID");
-        var confirm = new Command("confirm", "Confirm an urgent approval in writing (officer)") { confirmId };
+        var confirmId = CliArgs.Id("mandate", "crawler mandate list");
+        var order = new Option<string>("--order") { Description = "The reference of the written order that confirms the urgent approval", Required = true };
+        var confirm = new Command("confirm", "Confirm an urgent approval in writing, naming the written order (the officer who gave it)") { confirmId, order };
         confirm.SetAction(r =>
         {
             using var ctx = io.Open(r);
-            PrintStatus(io, r, new MandateService(ctx).Confirm(r.GetValue(confirmId), io.Actor(r)));
+            PrintStatus(io, r, new MandateService(ctx).Confirm(r.GetValue(confirmId), io.Actor(r), r.GetValue(order)!));
             return CliApp.Ok;
         });
 
         Command NewVersion(string kind, string description)
         {
-            var vid = new Argument<long>("ID");
+            var vid = CliArgs.Id("mandate", "crawler mandate list");
             var vfile = new Option<string>("--file") { Description = "The new version's mandate file (YAML)", Required = true };
             var cmd = new Command(kind, description) { vid, vfile };
             cmd.SetAction(r =>
@@ -230,7 +190,7 @@ internal static class Commands
             return cmd;
         }
 
-        var reviewId = new Argument<long>("ID");
+        var reviewId = CliArgs.Id("mandate", "crawler mandate list");
         var decision = new Option<string>("--decision") { Description = "continue, narrow or end", Required = true };
         var note = new Option<string>("--note") { Description = "The officer's reasons (recorded in the audit trail)", Required = true };
         var review = new Command("review", "Record a necessity review: continue, narrow (then amend) or end (revokes) (officer)") { reviewId, decision, note };
@@ -247,12 +207,12 @@ internal static class Commands
             return CliApp.Ok;
         });
 
-        var historyId = new Argument<long>("ID");
+        var historyId = CliArgs.Id("mandate", "crawler mandate list");
         var history = new Command("history", "Every version of a mandate with its status history") { historyId };
         history.SetAction(r =>
         {
             using var ctx = io.Open(r);
-            var versions = new MandateService(ctx).History(r.GetValue(historyId));
+            var versions = new MandateService(ctx).History(r.GetValue(historyId), io.Actor(r));
             if (io.Json(r))
             {
                 io.WriteJsonLines(versions.Select(m => Views.Mandate(m, ctx.Now)));
@@ -261,7 +221,7 @@ internal static class Commands
 
             foreach (var m in versions)
             {
-                io.Out.WriteLine($"mandate {m.Id} version {m.Version}: {MandateService.Describe(m.StateAt(ctx.Now))}, {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}, content {m.Spec.ContentSha256()[..12]}");
+                io.Out.WriteLine($"mandate {m.Id} version {m.Version}: {MandateService.Describe(m, ctx.Now)}, {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}, content {m.Spec.ContentSha256()[..12]}");
                 foreach (var e in m.History)
                 {
                     io.Out.WriteLine($"  {e.At:O} {e.Status.ToString().ToLowerInvariant(),-10} by {e.By}{(e.Reason is null ? "" : ": " + e.Reason)}");
@@ -278,7 +238,7 @@ internal static class Commands
 
         Command WithReason(string name, string description, Func<MandateService, long, string?, string, Core.Mandates.Mandate> act)
         {
-            var mid = new Argument<long>("ID");
+            var mid = CliArgs.Id("mandate", "crawler mandate list");
             var reason = new Option<string>("--reason") { Description = "Why (recorded in the audit trail)", Required = true };
             var cmd = new Command(name, description) { mid, reason };
             cmd.SetAction(r =>
@@ -296,7 +256,7 @@ internal static class Commands
         {
             using var ctx = io.Open(r);
             var service = new MandateService(ctx);
-            var all = r.GetValue(dueReview) ? service.DueReview(ctx.Now) : service.List();
+            var all = r.GetValue(dueReview) ? service.DueReview(ctx.Now, io.Actor(r)) : service.List(io.Actor(r));
             if (io.Json(r))
             {
                 io.WriteJsonLines(all.Select(m => Views.Mandate(m, ctx.Now)));
@@ -305,28 +265,34 @@ internal static class Commands
             {
                 foreach (var m in all)
                 {
-                    io.Out.WriteLine($"{m.Id,4}  {m.Spec.Case,-16} {MandateService.Describe(m.StateAt(ctx.Now)),-20} {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}  targets: {string.Join(", ", m.Spec.Targets)}");
+                    io.Out.WriteLine($"{m.Id,4}  {m.Spec.Case,-16} {MandateService.Describe(m, ctx.Now),-20} {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}  targets: {string.Join(", ", m.Spec.Targets)}");
                 }
             }
 
             return CliApp.Ok;
         });
-        var showId = new Argument<long>("ID");
+        var showId = CliArgs.Id("mandate", "crawler mandate list");
         var show = new Command("show", "Show one mandate with its history") { showId };
         show.SetAction(r =>
         {
             using var ctx = io.Open(r);
-            var m = new MandateService(ctx).Show(r.GetValue(showId));
+            var m = new MandateService(ctx).Show(r.GetValue(showId), io.Actor(r));
             if (io.Json(r))
             {
                 io.WriteJson(Views.Mandate(m, ctx.Now));
             }
             else
             {
-                io.Out.WriteLine($"mandate {m.Id} v{m.Version}: {MandateService.Describe(m.StateAt(ctx.Now))} — case {m.Spec.Case} ({m.Spec.CaseName})");
+                io.Out.WriteLine($"mandate {m.Id} v{m.Version}: {MandateService.Describe(m, ctx.Now)} — case {m.Spec.Case} ({m.Spec.CaseName})");
                 io.Out.WriteLine($"legal basis {m.Spec.LegalBasis}, Wpg {m.Spec.WpgPurpose.ToString().ToLowerInvariant()}, valid {m.Spec.ValidFrom:O} .. {m.Spec.ValidUntil:O}");
                 io.Out.WriteLine($"purpose: {m.Spec.Purpose}");
                 io.Out.WriteLine($"targets: {string.Join(", ", m.Spec.Targets)}; content SHA-256 {m.Spec.ContentSha256()}");
+                io.Out.WriteLine($"data: {string.Join(", ", Enum.GetValues<Core.Mandates.DataCategory>().Select(d => $"{d.ToString().ToLowerInvariant()} {m.Spec.TreatmentOf(d).ToString().ToLowerInvariant()}"))}");
+                io.Out.WriteLine($"text: {Core.Hits.Minimiser.DescribeKeptText(m.Spec)}");
+                if (m.Approval is { WrittenOrder: { } writtenOrder })
+                {
+                    io.Out.WriteLine($"urgent approval confirmed in writing by {m.Approval.ConfirmedBy}: {writtenOrder}");
+                }
                 if (m.Assessment is { } a)
                 {
                     PrintAssessment(io, a);
@@ -386,7 +352,7 @@ internal static class Commands
 
     private static Command Crawl(CliIo io)
     {
-        var target = new Option<long>("--target") { Description = "The target id", Required = true };
+        var target = CliArgs.IdOption("--target", "target", "crawler target list");
         var run = new Command("run", "Run one crawl now, in the foreground, under the mandate that covers the target") { target };
         run.SetAction(async (r, ct) =>
         {
@@ -428,7 +394,7 @@ internal static class Commands
 
     private static Command Serve(CliIo io)
     {
-        var sync = new Option<int>("--sync-seconds") { Description = "How often schedules are brought in line with mandates", DefaultValueFactory = _ => 30 };
+        var sync = CliArgs.Whole("--sync-seconds", "How often schedules are brought in line with mandates", 1, 86_400, 30);
         var cmd = new Command("serve", "Run the service: Quartz fires each target that has an active mandate on its cron schedule") { sync };
         cmd.SetAction(async (r, ct) =>
         {
@@ -449,7 +415,7 @@ internal static class Commands
 
     private static Command Hits(CliIo io)
     {
-        var mandate = new Option<long?>("--mandate") { Description = "Only hits of this mandate" };
+        var mandate = CliArgs.OptionalId("--mandate", "mandate", "crawler mandate list", "Only hits of this mandate");
         var list = new Command("list", "The review queue (consulting hits is logged)") { mandate };
         list.SetAction(r =>
         {
@@ -468,7 +434,7 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        var id = new Argument<long>("ID");
+        var id = CliArgs.Id("hit", "crawler hits list");
         var show = new Command("show", "Show one hit (logged)") { id };
         show.SetAction(r =>
         {
@@ -478,7 +444,7 @@ internal static class Commands
             io.Out.WriteLine(io.Json(r) ? CliJson.Line(view) : System.Text.Json.JsonSerializer.Serialize(view, Indented));
             return CliApp.Ok;
         });
-        var reviewId = new Argument<long>("ID");
+        var reviewId = CliArgs.Id("hit", "crawler hits list");
         var verdict = new Option<string>("--verdict") { Description = "relevant, not-relevant or needs-more", Required = true };
         var note = new Option<string>("--note") { Description = "Why (recorded in the audit trail)", Required = true };
         var review = new Command("review", "Record a review verdict on a hit (specialist)") { reviewId, verdict, note };
@@ -497,7 +463,7 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        var revealId = new Argument<long>("ID");
+        var revealId = CliArgs.Id("hit", "crawler hits list");
         var value = new Option<string>("--value") { Description = "The pseudonym, or the masked form the hit shows (e.g. '+31 6 •••• 5678')", Required = true };
         var why = new Option<string>("--reason") { Description = "Why the value is needed (recorded in the audit trail)", Required = true };
         var reveal = new Command("reveal", "Reveal one pseudonymised phone number or e-mail address of a hit (officer; logged with the reason)") { revealId, value, why };
@@ -516,12 +482,13 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        var linkMandate = new Option<long>("--mandate") { Description = "The mandate whose hits are linked", Required = true };
+        var linkMandate = CliArgs.IdOption("--mandate", "mandate", "crawler mandate list");
         var link = new Command("link", "Link a mandate's hits into clusters (only when the mandate allows linking; logged as combine)") { linkMandate };
         link.SetAction(r =>
         {
             using var ctx = io.Open(r);
             var user = ctx.RequireUser(io.Actor(r));
+            ctx.Authorize(Core.Users.Permission.HitsLink, $"mandate:{r.GetValue(linkMandate)}");
             var report = new LinkingService(ctx).Link(r.GetValue(linkMandate), user.Name);
             if (io.Json(r))
             {
@@ -589,13 +556,13 @@ internal static class Commands
 
     private static Command Audit(CliIo io)
     {
-        var mandate = new Option<long?>("--mandate") { Description = "Only entries of this mandate" };
+        var mandate = CliArgs.OptionalId("--mandate", "mandate", "crawler mandate list", "Only entries of this mandate");
         var caseNumber = new Option<string?>("--case") { Description = "Only entries of this case" };
         var actor = new Option<string?>("--actor") { Description = "Only entries whose actor contains this text" };
         var operation = new Option<string?>("--operation") { Description = "Only this operation (collect, refuse, consult, approve, ...)" };
         var outcome = new Option<string?>("--outcome") { Description = "Only this outcome (fetched, refused, stored, ...)" };
-        var from = new Option<DateTimeOffset?>("--from") { Description = "From this time (ISO 8601, inclusive)" };
-        var until = new Option<DateTimeOffset?>("--until") { Description = "Until this time (ISO 8601, exclusive)" };
+        var from = CliArgs.Time("--from", "From this time (ISO 8601, inclusive)");
+        var until = CliArgs.Time("--until", "Until this time (ISO 8601, exclusive)");
         var csv = new Option<bool>("--csv") { Description = "CSV (RFC 4180) with a header row" };
         var list = new Command("list", "The audit trail, oldest first, filtered") { mandate, caseNumber, actor, operation, outcome, from, until, csv };
         list.SetAction(r =>
@@ -603,7 +570,7 @@ internal static class Commands
             using var ctx = io.Open(r);
             var filter = new AuditFilter(r.GetValue(mandate), r.GetValue(caseNumber), r.GetValue(actor), r.GetValue(operation), r.GetValue(outcome),
                 r.GetValue(from), r.GetValue(until));
-            var entries = new AuditService(ctx).List(filter);
+            var entries = new AuditService(ctx).Consult(filter, io.Actor(r));
             if (r.GetValue(csv))
             {
                 AuditCsv.Write(io.Out, entries);
@@ -618,7 +585,9 @@ internal static class Commands
                 {
                     var rec = e.Record;
                     io.Out.WriteLine($"{e.Sequence,6} {e.Time:yyyy-MM-ddTHH:mm:ss.fffZ} {rec.Actor} {rec.Operation} {rec.Subject} {rec.Outcome}" +
-                                     (rec.Rule is null ? "" : $" [{rec.Rule}]") + (rec.Reason is null ? "" : $" {rec.Reason}"));
+                                     (rec.Rule is null ? "" : $" [{rec.Rule}]") + (rec.Reason is null ? "" : $" {rec.Reason}") +
+                                     (rec.LegalBasis is null ? "" : $" basis={rec.LegalBasis}") + (rec.DataSubject is null ? "" : $" subject={rec.DataSubject}") +
+                                     (rec.Recipient is null ? "" : $" recipient={rec.Recipient}"));
                 }
             }
 
@@ -630,7 +599,7 @@ internal static class Commands
         {
             var cp = r.GetValue(checkpointFile) is { } cpFile ? AuditService.ReadCheckpoint(cpFile) : null;
             using var ctx = io.Open(r);
-            var result = new AuditService(ctx).Verify(cp);
+            var result = new AuditService(ctx).Verify(cp, io.Actor(r));
             if (io.Json(r))
             {
                 io.WriteJson(new { ok = result.Ok, entries = result.Entries, firstBadSequence = result.FirstBadSequence, problem = result.Problem });
@@ -663,7 +632,7 @@ internal static class Commands
 
             return CliApp.Ok;
         });
-        var reportMandate = new Option<long>("--mandate") { Description = "The mandate to report on", Required = true };
+        var reportMandate = CliArgs.IdOption("--mandate", "mandate", "crawler mandate list");
         var reportOut = new Option<string>("--out") { Description = "The HTML file to write", Required = true };
         var report = new Command("report", "Write a self-contained HTML report on one mandate for auditors") { reportMandate, reportOut };
         report.SetAction(r =>

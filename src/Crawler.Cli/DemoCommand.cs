@@ -56,10 +56,53 @@ internal static class DemoCommand
             common.AddRange(["--policies", policies]);
         }
 
+        // Demo people sign in as real users do (password set with the enrolment code, then a token); the script types for them.
+        var people = new ScriptedIdentities();
+
+        async Task<(int Code, string Out)> Quiet(params string[] args)
+        {
+            using var captured = new StringWriter();
+            var code = await CliApp.RunAsync([.. args, .. common], captured, io.Err, people.For(io.Env, ScriptedIdentities.ActingAs(args)), ct);
+            return (code, captured.ToString());
+        }
+
+        async Task SignIn(string name)
+        {
+            io.Out.WriteLine($"$ crawler login --as {name}");
+            var (code, token) = await Quiet("login", "--as", name, "--print");
+            if (code != CliApp.Ok)
+            {
+                throw new Core.Mandates.RefusalException("demo.step", $"the demo stopped: {name} could not sign in");
+            }
+
+            people.RememberToken(name, token.Trim());
+            io.Out.WriteLine($"signed in as {name}");
+            io.Out.WriteLine();
+        }
+
+        async Task AddUser(string name, string role)
+        {
+            io.Out.WriteLine($"$ crawler users add {name} --role {role} --as admin");
+            var (code, output) = await Quiet("users", "add", name, "--role", role, "--as", "admin", "--json");
+            if (code != CliApp.Ok)
+            {
+                throw new Core.Mandates.RefusalException("demo.step", $"the demo stopped: could not add {name}");
+            }
+
+            people.RememberCode(name, System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("enrolmentCode").GetString()!);
+            io.Out.WriteLine($"added {name} ({role}); the one-time enrolment code goes to {name}, who sets a password at first sign-in");
+            io.Out.WriteLine();
+        }
+
         async Task<int> Step(string title, params string[] args)
         {
+            if (ScriptedIdentities.ActingAs(args) is { } actor && people.TokenOf(actor) is null)
+            {
+                await SignIn(actor);
+            }
+
             io.Out.WriteLine($"$ crawler {string.Join(' ', args)}");
-            var code = await CliApp.RunAsync([.. args, .. common], io.Out, io.Err, io.Env, ct);
+            var code = await CliApp.RunAsync([.. args, .. common], io.Out, io.Err, people.For(io.Env, ScriptedIdentities.ActingAs(args)), ct);
             if (code != CliApp.Ok && title != "expected refusal")
             {
                 throw new Core.Mandates.RefusalException("demo.step", $"the demo stopped: crawler {string.Join(" ", args)} exited with {code}");
@@ -71,9 +114,10 @@ internal static class DemoCommand
 
         await Step("init", "init", "--lab");
         await Step("admin", "users", "add", "admin", "--role", "admin");
-        await Step("users", "users", "add", "sanne", "--role", "specialist", "--as", "admin");
-        await Step("users", "users", "add", "pieter", "--role", "officer", "--as", "admin");
-        await Step("users", "users", "add", "aaron", "--role", "auditor", "--as", "admin");
+        await SignIn("admin");
+        await AddUser("sanne", "specialist");
+        await AddUser("pieter", "officer");
+        await AddUser("aaron", "auditor");
 
         await File.WriteAllTextAsync(targetFile, $"""
             name: demo-ads
@@ -114,7 +158,7 @@ internal static class DemoCommand
             """, ct);
 
         await Step("target", "target", "add", "--file", targetFile, "--as", "sanne");
-        await Step("assess", "mandate", "assess", "--file", mandateFile);
+        await Step("assess", "mandate", "assess", "--file", mandateFile, "--as", "sanne");
         await Step("mandate", "mandate", "request", "--file", mandateFile, "--as", "sanne");
         io.Out.WriteLine("Only an officer may approve a mandate, and never one they requested:");
         await Step("expected refusal", "mandate", "approve", "1", "--as", "sanne");
@@ -122,12 +166,16 @@ internal static class DemoCommand
         await Step("crawl", "crawl", "run", "--target", "1", "--as", "sanne");
         await Step("hits", "hits", "list", "--as", "sanne");
         io.Out.WriteLine("Refusals in the audit trail (roles, robots.txt, out of scope):");
-        using (var ctx = Service.Application.CrawlerContext.Open(dir, Service.Application.PolicyDirectory.Resolve(policies), io.Env.Time))
+        if (people.TokenOf("aaron") is null)
         {
-            foreach (var e in new Service.Application.AuditService(ctx).List(new Service.Application.AuditFilter(Operation: "refuse")))
-            {
-                io.Out.WriteLine($"  #{e.Sequence} [{e.Record.Rule}] {e.Record.Subject}: {e.Record.Reason}");
-            }
+            await SignIn("aaron");
+        }
+
+        var (_, refusals) = await Quiet("audit", "list", "--operation", "refuse", "--as", "aaron", "--json");
+        foreach (var line in refusals.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var e = System.Text.Json.JsonDocument.Parse(line).RootElement;
+            io.Out.WriteLine($"  #{e.GetProperty("sequence").GetInt64()} [{e.GetProperty("rule").GetString()}] {e.GetProperty("subject").GetString()}: {e.GetProperty("reason").GetString()}");
         }
 
         io.Out.WriteLine();

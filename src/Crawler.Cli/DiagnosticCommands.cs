@@ -45,8 +45,8 @@ internal static class DiagnosticCommands
 
     public static Command Policy(CliIo io)
     {
-        var target = new Option<long>("--target") { Description = "The target id", Required = true };
-        var depth = new Option<int>("--depth") { Description = "Link depth to assume (0 = a seed)", DefaultValueFactory = _ => 1 };
+        var target = CliArgs.IdOption("--target", "target", "crawler target list");
+        var depth = CliArgs.Whole("--depth", "Link depth to assume (0 = a seed)", 0, 100, 1);
         var url = new Argument<string>("URL");
         var explain = new Command("explain", "Show the gate's decision for a URL now, with every rule consulted; fetches nothing") { target, depth, url };
         explain.SetAction(r =>

@@ -15,8 +15,8 @@ internal static class EvidenceCommands
         run.SetAction(r =>
         {
             using var ctx = io.Open(r);
-            var actor = ctx.ReaderName(io.Actor(r));
-            var report = new RetentionService(ctx).Run(r.GetValue(dryRun), actor);
+            ctx.RequireUser(io.Actor(r));
+            var report = new RetentionService(ctx).Run(r.GetValue(dryRun));
             if (io.Json(r))
             {
                 io.WriteJson(new
@@ -60,7 +60,7 @@ internal static class EvidenceCommands
 
     public static Command Evidence(CliIo io)
     {
-        var hits = new Option<long[]>("--hits") { Description = "The hits to export", Required = true, AllowMultipleArgumentsPerToken = true };
+        var hits = CliArgs.Ids("--hits", "hit", "crawler hits list", "The hits to export");
         var output = new Option<string>("--out") { Description = "The WARC file to write (.warc.gz)", Required = true };
         var recipient = new Option<string>("--recipient") { Description = "Who receives the evidence (recorded with the disclosure)", Required = true };
         var export = new Command("export", "Export hits as WARC 1.1 evidence with a manifest (officer; logged as a disclosure)") { hits, output, recipient };

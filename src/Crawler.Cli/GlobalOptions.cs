@@ -27,9 +27,16 @@ public sealed class GlobalOptions
         };
         As = new Option<string?>("--as")
         {
-            Description = "The user on whose behalf the command acts (default: $CRAWLER_USER)",
+            Description = "Who you are (default: $CRAWLER_USER); proved by your sign-in token ($CRAWLER_TOKEN or the token file from 'crawler login'), else by your password, asked now",
             Recursive = true,
             DefaultValueFactory = _ => env.Variable("CRAWLER_USER") is { Length: > 0 } u ? u : null,
+        };
+        TokenFile = new Option<string?>("--token-file")
+        {
+            Description = "Where 'crawler login' keeps the sign-in token, readable by its owner only (default: $CRAWLER_TOKEN_FILE, else ~/.crawler/token); $CRAWLER_TOKEN wins over it",
+            Recursive = true,
+            DefaultValueFactory = _ => env.Variable("CRAWLER_TOKEN_FILE") is { Length: > 0 } f ? f
+                : env.Variable("HOME") is { Length: > 0 } home ? Path.Combine(home, ".crawler", "token") : null,
         };
         Json = new Option<bool>("--json") { Description = "Machine-readable output: one JSON document, or one object per line for lists", Recursive = true };
     }
@@ -44,12 +51,15 @@ public sealed class GlobalOptions
 
     public Option<bool> Json { get; }
 
+    public Option<string?> TokenFile { get; }
+
     public void AddTo(RootCommand root)
     {
         root.Options.Add(Data);
         root.Options.Add(Policies);
         root.Options.Add(Keys);
         root.Options.Add(As);
+        root.Options.Add(TokenFile);
         root.Options.Add(Json);
     }
 }

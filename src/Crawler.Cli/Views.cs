@@ -57,8 +57,9 @@ internal static class Views
         weighing = m.Assessment is null ? null : Assessment(m.Assessment),
     };
 
-    public static object Assessment(KoopsAssessment a) => new
+    public static object Assessment(KoopsAssessment a, string? keptText = null) => new
     {
+        keptText,
         level = KoopsWeighing.Name(a.Level),
         decidingFactor = a.DecidingFactor,
         requiredLegalBases = a.RequiredLegalBases,
@@ -134,6 +135,9 @@ internal static class Views
         contentSha256 = e.Record.ContentSha256,
         httpStatus = e.Record.HttpStatus,
         lab = e.Record.Lab,
+        legalBasis = e.Record.LegalBasis,
+        dataSubject = e.Record.DataSubject,
+        recipient = e.Record.Recipient,
         previousHash = e.PreviousHash,
         hash = e.Hash,
     };

@@ -58,12 +58,22 @@ public sealed class LiteCrawlerStore :
             db.GetCollection("frontier").EnsureIndex("runId");
             db.GetCollection("runs").EnsureIndex("targetId");
             db.GetCollection("contacts").EnsureIndex("mandateId");
+            db.GetCollection("tokens").EnsureIndex("user");
         });
 
         // Open once now, so that a wrong key or a locked folder is reported at once.
-        using (Hold())
+        try
         {
-            _ = Db;
+            using (Hold())
+            {
+                _ = Db;
+            }
+        }
+        catch (Exception ex) when (ex is LiteException or InvalidOperationException or IOException and not FileNotFoundException)
+        {
+            _lease.Dispose();
+            throw new InvalidDataException(
+                $"{folder.DatabasePath}: cannot be opened with the database key in use; is '{folder.KeysDirectory}' (--keys, or CRAWLER_DB_KEY) this data folder's key folder? ({ex.Message})", ex);
         }
     }
 
@@ -129,7 +139,7 @@ public sealed class LiteCrawlerStore :
         }
     }
 
-    public bool TryAddUser(User user)
+    public bool TryAddUser(User user, Credential credential)
     {
         using (Hold())
         {
@@ -141,13 +151,114 @@ public sealed class LiteCrawlerStore :
 
             try
             {
-                users.Insert(new BsonDocument { ["_id"] = user.Name, ["json"] = StoreJson.Write(user) });
+                users.Insert(new BsonDocument { ["_id"] = user.Name, ["json"] = StoreJson.Write(user), ["credential"] = StoreJson.Write(credential) });
                 return true;
             }
             catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
             {
                 return false;
             }
+        }
+    }
+
+    public Credential? FindCredential(string name)
+    {
+        using (Hold())
+        {
+            var doc = Db.GetCollection("users").FindById(name);
+
+            // Users from before sign-in existed have no credential: they cannot sign in until an admin resets them.
+            return doc is null ? null : doc.TryGetValue("credential", out var c) && c.IsString ? StoreJson.Read<Credential>(c.AsString) : Credential.None;
+        }
+    }
+
+    public bool TryUpdateCredential(string name, Credential expected, Credential updated) => InTransaction(() =>
+    {
+        var users = Db.GetCollection("users");
+        var doc = users.FindById(name);
+        if (doc is null)
+        {
+            return (false, false);
+        }
+
+        var current = doc.TryGetValue("credential", out var c) && c.IsString ? StoreJson.Read<Credential>(c.AsString) : Credential.None;
+        if (current != expected)
+        {
+            return (false, false);
+        }
+
+        doc["credential"] = StoreJson.Write(updated);
+        users.Update(doc);
+        return (true, true);
+    });
+
+    // ---- tokens: stored by the SHA-256 of the token, never the token itself
+
+    public void AddToken(AccessToken token)
+    {
+        using (Hold())
+        {
+            Db.GetCollection("tokens").Insert(new BsonDocument
+            {
+                ["_id"] = token.Sha256, ["user"] = token.UserName, ["json"] = StoreJson.Write(token),
+            });
+        }
+    }
+
+    public AccessToken? FindToken(string sha256)
+    {
+        using (Hold())
+        {
+            var doc = Db.GetCollection("tokens").FindById(sha256);
+            return doc is null ? null : StoreJson.Read<AccessToken>(doc["json"].AsString);
+        }
+    }
+
+    /// <summary>Revokes the user's tokens (all of them, or the one given); returns how many were in force.</summary>
+    public int RevokeTokens(string userName, DateTimeOffset at, string? onlySha256 = null) => InTransaction(() =>
+    {
+        var col = Db.GetCollection("tokens");
+        var revoked = 0;
+        var docs = onlySha256 is null
+            ? col.Find(Query.EQ("user", new BsonValue(userName))).ToList()
+            : col.FindById(onlySha256) is { } one ? [one] : [];
+        foreach (var doc in docs)
+        {
+            var token = StoreJson.Read<AccessToken>(doc["json"].AsString);
+            if (token.UserName != userName || token.RevokedAt is not null)
+            {
+                continue;
+            }
+
+            doc["json"] = StoreJson.Write(token with { RevokedAt = at });
+            col.Update(doc);
+            revoked++;
+        }
+
+        return (revoked, true);
+    });
+
+    /// <summary>Removes tokens that expired before <paramref name="before"/>: they prove nothing any more.</summary>
+    public int PurgeTokens(DateTimeOffset before) => InTransaction(() =>
+    {
+        var col = Db.GetCollection("tokens");
+        var stale = col.FindAll().Where(d => StoreJson.Read<AccessToken>(d["json"].AsString).ExpiresAt < before).Select(d => d["_id"]).ToList();
+        foreach (var id in stale)
+        {
+            col.Delete(id);
+        }
+
+        return (stale.Count, true);
+    });
+
+    public void ReplaceUser(User user)
+    {
+        using (Hold())
+        {
+            var users = Db.GetCollection("users");
+            var doc = users.FindById(user.Name) ?? throw new InvalidOperationException($"user {user.Name} does not exist");
+            doc["json"] = StoreJson.Write(user);
+            users.Update(doc);
         }
     }
 
@@ -227,19 +338,36 @@ public sealed class LiteCrawlerStore :
         }
     }
 
-    public bool TryUpdateMandate(Mandate expected, Mandate updated) => InTransaction(() =>
+    public bool TryUpdateMandate(Mandate expected, Mandate updated) => TryUpdateMandates([(expected, updated)]);
+
+    public bool TryUpdateMandates(IReadOnlyList<(Mandate Expected, Mandate Updated)> changes) => InTransaction(() =>
     {
         var col = Db.GetCollection("mandates");
-        var doc = col.FindById(expected.Id);
-        if (doc is null || doc["json"].AsString != StoreJson.Write(expected))
+        foreach (var (expected, updated) in changes)
         {
-            return (false, false);
+            var doc = col.FindById(expected.Id);
+            if (doc is null || doc["json"].AsString != StoreJson.Write(expected))
+            {
+                return (false, false);
+            }
+
+            doc["status"] = updated.Status.ToString();
+            doc["json"] = StoreJson.Write(updated);
+            col.Update(doc);
         }
 
-        doc["status"] = updated.Status.ToString();
-        doc["json"] = StoreJson.Write(updated);
-        col.Update(doc);
         return (true, true);
+    });
+
+    /// <summary>Adds a mandate if <paramref name="admissible"/> still holds over the stored mandates, in one transaction.</summary>
+    public long? TryAddMandate(Mandate mandate, Func<IReadOnlyList<Mandate>, bool> admissible) => InTransaction(() =>
+    {
+        if (!admissible(Mandates()))
+        {
+            return ((long?)null, false);
+        }
+
+        return (AddMandate(mandate), true);
     });
 
     public MandateUsage Usage(long mandateId)

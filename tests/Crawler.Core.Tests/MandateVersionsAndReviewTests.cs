@@ -29,7 +29,7 @@ public sealed class MandateVersionsAndReviewTests
     [Test]
     public void A_confirmed_urgent_approval_does_not_lapse()
     {
-        var m = MandateLifecycle.Confirm(UrgentlyApproved(), TestData.Officer, TestData.ApprovedAt.AddDays(1));
+        var m = MandateLifecycle.Confirm(UrgentlyApproved(), TestData.Officer, TestData.ApprovedAt.AddDays(1), "OM-2026-0042");
 
         Assert.That(m.StateAt(TestData.ValidFrom.AddDays(10)), Is.EqualTo(MandateState.Active));
         Assert.That(m.Approval!.ConfirmedBy, Is.EqualTo("pieter"));
@@ -38,7 +38,7 @@ public sealed class MandateVersionsAndReviewTests
     [Test]
     public void Confirming_too_late_is_refused()
     {
-        var ex = Assert.Throws<RefusalException>(() => MandateLifecycle.Confirm(UrgentlyApproved(), TestData.Officer, TestData.ApprovedAt.AddDays(4)));
+        var ex = Assert.Throws<RefusalException>(() => MandateLifecycle.Confirm(UrgentlyApproved(), TestData.Officer, TestData.ApprovedAt.AddDays(4), "OM-2026-0042"));
 
         Assert.That(ex!.Rule, Is.EqualTo("mandate.confirm.lapsed"));
     }
@@ -46,7 +46,7 @@ public sealed class MandateVersionsAndReviewTests
     [Test]
     public void Confirming_a_written_approval_is_refused()
     {
-        var ex = Assert.Throws<RefusalException>(() => MandateLifecycle.Confirm(TestData.ApprovedMandate(), TestData.Officer, TestData.ApprovedAt));
+        var ex = Assert.Throws<RefusalException>(() => MandateLifecycle.Confirm(TestData.ApprovedMandate(), TestData.Officer, TestData.ApprovedAt, "OM-2026-0042"));
 
         Assert.That(ex!.Rule, Is.EqualTo("mandate.confirm.not-urgent"));
     }
@@ -131,7 +131,7 @@ public sealed class MandateVersionsAndReviewTests
     {
         var own = UrgentlyApproved() with { RequestedBy = TestData.SecondOfficer.Name };
 
-        var ex = Assert.Throws<RefusalException>(() => MandateLifecycle.Confirm(own, TestData.SecondOfficer, TestData.ApprovedAt.AddHours(1)));
+        var ex = Assert.Throws<RefusalException>(() => MandateLifecycle.Confirm(own, TestData.SecondOfficer, TestData.ApprovedAt.AddHours(1), "OM-2026-0042"));
 
         Assert.That(ex!.Rule, Is.EqualTo("mandate.four-eyes"));
     }

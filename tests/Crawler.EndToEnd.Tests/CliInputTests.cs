@@ -17,6 +17,7 @@ public sealed class CliInputTests
     public async Task A_bad_target_file_is_refused_with_file_line_and_field_and_nothing_is_written(string file, string yaml, string where, string field)
     {
         using var lab = await Lab.CreateAsync();
+        await lab.SignInAsync("sanne");
         var before = await CountsAsync(lab);
 
         var result = await lab.Run("target", "add", "--file", lab.WriteFile(file, yaml), "--as", "sanne");
@@ -42,7 +43,7 @@ public sealed class CliInputTests
     }
 
     [Test]
-    public async Task An_unknown_user_is_refused_and_nothing_is_written()
+    public async Task An_unknown_user_is_refused_and_only_the_failed_sign_in_is_recorded()
     {
         using var lab = await Lab.CreateAsync();
         var before = await CountsAsync(lab);
@@ -50,8 +51,13 @@ public sealed class CliInputTests
         var result = await lab.Run("target", "add", "--file", lab.WriteTarget(new Uri("http://127.0.0.1:9/")), "--as", "mallory");
 
         Assert.That(result.Code, Is.EqualTo(2));
-        Assert.That(result.Err, Does.Contain("--as").And.Contain("unknown user 'mallory'"));
-        Assert.That(await CountsAsync(lab), Is.EqualTo(before));
+        Assert.That(result.Err, Does.Contain("refused (auth.failed)").And.Not.Contain("mallory"),
+            "a failed sign-in does not tell whether the name exists");
+        Assert.That(await CountsAsync(lab), Is.EqualTo((before.Audit + 1, before.Targets)));
+        using var ctx = lab.OpenContext();
+        var last = ctx.Store.Entries().Last();
+        Assert.That((last.Record.Operation, last.Record.Rule, last.Record.Subject), Is.EqualTo(("authenticate", "auth.unknown-user", "user:(unknown)")),
+            "the name typed is not recorded: it may be a password typed in the wrong field");
     }
 
     [Test]
@@ -65,7 +71,7 @@ public sealed class CliInputTests
         Assert.That(result.Code, Is.EqualTo(2));
         Assert.That(result.Err, Does.Contain("--role").And.Contain("unknown role 'superuser'"));
         Assert.That(await CountsAsync(lab), Is.EqualTo(before));
-        var users = await lab.Ok("users", "list", "--json");
+        var users = await lab.Ok("users", "list", "--json", "--as", "admin");
         Assert.That(users.Out, Does.Not.Contain("eve"));
     }
 

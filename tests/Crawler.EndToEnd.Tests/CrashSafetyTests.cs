@@ -41,6 +41,7 @@ public sealed class CrashSafetyTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.Environment["CRAWLER_TOKEN"] = await lab.TokenAsync("sanne");
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var started = await Task.WhenAny(firstPageServed.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
@@ -48,7 +49,7 @@ public sealed class CrashSafetyTests
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
 
-        var verify = await lab.Run("audit", "verify");
+        var verify = await lab.Run("audit", "verify", "--as", "aaron");
         Assert.That(verify.Code, Is.EqualTo(0), verify.Out + verify.Err);
         using (var ctx = lab.OpenContext())
         {
@@ -58,6 +59,6 @@ public sealed class CrashSafetyTests
         // And the interrupted run can be resumed afterwards.
         var resumed = await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne", "--json");
         Assert.That(resumed.Json.GetProperty("resumed").GetBoolean(), Is.True);
-        Assert.That((await lab.Run("audit", "verify")).Code, Is.EqualTo(0));
+        Assert.That((await lab.Run("audit", "verify", "--as", "aaron")).Code, Is.EqualTo(0));
     }
 }

@@ -46,11 +46,11 @@ public sealed class Lab : IDisposable
 
     /// <summary>An initialised folder with users admin, sanne (specialist), pieter and olga (officers), aaron (auditor).</summary>
     public static async Task<Lab> CreateAsync(bool lab = true, TimeProvider? time = null, Func<string, string>? editPolicy = null,
-        Func<string, string>? editKoops = null)
+        Func<string, string>? editKoops = null, Func<string, string>? editIdentity = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "crawler-test-" + Guid.NewGuid().ToString("N"));
         var policies = PoliciesDir;
-        if (editPolicy is not null || editKoops is not null)
+        if (editPolicy is not null || editKoops is not null || editIdentity is not null)
         {
             policies = Path.Combine(dir + "-policies");
             Directory.CreateDirectory(policies);
@@ -61,6 +61,7 @@ public sealed class Lab : IDisposable
                 {
                     "crawler.yaml" => editPolicy,
                     "koops.yaml" => editKoops,
+                    "identity.yaml" => editIdentity,
                     _ => null,
                 };
                 File.WriteAllText(Path.Combine(policies, Path.GetFileName(f)), edit is null ? text : edit(text));
@@ -76,20 +77,106 @@ public sealed class Lab : IDisposable
         var l = new Lab(dir, time ?? TimeProvider.System, policies);
         await l.Ok(lab ? ["init", "--lab"] : ["init"]);
         await l.Ok("users", "add", "admin", "--role", "admin");
-        await l.Ok("users", "add", "sanne", "--role", "specialist", "--as", "admin");
-        await l.Ok("users", "add", "pieter", "--role", "officer", "--as", "admin");
-        await l.Ok("users", "add", "olga", "--role", "officer", "--as", "admin");
-        await l.Ok("users", "add", "aaron", "--role", "auditor", "--as", "admin");
+        await l.AddUserAsync("sanne", "specialist");
+        await l.AddUserAsync("pieter", "officer");
+        await l.AddUserAsync("olga", "officer");
+        await l.AddUserAsync("aaron", "auditor");
         return l;
     }
 
+    /// <summary>The lab's people: passwords, enrolment codes and tokens, answering sign-in prompts as they would.</summary>
+    public ScriptedIdentities People { get; } = new();
+
+    /// <summary>Adds a user as the admin and keeps their enrolment code; they sign in when a command first runs as them.</summary>
+    public async Task AddUserAsync(string name, string role)
+    {
+        var added = await Ok("users", "add", name, "--role", role, "--as", "admin", "--json");
+        People.RememberCode(name, added.Json.GetProperty("enrolmentCode").GetString()!);
+    }
+
+    /// <summary>Signs <paramref name="name"/> in (setting their password on first use) and keeps the token.</summary>
+    public async Task<string> SignInAsync(string name)
+    {
+        var r = await RunAs(null, ["login", "--as", name, "--print"], CancellationToken.None);
+        if (r.Err.Contains("auth.not-enrolled", StringComparison.Ordinal) && name != "admin")
+        {
+            // The test's clock ran past the enrolment code's days before this person first signed in: the admin issues a new one.
+            var reset = await Ok("users", "reset", name, "--as", "admin", "--json");
+            People.RememberCode(name, reset.Json.GetProperty("enrolmentCode").GetString()!);
+            r = await RunAs(null, ["login", "--as", name, "--print"], CancellationToken.None);
+        }
+
+        Assert.That(r.Code, Is.EqualTo(0), $"{name} could not sign in: {r.Err}");
+        var token = r.Out.Trim();
+        People.RememberToken(name, token);
+        _signedInAt[name] = Time.GetUtcNow();
+        return token;
+    }
+
+    private readonly Dictionary<string, DateTimeOffset> _signedInAt = new(StringComparer.Ordinal);
+
+    /// <summary>A token goes stale after the policy's hours (8): a test that moves its clock on signs in again, as a person would.</summary>
+    private bool NeedsSignIn(string name) =>
+        People.TokenOf(name) is null || !_signedInAt.TryGetValue(name, out var at) || Time.GetUtcNow() - at >= TimeSpan.FromHours(7);
+
+    /// <summary>The token of a signed-in lab user, signing them in first if need be (for crawler processes started by a test).</summary>
+    public async Task<string> TokenAsync(string name) => NeedsSignIn(name) ? await SignInAsync(name) : People.TokenOf(name)!;
+
     public Task<CliResult> Run(params string[] args) => Run(CancellationToken.None, args);
 
+    /// <summary>
+    /// Runs the CLI in-process. With <c>--as NAME</c> the command carries NAME's token, as $CRAWLER_TOKEN would
+    /// (NAME signs in first if they have not yet); without it, no credential at all.
+    /// </summary>
     public async Task<CliResult> Run(CancellationToken ct, params string[] args)
+    {
+        var actor = ScriptedIdentities.ActingAs(args);
+        if (actor is not null && args.FirstOrDefault() != "login" && Known(actor) && NeedsSignIn(actor))
+        {
+            await SignInAsync(actor);
+        }
+
+        return await RunAs(actor, args, ct);
+    }
+
+    /// <summary>Runs the CLI with no credential whatever --as says: what someone who only knows a name can do.</summary>
+    public Task<CliResult> RunWithoutCredential(params string[] args) => RunAs(null, args, CancellationToken.None, answerPrompts: false);
+
+    public Task<CliResult> RunWithoutCredential(CancellationToken ct, params string[] args) => RunAs(null, args, ct, answerPrompts: false);
+
+    /// <summary>Runs the CLI with no token, answering sign-in prompts with <paramref name="answer"/> (a person typing, rightly or wrongly).</summary>
+    public async Task<CliResult> RunTyping(Crawler.Service.Identity.SecretPrompt answer, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var env = new CliEnvironment(Time, _ => null, Interactive: false);
+        var env = People.For(new CliEnvironment(Time, _ => null, Interactive: false), null) with { ReadSecret = answer };
+        var code = await CliApp.RunAsync([.. args, "--data", Dir, "--policies", Policies], stdout, stderr, env, CancellationToken.None);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Runs the CLI with exactly these environment variables (a token, a token file) and no prompts answered.</summary>
+    public async Task<CliResult> RunWithVariables(IReadOnlyDictionary<string, string> variables, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var env = new CliEnvironment(Time, v => variables.TryGetValue(v, out var value) ? value : null, Interactive: false);
+        var code = await CliApp.RunAsync([.. args, "--data", Dir, "--policies", Policies], stdout, stderr, env, CancellationToken.None);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    private bool Known(string name) => name is "admin" || People.HasCode(name) || People.TokenOf(name) is not null;
+
+    private async Task<CliResult> RunAs(string? actor, string[] args, CancellationToken ct, bool answerPrompts = true)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var outer = new CliEnvironment(Time, _ => null, Interactive: false);
+        var env = People.For(outer, actor);
+        if (!answerPrompts)
+        {
+            env = env with { ReadSecret = null };
+        }
+
         var code = await CliApp.RunAsync([.. args, "--data", Dir, "--policies", Policies], stdout, stderr, env, ct);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
@@ -101,7 +188,8 @@ public sealed class Lab : IDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var env = new CliEnvironment(TimeProvider.System, v => variables.TryGetValue(v, out var value) ? value : null, Interactive: false);
+        var people = new ScriptedIdentities();
+        var env = new CliEnvironment(TimeProvider.System, v => variables.TryGetValue(v, out var value) ? value : null, Interactive: false, people.Answer);
         var code = await CliApp.RunAsync([.. args, "--data", dataDir, "--policies", PoliciesDir], stdout, stderr, env, CancellationToken.None);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
@@ -181,6 +269,22 @@ public sealed class Lab : IDisposable
     }
 
     public CrawlerContext OpenContext() => CrawlerContext.Open(Dir, Policies, Time);
+
+    /// <summary>A context whose commands act as <paramref name="name"/>, signed in with their token.</summary>
+    public async Task<CrawlerContext> OpenContextAsAsync(string name)
+    {
+        await TokenAsync(name);
+        return OpenContextAs(name);
+    }
+
+    /// <summary>A context acting as <paramref name="name"/>, who must have signed in already (for callbacks that cannot wait).</summary>
+    public CrawlerContext OpenContextAs(string name)
+    {
+        var token = People.TokenOf(name) ?? throw new InvalidOperationException($"{name} has not signed in; await lab.TokenAsync(\"{name}\") first");
+        var ctx = OpenContext();
+        ctx.UseAuthentication(() => new Crawler.Service.Identity.IdentityService(ctx).AuthenticateToken(token, name));
+        return ctx;
+    }
 
     public void Dispose()
     {

@@ -57,8 +57,8 @@ public sealed class MandateGateTests
 
         Assert.That(self.Code, Is.EqualTo(2));
         Assert.That(admin.Code, Is.EqualTo(2));
-        Assert.That(self.Err, Does.Contain("refused (mandate.officer-only)"));
-        var shown = await lab.Ok("mandate", "show", "1", "--json");
+        Assert.That(self.Err, Does.Contain("refused (access.mandates-decide)"));
+        var shown = await lab.Ok("mandate", "show", "1", "--json", "--as", "pieter");
         Assert.That(shown.Json.GetProperty("status").GetString(), Is.EqualTo("requested"));
         using var ctx = lab.OpenContext();
         var refusals = ctx.Store.Entries().Where(e => e.Record.Operation == "refuse").Select(e => e.Record.Actor).ToList();
@@ -95,19 +95,20 @@ public sealed class MandateGateTests
         {
             if (path == "/ads/102.html")
             {
-                using var ctx = lab!.OpenContext();
+                using var ctx = lab!.OpenContextAs("olga");
                 new Service.Application.MandateService(ctx).Revoke(1, "olga", "the investigation ended");
             }
         });
         lab = await Lab.CreateAsync();
         using var _ = lab;
         var (target, _) = await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
+        await lab.TokenAsync("olga");
 
         var result = await lab.Ok("crawl", "run", "--target", target.ToString(CultureInfo.InvariantCulture), "--as", "sanne", "--json");
 
         Assert.That(site.Requests[^1], Is.EqualTo("/ads/102.html"));
         Assert.That(result.Json.GetProperty("endReason").GetString(), Does.Contain("revoked"));
-        var verify = await lab.Run("audit", "verify");
+        var verify = await lab.Run("audit", "verify", "--as", "aaron");
         Assert.That(verify.Out, Does.StartWith("audit verify: OK"));
     }
 

@@ -45,7 +45,7 @@ public sealed class MandateWeighingCliTests
         var result = await lab.Run("mandate", "request", "--file", Mandate(lab, "linking: false", "art3-politiewet"), "--as", "sanne", "--json");
 
         Assert.That(result.Code, Is.EqualTo(0), result.Err);
-        var shown = await lab.Ok("mandate", "show", "1", "--json");
+        var shown = await lab.Ok("mandate", "show", "1", "--json", "--as", "pieter");
         Assert.That(shown.Json.GetProperty("targetType").GetString(), Is.EqualTo("phenomenon"));
         Assert.That(shown.Json.GetProperty("weighing").GetProperty("level").GetString(), Is.EqualTo("minor"));
     }
@@ -109,7 +109,7 @@ public sealed class MandateWeighingCliTests
         using var lab = await LabWithTargetAsync();
         var file = Mandate(lab, "linking: true\njustifications:\n  combination: \"ads share numbers\"");
 
-        var result = await lab.Run("mandate", "assess", "--file", file, "--json");
+        var result = await lab.Run("mandate", "assess", "--file", file, "--json", "--as", "sanne");
 
         Assert.That(result.Code, Is.EqualTo(0), result.Err);
         var w = result.Json;
@@ -127,7 +127,7 @@ public sealed class MandateWeighingCliTests
     {
         using var lab = await LabWithTargetAsync();
 
-        var result = await lab.Run("mandate", "assess", "--file", Mandate(lab, "limits:\n  maxPages: 50000"));
+        var result = await lab.Run("mandate", "assess", "--file", Mandate(lab, "limits:\n  maxPages: 50000"), "--as", "sanne");
 
         Assert.That(result.Code, Is.EqualTo(2));
         Assert.That(result.Err, Does.Contain("beyond-policy"));

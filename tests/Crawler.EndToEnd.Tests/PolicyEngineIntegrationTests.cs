@@ -306,7 +306,7 @@ public sealed class PolicyEngineIntegrationTests
         await lab.Ok("target", "add", "--file", lab.WriteTarget(new Uri("http://intranet.example/")), "--as", "sanne");
         await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddHours(1)), "--as", "sanne");
         await lab.Ok("mandate", "approve", "1", "--as", "pieter");
-        using var ctx = lab.OpenContext();
+        using var ctx = await lab.OpenContextAsAsync("sanne");
 
         // A fake resolver, because no private DNS answer can be had here; the guard judges what it is given.
         var crawls = new CrawlService(ctx, new MandateService(ctx), (_, _) => Task.FromResult(new[] { IPAddress.Parse("10.0.0.5") }));

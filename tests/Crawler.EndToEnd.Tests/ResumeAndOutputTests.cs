@@ -51,7 +51,7 @@ public sealed class ResumeAndOutputTests
         var crawl = await lab.Ok("crawl", "run", "--target", "1", "--as", "sanne", "--json");
         Assert.That(crawl.Json.GetProperty("hits").GetInt32(), Is.EqualTo(9));
 
-        var list = await lab.Ok("hits", "list", "--mandate", "1", "--json", "--as", "aaron");
+        var list = await lab.Ok("hits", "list", "--mandate", "1", "--json", "--as", "pieter");
         var first = JsonDocument.Parse(list.Out.Split('\n')[0]).RootElement;
 
         foreach (var field in new[] { "id", "mandateId", "targetId", "url", "fetchedAt", "contentSha256", "phones", "emails", "score", "indicators" })
@@ -62,7 +62,7 @@ public sealed class ResumeAndOutputTests
         Assert.That(first.GetProperty("phones")[0].GetString(), Does.Match(@"^\+31 6 •••• \d{4}$"));
         Assert.That(list.Out, Does.Not.Contain("+316123456"), "a pseudonymised number never appears in clear");
         using var ctx = lab.OpenContext();
-        Assert.That(ctx.Store.Entries().Count(e => e.Record.Operation == "consult" && e.Record.Actor == "aaron"), Is.EqualTo(1));
+        Assert.That(ctx.Store.Entries().Count(e => e.Record.Operation == "consult" && e.Record.Actor == "pieter"), Is.EqualTo(1));
     }
 
     [Test]

@@ -39,6 +39,6 @@ public sealed class RevealTests
         Assert.That(reveals[0].Record.Actor, Is.EqualTo("olga"));
         Assert.That(reveals[0].Record.Reason, Does.Contain("witness statement"));
         Assert.That(reveals[0].Record.Reason, Does.Not.Contain("12345601"), "the trail records that a value was revealed, not the value");
-        Assert.That(entries.Any(e => e.Record.Operation == "refuse" && e.Record.Rule == "role.hits-reveal"), Is.True);
+        Assert.That(entries.Any(e => e.Record.Operation == "refuse" && e.Record.Rule == "access.hits-reveal"), Is.True);
     }
 }

@@ -57,7 +57,7 @@ public sealed class ScheduledCrawlTests
             Assert.That(hit.ContentSha256, Has.Length.EqualTo(64));
         }
 
-        var verify = await lab.Run("audit", "verify");
+        var verify = await lab.Run("audit", "verify", "--as", "aaron");
         Assert.That(verify.Code, Is.EqualTo(0));
         Assert.That(verify.Out, Does.StartWith("audit verify: OK"));
         Assert.That(context.Store.Entries().Any(e => e.Record.Actor.Contains("(schedule)", StringComparison.Ordinal)), Is.True);

@@ -25,6 +25,16 @@ public static class AuditOperation
     public const string Combine = "combine";
     public const string Reveal = "reveal";
     public const string Restrict = "restrict";
+
+    /// <summary>A sign-in, sign-out, or a refused one.</summary>
+    public const string Authenticate = "authenticate";
+
+    /// <summary>Every operation, for validating filters.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Collect, Refuse, Consult, Alter, Configure, Request, Approve, Reject, Revoke, Store, Discard, CrawlStart, CrawlEnd, Erase, Circuit,
+        Suspend, Review, Checkpoint, Disclose, Combine, Reveal, Restrict, Authenticate,
+    ];
 }
 
 /// <summary>Data-subject categories of Wpg art. 6b, as far as the crawler can know them.</summary>

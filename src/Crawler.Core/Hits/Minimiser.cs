@@ -21,13 +21,16 @@ public sealed record MinimisedContent(
 /// Applies the mandate's data categories before anything is stored: keep, pseudonymise with a
 /// keyed HMAC (a plain hash of a phone number is reversed in seconds: there are only ~60 million
 /// Dutch mobile numbers), or drop. Text is kept whole only when the mandate keeps 'text';
-/// otherwise only the evidence snippets around fired indicators remain.
+/// otherwise only the evidence snippets around fired indicators remain. Kept text never carries what
+/// the mandate does not keep: contacts, messenger handles and the working name are masked in it as in
+/// snippets, or 'text: keep' would undo every other category's pseudonymisation.
 /// </summary>
 public static partial class Minimiser
 {
     public static MinimisedContent Apply(AdFeatures ad, IndicatorScore score, MandateSpec mandate, byte[] pseudonymKey)
     {
         var keepText = mandate.TreatmentOf(DataCategory.Text) == Treatment.Keep;
+        var masker = new SnippetMasker(ad, mandate);
         var phones = ad.Phones.Select(p => p.E164).Distinct(StringComparer.Ordinal)
             .Select(p => Contact(mandate.TreatmentOf(DataCategory.Phone), "phone", p, MaskPhone(p), pseudonymKey))
             .OfType<ContactValue>().ToList();
@@ -35,9 +38,9 @@ public static partial class Minimiser
             .Select(e => Contact(mandate.TreatmentOf(DataCategory.Email), "email", e.ToLowerInvariant(), MaskEmail(e), pseudonymKey))
             .OfType<ContactValue>().ToList();
         return new MinimisedContent(
-            keepText ? ad.Title : null,
-            keepText ? ad.Text : null,
-            keepText ? [] : MaskSnippets(score, ad, mandate),
+            keepText && ad.Title is not null ? masker.MaskWhole(ad.Title) : null,
+            keepText ? masker.MaskWhole(ad.Text) : null,
+            keepText ? [] : MaskSnippets(score, masker),
             phones,
             emails,
             mandate.TreatmentOf(DataCategory.Age) == Treatment.Keep ? ad.Ages : null,
@@ -94,9 +97,37 @@ public static partial class Minimiser
     /// </summary>
     public static string MaskContacts(string snippet, AdFeatures ad, MandateSpec mandate) => new SnippetMasker(ad, mandate).Mask(snippet);
 
-    private static List<string> MaskSnippets(IndicatorScore score, AdFeatures ad, MandateSpec mandate)
+    /// <summary>What 'text: keep' keeps, in words, for the weighing and 'mandate show'.</summary>
+    public static string DescribeKeptText(MandateSpec mandate)
     {
-        var masker = new SnippetMasker(ad, mandate);
+        if (mandate.TreatmentOf(DataCategory.Text) != Treatment.Keep)
+        {
+            return "the ad text is not kept: only short evidence snippets around fired indicators, with contacts not kept masked";
+        }
+
+        var masked = new List<string>();
+        if (mandate.TreatmentOf(DataCategory.Phone) != Treatment.Keep)
+        {
+            masked.Add("phone numbers and messenger handles");
+        }
+
+        if (mandate.TreatmentOf(DataCategory.Email) != Treatment.Keep)
+        {
+            masked.Add("e-mail addresses");
+        }
+
+        if (mandate.TreatmentOf(DataCategory.Name) != Treatment.Keep)
+        {
+            masked.Add("the working name");
+        }
+
+        return "the whole ad text and title are kept" +
+               (masked.Count == 0 ? ", contacts and name included" : $", with {string.Join(", ", masked)} masked") +
+               "; ages, places, prices, nationality and languages stay readable as written in it";
+    }
+
+    private static List<string> MaskSnippets(IndicatorScore score, SnippetMasker masker)
+    {
         return score.Fired.Select(f => masker.Mask(f.Evidence)).Distinct(StringComparer.Ordinal).ToList();
     }
 
@@ -109,10 +140,16 @@ public static partial class Minimiser
         private readonly AdFeatures _ad = ad;
         private readonly bool _maskPhones = mandate.TreatmentOf(DataCategory.Phone) != Treatment.Keep;
         private readonly bool _maskEmails = mandate.TreatmentOf(DataCategory.Email) != Treatment.Keep;
+        private readonly bool _maskName = mandate.TreatmentOf(DataCategory.Name) != Treatment.Keep && ad.Name is { Length: > 1 };
+
+        private bool MasksNothing => !_maskPhones && !_maskEmails && !_maskName;
+
+        /// <summary>The whole of a text with every stretch the mandate does not keep masked.</summary>
+        public string MaskWhole(string text) => MasksNothing ? text : Cut(text, Spans(text), 0, text.Length);
 
         public string Mask(string snippet)
         {
-            if (!_maskPhones && !_maskEmails)
+            if (MasksNothing)
             {
                 return snippet;
             }
@@ -161,6 +198,21 @@ public static partial class Minimiser
                 {
                     spans.Add((m.Index, m.Index + m.Length, "•••"));
                 }
+
+                // Messenger handles are contact identifiers and follow 'phone'.
+                foreach (var messenger in _ad.Messengers ?? [])
+                {
+                    AddAll(spans, text, messenger.Raw, MaskHandle(messenger.Platform + ":" + messenger.Handle));
+                    if (messenger.Handle.Length > 2)
+                    {
+                        AddWholeWords(spans, text, messenger.Handle, MaskHandle(messenger.Platform + ":" + messenger.Handle));
+                    }
+                }
+            }
+
+            if (_maskName)
+            {
+                AddWholeWords(spans, text, _ad.Name!, _ad.Name![0] + "•••");
             }
 
             if (_maskEmails)
@@ -214,6 +266,22 @@ public static partial class Minimiser
                  at = at + written.Length < text.Length ? text.IndexOf(written, at + written.Length, StringComparison.OrdinalIgnoreCase) : -1)
             {
                 spans.Add((at, at + written.Length, mask));
+            }
+        }
+
+        /// <summary>Every occurrence of <paramref name="word"/> that is not part of a longer word ("Lisa" but not "Lisanne").</summary>
+        private static void AddWholeWords(List<(int, int, string)> spans, string text, string word, string mask)
+        {
+            for (var at = text.IndexOf(word, StringComparison.OrdinalIgnoreCase); at >= 0;
+                 at = at + word.Length < text.Length ? text.IndexOf(word, at + word.Length, StringComparison.OrdinalIgnoreCase) : -1)
+            {
+                var end = at + word.Length;
+                var before = at == 0 || !char.IsLetterOrDigit(text[at - 1]);
+                var after = end >= text.Length || !char.IsLetterOrDigit(text[end]);
+                if (before && after)
+                {
+                    spans.Add((at, end, mask));
+                }
             }
         }
 

@@ -137,10 +137,11 @@ public sealed record MandateEvent(MandateStatus Status, string By, DateTimeOffse
 
 /// <summary>
 /// The approval: who, when, and the hash of the exact content approved. An urgent (oral)
-/// approval must be confirmed in writing by <see cref="ConfirmBy"/>, or the mandate suspends itself.
+/// approval must be confirmed in writing by <see cref="ConfirmBy"/>, by the officer who gave it and naming
+/// the written order (<see cref="WrittenOrder"/>), or the mandate suspends itself.
 /// </summary>
 public sealed record MandateApproval(string By, DateTimeOffset At, string ContentSha256, bool Urgent = false,
-    DateTimeOffset? ConfirmBy = null, string? ConfirmedBy = null, DateTimeOffset? ConfirmedAt = null)
+    DateTimeOffset? ConfirmBy = null, string? ConfirmedBy = null, DateTimeOffset? ConfirmedAt = null, string? WrittenOrder = null)
 {
     public bool LapsedAt(DateTimeOffset now) => Urgent && ConfirmedAt is null && ConfirmBy is { } by && now >= by;
 }

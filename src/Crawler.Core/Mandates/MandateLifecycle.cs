@@ -51,8 +51,11 @@ public static class MandateLifecycle
         };
     }
 
-    /// <summary>Written confirmation of an urgent approval, before it lapses.</summary>
-    public static Mandate Confirm(Mandate m, User officer, DateTimeOffset now)
+    /// <summary>
+    /// Written confirmation of an urgent approval, before it lapses, by the officer who gave it orally (who
+    /// alone can vouch for what was said), naming the written order.
+    /// </summary>
+    public static Mandate Confirm(Mandate m, User officer, DateTimeOffset now, string writtenOrder)
     {
         RequireOfficer(officer, "confirm");
         RequireNotRequester(m, officer, "confirm");
@@ -60,6 +63,17 @@ public static class MandateLifecycle
         if (m.Approval is not { Urgent: true, ConfirmedAt: null } approval)
         {
             throw new RefusalException("mandate.confirm.not-urgent", $"mandate {m.Id} has no urgent approval awaiting written confirmation");
+        }
+
+        if (!string.Equals(approval.By, officer.Name, StringComparison.Ordinal))
+        {
+            throw new RefusalException("mandate.confirm.other-officer",
+                $"the urgent approval of mandate {m.Id} was given by '{approval.By}'; only they can confirm it in writing");
+        }
+
+        if (string.IsNullOrWhiteSpace(writtenOrder))
+        {
+            throw new RefusalException("mandate.confirm.written-order", "name the written order that confirms the urgent approval (its reference)");
         }
 
         if (approval.LapsedAt(now))
@@ -70,8 +84,9 @@ public static class MandateLifecycle
 
         return m with
         {
-            Approval = approval with { ConfirmedBy = officer.Name, ConfirmedAt = now },
-            History = [.. m.History, new MandateEvent(MandateStatus.Approved, officer.Name, now, "urgent approval confirmed in writing", approval.ContentSha256)],
+            Approval = approval with { ConfirmedBy = officer.Name, ConfirmedAt = now, WrittenOrder = writtenOrder.Trim() },
+            History = [.. m.History, new MandateEvent(MandateStatus.Approved, officer.Name, now,
+                "urgent approval confirmed in writing: " + writtenOrder.Trim(), approval.ContentSha256)],
         };
     }
 
@@ -116,6 +131,12 @@ public static class MandateLifecycle
                 $"cannot {kind} mandate {previous.Id}: it is {previous.Status.ToString().ToLowerInvariant()}; only an approved or suspended mandate has a next version");
         }
 
+        if (spec.ContentSha256() == previous.Spec.ContentSha256())
+        {
+            throw new RefusalException("mandate.unchanged",
+                $"the {kind} of mandate {previous.Id} has the same content as version {previous.Version}: change the window or the order, or keep the one in force");
+        }
+
         var next = Request(spec, requester, now);
         return next with
         {
@@ -123,6 +144,82 @@ public static class MandateLifecycle
             PreviousId = previous.Id,
             History = [new MandateEvent(MandateStatus.Requested, requester.Name, now, $"{kind} of mandate {previous.Id} (version {previous.Version})", spec.ContentSha256())],
         };
+    }
+
+    /// <summary>The request of a next version of <paramref name="previousId"/> awaiting a decision, if any: there may be one at most.</summary>
+    public static Mandate? PendingVersionOf(long previousId, IReadOnlyList<Mandate> all) =>
+        all.FirstOrDefault(m => m.PreviousId == previousId && m.Status == MandateStatus.Requested);
+
+    public static void RequireNoPendingVersion(Mandate previous, IReadOnlyList<Mandate> all)
+    {
+        if (PendingVersionOf(previous.Id, all) is { } pending)
+        {
+            throw PendingVersionRefusal(previous, pending);
+        }
+    }
+
+    public static RefusalException PendingVersionRefusal(Mandate previous, Mandate? pending) =>
+        new("mandate.version-pending", pending is null
+            ? $"another next version of mandate {previous.Id} was filed at the same moment; see 'crawler mandate history {previous.Id}'"
+            : $"mandate {pending.Id} (version {pending.Version}) is already awaiting a decision as the next version of mandate {previous.Id}: " +
+              "let an officer decide on it (or reject it) first");
+
+    /// <summary>
+    /// What approving <paramref name="approved"/> does to the version it was requested of: that version is
+    /// superseded, and must still be in force; a renewal of a revoked or superseded version is never approved.
+    /// Null for a first version.
+    /// </summary>
+    public static Mandate? SupersededBy(Mandate? previous, Mandate approved, DateTimeOffset now)
+    {
+        if (approved.PreviousId is null)
+        {
+            return null;
+        }
+
+        if (previous is null || previous.Id != approved.PreviousId)
+        {
+            throw new RefusalException("mandate.predecessor-missing", $"mandate {approved.Id} names version {approved.PreviousId}, which does not exist");
+        }
+
+        if (previous.Status is not (MandateStatus.Approved or MandateStatus.Suspended))
+        {
+            throw new RefusalException("mandate.predecessor-ended",
+                $"mandate {approved.Id} would replace mandate {previous.Id}, which is {previous.Status.ToString().ToLowerInvariant()}: " +
+                "request a new mandate instead of approving this version");
+        }
+
+        return Supersede(previous, approved, now);
+    }
+
+    /// <summary>Every version of the case <paramref name="id"/> belongs to (linked by PreviousId either way), oldest first.</summary>
+    public static IReadOnlyList<Mandate> Lineage(long id, IReadOnlyList<Mandate> all)
+    {
+        var byId = all.ToDictionary(m => m.Id);
+        var root = id;
+        for (var guard = 0; guard < all.Count && byId.TryGetValue(root, out var m) && m.PreviousId is { } p && byId.ContainsKey(p); guard++)
+        {
+            root = p;
+        }
+
+        var found = new List<Mandate>();
+        var queue = new Queue<long>([root]);
+        var seen = new HashSet<long>();
+        while (queue.Count > 0)
+        {
+            var next = queue.Dequeue();
+            if (!seen.Add(next) || !byId.TryGetValue(next, out var m))
+            {
+                continue;
+            }
+
+            found.Add(m);
+            foreach (var later in all.Where(x => x.PreviousId == next))
+            {
+                queue.Enqueue(later.Id);
+            }
+        }
+
+        return found.OrderBy(m => m.Id).ToList();
     }
 
     /// <summary>The previous version once its successor is approved.</summary>

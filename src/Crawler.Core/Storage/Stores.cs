@@ -17,8 +17,21 @@ public interface IUserStore
 
     IReadOnlyList<User> Users();
 
-    /// <summary>Adds a user; false when the name is taken.</summary>
-    bool TryAddUser(User user);
+    /// <summary>Adds a user with their credential; false when the name is taken.</summary>
+    bool TryAddUser(User user, Credential credential);
+
+    /// <summary>The user's credential; <see cref="Credential.None"/> for a user who has none yet, null for an unknown user.</summary>
+    Credential? FindCredential(string name);
+
+    /// <summary>Replaces a credential only if it is still as the caller read it, so two sign-ins cannot both reset a failure count.</summary>
+    bool TryUpdateCredential(string name, Credential expected, Credential updated);
+
+    void AddToken(AccessToken token);
+
+    AccessToken? FindToken(string sha256);
+
+    /// <summary>Revokes the user's tokens in force (or only the one given); returns how many.</summary>
+    int RevokeTokens(string userName, DateTimeOffset at, string? onlySha256 = null);
 }
 
 public interface ITargetStore
@@ -42,6 +55,12 @@ public interface IMandateStore
 
     /// <summary>Replaces a mandate only if it is still as the caller read it (optimistic concurrency).</summary>
     bool TryUpdateMandate(Mandate expected, Mandate updated);
+
+    /// <summary>Replaces several mandates at once, all or none, each only if still as the caller read it.</summary>
+    bool TryUpdateMandates(IReadOnlyList<(Mandate Expected, Mandate Updated)> changes);
+
+    /// <summary>Adds a mandate if <paramref name="admissible"/> holds over the stored mandates at that moment (one transaction).</summary>
+    long? TryAddMandate(Mandate mandate, Func<IReadOnlyList<Mandate>, bool> admissible);
 
     MandateUsage Usage(long mandateId);
 

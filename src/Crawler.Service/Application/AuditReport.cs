@@ -16,14 +16,15 @@ public sealed class AuditReport(CrawlerContext context, MandateService mandates)
 {
     public string Write(long mandateId, string file, string? actingAs)
     {
-        var actor = context.ReaderName(actingAs);
-        var mandate = mandates.Show(mandateId);
-        var versions = mandates.History(mandateId);
+        var actor = context.RequireUser(actingAs).Name;
+        context.Authorize(Core.Users.Permission.AuditRead, $"audit-report:mandate:{mandateId}");
+        var mandate = mandates.Find(mandateId);
+        var versions = mandates.Versions(mandateId);
         var ids = versions.Select(v => v.Id).ToHashSet();
         context.Audit(new AuditRecord(actor, AuditOperation.Consult, $"audit-report:mandate:{mandateId}", "ok",
             $"audit report written to {Path.GetFileName(file)}", "audit.report", mandateId, mandate.Version, mandate.Spec.Case));
         var entries = new AuditService(context).List().Where(e => e.Record.MandateId is { } m && ids.Contains(m)).ToList();
-        var verification = AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries(), null, context.Store.Anchor());
+        var verification = new AuditService(context).VerifyChain();
         var html = Render(mandate, versions, entries, verification, actor);
         File.WriteAllText(file, html, new UTF8Encoding(false));
         return file;
@@ -47,7 +48,7 @@ public sealed class AuditReport(CrawlerContext context, MandateService mandates)
             .Append("</p>");
 
         sb.Append("<h2>The mandate</h2><table>");
-        Row(sb, "State now", MandateService.Describe(m.StateAt(context.Now)));
+        Row(sb, "State now", MandateService.Describe(m, context.Now));
         Row(sb, "Case", $"{m.Spec.Case} — {m.Spec.CaseName}");
         Row(sb, "Legal basis / Wpg purpose", $"{m.Spec.LegalBasis} / {m.Spec.WpgPurpose.ToString().ToLowerInvariant()}");
         Row(sb, "Purpose", m.Spec.Purpose);
@@ -109,6 +110,34 @@ public sealed class AuditReport(CrawlerContext context, MandateService mandates)
         Row(sb, "Revealed / exported (disclosed) / erased / restricted",
             $"{Count(AuditOperation.Reveal)} / {Count(AuditOperation.Disclose)} / {Count(AuditOperation.Erase)} / {Count(AuditOperation.Restrict)}");
         sb.Append("</table>");
+
+        sb.Append("<h2>Legal basis and data subjects in the trail</h2><table><tr><th>legal basis</th><th>data subject (Wpg art. 6b)</th><th>entries</th></tr>");
+        foreach (var g in entries.GroupBy(e => (e.Record.LegalBasis ?? "(none recorded)", e.Record.DataSubject ?? "(no personal data)"))
+                     .OrderBy(g => g.Key.Item1, StringComparer.Ordinal).ThenBy(g => g.Key.Item2, StringComparer.Ordinal))
+        {
+            sb.Append("<tr><td>").Append(E(g.Key.Item1)).Append("</td><td>").Append(E(g.Key.Item2)).Append("</td><td>").Append(g.Count()).Append("</td></tr>");
+        }
+
+        sb.Append("</table>");
+        var disclosures = entries.Where(e => e.Record.Operation is AuditOperation.Disclose or AuditOperation.Reveal).ToList();
+        sb.Append("<h2>Disclosures and reveals</h2>");
+        if (disclosures.Count == 0)
+        {
+            sb.Append("<p>None.</p>");
+        }
+        else
+        {
+            sb.Append("<table><tr><th>entry</th><th>time</th><th>by</th><th>what</th><th>recipient</th><th>legal basis</th><th>content SHA-256</th></tr>");
+            foreach (var e in disclosures)
+            {
+                sb.Append("<tr><td>").Append(e.Sequence).Append("</td><td>").Append(E(e.Time.ToString("O", CultureInfo.InvariantCulture))).Append("</td><td>")
+                    .Append(E(e.Record.Actor)).Append("</td><td>").Append(E(e.Record.Operation + " " + e.Record.Subject)).Append("</td><td>")
+                    .Append(E(e.Record.Recipient ?? "")).Append("</td><td>").Append(E(e.Record.LegalBasis ?? "")).Append("</td><td><code>")
+                    .Append(E(e.Record.ContentSha256 ?? "")).Append("</code></td></tr>");
+            }
+
+            sb.Append("</table>");
+        }
 
         var retention = new RetentionService(context);
         var all = context.Store.Mandates();

@@ -1,6 +1,7 @@
 using Crawler.Core.Audit;
 using Crawler.Core.Policy;
 using Crawler.Core.Retention;
+using Crawler.Core.Mandates;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
 using Crawler.Storage;
@@ -13,9 +14,11 @@ namespace Crawler.Service.Application;
 /// </summary>
 public sealed class CrawlerContext : IDisposable
 {
-    public CrawlerContext(DataFolder folder, LiteCrawlerStore store, PolicySet policy, TimeProvider time, RetentionPolicy retention)
+    public CrawlerContext(DataFolder folder, LiteCrawlerStore store, PolicySet policy, TimeProvider time, RetentionPolicy retention,
+        IdentityPolicy? identity = null)
     {
         Retention = retention;
+        Identity = identity ?? IdentityPolicy.Default;
         Folder = folder;
         Store = store;
         Policy = policy;
@@ -31,6 +34,8 @@ public sealed class CrawlerContext : IDisposable
 
     public RetentionPolicy Retention { get; }
 
+    public IdentityPolicy Identity { get; }
+
     public TimeProvider Time { get; }
 
     public bool Lab { get; }
@@ -41,8 +46,28 @@ public sealed class CrawlerContext : IDisposable
     {
         var policy = PolicyDirectory.Load(policiesDirectory);
         var retention = LoadRetention(policiesDirectory);
+        var identity = LoadIdentity(policiesDirectory);
         var folder = DataFolder.Open(dataDirectory, keys);
-        return new CrawlerContext(folder, new LiteCrawlerStore(folder), policy, time, retention);
+        return new CrawlerContext(folder, new LiteCrawlerStore(folder), policy, time, retention, identity);
+    }
+
+    /// <summary>policies/identity.yaml; like every top-level policy file it is part of the policy set's version.</summary>
+    public static IdentityPolicy LoadIdentity(string policiesDirectory)
+    {
+        var path = Path.Combine(policiesDirectory, IdentityPolicyReader.FileName);
+        if (!File.Exists(path))
+        {
+            throw new InputException(new InputProblem(path, 0, 0, "(file)", "required policy file is missing"));
+        }
+
+        try
+        {
+            return IdentityPolicyReader.Read(new PolicyFileText(IdentityPolicyReader.FileName, File.ReadAllText(path)));
+        }
+        catch (InputException ex)
+        {
+            throw new InputException(ex.Problems.Select(p => p with { File = path }).ToList());
+        }
     }
 
     /// <summary>policies/retention.yaml; it is part of the policy set's version like every top-level policy file.</summary>
@@ -102,37 +127,83 @@ public sealed class CrawlerContext : IDisposable
     private string? LegalBasisOf(long mandateId) =>
         _legalBasis.GetOrAdd(mandateId, id => Store.FindMandate(id)?.Spec.LegalBasis);
 
-    /// <summary>The named user, or a clear input error when the name is unknown.</summary>
-    public User RequireUser(string? name, string field = "--as")
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new InputException(new InputProblem("(command line)", 0, 0, field, "name the acting user with --as USER (or set CRAWLER_USER)"));
-        }
+    private Func<Principal?>? _authenticate;
+    private Principal? _principal;
 
-        return Store.FindUser(name) ?? throw new InputException(
-            new InputProblem("(command line)", 0, 0, field, $"unknown user '{name}' (see 'crawler users list')"));
+    /// <summary>
+    /// How the person at the keyboard is authenticated when a command first needs to know who acts: the CLI
+    /// checks a token or asks for a password then, so commands that need no one never ask.
+    /// </summary>
+    public void UseAuthentication(Func<Principal?> authenticate) => _authenticate = authenticate;
+
+    /// <summary>The service acts on its own schedule: crawls and retention, nothing a person must decide.</summary>
+    public void ActAsService() => _principal = Principal.Service;
+
+    /// <summary>Who acts: authenticated on first use; refused (and logged) when nobody signed in.</summary>
+    public Principal Principal => _principal ??= _authenticate?.Invoke() ?? throw NotSignedIn();
+
+    private RefusalException NotSignedIn()
+    {
+        const string reason = "nobody is signed in: run 'crawler login --as NAME' first (or give --as NAME and type the password)";
+        Audit(new AuditRecord("anonymous", AuditOperation.Authenticate, "session", "refused", reason, "auth.required"));
+        return new RefusalException("auth.required", reason);
     }
 
     /// <summary>
-    /// Who is consulting, for read commands where --as is optional: the named user (who must exist),
-    /// or the operating-system account, marked as unnamed.
+    /// The acting principal if the access matrix lets them do <paramref name="permission"/>; otherwise the
+    /// refusal is recorded (rule <c>access.PERMISSION</c>) and thrown.
     /// </summary>
-    public string ReaderName(string? actingAs) =>
-        actingAs is null ? "unnamed (" + Environment.UserName + ")" : RequireUser(actingAs).Name;
-
-    /// <summary>Refuses, and records the refusal, when <paramref name="user"/> lacks one of <paramref name="roles"/>.</summary>
-    public void RequireRole(User user, string action, string subject, params Role[] roles)
+    public Principal Authorize(Permission permission, string subject)
     {
-        if (roles.Contains(user.Role))
+        var who = Principal;
+        var name = AccessPolicy.Name(permission);
+        string? reason = null;
+        if (!who.May(permission))
         {
-            return;
+            reason = who.IsService
+                ? $"the service may not {name}"
+                : $"'{who.Name}' is {who.Role.ToString()!.ToLowerInvariant()}; {name} needs " +
+                  string.Join(" or ", AccessPolicy.RolesFor(permission).Select(r => r.ToString().ToLowerInvariant()));
+        }
+        else if (!who.IsService && who.Role == Role.Officer && AccessPolicy.IsOfficerOnly(permission) &&
+                 Identity.OfficerSecondFactor == SecondFactor.RequiredForOfficers && !who.SecondFactorEnrolled)
+        {
+            reason = $"'{who.Name}' must enrol a second factor ('crawler users totp enrol') before {name}";
         }
 
-        var reason = $"'{user.Name}' is {user.Role.ToString().ToLowerInvariant()}; {action} needs " +
-                     string.Join(" or ", roles.Select(r => r.ToString().ToLowerInvariant()));
-        Audit(new AuditRecord(user.Name, AuditOperation.Refuse, subject, "refused", reason, "role." + action));
-        throw new Core.Mandates.RefusalException("role." + action, reason);
+        if (reason is not null)
+        {
+            Audit(new AuditRecord(who.Name, AuditOperation.Refuse, subject, "refused", reason, "access." + name));
+            throw new RefusalException("access." + name, reason);
+        }
+
+        return who;
+    }
+
+    /// <summary>
+    /// The signed-in person, who must be the one named with --as when a name is given: the name alone
+    /// proves nothing, the credential does.
+    /// </summary>
+    public User RequireUser(string? claimedName)
+    {
+        var user = RequireSignedInUser();
+        if (claimedName is not null && !string.Equals(claimedName, user.Name, StringComparison.Ordinal))
+        {
+            const string rule = "auth.mismatch";
+            var reason = $"signed in as '{user.Name}', not '{claimedName}'";
+            Audit(new AuditRecord(user.Name, AuditOperation.Refuse, "session", "refused", reason, rule));
+            throw new RefusalException(rule, reason);
+        }
+
+        return user;
+    }
+
+    /// <summary>The signed-in person (not the service).</summary>
+    public User RequireSignedInUser()
+    {
+        var who = Principal;
+        return (who.IsService ? null : Store.FindUser(who.Name))
+               ?? throw new RefusalException("auth.required", "this needs a person signed in, not the service");
     }
 
     public void Dispose() => Store.Dispose();

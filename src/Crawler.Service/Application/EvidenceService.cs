@@ -74,6 +74,7 @@ public sealed class EvidenceService(CrawlerContext context)
     public EvidenceExport Export(IReadOnlyList<long> hitIds, string file, string recipient, string? actingAs)
     {
         var user = context.RequireUser(actingAs);
+        context.Authorize(Permission.EvidenceExport, "evidence:" + Path.GetFileName(file));
         if (hitIds.Count == 0)
         {
             throw new InputException(new InputProblem("(command line)", 0, 0, "--hits", "name at least one hit"));
@@ -97,7 +98,6 @@ public sealed class EvidenceService(CrawlerContext context)
             hits.Add(hit);
         }
 
-        context.RequireRole(user, "evidence-export", "evidence:" + Path.GetFileName(file), Role.Officer);
         var now = context.Now;
         var mandates = hits.Select(h => h.MandateId).Distinct().Select(id => context.Store.FindMandate(id)!).ToList();
         var trail = new AuditService(context).List().ToList();

@@ -1,5 +1,6 @@
 using Crawler.Core.Audit;
 using Crawler.Core.Hits;
+using Crawler.Core.Users;
 using Crawler.Core.Yaml;
 
 namespace Crawler.Service.Application;
@@ -9,24 +10,33 @@ public sealed class HitService(CrawlerContext context)
 {
     public IReadOnlyList<Hit> List(long? mandateId, string? actingAs)
     {
+        var reader = context.RequireUser(actingAs);
+        context.Authorize(Permission.HitsRead, mandateId is null ? "hits:all" : $"hits:mandate:{mandateId}");
+        if (mandateId is { } m && context.Store.FindMandate(m) is null)
+        {
+            throw new InputException(new InputProblem("(command line)", 0, 0, "--mandate", $"no mandate with id {m} (see 'crawler mandate list')"));
+        }
+
         // Restricted hits (Wpg art. 14) serve complaints and accountability only: not the review queue.
         var hits = context.Store.Hits(mandateId).Where(h => h.RestrictedAt is null).ToList();
-        context.Audit(new AuditRecord(context.ReaderName(actingAs), AuditOperation.Consult,
+        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult,
             mandateId is null ? "hits:all" : $"hits:mandate:{mandateId}", "ok", $"listed {hits.Count} hits", "hits.list", mandateId));
         return hits;
     }
 
     public Hit Show(long id, string? actingAs)
     {
+        var reader = context.RequireUser(actingAs);
+        context.Authorize(Permission.HitsRead, $"hit:{id}");
         var hit = context.Store.FindHit(id)
-            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id}"));
+            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id} (see 'crawler hits list')"));
         if (hit.RestrictedAt is not null)
         {
-            context.RequireRole(context.RequireUser(actingAs), "hits-show-restricted", $"hit:{id}", Core.Users.Role.Auditor, Core.Users.Role.Officer);
+            context.Authorize(Permission.HitsReadRestricted, $"hit:{id}");
         }
 
-        context.Audit(new AuditRecord(context.ReaderName(actingAs), AuditOperation.Consult, $"hit:{id}", "ok", "showed hit", "hits.show",
-            hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256));
+        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult, $"hit:{id}", "ok", "showed hit", "hits.show",
+            hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256, DataSubject: DataSubject.Unknown));
         return hit;
     }
 
@@ -37,6 +47,7 @@ public sealed class HitService(CrawlerContext context)
     public string Reveal(long id, string which, string reason, string? actingAs)
     {
         var user = context.RequireUser(actingAs);
+        context.Authorize(Permission.HitsReveal, $"hit:{id}");
         if (string.IsNullOrWhiteSpace(reason))
         {
             throw new InputException(new InputProblem("(command line)", 0, 0, "--reason", "a reveal needs its reason"));
@@ -44,7 +55,6 @@ public sealed class HitService(CrawlerContext context)
 
         var hit = context.Store.FindHit(id)
             ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id}"));
-        context.RequireRole(user, "hits-reveal", $"hit:{id}", Core.Users.Role.Officer);
         var found = hit.Phones.Select(c => (Kind: "phone", Contact: c)).Concat(hit.Emails.Select(c => (Kind: "email", Contact: c)))
             .Concat((hit.Description?.Handles ?? []).Select(c => (Kind: "handle", Contact: c)))
             .Concat(hit.Description?.Name is { } n ? [(Kind: "name", Contact: n)] : [])
@@ -77,6 +87,7 @@ public sealed class HitService(CrawlerContext context)
     public Hit Review(long id, string verdict, string note, string? actingAs)
     {
         var user = context.RequireUser(actingAs);
+        context.Authorize(Permission.HitsReview, $"hit:{id}");
         if (!Verdicts.Contains(verdict, StringComparer.Ordinal))
         {
             throw new InputException(new InputProblem("(command line)", 0, 0, "--verdict", $"expected {string.Join(", ", Verdicts)}, got '{verdict}'"));
@@ -89,7 +100,6 @@ public sealed class HitService(CrawlerContext context)
 
         var hit = context.Store.FindHit(id)
             ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no hit with id {id}"));
-        context.RequireRole(user, "hits-review", $"hit:{id}", Core.Users.Role.Specialist);
         var reviewed = hit with
         {
             ReviewStatus = verdict,

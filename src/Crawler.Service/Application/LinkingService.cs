@@ -28,7 +28,7 @@ public sealed class LinkingService(CrawlerContext context)
         }
 
         // The versions of one mandate are one case: a renewal's hits link with the earlier ones.
-        var versions = new MandateService(context).History(mandateId).Select(v => v.Id).ToHashSet();
+        var versions = new MandateService(context).Versions(mandateId).Select(v => v.Id).ToHashSet();
         var hits = versions.SelectMany(id => context.Store.Hits(id)).Where(h => h.RestrictedAt is null).OrderBy(h => h.Id).ToList();
         var policy = context.Policy.Indicators;
         var result = AdLinker.Link(hits.Select(LinkableAd.FromHit).ToList(), policy.Linking);

@@ -11,6 +11,7 @@ public sealed class MandateService(CrawlerContext context)
     public Mandate Request(string file, string text, string? actingAs)
     {
         var user = context.RequireUser(actingAs);
+        context.Authorize(Permission.MandatesRequest, "mandate:(new)");
         var (spec, assessment) = Assess(file, text);
         ThrowIfRefused(file, text, assessment, user.Name, spec);
 
@@ -32,6 +33,13 @@ public sealed class MandateService(CrawlerContext context)
             "mandate.request", id, mandate.Version, spec.Case,
             ContentSha256: spec.ContentSha256()));
         return mandate;
+    }
+
+    /// <summary>The weighing a specialist or officer asks for before filing: files nothing.</summary>
+    public (MandateSpec Spec, KoopsAssessment Assessment) AssessFile(string file, string text)
+    {
+        context.Authorize(Permission.MandatesAssess, "mandate:(assessment)");
+        return Assess(file, text);
     }
 
     /// <summary>Parses a mandate file and weighs it against the Koops factors; files nothing.</summary>
@@ -69,28 +77,57 @@ public sealed class MandateService(CrawlerContext context)
     public static string CrawlerVersion { get; } =
         typeof(MandateService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
+    /// <summary>
+    /// Approves a request. A new version's approval supersedes exactly the version it was requested of, in
+    /// the same transaction, and only while that version is still in force.
+    /// </summary>
     public Mandate Approve(long id, string? actingAs, bool urgent = false)
     {
+        var user = context.RequireUser(actingAs);
+        context.Authorize(Permission.MandatesDecide, $"mandate:{id}");
+        var current = Find(id);
+        var previous = current.PreviousId is { } p ? context.Store.FindMandate(p) : null;
+        var now = context.Now;
         var confirmWithin = urgent ? TimeSpan.FromDays(context.Policy.Mandates.UrgentConfirmDays) : (TimeSpan?)null;
-        var approved = Transition(id, actingAs, AuditOperation.Approve, (m, u, now) => MandateLifecycle.Approve(m, u, now, confirmWithin),
-            urgent ? $"urgent oral approval; confirm in writing within {context.Policy.Mandates.UrgentConfirmDays} days" : null);
-
-        // An approved new version replaces the one before it.
-        if (approved.PreviousId is { } previousId && context.Store.FindMandate(previousId) is { Status: MandateStatus.Approved or MandateStatus.Suspended } previous)
+        Mandate approved;
+        Mandate? superseded;
+        try
         {
-            var superseded = MandateLifecycle.Supersede(previous, approved, context.Now);
-            if (context.Store.TryUpdateMandate(previous, superseded))
-            {
-                context.Audit(new AuditRecord(approved.Approval!.By, AuditOperation.Alter, $"mandate:{previousId}", "superseded",
-                    $"replaced by mandate {approved.Id} (version {approved.Version})", "mandate.supersede", previousId, previous.Version, previous.Spec.Case));
-            }
+            approved = MandateLifecycle.Approve(current, user, now, confirmWithin);
+            superseded = MandateLifecycle.SupersededBy(previous, approved, now);
+        }
+        catch (RefusalException ex)
+        {
+            context.Audit(new AuditRecord(user.Name, AuditOperation.Refuse, $"mandate:{id}", "refused", ex.Message, ex.Rule, id, current.Version, current.Spec.Case));
+            throw;
         }
 
+        IReadOnlyList<(Mandate, Mandate)> changes = superseded is null ? [(current, approved)] : [(current, approved), (previous!, superseded)];
+        if (!context.Store.TryUpdateMandates(changes))
+        {
+            throw new RefusalException("mandate.concurrent-change", $"mandate {id} or the version it replaces changed while this action ran; try again");
+        }
+
+        var records = new List<AuditRecord>
+        {
+            new(user.Name, AuditOperation.Approve, $"mandate:{id}", "approved",
+                urgent ? $"urgent oral approval; to be confirmed in writing by the approving officer within {context.Policy.Mandates.UrgentConfirmDays} days"
+                    : $"approve by {user.Name}", "mandate.approve", id, approved.Version, approved.Spec.Case, ContentSha256: approved.Spec.ContentSha256()),
+        };
+        if (superseded is not null)
+        {
+            records.Add(new AuditRecord(user.Name, AuditOperation.Alter, $"mandate:{previous!.Id}", "superseded",
+                $"replaced by mandate {approved.Id} (version {approved.Version})", "mandate.supersede", previous.Id, previous.Version, previous.Spec.Case));
+        }
+
+        context.Audit(records);
         return approved;
     }
 
-    public Mandate Confirm(long id, string? actingAs) =>
-        Transition(id, actingAs, AuditOperation.Approve, (m, u, now) => MandateLifecycle.Confirm(m, u, now), "urgent approval confirmed in writing");
+    /// <summary>The written confirmation of an urgent oral approval, by the officer who gave it, naming the written order.</summary>
+    public Mandate Confirm(long id, string? actingAs, string writtenOrder) =>
+        Transition(id, actingAs, AuditOperation.Approve, (m, u, now) => MandateLifecycle.Confirm(m, u, now, writtenOrder),
+            $"urgent approval confirmed in writing: {writtenOrder}");
 
     public Mandate Suspend(long id, string? actingAs, string reason) =>
         Transition(id, actingAs, AuditOperation.Suspend, (m, u, now) => MandateLifecycle.Suspend(m, u, reason, now), reason);
@@ -103,14 +140,21 @@ public sealed class MandateService(CrawlerContext context)
     public Mandate NewVersion(long id, string file, string text, string? actingAs, string kind)
     {
         var user = context.RequireUser(actingAs);
-        var previous = Show(id);
+        context.Authorize(Permission.MandatesRequest, $"mandate:{id}");
+        var previous = Find(id);
         var (spec, assessment) = Assess(file, text);
         ThrowIfRefused(file, text, assessment, user.Name, spec);
 
         Mandate next;
+        long newId;
         try
         {
-            next = MandateLifecycle.NewVersion(previous, spec, user, context.Now, kind);
+            next = MandateLifecycle.NewVersion(previous, spec, user, context.Now, kind) with { Assessment = assessment };
+
+            // Checked again inside the store's transaction: two renewals filed at the same moment cannot both be pending.
+            MandateLifecycle.RequireNoPendingVersion(previous, context.Store.Mandates());
+            newId = context.Store.TryAddMandate(next, all => MandateLifecycle.PendingVersionOf(previous.Id, all) is null)
+                ?? throw MandateLifecycle.PendingVersionRefusal(previous, MandateLifecycle.PendingVersionOf(previous.Id, context.Store.Mandates()));
         }
         catch (RefusalException ex)
         {
@@ -118,7 +162,6 @@ public sealed class MandateService(CrawlerContext context)
             throw;
         }
 
-        var newId = context.Store.AddMandate(next with { Assessment = assessment });
         var stored = context.Store.FindMandate(newId)!;
         context.Audit(new AuditRecord(user.Name, AuditOperation.Request, $"mandate:{newId}", "requested",
             $"{kind} of mandate {id} as version {stored.Version}; weighed {KoopsWeighing.Name(assessment.Level)} (decided by {assessment.DecidingFactor})",
@@ -126,28 +169,31 @@ public sealed class MandateService(CrawlerContext context)
         return stored;
     }
 
-    /// <summary>Every version of a mandate, oldest first: follows PreviousId back and later versions forward.</summary>
-    public IReadOnlyList<Mandate> History(long id)
+    /// <summary>Every version of a mandate's case, oldest first (a consultation, logged).</summary>
+    public IReadOnlyList<Mandate> History(long id, string? actingAs)
     {
-        var all = context.Store.Mandates();
-        var start = Show(id);
-        while (start.PreviousId is { } p && all.FirstOrDefault(m => m.Id == p) is { } earlier)
-        {
-            start = earlier;
-        }
+        var reader = context.RequireUser(actingAs);
+        context.Authorize(Permission.MandatesRead, $"mandate:{id}");
+        var m = Find(id);
+        var versions = Versions(id);
+        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult, $"mandate:{id}", "ok", $"read the history of {versions.Count} versions",
+            "mandates.history", id, m.Version, m.Spec.Case));
+        return versions;
+    }
 
-        var chain = new List<Mandate> { start };
-        while (all.FirstOrDefault(m => m.PreviousId == chain[^1].Id) is { } later)
-        {
-            chain.Add(later);
-        }
-
-        return chain;
+    /// <summary>Every version of the mandate's case (linked by PreviousId either way), oldest first.</summary>
+    public IReadOnlyList<Mandate> Versions(long id)
+    {
+        Find(id);
+        return MandateLifecycle.Lineage(id, context.Store.Mandates());
     }
 
     /// <summary>Mandates whose necessity review is due at <paramref name="now"/>.</summary>
-    public IReadOnlyList<Mandate> DueReview(DateTimeOffset now) =>
-        context.Store.Mandates().Where(m => m.ReviewDueAt(context.Policy.Mandates.ReviewEveryDays) is { } due && due <= now).ToList();
+    public IReadOnlyList<Mandate> DueReview(DateTimeOffset now, string? actingAs)
+    {
+        var all = List(actingAs);
+        return all.Where(m => m.ReviewDueAt(context.Policy.Mandates.ReviewEveryDays) is { } due && due <= now).ToList();
+    }
 
     public Mandate Reject(long id, string? actingAs, string reason) =>
         Transition(id, actingAs, AuditOperation.Reject, (m, u, now) => MandateLifecycle.Reject(m, u, reason, now), reason);
@@ -155,10 +201,30 @@ public sealed class MandateService(CrawlerContext context)
     public Mandate Revoke(long id, string? actingAs, string reason) =>
         Transition(id, actingAs, AuditOperation.Revoke, (m, u, now) => MandateLifecycle.Revoke(m, u, reason, now), reason);
 
-    public IReadOnlyList<Mandate> List() => context.Store.Mandates();
+    /// <summary>Every mandate (a consultation, logged: mandates name cases and suspects).</summary>
+    public IReadOnlyList<Mandate> List(string? actingAs)
+    {
+        var reader = context.RequireUser(actingAs);
+        context.Authorize(Permission.MandatesRead, "mandates");
+        var all = context.Store.Mandates();
+        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult, "mandates", "ok", $"listed {all.Count} mandates", "mandates.list"));
+        return all;
+    }
 
-    public Mandate Show(long id) => context.Store.FindMandate(id)
-        ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no mandate with id {id}"));
+    /// <summary>One mandate with its order, weighing and history (a consultation, logged).</summary>
+    public Mandate Show(long id, string? actingAs)
+    {
+        var reader = context.RequireUser(actingAs);
+        context.Authorize(Permission.MandatesRead, $"mandate:{id}");
+        var m = Find(id);
+        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult, $"mandate:{id}", "ok", "read the mandate", "mandates.show",
+            id, m.Version, m.Spec.Case));
+        return m;
+    }
+
+    /// <summary>A mandate by id, for the services' own use (no consultation).</summary>
+    public Mandate Find(long id) => context.Store.FindMandate(id)
+        ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no mandate with id {id} (see 'crawler mandate list')"));
 
     /// <summary>The active mandate that names <paramref name="target"/> at <paramref name="now"/>, if any.</summary>
     public Mandate? FindCovering(CrawlTarget target, DateTimeOffset now) =>
@@ -179,6 +245,15 @@ public sealed class MandateService(CrawlerContext context)
         return string.Join("; ", naming.Select(m => $"mandate {m.Id} is {Describe(m.StateAt(now))}"));
     }
 
+    /// <summary>The state as a person reads it, with the urgent approval's deadline while it awaits written confirmation.</summary>
+    public static string Describe(Mandate m, DateTimeOffset now)
+    {
+        var state = m.StateAt(now);
+        return state == MandateState.Active && m.Approval is { Urgent: true, ConfirmedAt: null, ConfirmBy: { } by }
+            ? $"active (urgent, confirm by {by:yyyy-MM-dd HH:mm}Z)"
+            : Describe(state);
+    }
+
     public static string Describe(MandateState state) => state switch
     {
         MandateState.AwaitingApproval => "awaiting approval",
@@ -191,7 +266,8 @@ public sealed class MandateService(CrawlerContext context)
     private Mandate Transition(long id, string? actingAs, string operation, Func<Mandate, User, DateTimeOffset, Mandate> change, string? reason)
     {
         var user = context.RequireUser(actingAs);
-        var current = Show(id);
+        context.Authorize(Permission.MandatesDecide, $"mandate:{id}");
+        var current = Find(id);
         Mandate updated;
         try
         {

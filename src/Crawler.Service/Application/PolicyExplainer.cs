@@ -12,8 +12,9 @@ public sealed class PolicyExplainer(CrawlerContext context, MandateService manda
 {
     public Explanation Explain(long targetId, string url, int depth)
     {
+        context.Authorize(Core.Users.Permission.PolicyExplain, $"target:{targetId}");
         var target = context.Store.FindTarget(targetId)
-            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--target", $"no target with id {targetId}"));
+            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--target", $"no target with id {targetId} (see 'crawler target list')"));
         if (!CanonicalUrl.TryCreate(url, null, context.Policy.Urls, out var canonical, out var why))
         {
             throw new InputException(new InputProblem("(command line)", 0, 0, "URL", $"'{url}' cannot be decided: {why}"));

@@ -37,8 +37,9 @@ public sealed class RetentionService(CrawlerContext context)
         return RetentionRules.ForHit(hit, purpose, end, context.Retention, context.Now);
     }
 
-    public RetentionReport Run(bool dryRun, string actor)
+    public RetentionReport Run(bool dryRun)
     {
+        var actor = context.Authorize(dryRun ? Core.Users.Permission.RetentionPreview : Core.Users.Permission.RetentionRun, "retention").Name;
         var now = context.Now;
         var policy = context.Retention;
         var mandates = context.Store.Mandates();

@@ -10,8 +10,8 @@ public sealed class TargetService(CrawlerContext context)
     public CrawlTarget Add(string file, string text, string? actingAs)
     {
         var user = context.RequireUser(actingAs);
+        context.Authorize(Permission.TargetsWrite, "target:(new)");
         var spec = TargetFile.Parse(file, text, context.Policy, Scheduling.CronSchedule.IsValid);
-        context.RequireRole(user, "target-add", "target:" + spec.Name, Role.Specialist);
         if (context.Store.FindTargetByName(spec.Name) is not null)
         {
             throw new InputException(new InputProblem(file, 0, 0, "name", $"a target named '{spec.Name}' already exists"));
@@ -23,8 +23,16 @@ public sealed class TargetService(CrawlerContext context)
         return context.Store.FindTarget(id)!;
     }
 
-    public IReadOnlyList<CrawlTarget> List() => context.Store.Targets();
+    public IReadOnlyList<CrawlTarget> List()
+    {
+        context.Authorize(Permission.TargetsRead, "targets");
+        return context.Store.Targets();
+    }
 
-    public CrawlTarget Show(long id) => context.Store.FindTarget(id)
-        ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no target with id {id}"));
+    public CrawlTarget Show(long id)
+    {
+        context.Authorize(Permission.TargetsRead, $"target:{id}");
+        return context.Store.FindTarget(id)
+            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no target with id {id} (see 'crawler target list')"));
+    }
 }

@@ -42,16 +42,21 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
     /// <param name="cancellationToken">Stops the crawl between requests; the run is then resumable.</param>
     public async Task<CrawlSummary> RunAsync(long targetId, string? startedBy, IProgress<CrawlProgress>? progress, CancellationToken cancellationToken)
     {
+        string? person = null;
+        if (startedBy is not null)
+        {
+            person = context.RequireUser(startedBy).Name;
+        }
+
+        context.Authorize(Permission.CrawlRun, $"target:{targetId}");
         var target = context.Store.FindTarget(targetId)
-            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--target", $"no target with id {targetId}"));
+            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--target", $"no target with id {targetId} (see 'crawler target list')"));
         var now = context.Now;
         var mandate = mandates.FindCovering(target, now);
         string actor;
-        if (startedBy is not null)
+        if (person is not null)
         {
-            var user = context.RequireUser(startedBy);
-            context.RequireRole(user, "crawl-run", $"target:{targetId}", Role.Specialist);
-            actor = $"{ServiceActor} for {user.Name}";
+            actor = $"{ServiceActor} for {person}";
         }
         else
         {

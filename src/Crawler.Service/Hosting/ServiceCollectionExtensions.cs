@@ -14,8 +14,14 @@ public static class ServiceCollectionExtensions
         Storage.KeySource? keys = null)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => CrawlerContext.Open(dataDirectory, policiesDirectory, sp.GetRequiredService<TimeProvider>(), keys));
-        services.AddSingleton<UserService>();
+        services.AddSingleton(sp =>
+        {
+            // The hosted service acts for itself: scheduled crawls and retention; no person signs in to it.
+            var context = CrawlerContext.Open(dataDirectory, policiesDirectory, sp.GetRequiredService<TimeProvider>(), keys);
+            context.ActAsService();
+            return context;
+        });
+        services.AddSingleton<Identity.IdentityService>();
         services.AddSingleton<TargetService>();
         services.AddSingleton<MandateService>();
         services.AddSingleton<HitService>();

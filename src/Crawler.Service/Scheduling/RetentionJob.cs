@@ -8,11 +8,9 @@ namespace Crawler.Service.Scheduling;
 [DisallowConcurrentExecution]
 public sealed class RetentionJob(RetentionService retention, ILogger<RetentionJob> logger) : IJob
 {
-    public const string Actor = "crawler-service (retention schedule)";
-
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var report = retention.Run(dryRun: false, Actor);
+        var report = retention.Run(dryRun: false);
         logger.LogInformation("Retention: {Items} items erased or restricted, {Frontier} frontier entries purged, compacted: {Compacted}",
             report.Items.Count, report.FrontierItemsPurged, report.Compacted);
         return ValueTask.CompletedTask;
