@@ -77,6 +77,7 @@ public static class CommandAccess
         new("retention run --dry-run", Kind.Role, Permission.RetentionPreview),
         new("evidence export", Kind.Role, Permission.EvidenceExport),
         new("evidence verify", Kind.Anyone),
+        new("evidence public-key", Kind.Anyone),
         new("policy explain", Kind.Role, Permission.PolicyExplain),
         new("robots check", Kind.Anyone),
         new("extract", Kind.Anyone),

@@ -63,64 +63,146 @@ internal static class EvidenceCommands
         var hits = CliArgs.Ids("--hits", "hit", "crawler hits list", "The hits to export");
         var output = new Option<string>("--out") { Description = "The WARC file to write (.warc.gz)", Required = true };
         var recipient = new Option<string>("--recipient") { Description = "Who receives the evidence (recorded with the disclosure)", Required = true };
-        var export = new Command("export", "Export hits as WARC 1.1 evidence with a manifest (officer; logged as a disclosure)") { hits, output, recipient };
+        var export = new Command("export", "Export hits as signed WARC 1.1 evidence with a manifest (officer; logged as a disclosure)") { hits, output, recipient };
         export.SetAction(r =>
         {
             using var ctx = io.Open(r);
             var result = new EvidenceService(ctx).Export(r.GetValue(hits)!, r.GetValue(output)!, r.GetValue(recipient)!, io.Actor(r));
             if (io.Json(r))
             {
-                io.WriteJson(new { file = result.File, sha256 = result.Sha256, records = result.Records, hits = result.HitIds, rawSnapshots = result.RawSnapshots });
+                io.WriteJson(new
+                {
+                    file = result.File, sha256 = result.Sha256, records = result.Records, hits = result.HitIds, rawSnapshots = result.RawSnapshots,
+                    keyFingerprint = result.KeyFingerprint,
+                });
             }
             else
             {
                 io.Out.WriteLine($"wrote {result.File}: {result.HitIds.Count} hits ({result.RawSnapshots} with the raw exchange), {result.Records} WARC records");
                 io.Out.WriteLine($"sha256 {result.Sha256} (recorded in the audit trail)");
+                io.Out.WriteLine($"signed with evidence key {result.KeyFingerprint} (send the recipient 'crawler evidence public-key' to verify with)");
             }
 
             return CliApp.Ok;
         });
+        return new Command("evidence", "Evidence export for court") { export, Verify(io), PublicKey(io) };
+    }
+
+    private static Command Verify(CliIo io)
+    {
         var file = new Argument<string>("FILE") { Description = "A .warc.gz written by 'evidence export'" };
-        var verify = new Command("verify", "Check every digest and the manifest of an evidence file, offline (exit 1 when it fails)") { file };
+        var publicKey = new Option<string?>("--public-key")
+        {
+            Description = "The exporting installation's public key (PEM, from 'crawler evidence public-key'): the file must be signed with exactly this key",
+        };
+        var verify = new Command("verify", "Check an evidence file offline: every digest, the signed manifest and its record list (exit 1 when it fails or is unsigned)")
+        {
+            file, publicKey,
+        };
         verify.SetAction(r =>
         {
-            var check = EvidenceService.Verify(r.GetValue(file)!);
+            var check = EvidenceService.Verify(r.GetValue(file)!, r.GetValue(publicKey));
+            var manifest = check.Manifest;
             if (io.Json(r))
             {
                 io.WriteJson(new
                 {
                     ok = check.Ok,
+                    verdict = check.Verdict,
+                    fileSha256 = check.FileSha256,
+                    signingKey = new { fingerprint = check.KeyFingerprint, matchesPublicKey = check.KeyMatchesExpected },
+                    format = manifest?.Format,
                     records = check.Warc.Records.Select(x => new
                     {
                         index = x.Index, type = x.Type, recordId = x.RecordId, targetUri = x.TargetUri,
                         blockDigestOk = x.BlockDigestOk, payloadDigestOk = x.PayloadDigestOk, problem = x.Problem,
                     }),
                     problems = check.Problems,
-                    hits = check.Manifest?.Items.Select(i => i.HitId),
-                    exportedBy = check.Manifest?.ExportedBy,
-                    recipient = check.Manifest?.Recipient,
+                    hits = manifest?.Items.Select(i => i.HitId),
+                    exportedBy = manifest?.ExportedBy,
+                    exportedAt = manifest?.ExportedAt,
+                    recipient = manifest?.Recipient,
                 });
+                return check.Ok ? CliApp.Ok : CliApp.VerificationFailed;
+            }
+
+            foreach (var x in check.Warc.Records)
+            {
+                io.Out.WriteLine($"{x.Index,4} {x.Type,-9} {(x.BlockDigestOk ? "ok" : "BAD")}{(x.PayloadDigestOk is { } p ? p ? " payload ok" : " payload BAD" : "")} {x.TargetUri}");
+            }
+
+            foreach (var p in check.Problems)
+            {
+                io.Out.WriteLine("problem: " + p);
+            }
+
+            io.Out.WriteLine($"file sha256 {check.FileSha256} (compare it with the content hash of the 'disclose' entry for this file in the exporter's audit trail)");
+            if (check.KeyFingerprint is { } fingerprint)
+            {
+                io.Out.WriteLine($"signing key {fingerprint}" + check.KeyMatchesExpected switch
+                {
+                    true => " (the key given by --public-key)",
+                    false => " (NOT the key given by --public-key)",
+                    null => " (compare it with the fingerprint the exporting installation published, or pass --public-key)",
+                });
+            }
+
+            io.Out.WriteLine(check.Verdict switch
+            {
+                EvidenceVerdict.Verified =>
+                    $"OK: {check.Warc.Records.Count} records, every digest matches and the manifest listing them is signed; {manifest!.Items.Count} hits " +
+                    $"exported by {manifest.ExportedBy} to {manifest.Recipient} on {manifest.ExportedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}Z",
+                EvidenceVerdict.NotProven => "NOT PROVEN: every digest matches, but the manifest is not signed, so the file may have been changed since it was exported",
+                _ => "FAILED: the file is not as it was exported",
+            });
+            return check.Ok ? CliApp.Ok : CliApp.VerificationFailed;
+        });
+        return verify;
+    }
+
+    private static Command PublicKey(CliIo io)
+    {
+        var output = new Option<string?>("--out") { Description = "Write the PEM to this file instead of printing it" };
+        var command = new Command("public-key", "The installation's evidence public key (PEM) and its fingerprint, for recipients to verify exports with")
+        {
+            output,
+        };
+        command.SetAction(r =>
+        {
+            // Only the key folder is needed: the key is public, so reading it is not logged.
+            var key = EvidenceService.PublicKey(Storage.DataFolder.Open(io.DataDir(r), io.Keys(r)));
+            if (r.GetValue(output) is { } file)
+            {
+                try
+                {
+                    File.WriteAllText(file, key.Pem + "\n");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new Core.Yaml.InputException(new Core.Yaml.InputProblem(file, 0, 0, "--out", "cannot be written: " + e.Message));
+                }
+            }
+
+            if (io.Json(r))
+            {
+                io.WriteJson(new { publicKey = key.Pem + "\n", fingerprint = key.Fingerprint, file = r.GetValue(output) is { } f ? Path.GetFullPath(f) : null });
             }
             else
             {
-                foreach (var x in check.Warc.Records)
+                if (r.GetValue(output) is { } written)
                 {
-                    io.Out.WriteLine($"{x.Index,4} {x.Type,-9} {(x.BlockDigestOk ? "ok" : "BAD")}{(x.PayloadDigestOk is { } p ? p ? " payload ok" : " payload BAD" : "")} {x.TargetUri}");
+                    io.Out.WriteLine($"wrote {Path.GetFullPath(written)}");
+                }
+                else
+                {
+                    io.Out.WriteLine(key.Pem);
                 }
 
-                foreach (var p in check.Problems)
-                {
-                    io.Out.WriteLine("problem: " + p);
-                }
-
-                io.Out.WriteLine(check.Ok
-                    ? $"OK: {check.Warc.Records.Count} records, every digest matches; {check.Manifest!.Items.Count} hits exported by {check.Manifest.ExportedBy} " +
-                      $"to {check.Manifest.Recipient} on {check.Manifest.ExportedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}Z"
-                    : "FAILED: the file is not as it was exported");
+                io.Out.WriteLine($"fingerprint {key.Fingerprint}");
             }
 
-            return check.Ok ? CliApp.Ok : 1;
+            return CliApp.Ok;
         });
-        return new Command("evidence", "Evidence export for court") { export, verify };
+        return command;
     }
 }

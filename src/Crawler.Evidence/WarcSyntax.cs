@@ -92,7 +92,7 @@ internal static class WarcSyntax
         "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
     // Messages may end up in logs; control characters from hostile input are shown escaped.
-    private static string Printable(string value)
+    public static string Printable(string value)
     {
         var shown = value.Length > 80 ? value[..80] + "..." : value;
         return string.Concat(shown.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));

@@ -13,7 +13,13 @@ public static class WarcVerifier
     /// Verifies every record. Never throws on bad content: a corrupt member, malformed header or truncation
     /// ends the walk with <see cref="WarcVerification.Problem"/> naming the record index and offset.
     /// </summary>
-    public static WarcVerification Verify(Stream warcGz)
+    public static WarcVerification Verify(Stream warcGz) => Verify(warcGz, visit: null);
+
+    /// <summary>
+    /// As <see cref="Verify(Stream)"/>, and hands each record read to <paramref name="visit"/> with its index, so a
+    /// caller can check what the file claims about its records without reading the file a second time.
+    /// </summary>
+    public static WarcVerification Verify(Stream warcGz, Action<int, WarcRecord>? visit)
     {
         ArgumentNullException.ThrowIfNull(warcGz);
         var checks = new List<WarcRecordCheck>();
@@ -23,6 +29,7 @@ public static class WarcVerifier
         {
             foreach (var record in WarcReader.Read(warcGz))
             {
+                visit?.Invoke(checks.Count, record);
                 checks.Add(Check(checks.Count, record, seenIds));
             }
         }
@@ -41,7 +48,7 @@ public static class WarcVerifier
             ?? (failed.Count == 0 ? null
                 : $"record {failed[0].Index} (gzip member at byte offset {failed[0].Offset}): {failed[0].Problem}"
                   + (failed.Count > 1 ? $" (and {failed.Count - 1} more failing records)" : ""));
-        return new WarcVerification(problem is null, checks, problem);
+        return new WarcVerification(problem is null, checks, problem, stopped is null);
     }
 
     /// <summary>"sha256:" followed by the RFC 4648 base32 (upper case, unpadded) of the SHA-256 of <paramref name="data"/>.</summary>

@@ -9,8 +9,18 @@ namespace Crawler.Evidence;
 /// </summary>
 public sealed class WarcWriter : IDisposable
 {
+    // The fields ISO 28500:2017 defines: an extension field may not pose as one of them.
+    private static readonly HashSet<string> DefinedFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "WARC-Record-ID", "Content-Length", "WARC-Date", "WARC-Type", "Content-Type", "WARC-Concurrent-To", "WARC-Block-Digest",
+        "WARC-Payload-Digest", "WARC-IP-Address", "WARC-Refers-To", "WARC-Refers-To-Target-URI", "WARC-Refers-To-Date",
+        "WARC-Target-URI", "WARC-Truncated", "WARC-Warcinfo-ID", "WARC-Filename", "WARC-Profile", "WARC-Identified-Payload-Type",
+        "WARC-Segment-Number", "WARC-Segment-Origin-ID", "WARC-Segment-Total-Length",
+    };
+
     private readonly Stream _output;
     private readonly bool _leaveOpen;
+    private readonly List<WarcRecordEntry> _written = [];
     private bool _disposed;
 
     /// <summary>Writes to <paramref name="output"/>, which is disposed with the writer unless <paramref name="leaveOpen"/> is set.</summary>
@@ -25,6 +35,12 @@ public sealed class WarcWriter : IDisposable
         _output = output;
         _leaveOpen = leaveOpen;
     }
+
+    /// <summary>
+    /// Every record written so far, in file order, with the id, type, target and digest labels exactly as written:
+    /// what a manifest lists so that its signature binds the records before it.
+    /// </summary>
+    public IReadOnlyList<WarcRecordEntry> Written => _written.AsReadOnly();
 
     /// <summary>A warcinfo record with an application/warc-fields body; returns its WARC-Record-ID.</summary>
     public string WriteWarcInfo(string filename, DateTimeOffset date, IReadOnlyList<KeyValuePair<string, string>> fields)
@@ -93,13 +109,30 @@ public sealed class WarcWriter : IDisposable
         return id;
     }
 
-    /// <summary>A resource record, such as the export manifest under a target like <c>urn:crawler:manifest</c>.</summary>
-    public string WriteResource(Uri targetUri, DateTimeOffset date, string contentType, byte[] block, string? warcinfoId = null)
+    /// <summary>
+    /// A resource record, such as the export manifest under a target like <c>urn:crawler:manifest</c>.
+    /// <paramref name="extensionFields"/> are added as named fields of the record (WARC 1.1 allows fields it does
+    /// not define), e.g. a signature of the block; each must be a field name ISO 28500 does not define, with a
+    /// one-line value.
+    /// </summary>
+    public string WriteResource(Uri targetUri, DateTimeOffset date, string contentType, byte[] block, string? warcinfoId = null,
+        IReadOnlyList<WarcHeader>? extensionFields = null)
     {
         var target = WarcSyntax.TargetUri(targetUri, nameof(targetUri));
         WarcSyntax.RequireSingleLine(contentType, "content type", nameof(contentType));
         ArgumentNullException.ThrowIfNull(block);
         OptionalRecordId(warcinfoId, nameof(warcinfoId));
+        foreach (var field in extensionFields ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(field, nameof(extensionFields));
+            WarcSyntax.RequireToken(field.Name, "extension field name", nameof(extensionFields));
+            if (DefinedFields.Contains(field.Name))
+            {
+                throw new ArgumentException($"{field.Name} is a field ISO 28500 defines, not an extension field; the writer sets it itself", nameof(extensionFields));
+            }
+
+            WarcSyntax.RequireSingleLine(field.Value, $"value of extension field {field.Name}", nameof(extensionFields));
+        }
 
         var extra = new List<WarcHeader>();
         if (warcinfoId is not null)
@@ -108,6 +141,7 @@ public sealed class WarcWriter : IDisposable
         }
 
         extra.Add(new("WARC-Target-URI", target));
+        extra.AddRange(extensionFields ?? []);
         var id = NewRecordId();
         WriteRecord("resource", id, date, contentType, block, extra, payloadDigest: null);
         return id;
@@ -174,7 +208,8 @@ public sealed class WarcWriter : IDisposable
             Field(header.Name, header.Value);
         }
 
-        Field("WARC-Block-Digest", WarcVerifier.Sha256Label(block));
+        var blockDigest = WarcVerifier.Sha256Label(block);
+        Field("WARC-Block-Digest", blockDigest);
         if (payloadDigest is not null)
         {
             Field("WARC-Payload-Digest", payloadDigest);
@@ -187,5 +222,6 @@ public sealed class WarcWriter : IDisposable
         member.Write(Encoding.UTF8.GetBytes(head.ToString()));
         member.Write(block);
         member.Write("\r\n\r\n"u8);
+        _written.Add(new WarcRecordEntry(_written.Count, id, type, extra.FirstOrDefault(h => h.Name == "WARC-Target-URI")?.Value, blockDigest, payloadDigest));
     }
 }

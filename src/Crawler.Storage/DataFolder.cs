@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Crawler.Storage;
 
@@ -11,12 +12,14 @@ public sealed record KeySource(string? Directory = null, string? DatabaseKey = n
 
 /// <summary>
 /// The data folder (the LiteDB file) and its key folder, kept apart: the audit key chains the
-/// trail, the pseudonym key makes identifiers unlinkable without it, and the database key encrypts
-/// the database file at rest. Someone who copies the data folder gets none of them.
+/// trail, the pseudonym key makes identifiers unlinkable without it, the database key encrypts
+/// the database file at rest, and the evidence key signs exported evidence. Someone who copies the
+/// data folder gets none of them.
 /// </summary>
 public sealed class DataFolder
 {
     private const int KeyBytes = 32;
+    private const string EvidenceKeyFile = "evidence.key";
 
     private DataFolder(string root, string keysDirectory, byte[] auditKey, byte[] pseudonymKey, byte[] databaseKey)
     {
@@ -39,6 +42,9 @@ public sealed class DataFolder
 
     /// <summary>The key the database file is encrypted with.</summary>
     public byte[] DatabaseKey { get; }
+
+    /// <summary>The evidence signing key's file: ECDSA P-256, PKCS#8 PEM.</summary>
+    public string EvidenceKeyPath => Path.Combine(KeysDirectory, EvidenceKeyFile);
 
     /// <summary>The LiteDB password derived from <see cref="DatabaseKey"/>.</summary>
     public string DatabasePassword => Convert.ToBase64String(DatabaseKey);
@@ -64,7 +70,36 @@ public sealed class DataFolder
         }
 
         var databaseKey = keys?.DatabaseKey is { } given ? Decode(given, "the database key") : EnsureKey(dir, "database.key");
-        return new DataFolder(Path.GetFullPath(root), dir, EnsureKey(dir, "audit.key"), EnsureKey(dir, "pseudonym.key"), databaseKey);
+        var folder = new DataFolder(Path.GetFullPath(root), dir, EnsureKey(dir, "audit.key"), EnsureKey(dir, "pseudonym.key"), databaseKey);
+        folder.EvidenceKeyPem();
+        return folder;
+    }
+
+    /// <summary>
+    /// The evidence signing key (ECDSA P-256) as PKCS#8 PEM. Installations from before signed evidence lack it, so
+    /// it is made here when missing; the file is created only if it does not exist, so of two processes making
+    /// it at once one wins and both sign with the winner's key.
+    /// </summary>
+    public string EvidenceKeyPem()
+    {
+        var path = EvidenceKeyPath;
+        if (!File.Exists(path))
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var pem = key.ExportPkcs8PrivateKeyPem();
+            try
+            {
+                using var f = new FileStream(path, NewKeyFile());
+                f.Write(Encoding.ASCII.GetBytes(pem));
+                return pem;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process made it first; its key is the one.
+            }
+        }
+
+        return ReadEvidenceKey(path);
     }
 
     public static DataFolder Open(string root, KeySource? keys = null)
@@ -110,19 +145,48 @@ public sealed class DataFolder
         }
 
         var key = RandomNumberGenerator.GetBytes(KeyBytes);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var f = new FileStream(path, options))
+        using (var f = new FileStream(path, NewKeyFile()))
         using (var w = new StreamWriter(f))
         {
             w.Write(Convert.ToBase64String(key));
         }
 
         return key;
+    }
+
+    /// <summary>Created only if absent (O_EXCL), readable by the owner only.</summary>
+    private static FileStreamOptions NewKeyFile()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Reads the key file. A process that lost the race to create it may find it still being written, so an
+    /// incomplete PEM is read again for up to two seconds before it counts as damaged.
+    /// </summary>
+    private static string ReadEvidenceKey(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var pem = File.ReadAllText(path);
+            if (pem.Contains("-----END PRIVATE KEY-----", StringComparison.Ordinal))
+            {
+                return pem;
+            }
+
+            if (attempt == 100)
+            {
+                throw new InvalidDataException($"{path}: not a PKCS#8 PEM private key; restore the evidence key from its backup");
+            }
+
+            Thread.Sleep(20);
+        }
     }
 
     private static byte[] ReadKey(string dir, string name)

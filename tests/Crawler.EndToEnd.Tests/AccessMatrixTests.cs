@@ -220,6 +220,7 @@ public sealed class AccessMatrixTests
             "retention run --dry-run" => ["retention", "run", "--dry-run"],
             "evidence export" => ["evidence", "export", "--hits", s.Hit, "--out", Temp(".warc.gz"), "--recipient", "OM Rotterdam"],
             "evidence verify" => ["evidence", "verify", s.Evidence],
+            "evidence public-key" => ["evidence", "public-key"],
             "policy explain" => ["policy", "explain", "--target", "1", "http://127.0.0.1/ads/101.html"],
             "robots check" => ["robots", "check", "--robots-file", s.Robots, "--user-agent", "CrawlerNL", "/private/x"],
             "extract" => ["extract", s.Page],

@@ -6,6 +6,7 @@ using Crawler.Core.Hits;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
 using Crawler.Evidence;
+using Crawler.Storage;
 
 namespace Crawler.Service.Application;
 
@@ -31,9 +32,15 @@ public sealed record EvidenceMandate(long Id, int Version, string Case, string C
     DateTimeOffset ValidFrom, DateTimeOffset ValidUntil, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? ApprovedContentSha256,
     string? WeighingLevel, IReadOnlyList<string> History);
 
+/// <summary>The key that signed a manifest: the public key (base64 SubjectPublicKeyInfo DER) and its fingerprint.</summary>
+public sealed record EvidenceSigningKeyInfo(string Algorithm, string PublicKey, string Fingerprint);
+
 /// <summary>
-/// The last record of an evidence file. <see cref="RecordCount"/> counts the records before it, so a
-/// file cut short (even exactly between two records) no longer matches its manifest.
+/// The last record of an evidence file. <see cref="RecordCount"/> counts the records before it, and
+/// <see cref="Records"/> lists each of them with its id, type, target and digests; the manifest's block is signed
+/// (see <see cref="EvidenceSignature"/>) with <see cref="SigningKey"/>, so no record can be altered, added,
+/// removed or moved, and no claim of the manifest changed, without the signature or the list failing.
+/// Format 1 manifests (before signing) have neither <see cref="Records"/> nor <see cref="SigningKey"/>.
 /// </summary>
 public sealed record EvidenceManifest(
     string Format,
@@ -46,21 +53,49 @@ public sealed record EvidenceManifest(
     IReadOnlyList<EvidenceMandate> Mandates,
     IReadOnlyList<EvidenceAuditEntry> Audit,
     long AuditHeadSequence,
-    string AuditHeadHash)
+    string AuditHeadHash,
+    IReadOnlyList<WarcRecordEntry>? Records = null,
+    EvidenceSigningKeyInfo? SigningKey = null)
 {
-    public const string FormatId = "crawler-evidence-manifest/1";
+    public const string FormatId = "crawler-evidence-manifest/2";
+    public const string UnsignedFormatId = "crawler-evidence-manifest/1";
     public static readonly Uri Target = new("urn:crawler:evidence-manifest");
 }
 
-public sealed record EvidenceExport(string File, string Sha256, int Records, IReadOnlyList<long> HitIds, int RawSnapshots);
+public sealed record EvidenceExport(string File, string Sha256, int Records, IReadOnlyList<long> HitIds, int RawSnapshots, string KeyFingerprint);
 
-public sealed record EvidenceCheck(bool Ok, WarcVerification Warc, EvidenceManifest? Manifest, IReadOnlyList<string> Problems);
+/// <summary><see cref="NotProven"/>: nothing failed, but nothing proves the file either (an unsigned format 1 manifest).</summary>
+public enum EvidenceVerdict
+{
+    Verified,
+    Failed,
+    NotProven,
+}
+
+/// <summary>
+/// The result of checking an evidence file. <see cref="FileSha256"/> (hex) is what the audit trail's disclosure
+/// recorded as its content hash; <see cref="KeyFingerprint"/> is the fingerprint of the key the manifest names,
+/// which the recipient compares with the one the exporting installation published. Every problem names the
+/// record (index, type, id), the manifest signature, or the manifest.
+/// </summary>
+public sealed record EvidenceCheck(
+    EvidenceVerdict Verdict,
+    string FileSha256,
+    WarcVerification Warc,
+    EvidenceManifest? Manifest,
+    string? KeyFingerprint,
+    bool? KeyMatchesExpected,
+    IReadOnlyList<string> Problems)
+{
+    public bool Ok => Verdict == EvidenceVerdict.Verified;
+}
 
 /// <summary>
 /// Writes hits as WARC 1.1 evidence (ISO 28500): the raw request and response where the mandate
 /// allowed snapshots, the minimised hit as a metadata record, and a manifest with the mandates,
-/// approvals and audit entries behind each record. The export is a disclosure and is logged with
-/// its recipient and the file's hash.
+/// approvals and audit entries behind each record, the digests of every record, signed with the
+/// installation's evidence key. The export is a disclosure and is logged with its recipient, the
+/// file's hash and the signing key's fingerprint.
 /// </summary>
 public sealed class EvidenceService(CrawlerContext context)
 {
@@ -98,6 +133,7 @@ public sealed class EvidenceService(CrawlerContext context)
             hits.Add(hit);
         }
 
+        using var signer = SigningKey(context.Folder);
         var now = context.Now;
         var mandates = hits.Select(h => h.MandateId).Distinct().Select(id => context.Store.FindMandate(id)!).ToList();
         var trail = new AuditService(context).List().ToList();
@@ -156,12 +192,17 @@ public sealed class EvidenceService(CrawlerContext context)
                         e.Record.Rule, e.Record.Reason, e.Record.MandateId, e.Hash))
                     .ToList();
                 var head = trail.Count > 0 ? trail[^1] : null;
+                var key = signer.PublicKey;
                 var manifest = new EvidenceManifest(EvidenceManifest.FormatId, now, user.Name, recipient, context.Policy.Version, records, items,
                     mandates.Select(m => new EvidenceMandate(m.Id, m.Version, m.Spec.Case, m.Spec.CaseName, m.Spec.LegalBasis, m.Spec.WpgPurpose.ToString(),
                         m.Spec.Purpose, m.Spec.ValidFrom, m.Spec.ValidUntil, m.Approval?.By, m.Approval?.At, m.Approval?.ContentSha256,
                         m.Assessment?.Level.ToString(), m.History.Select(h => $"{h.At:O} {h.Status} by {h.By}{(h.Reason is null ? "" : ": " + h.Reason)}").ToList())).ToList(),
-                    audit, head?.Sequence ?? 0, head?.Hash ?? AuditChain.GenesisHash);
-                warc.WriteResource(EvidenceManifest.Target, now, "application/json", JsonSerializer.SerializeToUtf8Bytes(manifest, Json), info);
+                    audit, head?.Sequence ?? 0, head?.Hash ?? AuditChain.GenesisHash,
+                    [.. warc.Written],
+                    new EvidenceSigningKeyInfo(EvidencePublicKey.Algorithm, Convert.ToBase64String(key.SubjectPublicKeyInfo), key.Fingerprint));
+                // The signature is over the block exactly as it is stored, so a verifier checks the bytes it reads.
+                var block = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
+                warc.WriteResource(EvidenceManifest.Target, now, "application/json", block, info, [signer.SignatureField(block)]);
             }
 
             File.Move(temp, file, overwrite: true);
@@ -179,84 +220,304 @@ public sealed class EvidenceService(CrawlerContext context)
                 $"exported as evidence in {Path.GetFileName(file)}", "evidence.export", h.MandateId, h.MandateVersion, h.Case,
                 ContentSha256: h.ContentSha256, DataSubject: DataSubject.Unknown, Recipient: recipient))
             .Append(new AuditRecord(user.Name, AuditOperation.Disclose, "evidence:" + Path.GetFileName(file), "exported",
-                $"{hits.Count} hits ({raw} with the raw exchange) in {records + 1} WARC records; file SHA-256 is the content hash", "evidence.export",
+                $"{hits.Count} hits ({raw} with the raw exchange) in {records + 1} WARC records; file SHA-256 is the content hash; " +
+                $"manifest signed with evidence key {signer.PublicKey.Fingerprint}", "evidence.export",
                 mandates.Count == 1 ? mandates[0].Id : null, mandates.Count == 1 ? mandates[0].Version : null,
                 string.Join(", ", mandates.Select(m => m.Spec.Case).Distinct()), ContentSha256: sha, Recipient: recipient))
             .ToList();
         context.Audit(entries);
-        return new EvidenceExport(Path.GetFullPath(file), sha, records + 1, hits.Select(h => h.Id).ToList(), raw);
+        return new EvidenceExport(Path.GetFullPath(file), sha, records + 1, hits.Select(h => h.Id).ToList(), raw, signer.PublicKey.Fingerprint);
     }
 
     /// <summary>
-    /// Checks an evidence file offline, without the data folder: every record's digests, and the
-    /// manifest (present, last, counting the records before it, naming records that exist).
+    /// The installation's evidence public key, for recipients to verify exports with. Needs only the key folder;
+    /// an installation from before signed evidence gets its key now.
     /// </summary>
-    public static EvidenceCheck Verify(string file)
+    public static EvidencePublicKey PublicKey(DataFolder folder)
     {
-        if (!File.Exists(file))
+        using var key = SigningKey(folder);
+        return key.PublicKey;
+    }
+
+    private static EvidenceSigningKey SigningKey(DataFolder folder)
+    {
+        try
+        {
+            return EvidenceSigningKey.FromPem(folder.EvidenceKeyPem());
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{folder.EvidenceKeyPath}: {StripParameter(e)}");
+        }
+    }
+
+    /// <summary>
+    /// Checks an evidence file offline, with nothing but the file (and, if given, the public key the recipient
+    /// was sent): every record's digests; the manifest present and last; its record list equal to the records in
+    /// the file; the records each hit names present, and a raw response's payload hashing to the hit's content
+    /// hash; the manifest's signature, by the key it names, and with <paramref name="publicKeyFile"/> that this is
+    /// that key. Missing or unreadable input is an <see cref="InputException"/>; everything about the content
+    /// is a problem in the result.
+    /// </summary>
+    public static EvidenceCheck Verify(string file, string? publicKeyFile = null)
+    {
+        var expected = publicKeyFile is null ? null : ReadPublicKey(publicKeyFile);
+        var fileSha = FileSha256(file);
+        var entries = new List<WarcRecordEntry>();
+        var manifests = new Dictionary<int, WarcRecord>();
+        var payloads = new Dictionary<string, string?>(StringComparer.Ordinal);
+        WarcVerification warc;
+        using (var stream = Open(file))
+        {
+            warc = WarcVerifier.Verify(stream, (index, record) =>
+            {
+                entries.Add(WarcRecordEntry.Of(index, record));
+                if (record.Type == "resource" && record["WARC-Target-URI"] == EvidenceManifest.Target.ToString())
+                {
+                    manifests[index] = record;
+                }
+                else if (record.Type == "response")
+                {
+                    payloads.TryAdd(record.RecordId, HttpPayloadSha256(record.Block));
+                }
+            });
+        }
+
+        var problems = warc.Records.Where(r => r.Problem is not null).Select(r => $"{entries[r.Index].Describe()}: {r.Problem}").ToList();
+        if (!warc.ReadToEnd || warc.Records.Count == 0)
+        {
+            // Reading stopped: what follows the damage cannot be compared with anything.
+            problems.Add(warc.Problem!);
+            return new EvidenceCheck(EvidenceVerdict.Failed, fileSha, warc, null, null, null, problems);
+        }
+
+        if (manifests.Count == 0)
+        {
+            problems.Add("the manifest is missing: the file was cut short or is not a crawler evidence file");
+            return new EvidenceCheck(EvidenceVerdict.Failed, fileSha, warc, null, null, null, problems);
+        }
+
+        var at = manifests.Keys.Max();
+        problems.AddRange(entries.Skip(at + 1).Select(e => $"{e.Describe()}: follows the manifest (record {at}), which must be the last record"));
+        var manifestRecord = manifests[at];
+        var before = entries.Take(at).ToList();
+        var (manifest, format, problem) = ReadManifest(manifestRecord.Block);
+        if (manifest is null)
+        {
+            problems.Add(problem!);
+            return new EvidenceCheck(EvidenceVerdict.Failed, fileSha, warc, null, null, null, problems);
+        }
+
+        var signed = format == EvidenceManifest.FormatId;
+        string? fingerprint = null;
+        bool? matches = null;
+        if (signed)
+        {
+            fingerprint = CheckSignature(manifest, manifestRecord, expected, problems);
+            matches = expected is null || fingerprint is null ? null : fingerprint == expected.Fingerprint;
+            problems.AddRange(manifest.Records is null
+                ? ["manifest: it has no record list"]
+                : WarcRecordList.Compare(manifest.Records, before));
+        }
+        else if (expected is not null)
+        {
+            problems.Add($"manifest signature: the manifest is not signed, so it cannot have been signed with the key given by --public-key ({expected.Fingerprint})");
+        }
+
+        if (manifest.RecordCount != before.Count)
+        {
+            problems.Add($"manifest: it counts {manifest.RecordCount} records before it, the file has {before.Count}");
+        }
+
+        CheckItems(manifest, before, payloads, problems);
+        var verdict = problems.Count > 0 ? EvidenceVerdict.Failed : signed ? EvidenceVerdict.Verified : EvidenceVerdict.NotProven;
+        if (!signed)
+        {
+            problems.Insert(0, $"manifest: format {format} is not signed and does not list the records' digests, so nothing proves the records " +
+                               "are as exported (a record changed with its digest recomputed would pass); ask the sender for a new export");
+        }
+
+        return new EvidenceCheck(verdict, fileSha, warc, manifest, fingerprint, matches, problems);
+    }
+
+    /// <summary>The manifest, with its format; or why it cannot be read. Unknown formats are refused.</summary>
+    private static (EvidenceManifest? Manifest, string? Format, string? Problem) ReadManifest(byte[] block)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(block);
+            var format = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format", out var f) &&
+                         f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+            if (format is not (EvidenceManifest.FormatId or EvidenceManifest.UnsignedFormatId))
+            {
+                return (null, format, $"manifest: unknown manifest format '{format}'");
+            }
+
+            var manifest = document.Deserialize<EvidenceManifest>(Json);
+            return manifest is { Items: not null, Mandates: not null, Audit: not null }
+                ? (manifest, format, null)
+                : (null, format, "manifest: it lacks its items, mandates or audit entries");
+        }
+        catch (JsonException e)
+        {
+            return (null, null, "manifest: it is not readable: " + e.Message);
+        }
+    }
+
+    /// <summary>Checks the signature of a format 2 manifest; returns the fingerprint of the key it names, when it names a usable one.</summary>
+    private static string? CheckSignature(EvidenceManifest manifest, WarcRecord record, EvidencePublicKey? expected, List<string> problems)
+    {
+        const string Signature = "manifest signature: ";
+        if (manifest.SigningKey is not { } info)
+        {
+            problems.Add(Signature + "the manifest names no signing key");
+            return null;
+        }
+
+        EvidencePublicKey key;
+        try
+        {
+            key = EvidencePublicKey.FromSubjectPublicKeyInfo(Convert.FromBase64String(info.PublicKey ?? ""));
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            problems.Add(Signature + "the manifest's public key is unusable: " + e.Message);
+            return null;
+        }
+
+        if (info.Algorithm != EvidencePublicKey.Algorithm)
+        {
+            problems.Add(Signature + $"the manifest's key algorithm '{info.Algorithm}' is not {EvidencePublicKey.Algorithm}");
+        }
+
+        if (info.Fingerprint != key.Fingerprint)
+        {
+            problems.Add(Signature + $"the manifest gives the fingerprint '{info.Fingerprint}' for a key whose fingerprint is {key.Fingerprint}");
+        }
+
+        var fields = record.ValuesOf(EvidenceSignature.FieldName).ToList();
+        if (fields.Count > 1)
+        {
+            problems.Add(Signature + $"the manifest record carries {fields.Count} {EvidenceSignature.FieldName} fields");
+        }
+        else if (EvidenceSignature.Check(fields.SingleOrDefault(), record.Block, key) is { } bad)
+        {
+            problems.Add(Signature + bad);
+        }
+
+        if (expected is not null && expected.Fingerprint != key.Fingerprint)
+        {
+            problems.Add(Signature + $"signed with key {key.Fingerprint}, not with the key given by --public-key ({expected.Fingerprint})");
+        }
+
+        return key.Fingerprint;
+    }
+
+    /// <summary>Each hit's records are in the file, and a raw response's payload is the body whose hash the hit carries.</summary>
+    private static void CheckItems(EvidenceManifest manifest, List<WarcRecordEntry> records, Dictionary<string, string?> payloads, List<string> problems)
+    {
+        var byId = records.GroupBy(r => r.RecordId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var item in manifest.Items ?? [])
+        {
+            var named = new List<WarcRecordEntry>();
+            foreach (var id in item.RecordIds ?? [])
+            {
+                if (byId.TryGetValue(id, out var record))
+                {
+                    named.Add(record);
+                }
+                else
+                {
+                    problems.Add($"manifest: hit {item.HitId} names record {id}, which is not in the file");
+                }
+            }
+
+            if (!item.RawSnapshot)
+            {
+                continue;
+            }
+
+            if (named.FirstOrDefault(r => r.Type == "response") is not { } response)
+            {
+                problems.Add($"manifest: hit {item.HitId} is listed with its raw exchange, but none of the records it names in the file is a response");
+            }
+            else if (payloads.GetValueOrDefault(response.RecordId) is not { } payload)
+            {
+                problems.Add($"{response.Describe()}: its HTTP message has no end of headers, so its payload cannot be compared with hit {item.HitId}'s content hash");
+            }
+            else if (!payload.Equals(item.ContentSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{response.Describe()}: the SHA-256 of its HTTP payload is {payload}, but the manifest gives {item.ContentSha256} " +
+                             $"as the content hash of hit {item.HitId} (the body as fetched)");
+            }
+        }
+    }
+
+    /// <summary>Hex SHA-256 of the entity body of an application/http block (after its header block), or null if it has none.</summary>
+    private static string? HttpPayloadSha256(byte[] block)
+    {
+        var headerEnd = block.AsSpan().IndexOf("\r\n\r\n"u8);
+        return headerEnd < 0 ? null : Convert.ToHexStringLower(SHA256.HashData(block.AsSpan(headerEnd + 4)));
+    }
+
+    private static string FileSha256(string file)
+    {
+        using var stream = Open(file);
+        Span<byte> magic = stackalloc byte[2];
+        if (stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) < 2 || magic[0] != 0x1F || magic[1] != 0x8B)
+        {
+            throw new InputException(new InputProblem(file, 0, 0, "FILE", "not a gzip file (a .warc.gz starts with the bytes 1f 8b)"));
+        }
+
+        stream.Position = 0;
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static FileStream Open(string file)
+    {
+        try
+        {
+            return File.OpenRead(file);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new InputException(new InputProblem(file, 0, 0, "FILE", "file not found"));
         }
-
-        WarcVerification warc;
-        using (var stream = File.OpenRead(file))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            warc = WarcVerifier.Verify(stream);
+            throw new InputException(new InputProblem(file, 0, 0, "FILE", "cannot be read: " + e.Message));
         }
-
-        var problems = new List<string>();
-        if (!warc.Ok)
-        {
-            problems.Add(warc.Problem ?? "a record failed its digest check");
-            problems.AddRange(warc.Records.Where(r => r.Problem is not null).Select(r => $"record {r.Index} ({r.Type}, {r.RecordId}): {r.Problem}"));
-            return new EvidenceCheck(false, warc, null, problems);
-        }
-
-        EvidenceManifest? manifest = null;
-        List<WarcRecord> all;
-        using (var stream = File.OpenRead(file))
-        {
-            all = WarcReader.Read(stream).ToList();
-        }
-
-        var last = all.Count > 0 ? all[^1] : null;
-        if (last is null || last.Type != "resource" || last["WARC-Target-URI"] != EvidenceManifest.Target.ToString())
-        {
-            problems.Add("the manifest is missing: the file was cut short or is not a crawler evidence file");
-        }
-        else
-        {
-            try
-            {
-                manifest = JsonSerializer.Deserialize<EvidenceManifest>(last.Block, Json);
-            }
-            catch (JsonException ex)
-            {
-                problems.Add("the manifest is not readable: " + ex.Message);
-            }
-        }
-
-        if (manifest is not null)
-        {
-            if (manifest.Format != EvidenceManifest.FormatId)
-            {
-                problems.Add($"unknown manifest format '{manifest.Format}'");
-            }
-
-            if (manifest.RecordCount != all.Count - 1)
-            {
-                problems.Add($"the manifest counts {manifest.RecordCount} records before it, the file has {all.Count - 1}");
-            }
-
-            var ids = all.Select(r => r.RecordId).ToHashSet(StringComparer.Ordinal);
-            foreach (var missing in manifest.Items.SelectMany(i => i.RecordIds).Where(id => !ids.Contains(id)))
-            {
-                problems.Add($"the manifest names record {missing}, which is not in the file");
-            }
-        }
-
-        return new EvidenceCheck(problems.Count == 0, warc, manifest, problems);
     }
+
+    private static EvidencePublicKey ReadPublicKey(string file)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException(new InputProblem(file, 0, 0, "--public-key", "file not found"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(new InputProblem(file, 0, 0, "--public-key", "cannot be read: " + e.Message));
+        }
+
+        try
+        {
+            return EvidencePublicKey.FromPem(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException(new InputProblem(file, 0, 0, "--public-key", StripParameter(e)));
+        }
+    }
+
+    // ArgumentException appends " (Parameter 'x')", which means nothing to someone reading a key file's error.
+    private static string StripParameter(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }
