@@ -127,4 +127,38 @@ public sealed class ScheduleRefusalTests
         Assert.That(check.Store.Runs(target), Is.Empty);
         Assert.That(site.Requests, Is.Empty);
     }
+
+    [Test]
+    public async Task The_run_that_ends_a_streak_of_skipped_ticks_says_how_many_were_skipped_since_when()
+    {
+        await using var site = await OneAdSiteAsync();
+        using var lab = await EverySecondLabAsync();
+        var (target, _) = await lab.TargetWithApprovedMandateAsync(site.BaseUrl, schedule: "0/1 * * * * ?");
+        using var ctx = lab.OpenContext();
+        var since = ctx.Now;
+        ctx.Store.TryTakeRunLease(new RunLease(target, "elsewhere/77/x", "elsewhere.example", 77, since, since), _ => false);
+
+        var (host, _) = await StartServiceAsync(lab);
+        CrawlRun? over = null;
+        using (host)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3.5));
+
+            // The other process finishes and gives the target up: the next tick runs it.
+            ctx.Store.ReleaseRunLease(target, "elsewhere/77/x");
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (over is null && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(200);
+                over = ctx.Store.Runs(target).FirstOrDefault(r => r.IsOver);
+            }
+
+            await host.StopAsync();
+        }
+
+        Assert.That(over, Is.Not.Null, "the scheduler did not run the crawl within 60 s of the lease's release");
+        var start = ctx.Store.Entries().First(e => e.Record.Operation == "crawl-start");
+        Assert.That(start.Record.Reason, Does.Match(@"[2-9] schedule ticks skipped since \S+ \(crawl\.already-running: "));
+        Assert.That(ctx.Store.Entries().Count(e => e.Record.Rule == CrawlService.AlreadyRunningRule), Is.EqualTo(1));
+    }
 }
