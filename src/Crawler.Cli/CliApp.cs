@@ -6,13 +6,16 @@ namespace Crawler.Cli;
 
 /// <summary>
 /// The <c>crawler</c> command. Thin: it parses, calls the application services and prints.
-/// Exit codes: 0 success, 1 a failed verification, 2 bad input or a refused action (reason on stderr).
+/// Exit codes: 0 success, 1 a failed verification, 2 bad input or a refused action (reason on stderr),
+/// 3 a crawl that ended partial, 4 a crawl that failed (nothing could be fetched).
 /// </summary>
 public static class CliApp
 {
     public const int Ok = 0;
     public const int VerificationFailed = 1;
     public const int Refused = 2;
+    public const int CrawlPartial = 3;
+    public const int CrawlFailed = 4;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment env, CancellationToken cancellationToken)
     {

@@ -367,9 +367,19 @@ internal static class Commands
             {
                 io.Out.WriteLine($"crawl {summary.State}: fetched {summary.Fetched}, refused {summary.Refused}, hits {summary.Hits}, discarded {summary.Discarded}" +
                                  (summary.Resumed ? " (resumed)" : "") + $" — {summary.EndReason}");
+                if (summary.Failures.Count > 0)
+                {
+                    io.Out.WriteLine("failures: " + string.Join(", ", summary.Failures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} {f.Value}")));
+                }
             }
 
-            return CliApp.Ok;
+            // A crawl that could not reach what it was meant to is not a success, for scripts either.
+            return summary.State switch
+            {
+                "failed" => CliApp.CrawlFailed,
+                "partial" => CliApp.CrawlPartial,
+                _ => CliApp.Ok,
+            };
         });
         return new Command("crawl", "Run crawls") { run };
     }

@@ -395,8 +395,14 @@ public sealed class LiteCrawlerStore :
 
     // ---- hits
 
-    public HitStoreResult TryAddHit(Hit hit, int maxHits, int? maxContacts = null) => InTransaction(() =>
+    public HitStoreResult TryAddHit(Hit hit, int maxHits, int? maxContacts = null, DateTimeOffset? activeAt = null) => InTransaction(() =>
     {
+        if (activeAt is { } at && FindMandate(hit.MandateId)?.StateAt(at) is var state && state != MandateState.Active)
+        {
+            var now = state is null ? "gone" : state.Value.ToString().ToLowerInvariant();
+            return (new HitStoreResult(null, "mandate.ended-in-flight", $"mandate {hit.MandateId} is {now} at {at:O}"), false);
+        }
+
         var usage = Usage(hit.MandateId);
         if (usage.HitsStored >= maxHits)
         {
@@ -459,6 +465,16 @@ public sealed class LiteCrawlerStore :
         {
             var doc = Db.GetCollection("hits").FindOne(Query.EQ("sameKey", SameKey(mandateId, url, contentSha256)));
             return doc?["_id"].AsInt64;
+        }
+    }
+
+    public long? FindSameHit(IReadOnlyCollection<long> mandateIds, string url, string contentSha256)
+    {
+        using (Hold())
+        {
+            var hits = Db.GetCollection("hits");
+            return mandateIds.Select(m => hits.FindOne(Query.EQ("sameKey", SameKey(m, url, contentSha256)))?["_id"].AsInt64)
+                .OfType<long>().Order().Cast<long?>().FirstOrDefault();
         }
     }
 
@@ -681,7 +697,7 @@ public sealed class LiteCrawlerStore :
     {
         var over = Db.GetCollection("runs").FindAll().Where(d => d.ContainsKey("json"))
             .Select(d => StoreJson.Read<CrawlRun>(d["json"].AsString))
-            .Where(r => r.State is RunState.Completed or RunState.Stopped)
+            .Where(r => r.IsOver)
             .Select(r => r.Id).ToList();
         var frontier = Db.GetCollection("frontier");
         var purged = over.Sum(id => frontier.DeleteMany(Query.EQ("runId", id)));
@@ -887,6 +903,52 @@ public sealed class LiteCrawlerStore :
         col.Insert(doc);
         return (attempts, true);
     });
+
+    public RunLeaseAttempt TryTakeRunLease(RunLease candidate, Func<RunLease, bool> isDead) => InTransaction(() =>
+    {
+        var col = Db.GetCollection("runLeases");
+        var held = col.FindById(candidate.TargetId) is { } doc ? StoreJson.Read<RunLease>(doc["json"].AsString) : null;
+        if (held is not null && held.OwnerId != candidate.OwnerId && !isDead(held))
+        {
+            return (new RunLeaseAttempt(null, held, null), false);
+        }
+
+        col.Upsert(new BsonDocument { ["_id"] = candidate.TargetId, ["owner"] = candidate.OwnerId, ["json"] = StoreJson.Write(candidate) });
+        return (new RunLeaseAttempt(candidate, null, held?.OwnerId == candidate.OwnerId ? null : held), true);
+    });
+
+    public bool RenewRunLease(long targetId, string ownerId, DateTimeOffset at) => InTransaction(() =>
+    {
+        var col = Db.GetCollection("runLeases");
+        if (col.FindById(targetId) is not { } doc || doc["owner"].AsString != ownerId)
+        {
+            return (false, false);
+        }
+
+        doc["json"] = StoreJson.Write(StoreJson.Read<RunLease>(doc["json"].AsString) with { HeartbeatAt = at });
+        col.Update(doc);
+        return (true, true);
+    });
+
+    public void ReleaseRunLease(long targetId, string ownerId) => InTransaction(() =>
+    {
+        var col = Db.GetCollection("runLeases");
+        var mine = col.FindById(targetId) is { } doc && doc["owner"].AsString == ownerId;
+        if (mine)
+        {
+            col.Delete(targetId);
+        }
+
+        return (mine, mine);
+    });
+
+    public RunLease? FindRunLease(long targetId)
+    {
+        using (Hold())
+        {
+            return Db.GetCollection("runLeases").FindById(targetId) is { } doc ? StoreJson.Read<RunLease>(doc["json"].AsString) : null;
+        }
+    }
 
     public CachedRobots? FindRobots(string host)
     {

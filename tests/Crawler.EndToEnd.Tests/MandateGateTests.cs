@@ -136,10 +136,11 @@ public sealed class MandateGateTests
         using var lab = await Lab.CreateAsync(lab: false);
         var (target, _) = await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
 
-        var result = await lab.Ok("crawl", "run", "--target", target.ToString(CultureInfo.InvariantCulture), "--as", "sanne", "--json");
+        var result = await lab.Run("crawl", "run", "--target", target.ToString(CultureInfo.InvariantCulture), "--as", "sanne", "--json");
 
         Assert.That(site.Requests, Is.Empty, "no connection may reach a loopback address");
         Assert.That(result.Json.GetProperty("fetched").GetInt32(), Is.Zero);
+        Assert.That((result.Code, result.Json.GetProperty("state").GetString()), Is.EqualTo((4, "failed")), "nothing could be fetched");
         using var ctx = lab.OpenContext();
         var refusal = ctx.Store.Entries().First(e => e.Record.Operation == "refuse");
         Assert.That(refusal.Record.Rule, Is.EqualTo("network.public-only"));

@@ -23,6 +23,20 @@ public sealed record FetchPolicy(
     IReadOnlyList<string> NotPublicSelectors,
     int MaxConcurrentRequests = 4);
 
+/// <summary>
+/// One run per target at a time, across processes: a run holds a lease for <see cref="LeaseSeconds"/> after its
+/// last heartbeat and renews it every <see cref="HeartbeatSeconds"/>; a lease not renewed for the whole period
+/// belongs to a process that died, and may be taken over.
+/// </summary>
+public sealed record RunPolicy(int LeaseSeconds, int HeartbeatSeconds)
+{
+    public static RunPolicy Default { get; } = new(60, 15);
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    public TimeSpan Heartbeat => TimeSpan.FromSeconds(HeartbeatSeconds);
+}
+
 public sealed record LegalBasis(string Id, string Title, bool InForce);
 
 public sealed record MandatePolicy(
@@ -49,4 +63,8 @@ public sealed record PolicySet(
     IndicatorPolicy Indicators,
     ProfileCatalog Profiles,
     Urls.UrlRules Urls,
-    Mandates.KoopsPolicy Koops);
+    Mandates.KoopsPolicy Koops)
+{
+    /// <summary>The <c>runs</c> section: run leases and their heartbeat.</summary>
+    public RunPolicy Runs { get; init; } = RunPolicy.Default;
+}

@@ -84,7 +84,7 @@ public static partial class PolicySetLoader
 
     private static PolicySet ReadCrawler(YamlReader r, YamlMappingNode root)
     {
-        r.RejectUnknown(root, "", "userAgent", "network", "fetch", "urls", "targets", "mandates", "extraction");
+        r.RejectUnknown(root, "", "userAgent", "network", "fetch", "urls", "targets", "mandates", "runs", "extraction");
         if (YamlReader.Child(root, "extraction") is { } extraction)
         {
             // The list of names became one file per profile; a leftover list would otherwise be silently ignored.
@@ -218,6 +218,7 @@ public static partial class PolicySetLoader
                 r.Number(mandates, "mandates", "urgentConfirmDays", 1, 30) ?? 3);
         }
 
+        var runs = ReadRuns(r, root);
         if (r.Problems.Count > 0)
         {
             return null!;
@@ -235,7 +236,27 @@ public static partial class PolicySetLoader
             new IndicatorPolicy(0, []),
             new ProfileCatalog([]),
             urls,
-            null!);
+            null!) { Runs = runs };
+    }
+
+    /// <summary>The optional <c>runs</c> section; a heartbeat that could miss the lease period would hand a live run to a second process.</summary>
+    private static RunPolicy ReadRuns(YamlReader r, YamlMappingNode root)
+    {
+        if (r.Mapping(root, "", "runs") is not { } runs)
+        {
+            return RunPolicy.Default;
+        }
+
+        r.RejectUnknown(runs, "runs", "leaseSeconds", "heartbeatSeconds");
+        var lease = r.Number(runs, "runs", "leaseSeconds", 10, 86_400) ?? RunPolicy.Default.LeaseSeconds;
+        var heartbeat = r.Number(runs, "runs", "heartbeatSeconds", 1, 3_600) ?? RunPolicy.Default.HeartbeatSeconds;
+        if (heartbeat * 2 > lease)
+        {
+            r.Problem(YamlReader.Child(runs, "heartbeatSeconds") ?? runs, "runs.heartbeatSeconds",
+                $"must be at most half of runs.leaseSeconds ({lease}), so that a live run renews its lease at least twice before it could be taken over");
+        }
+
+        return new RunPolicy(lease, heartbeat);
     }
 
     private static YamlMappingNode? Required(YamlReader r, YamlMappingNode map, string prefix, string key)

@@ -71,9 +71,12 @@ public interface IHitStore
 {
     /// <summary>
     /// Stores a hit if the mandate's caps allow it: hits, and distinct contact identifiers (when
-    /// <paramref name="maxContacts"/> is set). Returns its id, or the cap that refused it.
+    /// <paramref name="maxContacts"/> is set). With <paramref name="activeAt"/>, also only if the hit's mandate
+    /// is still active at that instant, read in the same transaction, so that a revocation committed while
+    /// the page was in flight cannot be overtaken (rule <c>mandate.ended-in-flight</c>). Returns its id, or the
+    /// rule that refused it.
     /// </summary>
-    HitStoreResult TryAddHit(Hit hit, int maxHits, int? maxContacts = null);
+    HitStoreResult TryAddHit(Hit hit, int maxHits, int? maxContacts = null, DateTimeOffset? activeAt = null);
 
     Hit? FindHit(long id);
 
@@ -81,6 +84,12 @@ public interface IHitStore
 
     /// <summary>The hit of this mandate for this URL with exactly this content, if one is stored.</summary>
     long? FindSameHit(long mandateId, string url, string contentSha256);
+
+    /// <summary>
+    /// The earliest hit of any of these mandates (the versions of one mandate) for this URL with exactly this
+    /// content: a renewal does not make an unchanged page new.
+    /// </summary>
+    long? FindSameHit(IReadOnlyCollection<long> mandateIds, string url, string contentSha256);
 
     IReadOnlyList<Hit> Hits(long? mandateId);
 
@@ -146,15 +155,26 @@ public interface IRetentionStore
     void Compact();
 }
 
+/// <summary>
+/// How a run stands. A run that ended says truthfully how: <see cref="Completed"/> only when every URL it
+/// tried was answered; <see cref="Partial"/> when some failed in transport or on a fetch guard;
+/// <see cref="Failed"/> when nothing could be fetched at all.
+/// </summary>
 public enum RunState
 {
     Running,
     Interrupted,
     Completed,
     Stopped,
+    Partial,
+    Failed,
 }
 
-/// <summary>A crawl run's persistent state, so that an interrupted run resumes where it was.</summary>
+/// <summary>
+/// A crawl run's persistent state, so that an interrupted run resumes where it was. <see cref="Failures"/>
+/// counts URLs (pages, robots.txt, images) that failed in transport or on a fetch guard, by rule; null
+/// for runs stored before it existed.
+/// </summary>
 public sealed record CrawlRun(
     long Id,
     long TargetId,
@@ -165,7 +185,35 @@ public sealed record CrawlRun(
     int Fetched,
     int Refused,
     int Hits,
-    string? EndReason);
+    string? EndReason,
+    IReadOnlyDictionary<string, int>? Failures = null)
+{
+    public bool IsOver => State is RunState.Completed or RunState.Stopped or RunState.Partial or RunState.Failed;
+
+    public int FailureCount => Failures?.Values.Sum() ?? 0;
+}
+
+/// <summary>
+/// Who is crawling a target now. One run per target at a time, across processes: the lease is taken in
+/// one transaction and renewed by a heartbeat; a lease whose heartbeat is older than the lease period
+/// belongs to an owner that died and may be taken over. <see cref="OwnerId"/> is unique per process and run.
+/// </summary>
+public sealed record RunLease(
+    long TargetId,
+    string OwnerId,
+    string HostName,
+    int ProcessId,
+    DateTimeOffset AcquiredAt,
+    DateTimeOffset HeartbeatAt)
+{
+    public DateTimeOffset ExpiresAt(TimeSpan period) => HeartbeatAt + period;
+}
+
+/// <summary>
+/// The answer to taking a lease: <see cref="Taken"/> when it is ours; otherwise <see cref="Holder"/>, the live
+/// lease of another owner. <see cref="Replaced"/> is a dead owner's lease that was taken over.
+/// </summary>
+public sealed record RunLeaseAttempt(RunLease? Taken, RunLease? Holder, RunLease? Replaced);
 
 public sealed record FrontierItem(long Id, long RunId, string Url, int Depth, int Attempts = 0);
 
@@ -189,6 +237,20 @@ public interface ICrawlStateStore
 
     /// <summary>Puts an item back at the end of its run's frontier with one more attempt counted; returns the attempts.</summary>
     int Requeue(long itemId);
+
+    /// <summary>
+    /// Takes the target's run lease for <paramref name="candidate"/>'s owner, in one transaction: when no lease
+    /// is held, or the one held belongs to an owner <paramref name="isDead"/> says is gone.
+    /// </summary>
+    RunLeaseAttempt TryTakeRunLease(RunLease candidate, Func<RunLease, bool> isDead);
+
+    /// <summary>Moves the heartbeat of the owner's lease; false when the lease is no longer the owner's.</summary>
+    bool RenewRunLease(long targetId, string ownerId, DateTimeOffset at);
+
+    /// <summary>Gives the lease up if the owner still holds it.</summary>
+    void ReleaseRunLease(long targetId, string ownerId);
+
+    RunLease? FindRunLease(long targetId);
 }
 
 /// <summary>A robots.txt as fetched, kept so that a restart does not fetch it again within the cache period.</summary>

@@ -21,11 +21,14 @@ namespace Crawler.Service.Crawling;
 /// to the policy's number of requests in flight, never more per host than the target allows, and
 /// books each host's request slots so that requests to a host start at least its delay apart.
 /// Page caps count requests in flight, so running in parallel can never overshoot a cap.
+/// <paramref name="mandateChain"/> holds the ids of every version of the mandate: a page unchanged since a hit
+/// stored under any of them is that hit.
 /// </summary>
 internal sealed class CrawlSession(
     CrawlerContext context,
     CrawlTarget target,
     long mandateId,
+    IReadOnlyCollection<long> mandateChain,
     CrawlRun run,
     string actor,
     IProgress<CrawlProgress>? progress,
@@ -60,6 +63,9 @@ internal sealed class CrawlSession(
     public CrawlRun Run { get; private set; } = run;
 
     public int Discarded => _discarded;
+
+    /// <summary>Ends the run at its next request (the run lease was lost, say); requests in flight still finish.</summary>
+    public void Stop(string reason) => _stopReason ??= reason;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -174,17 +180,39 @@ internal sealed class CrawlSession(
 
     public void Finish(bool cancelled)
     {
+        var failures = Run.FailureCount;
         var (state, reason) = (_stopReason, cancelled) switch
         {
             ({ } stop, _) => (RunState.Stopped, stop),
             (null, true) => (RunState.Interrupted, "interrupted; the next run resumes from the saved frontier"),
-            _ => (RunState.Completed, "the frontier is exhausted"),
+            _ when failures == 0 => (RunState.Completed, "the frontier is exhausted"),
+
+            // Not one page answered: the site was not crawled, whatever the frontier says.
+            _ when Run.Fetched == 0 => (RunState.Failed, $"nothing could be fetched: {DescribeFailures(Run.Failures!)}"),
+            _ => (RunState.Partial, $"the frontier is exhausted, but {failures} URL{(failures == 1 ? "" : "s")} could not be fetched: {DescribeFailures(Run.Failures!)}"),
         };
         Run = Run with { State = state, EndReason = reason };
         context.Store.SaveRun(Run);
         var m = context.Store.FindMandate(mandateId);
+        var failed = failures == 0 || state is RunState.Failed or RunState.Partial ? "" : $"; failures: {DescribeFailures(Run.Failures!)}";
         context.Audit(new AuditRecord(actor, AuditOperation.CrawlEnd, $"run:{Run.Id}", state.ToString().ToLowerInvariant(),
-            $"{reason} (fetched {Run.Fetched}, refused {Run.Refused}, hits {Run.Hits})", null, mandateId, m?.Version, m?.Spec.Case, Lab: context.Lab));
+            $"{state.ToString().ToLowerInvariant()}: {reason}{failed} (fetched {Run.Fetched}, refused {Run.Refused}, hits {Run.Hits}, failed {failures})", null,
+            mandateId, m?.Version, m?.Spec.Case, Lab: context.Lab));
+    }
+
+    private static string DescribeFailures(IReadOnlyDictionary<string, int> failures) =>
+        string.Join(", ", failures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} {f.Value}"));
+
+    /// <summary>A URL that failed in transport or on a fetch guard: refused in the trail, and counted by rule for the run's outcome.</summary>
+    private void Failed(Uri url, FetchResult result, PolicyDecision decision)
+    {
+        Record(AuditOperation.Refuse, url, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
+        Bump(r =>
+        {
+            var failures = new Dictionary<string, int>(r.Failures ?? new Dictionary<string, int>(), StringComparer.Ordinal);
+            failures[result.FailureRule!] = failures.GetValueOrDefault(result.FailureRule!) + 1;
+            return r with { Refused = r.Refused + 1, Failures = failures };
+        });
     }
 
     private async Task<bool> ProcessAsync(PageFetcher fetcher, FrontierItem item, CancellationToken ct)
@@ -226,8 +254,7 @@ internal sealed class CrawlSession(
 
             if (result.Failed)
             {
-                Record(AuditOperation.Refuse, url, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
-                Bump(r => r with { Refused = r.Refused + 1 });
+                Failed(url, result, decision);
                 return false;
             }
 
@@ -377,7 +404,7 @@ internal sealed class CrawlSession(
 
             if (result.Failed)
             {
-                Record(AuditOperation.Refuse, url, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
+                Failed(url, result, decision);
                 continue;
             }
 
@@ -397,6 +424,15 @@ internal sealed class CrawlSession(
                 : new ContactValue("image-digest •••", null, Minimiser.Pseudonym(context.Folder.PseudonymKey, "image-digest", digest)));
         }
 
+        if (digests.Count > 0 && EndedInFlight(page: false) is { } ended)
+        {
+            // Digests of images that arrived after the mandate ended are not kept either.
+            context.Audit(new AuditRecord(actor, AuditOperation.Discard, $"hit:{hitId}", "ended-in-flight",
+                $"{ended}; {digests.Count} image digest{(digests.Count == 1 ? "" : "s")} discarded", EndedInFlightRule,
+                mandateId, mandate.Version, mandate.Spec.Case, Lab: context.Lab));
+            return;
+        }
+
         if (digests.Count > 0 && context.Store.FindHit(hitId) is { Description: { } description } hit)
         {
             context.Store.UpdateHit(hit with { Description = description with { ImageDigests = digests } });
@@ -408,8 +444,15 @@ internal sealed class CrawlSession(
 
     private StoredHit? HandleResponse(FrontierItem item, Uri url, FetchResult result, PolicyDecision decision)
     {
-        var verdict = ResponsePolicy.Decide(result.Status, result.MediaType, result.Body.LongLength, result.Truncated, context.Policy.Fetch);
         var hash = Convert.ToHexStringLower(SHA256.HashData(result.Body));
+        if (EndedInFlight() is { } ended)
+        {
+            // The request was allowed when it was sent; what comes back after the mandate ended is not ours to use.
+            DiscardInFlight(url, ended, decision, hash, result.Status);
+            return null;
+        }
+
+        var verdict = ResponsePolicy.Decide(result.Status, result.MediaType, result.Body.LongLength, result.Truncated, context.Policy.Fetch);
         if (!verdict.Accepted)
         {
             Record(AuditOperation.Refuse, url, verdict.NotPublic ? "not-public" : "refused", verdict.Reason, verdict.Rule, decision, null, result.Status);
@@ -445,10 +488,15 @@ internal sealed class CrawlSession(
         }
 
         var mandate = context.Store.FindMandate(mandateId)!;
-        if (context.Store.FindSameHit(mandateId, url.ToString(), hash) is { } same)
+        if (context.Store.FindSameHit(mandateChain, url.ToString(), hash) is { } same)
         {
-            // A recrawl of an unchanged ad adds nothing: storing it again would only collect more.
-            Record(AuditOperation.Discard, url, "unchanged", $"identical to hit {same}; nothing stored", "hit.unchanged", decision, hash, result.Status);
+            // A recrawl of an unchanged ad adds nothing, also after a renewal: storing it again would only collect
+            // more, and would put a page already reviewed back in the queue as new.
+            var under = context.Store.FindHit(same) is { } earlier && earlier.MandateId != mandateId
+                ? $" (stored under mandate {earlier.MandateId}, version {earlier.MandateVersion}, an earlier version of this mandate)"
+                : "";
+            Record(AuditOperation.Discard, url, "unchanged", $"identical to hit {same}{under}; nothing stored, that hit and its review stand",
+                "hit.unchanged", decision, hash, result.Status);
             Interlocked.Increment(ref _discarded);
             return null;
         }
@@ -478,7 +526,15 @@ internal sealed class CrawlSession(
             content.Title, content.Text, content.Snippets, content.Phones, content.Emails, score.Score, score.Fired, score.Escalated,
             ad.RemovedThirdPartyRegions, context.Policy.Version, "unreviewed", null, content.Ages, content.Prices,
             HasSnapshot: mandate.Spec.Snapshots == true && result.Exchange is not null, Description: content.Description);
-        var stored = context.Store.TryAddHit(hit, mandate.Spec.Limits.MaxHits, mandate.Spec.Limits.MaxContacts);
+        // The mandate is read again with the hit's insertion, in one transaction: extraction took time, and a
+        // revocation in between must win.
+        var stored = context.Store.TryAddHit(hit, mandate.Spec.Limits.MaxHits, mandate.Spec.Limits.MaxContacts, activeAt: context.Now);
+        if (stored.RefusedRule == EndedInFlightRule)
+        {
+            DiscardInFlight(url, EndedInFlight() ?? stored.Reason!, decision, hash, result.Status);
+            return null;
+        }
+
         if (stored.Id is not { } id)
         {
             _stopReason = stored.Reason;
@@ -500,6 +556,49 @@ internal sealed class CrawlSession(
             mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: result.Status, Lab: context.Lab,
             DataSubject: DataSubject.Unknown));
         return new StoredHit(id, mandate.Spec.TreatmentOf(DataCategory.Images) == Treatment.Drop ? null : ad.Images);
+    }
+
+    private const string EndedInFlightRule = "mandate.ended-in-flight";
+
+    /// <summary>
+    /// Why a response that just arrived may no longer be used, read afresh from the store: the mandate was revoked,
+    /// suspended, superseded or expired, or (for a page, which could become a hit) its hit cap was reached, while the
+    /// request was in flight. Null while it may.
+    /// </summary>
+    private string? EndedInFlight(bool page = true)
+    {
+        var now = context.Now;
+        var mandate = context.Store.FindMandate(mandateId);
+        if (mandate is null)
+        {
+            return $"mandate {mandateId} no longer exists";
+        }
+
+        var state = mandate.StateAt(now);
+        if (state != MandateState.Active)
+        {
+            var since = mandate.History.Count > 0 && state is MandateState.Revoked or MandateState.Suspended or MandateState.Superseded
+                ? $" since {mandate.History[^1].At:O}"
+                : state == MandateState.Expired ? $" since {mandate.Spec.ValidUntil:O}" : "";
+            return $"the response arrived after mandate {mandate.Id} ended: it is {MandateService.Describe(state)}{since}";
+        }
+
+        if (!mandate.Covers(target.Name))
+        {
+            return $"the response arrived after mandate {mandate.Id} stopped naming target '{target.Name}'";
+        }
+
+        return page && context.Store.Usage(mandateId).HitsStored >= mandate.Spec.Limits.MaxHits
+            ? $"the response arrived after mandate {mandate.Id} reached its cap of {mandate.Spec.Limits.MaxHits} hits"
+            : null;
+    }
+
+    /// <summary>Nothing of the response is used: not extracted, no links followed, no hit; the run stops.</summary>
+    private void DiscardInFlight(Uri url, string reason, PolicyDecision decision, string hash, int status)
+    {
+        _stopReason ??= reason;
+        Record(AuditOperation.Discard, url, "ended-in-flight", reason + "; the response was discarded unread", EndedInFlightRule, decision, hash, status);
+        Interlocked.Increment(ref _discarded);
     }
 
     private PolicyDecision Decide(Uri url, int depth, RequestPurpose purpose, RobotsTxt? robots)
@@ -602,8 +701,7 @@ internal sealed class CrawlSession(
                 source = result.FailureReason!;
                 robots = RobotsTxt.DisallowAll(source);
                 disallowAll = true;
-                Record(AuditOperation.Refuse, current, "refused", result.FailureReason!, result.FailureRule!, decision, null, null);
-                Bump(r => r with { Refused = r.Refused + 1 });
+                Failed(current, result, decision);
                 break;
             }
 

@@ -35,6 +35,8 @@ public static class ServiceCollectionExtensions
     /// <summary>Quartz, firing each covered target on its cron schedule; a stop waits for running crawls to save their state.</summary>
     public static IServiceCollection AddCrawlScheduling(this IServiceCollection services, TimeSpan syncInterval, string? retentionCron = null)
     {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SkippedTicks>();
         services.AddTransient<CrawlTargetJob>();
         services.AddTransient<ScheduleSyncJob>();
         services.AddTransient<RetentionJob>();

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Crawler.Core.Storage;
+using Crawler.Service.Application;
+
+namespace Crawler.Service.Crawling;
+
+/// <summary>
+/// One run per target at a time, across processes. The lease lives in the database, so two
+/// <c>crawl run</c> commands or two <c>serve</c> processes on one data folder see the same one; it is
+/// taken in one transaction, renewed by a heartbeat while the run lasts, and given up at its end.
+/// </summary>
+public sealed class RunLeases(CrawlerContext context)
+{
+    /// <summary>Takes the target's lease for a new owner; the handle keeps it alive until disposed.</summary>
+    public RunLeaseTaking TryTake(long targetId)
+    {
+        var now = context.Now;
+        var candidate = new RunLease(targetId, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}",
+            Environment.MachineName, Environment.ProcessId, now, now);
+        var attempt = context.Store.TryTakeRunLease(candidate, held => IsDead(held, now));
+        return attempt.Taken is { } taken
+            ? new RunLeaseTaking(new RunLeaseHandle(context, taken), null, attempt.Replaced)
+            : new RunLeaseTaking(null, attempt.Holder, null);
+    }
+
+    /// <summary>The live lease of the target, if a run holds one now.</summary>
+    public RunLease? Live(long targetId) =>
+        context.Store.FindRunLease(targetId) is { } held && !IsDead(held, context.Now) ? held : null;
+
+    /// <summary>
+    /// Whether the owner is gone: its heartbeat is older than the lease period, or it ran on this host in a
+    /// process that no longer exists (a killed crawl can then be resumed at once, not a lease period later).
+    /// </summary>
+    public bool IsDead(RunLease lease, DateTimeOffset now) =>
+        now >= lease.ExpiresAt(context.Policy.Runs.Lease) ||
+        (lease.HostName == Environment.MachineName && !ProcessRuns(lease.ProcessId));
+
+    /// <summary>Why a lease's owner counts as dead, for the audit entry of a takeover.</summary>
+    public string DeathOf(RunLease lease, DateTimeOffset now) =>
+        now >= lease.ExpiresAt(context.Policy.Runs.Lease)
+            ? $"no heartbeat for {(now - lease.HeartbeatAt).TotalSeconds:0} s (the lease period is {context.Policy.Runs.LeaseSeconds} s)"
+            : $"process {lease.ProcessId} on {lease.HostName} no longer exists";
+
+    private static bool ProcessRuns(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Cannot tell: treat it as alive, so a live run is never taken over; the lease period still ends it.
+            return true;
+        }
+    }
+}
+
+/// <summary>The lease taken (<see cref="Handle"/>), or the live lease of another owner that refused it.</summary>
+public sealed record RunLeaseTaking(RunLeaseHandle? Handle, RunLease? Holder, RunLease? Replaced);
+
+/// <summary>
+/// A held run lease: a timer from the context's <see cref="TimeProvider"/> renews its heartbeat; disposing
+/// stops the heartbeat and gives the lease up. When a renewal finds the lease in another owner's hands
+/// (this process stalled past the lease period), <see cref="Lost"/> says so and the run must stop.
+/// </summary>
+public sealed class RunLeaseHandle : IDisposable
+{
+    private readonly CrawlerContext _context;
+    private readonly ITimer _heartbeat;
+    private readonly object _gate = new();
+    private Action<string>? _onLost;
+    private string? _lost;
+    private bool _disposed;
+
+    internal RunLeaseHandle(CrawlerContext context, RunLease lease)
+    {
+        _context = context;
+        Lease = lease;
+        var every = context.Policy.Runs.Heartbeat;
+        _heartbeat = context.Time.CreateTimer(_ => Beat(), null, every, every);
+    }
+
+    public RunLease Lease { get; }
+
+    /// <summary>Why the lease was lost, once it was.</summary>
+    public string? Lost => _lost;
+
+    /// <summary>Calls <paramref name="stop"/> when the lease is lost (at once if it already was).</summary>
+    public void OnLost(Action<string> stop)
+    {
+        string? lost;
+        lock (_gate)
+        {
+            _onLost = stop;
+            lost = _lost;
+        }
+
+        if (lost is not null)
+        {
+            stop(lost);
+        }
+    }
+
+    private void Beat()
+    {
+        bool mine;
+        try
+        {
+            lock (_gate)
+            {
+                if (_disposed || _lost is not null)
+                {
+                    return;
+                }
+            }
+
+            mine = _context.Store.RenewRunLease(Lease.TargetId, Lease.OwnerId, _context.Now);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or LiteDB.LiteException)
+        {
+            // The database was out of reach this once; the next beat tries again, well within the lease period.
+            return;
+        }
+
+        if (mine)
+        {
+            return;
+        }
+
+        Action<string>? stop;
+        string reason;
+        lock (_gate)
+        {
+            var holder = _context.Store.FindRunLease(Lease.TargetId);
+            reason = holder is null
+                ? $"the run lease of target {Lease.TargetId} was given up by someone else"
+                : $"the run lease of target {Lease.TargetId} was taken over at {holder.AcquiredAt:O} by process {holder.ProcessId} on {holder.HostName}";
+            _lost = reason;
+            stop = _onLost;
+        }
+
+        _heartbeat.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        stop?.Invoke(reason);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _heartbeat.Dispose();
+        _context.Store.ReleaseRunLease(Lease.TargetId, Lease.OwnerId);
+    }
+}
