@@ -12,10 +12,10 @@ internal static class AuditCsv
         "policyVersion", "contentSha256", "httpStatus", "lab", "legalBasis", "dataSubject", "recipient", "previousHash", "hash",
     ];
 
-    public static void Write(TextWriter output, IEnumerable<AuditEntry> entries)
+    public static async Task WriteAsync(TextWriter output, IAsyncEnumerable<AuditEntry> entries, CancellationToken ct)
     {
-        output.WriteLine(string.Join(',', Header));
-        foreach (var e in entries)
+        await output.WriteLineAsync(string.Join(',', Header));
+        await foreach (var e in entries.WithCancellation(ct))
         {
             var r = e.Record;
             string?[] fields =
@@ -25,7 +25,7 @@ internal static class AuditCsv
                 r.Case, r.PolicyVersion, r.ContentSha256, r.HttpStatus?.ToString(CultureInfo.InvariantCulture), r.Lab?.ToString().ToLowerInvariant(),
                 r.LegalBasis, r.DataSubject, r.Recipient, e.PreviousHash, e.Hash,
             ];
-            output.WriteLine(string.Join(',', fields.Select(Quote)));
+            await output.WriteLineAsync(string.Join(',', fields.Select(Quote)));
         }
     }
 

@@ -1,4 +1,4 @@
-using Crawler.Service.Identity;
+using Crawler.Service.Access;
 
 namespace Crawler.Cli;
 

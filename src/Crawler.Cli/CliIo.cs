@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Crawler.Core.Users;
 using Crawler.Service.Application;
-using Crawler.Service.Identity;
+using Crawler.Service.Access;
+using Crawler.Service.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crawler.Cli;
 
@@ -32,33 +34,38 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
     public Storage.KeySource Keys(ParseResult r) =>
         new(r.GetValue(Globals.Keys), Env.Variable("CRAWLER_DB_KEY") is { Length: > 0 } k ? k : null);
 
-    /// <summary>Opens the data folder; whoever acts is authenticated when a command first asks who that is.</summary>
-    public CrawlerContext Open(ParseResult r)
+    /// <summary>Opens the data folder (creating it with <paramref name="create"/>); whoever acts is authenticated when a command first asks who that is.</summary>
+    public CliSession Open(ParseResult r, bool create = false, Action<IServiceCollection>? configure = null)
     {
-        var ctx = CrawlerContext.Open(DataDir(r), PoliciesDir(r), Env.Time, Keys(r));
-        ctx.UseAuthentication(() => Authenticate(r, ctx));
-        return ctx;
+        var session = CliSession.Open(services =>
+        {
+            services.AddSingleton(Env.Time);
+            services.AddCrawler(DataDir(r), PoliciesDir(r), Keys(r), create);
+            configure?.Invoke(services);
+        });
+        session.Get<AccessControl>().UseAuthentication(ct => AuthenticateAsync(r, session, ct));
+        return session;
     }
 
     /// <summary>
     /// The token in $CRAWLER_TOKEN, else the one in the token file, else the password of the user named with
     /// --as, asked now. A name alone is never enough.
     /// </summary>
-    private Principal? Authenticate(ParseResult r, CrawlerContext ctx)
+    private async Task<Principal?> AuthenticateAsync(ParseResult r, CliSession session, CancellationToken ct)
     {
-        var identity = new IdentityService(ctx);
+        var identity = session.Get<IdentityService>();
         var claimed = Actor(r);
         if (Token(r) is { } token)
         {
-            return identity.AuthenticateToken(token, claimed);
+            return await identity.AuthenticateTokenAsync(token, claimed, ct);
         }
 
         if (claimed is not null)
         {
-            return identity.AuthenticatePassword(claimed, Env.Secret, null);
+            return await identity.AuthenticatePasswordAsync(claimed, Env.Secret, null, ct);
         }
 
-        // No credential at all: the context refuses, and records the attempt.
+        // No credential at all: access control refuses, and records the attempt.
         return null;
     }
 

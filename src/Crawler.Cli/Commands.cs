@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Crawler.Core.Audit;
-using Crawler.Core.Yaml;
+using Crawler.Service.Access;
 using Crawler.Service.Application;
 using Crawler.Service.Crawling;
 using Crawler.Service.Hosting;
@@ -26,37 +25,18 @@ internal static class Commands
     {
         var lab = new Option<bool>("--lab") { Description = "Mark the folder as a lab (test) installation: only there may loopback addresses be crawled" };
         var cmd = new Command("init", "Create the data folder, its database and its secret keys (idempotent)") { lab };
-        cmd.SetAction(r =>
+        cmd.SetAction(async (r, ct) =>
         {
-            var dir = io.DataDir(r);
-            var keys = io.Keys(r);
-            var existed = DataFolder.IsInitialised(dir, keys);
-            var policy = PolicyDirectory.Load(io.PoliciesDir(r));
-            var folder = DataFolder.Create(dir, keys);
-            using var store = new LiteCrawlerStore(folder);
-            var wantLab = r.GetValue(lab);
-            var isLab = store.EnsureInstallation(wantLab, io.Env.Time.GetUtcNow());
-            if (existed && isLab != wantLab)
-            {
-                throw new InputException(new InputProblem("(command line)", 0, 0, "--lab",
-                    $"'{folder.Root}' is already a {(isLab ? "lab" : "production")} installation; that cannot be changed"));
-            }
-
-            if (!existed)
-            {
-                var time = io.Env.Time.GetUtcNow();
-                store.Append(new AuditRecord("bootstrap (" + Environment.UserName + ")", AuditOperation.Configure, "installation", "ok",
-                    isLab ? "initialised a lab installation (loopback may be crawled)" : "initialised a production installation",
-                    "install.init", PolicyVersion: policy.Version, Lab: isLab), time);
-            }
-
+            var existed = DataFolder.IsInitialised(io.DataDir(r), io.Keys(r));
+            await using var app = io.Open(r, create: true);
+            var (root, isLab) = await app.Get<InstallationService>().InitAsync(r.GetValue(lab), existed, ct);
             if (io.Json(r))
             {
-                io.WriteJson(new { dataDirectory = folder.Root, lab = isLab, created = !existed });
+                io.WriteJson(new { dataDirectory = root, lab = isLab, created = !existed });
             }
             else
             {
-                io.Out.WriteLine($"{(existed ? "already initialised" : "initialised")}: {folder.Root}{(isLab ? " (lab installation)" : "")}");
+                io.Out.WriteLine($"{(existed ? "already initialised" : "initialised")}: {root}{(isLab ? " (lab installation)" : "")}");
             }
 
             return CliApp.Ok;
@@ -68,11 +48,11 @@ internal static class Commands
     {
         var file = new Option<string>("--file") { Description = "Target file (YAML)", Required = true };
         var add = new Command("add", "Add a crawl target from a file (specialist)") { file };
-        add.SetAction(r =>
+        add.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
+            await using var app = io.Open(r);
             var path = r.GetValue(file)!;
-            var target = new TargetService(ctx).Add(path, CliIo.ReadInputFile(path), io.Actor(r));
+            var target = await app.Get<TargetService>().AddAsync(path, CliIo.ReadInputFile(path), io.Actor(r), ct);
             if (io.Json(r))
             {
                 io.WriteJson(new { id = target.Id });
@@ -85,10 +65,10 @@ internal static class Commands
             return CliApp.Ok;
         });
         var list = new Command("list", "List crawl targets (specialist, officer, auditor)");
-        list.SetAction(r =>
+        list.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var targets = new TargetService(ctx).List();
+            await using var app = io.Open(r);
+            var targets = await app.Get<TargetService>().ListAsync(ct);
             if (io.Json(r))
             {
                 io.WriteJsonLines(targets.Select(Views.Target));
@@ -105,10 +85,10 @@ internal static class Commands
         });
         var id = CliArgs.Id("target", "crawler target list");
         var show = new Command("show", "Show one crawl target") { id };
-        show.SetAction(r =>
+        show.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var t = new TargetService(ctx).Show(r.GetValue(id));
+            await using var app = io.Open(r);
+            var t = await app.Get<TargetService>().ShowAsync(r.GetValue(id), ct);
             io.Out.WriteLine(io.Json(r) ? CliJson.Line(Views.Target(t)) : System.Text.Json.JsonSerializer.Serialize(Views.Target(t), Indented));
             return CliApp.Ok;
         });
@@ -121,22 +101,22 @@ internal static class Commands
     {
         var file = new Option<string>("--file") { Description = "Mandate file (YAML)", Required = true };
         var request = new Command("request", "Request a mandate (specialist)") { file };
-        request.SetAction(r =>
+        request.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
+            await using var app = io.Open(r);
             var path = r.GetValue(file)!;
-            var m = new MandateService(ctx).Request(path, CliIo.ReadInputFile(path), io.Actor(r));
+            var m = await app.Get<MandateService>().RequestAsync(path, CliIo.ReadInputFile(path), io.Actor(r), ct);
             PrintStatus(io, r, m);
             return CliApp.Ok;
         });
 
         var assessFile = new Option<string>("--file") { Description = "Mandate file (YAML)", Required = true };
         var assess = new Command("assess", "Weigh a mandate file against the Koops factors without filing it; exit 2 if it would be refused") { assessFile };
-        assess.SetAction(r =>
+        assess.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
+            await using var app = io.Open(r);
             var path = r.GetValue(assessFile)!;
-            var (spec, assessment) = new MandateService(ctx).AssessFile(path, CliIo.ReadInputFile(path));
+            var (spec, assessment) = await app.Get<MandateService>().AssessFileAsync(path, CliIo.ReadInputFile(path), ct);
             if (io.Json(r))
             {
                 io.WriteJson(Views.Assessment(assessment, Core.Hits.Minimiser.DescribeKeptText(spec)));
@@ -158,20 +138,20 @@ internal static class Commands
         var id = CliArgs.Id("mandate", "crawler mandate list");
         var urgent = new Option<bool>("--urgent") { Description = "An urgent oral approval: it must be confirmed in writing (mandate confirm) within the policy's days, or the mandate suspends itself" };
         var approve = new Command("approve", "Approve a mandate (an officer who did not request it)") { id, urgent };
-        approve.SetAction(r =>
+        approve.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            PrintStatus(io, r, new MandateService(ctx).Approve(r.GetValue(id), io.Actor(r), r.GetValue(urgent)));
+            await using var app = io.Open(r);
+            PrintStatus(io, r, await app.Get<MandateService>().ApproveAsync(r.GetValue(id), io.Actor(r), r.GetValue(urgent), ct));
             return CliApp.Ok;
         });
 
         var confirmId = CliArgs.Id("mandate", "crawler mandate list");
         var order = new Option<string>("--order") { Description = "The reference of the written order that confirms the urgent approval", Required = true };
         var confirm = new Command("confirm", "Confirm an urgent approval in writing, naming the written order (the officer who gave it)") { confirmId, order };
-        confirm.SetAction(r =>
+        confirm.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            PrintStatus(io, r, new MandateService(ctx).Confirm(r.GetValue(confirmId), io.Actor(r), r.GetValue(order)!));
+            await using var app = io.Open(r);
+            PrintStatus(io, r, await app.Get<MandateService>().ConfirmAsync(r.GetValue(confirmId), io.Actor(r), r.GetValue(order)!, ct));
             return CliApp.Ok;
         });
 
@@ -180,11 +160,11 @@ internal static class Commands
             var vid = CliArgs.Id("mandate", "crawler mandate list");
             var vfile = new Option<string>("--file") { Description = "The new version's mandate file (YAML)", Required = true };
             var cmd = new Command(kind, description) { vid, vfile };
-            cmd.SetAction(r =>
+            cmd.SetAction(async (r, ct) =>
             {
-                using var ctx = io.Open(r);
+                await using var app = io.Open(r);
                 var path = r.GetValue(vfile)!;
-                PrintStatus(io, r, new MandateService(ctx).NewVersion(r.GetValue(vid), path, CliIo.ReadInputFile(path), io.Actor(r), kind));
+                PrintStatus(io, r, await app.Get<MandateService>().NewVersionAsync(r.GetValue(vid), path, CliIo.ReadInputFile(path), io.Actor(r), kind, ct));
                 return CliApp.Ok;
             });
             return cmd;
@@ -194,7 +174,7 @@ internal static class Commands
         var decision = new Option<string>("--decision") { Description = "continue, narrow or end", Required = true };
         var note = new Option<string>("--note") { Description = "The officer's reasons (recorded in the audit trail)", Required = true };
         var review = new Command("review", "Record a necessity review: continue, narrow (then amend) or end (revokes) (officer)") { reviewId, decision, note };
-        review.SetAction(r =>
+        review.SetAction(async (r, ct) =>
         {
             var text = r.GetValue(decision)!;
             if (!Enum.TryParse<Core.Mandates.ReviewDecision>(text, ignoreCase: true, out var d) || !Enum.IsDefined(d) || int.TryParse(text, out _))
@@ -202,26 +182,26 @@ internal static class Commands
                 throw new Core.Yaml.InputException(new Core.Yaml.InputProblem("(command line)", 0, 0, "--decision", $"expected continue, narrow or end, got '{text}'"));
             }
 
-            using var ctx = io.Open(r);
-            PrintStatus(io, r, new MandateService(ctx).Review(r.GetValue(reviewId), io.Actor(r), d, r.GetValue(note)!));
+            await using var app = io.Open(r);
+            PrintStatus(io, r, await app.Get<MandateService>().ReviewAsync(r.GetValue(reviewId), io.Actor(r), d, r.GetValue(note)!, ct));
             return CliApp.Ok;
         });
 
         var historyId = CliArgs.Id("mandate", "crawler mandate list");
         var history = new Command("history", "Every version of a mandate with its status history") { historyId };
-        history.SetAction(r =>
+        history.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var versions = new MandateService(ctx).History(r.GetValue(historyId), io.Actor(r));
+            await using var app = io.Open(r);
+            var versions = await app.Get<MandateService>().HistoryAsync(r.GetValue(historyId), io.Actor(r), ct);
             if (io.Json(r))
             {
-                io.WriteJsonLines(versions.Select(m => Views.Mandate(m, ctx.Now)));
+                io.WriteJsonLines(versions.Select(m => Views.Mandate(m, app.Now)));
                 return CliApp.Ok;
             }
 
             foreach (var m in versions)
             {
-                io.Out.WriteLine($"mandate {m.Id} version {m.Version}: {MandateService.Describe(m, ctx.Now)}, {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}, content {m.Spec.ContentSha256()[..12]}");
+                io.Out.WriteLine($"mandate {m.Id} version {m.Version}: {MandateService.Describe(m, app.Now)}, {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}, content {m.Spec.ContentSha256()[..12]}");
                 foreach (var e in m.History)
                 {
                     io.Out.WriteLine($"  {e.At:O} {e.Status.ToString().ToLowerInvariant(),-10} by {e.By}{(e.Reason is null ? "" : ": " + e.Reason)}");
@@ -236,15 +216,15 @@ internal static class Commands
             return CliApp.Ok;
         });
 
-        Command WithReason(string name, string description, Func<MandateService, long, string?, string, Core.Mandates.Mandate> act)
+        Command WithReason(string name, string description, Func<MandateService, long, string?, string, CancellationToken, Task<Core.Mandates.Mandate>> act)
         {
             var mid = CliArgs.Id("mandate", "crawler mandate list");
             var reason = new Option<string>("--reason") { Description = "Why (recorded in the audit trail)", Required = true };
             var cmd = new Command(name, description) { mid, reason };
-            cmd.SetAction(r =>
+            cmd.SetAction(async (r, ct) =>
             {
-                using var ctx = io.Open(r);
-                PrintStatus(io, r, act(new MandateService(ctx), r.GetValue(mid), io.Actor(r), r.GetValue(reason)!));
+                await using var app = io.Open(r);
+                PrintStatus(io, r, await act(app.Get<MandateService>(), r.GetValue(mid), io.Actor(r), r.GetValue(reason)!, ct));
                 return CliApp.Ok;
             });
             return cmd;
@@ -252,20 +232,20 @@ internal static class Commands
 
         var dueReview = new Option<bool>("--due-review") { Description = "Only mandates whose necessity review is due" };
         var list = new Command("list", "List mandates") { dueReview };
-        list.SetAction(r =>
+        list.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var service = new MandateService(ctx);
-            var all = r.GetValue(dueReview) ? service.DueReview(ctx.Now, io.Actor(r)) : service.List(io.Actor(r));
+            await using var app = io.Open(r);
+            var service = app.Get<MandateService>();
+            var all = r.GetValue(dueReview) ? await service.DueReviewAsync(app.Now, io.Actor(r), ct) : await service.ListAsync(io.Actor(r), ct);
             if (io.Json(r))
             {
-                io.WriteJsonLines(all.Select(m => Views.Mandate(m, ctx.Now)));
+                io.WriteJsonLines(all.Select(m => Views.Mandate(m, app.Now)));
             }
             else
             {
                 foreach (var m in all)
                 {
-                    io.Out.WriteLine($"{m.Id,4}  {m.Spec.Case,-16} {MandateService.Describe(m, ctx.Now),-20} {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}  targets: {string.Join(", ", m.Spec.Targets)}");
+                    io.Out.WriteLine($"{m.Id,4}  {m.Spec.Case,-16} {MandateService.Describe(m, app.Now),-20} {m.Spec.ValidFrom:yyyy-MM-dd}..{m.Spec.ValidUntil:yyyy-MM-dd}  targets: {string.Join(", ", m.Spec.Targets)}");
                 }
             }
 
@@ -273,17 +253,17 @@ internal static class Commands
         });
         var showId = CliArgs.Id("mandate", "crawler mandate list");
         var show = new Command("show", "Show one mandate with its history") { showId };
-        show.SetAction(r =>
+        show.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var m = new MandateService(ctx).Show(r.GetValue(showId), io.Actor(r));
+            await using var app = io.Open(r);
+            var m = await app.Get<MandateService>().ShowAsync(r.GetValue(showId), io.Actor(r), ct);
             if (io.Json(r))
             {
-                io.WriteJson(Views.Mandate(m, ctx.Now));
+                io.WriteJson(Views.Mandate(m, app.Now));
             }
             else
             {
-                io.Out.WriteLine($"mandate {m.Id} v{m.Version}: {MandateService.Describe(m, ctx.Now)} — case {m.Spec.Case} ({m.Spec.CaseName})");
+                io.Out.WriteLine($"mandate {m.Id} v{m.Version}: {MandateService.Describe(m, app.Now)} — case {m.Spec.Case} ({m.Spec.CaseName})");
                 io.Out.WriteLine($"legal basis {m.Spec.LegalBasis}, Wpg {m.Spec.WpgPurpose.ToString().ToLowerInvariant()}, valid {m.Spec.ValidFrom:O} .. {m.Spec.ValidUntil:O}");
                 io.Out.WriteLine($"purpose: {m.Spec.Purpose}");
                 io.Out.WriteLine($"targets: {string.Join(", ", m.Spec.Targets)}; content SHA-256 {m.Spec.ContentSha256()}");
@@ -308,9 +288,9 @@ internal static class Commands
         return new Command("mandate", "Per-case crawl mandates: nothing is fetched without an approved one")
         {
             assess, request, approve,
-            WithReason("reject", "Reject a requested mandate (officer)", (s, i, a, why) => s.Reject(i, a, why)),
-            WithReason("revoke", "Revoke an approved or suspended mandate; running crawls stop at their next request (officer)", (s, i, a, why) => s.Revoke(i, a, why)),
-            WithReason("suspend", "Suspend an approved mandate; running crawls stop at their next request (officer)", (s, i, a, why) => s.Suspend(i, a, why)),
+            WithReason("reject", "Reject a requested mandate (officer)", (s, i, a, why, ct) => s.RejectAsync(i, a, why, ct)),
+            WithReason("revoke", "Revoke an approved or suspended mandate; running crawls stop at their next request (officer)", (s, i, a, why, ct) => s.RevokeAsync(i, a, why, ct)),
+            WithReason("suspend", "Suspend an approved mandate; running crawls stop at their next request (officer)", (s, i, a, why, ct) => s.SuspendAsync(i, a, why, ct)),
             confirm,
             NewVersion("renew", "Request the next version with a new validity window; it needs its own approval (specialist)"),
             NewVersion("amend", "Request the next version with changed content; it needs its own approval (specialist)"),
@@ -356,8 +336,8 @@ internal static class Commands
         var run = new Command("run", "Run one crawl now, in the foreground, under the mandate that covers the target") { target };
         run.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var service = new CrawlService(ctx, new MandateService(ctx));
+            await using var app = io.Open(r);
+            var service = app.Get<CrawlService>();
             var summary = await RunWithProgressAsync(io, r, service, r.GetValue(target), ct);
             if (io.Json(r))
             {
@@ -414,9 +394,11 @@ internal static class Commands
             builder.Services.AddSingleton(io.Env.Time);
             builder.Services.AddCrawler(io.DataDir(r), io.PoliciesDir(r), io.Keys(r));
             builder.Services.AddCrawlScheduling(TimeSpan.FromSeconds(Math.Max(1, r.GetValue(sync))),
-                CrawlerContext.LoadRetention(io.PoliciesDir(r)).Schedule);
+                PolicyDirectory.LoadRetention(io.PoliciesDir(r)).Schedule);
             using var host = builder.Build();
-            _ = host.Services.GetRequiredService<CrawlerContext>();
+
+            // Opened before the scheduler starts, so a wrong folder or key is reported at once.
+            _ = host.Services.GetRequiredService<Storage.Lite.LiteDatabaseContext>();
             await host.RunAsync(ct);
             return CliApp.Ok;
         });
@@ -427,12 +409,12 @@ internal static class Commands
     {
         var mandate = CliArgs.OptionalId("--mandate", "mandate", "crawler mandate list", "Only hits of this mandate");
         var list = new Command("list", "The review queue (consulting hits is logged)") { mandate };
-        list.SetAction(r =>
+        list.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var hits = new HitService(ctx).List(r.GetValue(mandate), io.Actor(r));
-            var retention = new RetentionService(ctx);
-            var mandates = ctx.Store.Mandates();
+            await using var app = io.Open(r);
+            var hits = await app.Get<HitService>().ListAsync(r.GetValue(mandate), io.Actor(r), ct);
+            var retention = app.Get<RetentionService>();
+            var mandates = await app.Get<Core.Storage.IMandateStore>().ListAsync(ct);
             if (io.Json(r))
             {
                 io.WriteJsonLines(hits.Select(h => Views.Hit(h, retention.VerdictFor(h, mandates))));
@@ -446,11 +428,11 @@ internal static class Commands
         });
         var id = CliArgs.Id("hit", "crawler hits list");
         var show = new Command("show", "Show one hit (logged)") { id };
-        show.SetAction(r =>
+        show.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var hit = new HitService(ctx).Show(r.GetValue(id), io.Actor(r));
-            var view = Views.Hit(hit, new RetentionService(ctx).VerdictFor(hit));
+            await using var app = io.Open(r);
+            var hit = await app.Get<HitService>().ShowAsync(r.GetValue(id), io.Actor(r), ct);
+            var view = Views.Hit(hit, await app.Get<RetentionService>().VerdictForAsync(hit, ct));
             io.Out.WriteLine(io.Json(r) ? CliJson.Line(view) : System.Text.Json.JsonSerializer.Serialize(view, Indented));
             return CliApp.Ok;
         });
@@ -458,10 +440,10 @@ internal static class Commands
         var verdict = new Option<string>("--verdict") { Description = "relevant, not-relevant or needs-more", Required = true };
         var note = new Option<string>("--note") { Description = "Why (recorded in the audit trail)", Required = true };
         var review = new Command("review", "Record a review verdict on a hit (specialist)") { reviewId, verdict, note };
-        review.SetAction(r =>
+        review.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var hit = new HitService(ctx).Review(r.GetValue(reviewId), r.GetValue(verdict)!, r.GetValue(note)!, io.Actor(r));
+            await using var app = io.Open(r);
+            var hit = await app.Get<HitService>().ReviewAsync(r.GetValue(reviewId), r.GetValue(verdict)!, r.GetValue(note)!, io.Actor(r), ct);
             if (io.Json(r))
             {
                 io.WriteJson(new { id = hit.Id, reviewStatus = hit.ReviewStatus });
@@ -477,10 +459,10 @@ internal static class Commands
         var value = new Option<string>("--value") { Description = "The pseudonym, or the masked form the hit shows (e.g. '+31 6 •••• 5678')", Required = true };
         var why = new Option<string>("--reason") { Description = "Why the value is needed (recorded in the audit trail)", Required = true };
         var reveal = new Command("reveal", "Reveal one pseudonymised phone number or e-mail address of a hit (officer; logged with the reason)") { revealId, value, why };
-        reveal.SetAction(r =>
+        reveal.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var shown = new HitService(ctx).Reveal(r.GetValue(revealId), r.GetValue(value)!, r.GetValue(why)!, io.Actor(r));
+            await using var app = io.Open(r);
+            var shown = await app.Get<HitService>().RevealAsync(r.GetValue(revealId), r.GetValue(value)!, r.GetValue(why)!, io.Actor(r), ct);
             if (io.Json(r))
             {
                 io.WriteJson(new { id = r.GetValue(revealId), value = shown });
@@ -494,12 +476,13 @@ internal static class Commands
         });
         var linkMandate = CliArgs.IdOption("--mandate", "mandate", "crawler mandate list");
         var link = new Command("link", "Link a mandate's hits into clusters (only when the mandate allows linking; logged as combine)") { linkMandate };
-        link.SetAction(r =>
+        link.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var user = ctx.RequireUser(io.Actor(r));
-            ctx.Authorize(Core.Users.Permission.HitsLink, $"mandate:{r.GetValue(linkMandate)}");
-            var report = new LinkingService(ctx).Link(r.GetValue(linkMandate), user.Name);
+            await using var app = io.Open(r);
+            var access = app.Get<AccessControl>();
+            var user = await access.RequireUserAsync(io.Actor(r), ct);
+            await access.AuthorizeAsync(Core.Users.Permission.HitsLink, $"mandate:{r.GetValue(linkMandate)}", ct);
+            var report = await app.Get<LinkingService>().LinkAsync(r.GetValue(linkMandate), user.Name, ct);
             if (io.Json(r))
             {
                 io.WriteJson(new
@@ -575,23 +558,26 @@ internal static class Commands
         var until = CliArgs.Time("--until", "Until this time (ISO 8601, exclusive)");
         var csv = new Option<bool>("--csv") { Description = "CSV (RFC 4180) with a header row" };
         var list = new Command("list", "The audit trail, oldest first, filtered") { mandate, caseNumber, actor, operation, outcome, from, until, csv };
-        list.SetAction(r =>
+        list.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
+            await using var app = io.Open(r);
             var filter = new AuditFilter(r.GetValue(mandate), r.GetValue(caseNumber), r.GetValue(actor), r.GetValue(operation), r.GetValue(outcome),
                 r.GetValue(from), r.GetValue(until));
-            var entries = new AuditService(ctx).Consult(filter, io.Actor(r));
+            var entries = await app.Get<AuditService>().ConsultAsync(filter, io.Actor(r), ct);
             if (r.GetValue(csv))
             {
-                AuditCsv.Write(io.Out, entries);
+                await AuditCsv.WriteAsync(io.Out, entries, ct);
             }
             else if (io.Json(r))
             {
-                io.WriteJsonLines(entries.Select(Views.Audit));
+                await foreach (var e in entries)
+                {
+                    io.WriteJson(Views.Audit(e));
+                }
             }
             else
             {
-                foreach (var e in entries)
+                await foreach (var e in entries)
                 {
                     var rec = e.Record;
                     io.Out.WriteLine($"{e.Sequence,6} {e.Time:yyyy-MM-ddTHH:mm:ss.fffZ} {rec.Actor} {rec.Operation} {rec.Subject} {rec.Outcome}" +
@@ -605,11 +591,11 @@ internal static class Commands
         });
         var checkpointFile = new Option<string?>("--checkpoint") { Description = "A checkpoint written earlier: also prove nothing up to it was removed or changed" };
         var verify = new Command("verify", "Verify the hash chain of the audit trail") { checkpointFile };
-        verify.SetAction(r =>
+        verify.SetAction(async (r, ct) =>
         {
             var cp = r.GetValue(checkpointFile) is { } cpFile ? AuditService.ReadCheckpoint(cpFile) : null;
-            using var ctx = io.Open(r);
-            var result = new AuditService(ctx).Verify(cp, io.Actor(r));
+            await using var app = io.Open(r);
+            var result = await app.Get<AuditService>().VerifyAsync(cp, io.Actor(r), ct);
             if (io.Json(r))
             {
                 io.WriteJson(new { ok = result.Ok, entries = result.Entries, firstBadSequence = result.FirstBadSequence, problem = result.Problem });
@@ -627,10 +613,10 @@ internal static class Commands
         });
         var outFile = new Option<string>("--out") { Description = "Where to write the checkpoint (keep it outside this system)", Required = true };
         var checkpoint = new Command("checkpoint", "Write the current head of the trail (sequence, hash, time) to a file an auditor keeps elsewhere") { outFile };
-        checkpoint.SetAction(r =>
+        checkpoint.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var cp = new AuditService(ctx).Checkpoint(r.GetValue(outFile)!, io.Actor(r));
+            await using var app = io.Open(r);
+            var cp = await app.Get<AuditService>().CheckpointAsync(r.GetValue(outFile)!, io.Actor(r), ct);
             if (io.Json(r))
             {
                 io.WriteJson(cp);
@@ -645,10 +631,10 @@ internal static class Commands
         var reportMandate = CliArgs.IdOption("--mandate", "mandate", "crawler mandate list");
         var reportOut = new Option<string>("--out") { Description = "The HTML file to write", Required = true };
         var report = new Command("report", "Write a self-contained HTML report on one mandate for auditors") { reportMandate, reportOut };
-        report.SetAction(r =>
+        report.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var file = new AuditReport(ctx, new MandateService(ctx)).Write(r.GetValue(reportMandate), r.GetValue(reportOut)!, io.Actor(r));
+            await using var app = io.Open(r);
+            var file = await app.Get<AuditReport>().WriteAsync(r.GetValue(reportMandate), r.GetValue(reportOut)!, io.Actor(r), ct);
             if (io.Json(r))
             {
                 io.WriteJson(new { file });

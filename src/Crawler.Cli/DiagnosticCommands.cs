@@ -14,7 +14,7 @@ internal static class DiagnosticCommands
         var agent = new Option<string>("--user-agent") { Description = "The product token to match groups against", Required = true };
         var urls = new Argument<string[]>("URL") { Description = "URLs or paths to check", Arity = ArgumentArity.OneOrMore };
         var check = new Command("check", "Say, per URL, whether a robots.txt allows it and which rule decided (RFC 9309)") { file, agent, urls };
-        check.SetAction(r =>
+        check.SetAction(async (r, ct) =>
         {
             var path = r.GetValue(file)!;
             var robots = RobotsTxt.Parse(CliIo.ReadInputFile(path), path);
@@ -49,10 +49,10 @@ internal static class DiagnosticCommands
         var depth = CliArgs.Whole("--depth", "Link depth to assume (0 = a seed)", 0, 100, 1);
         var url = new Argument<string>("URL");
         var explain = new Command("explain", "Show the gate's decision for a URL now, with every rule consulted; fetches nothing") { target, depth, url };
-        explain.SetAction(r =>
+        explain.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var e = new PolicyExplainer(ctx, new MandateService(ctx)).Explain(r.GetValue(target), r.GetValue(url)!, r.GetValue(depth));
+            await using var app = io.Open(r);
+            var e = await app.Get<PolicyExplainer>().ExplainAsync(r.GetValue(target), r.GetValue(url)!, r.GetValue(depth), ct);
             var d = e.Decision;
             if (io.Json(r))
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Crawler.Core.Retention;
+using Crawler.Service.Access;
 using Crawler.Service.Application;
 
 namespace Crawler.Cli;
@@ -12,11 +13,11 @@ internal static class EvidenceCommands
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what is due without changing anything (the dry run itself is logged)" };
         var run = new Command("run", "Erase what has expired under policies/retention.yaml, restrict what moves to the restricted store, compact the database") { dryRun };
-        run.SetAction(r =>
+        run.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            ctx.RequireUser(io.Actor(r));
-            var report = new RetentionService(ctx).Run(r.GetValue(dryRun));
+            await using var app = io.Open(r);
+            await app.Get<AccessControl>().RequireUserAsync(io.Actor(r), ct);
+            var report = await app.Get<RetentionService>().RunAsync(r.GetValue(dryRun), ct);
             if (io.Json(r))
             {
                 io.WriteJson(new
@@ -64,10 +65,10 @@ internal static class EvidenceCommands
         var output = new Option<string>("--out") { Description = "The WARC file to write (.warc.gz)", Required = true };
         var recipient = new Option<string>("--recipient") { Description = "Who receives the evidence (recorded with the disclosure)", Required = true };
         var export = new Command("export", "Export hits as signed WARC 1.1 evidence with a manifest (officer; logged as a disclosure)") { hits, output, recipient };
-        export.SetAction(r =>
+        export.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var result = new EvidenceService(ctx).Export(r.GetValue(hits)!, r.GetValue(output)!, r.GetValue(recipient)!, io.Actor(r));
+            await using var app = io.Open(r);
+            var result = await app.Get<EvidenceService>().ExportAsync(r.GetValue(hits)!, r.GetValue(output)!, r.GetValue(recipient)!, io.Actor(r), ct);
             if (io.Json(r))
             {
                 io.WriteJson(new
@@ -99,7 +100,7 @@ internal static class EvidenceCommands
         {
             file, publicKey,
         };
-        verify.SetAction(r =>
+        verify.SetAction(async (r, ct) =>
         {
             var check = EvidenceService.Verify(r.GetValue(file)!, r.GetValue(publicKey));
             var manifest = check.Manifest;
@@ -167,7 +168,7 @@ internal static class EvidenceCommands
         {
             output,
         };
-        command.SetAction(r =>
+        command.SetAction(async (r, ct) =>
         {
             // Only the key folder is needed: the key is public, so reading it is not logged.
             var key = EvidenceService.PublicKey(Storage.DataFolder.Open(io.DataDir(r), io.Keys(r)));

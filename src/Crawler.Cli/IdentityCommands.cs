@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Crawler.Service.Identity;
+using Crawler.Service.Access;
 
 namespace Crawler.Cli;
 
@@ -11,12 +11,12 @@ internal static class IdentityCommands
         var code = new Option<string?>("--code") { Description = "The code from your authenticator app, if you enrolled a second factor (asked otherwise)" };
         var print = new Option<bool>("--print") { Description = "Print the token instead of writing the token file (e.g. export CRAWLER_TOKEN=$(crawler login --as NAME --print))" };
         var cmd = new Command("login", "Sign in: your password (set on first use with the enrolment code from your admin), and your second factor if enrolled; issues a short-lived token") { code, print };
-        cmd.SetAction(r =>
+        cmd.SetAction(async (r, ct) =>
         {
             var name = io.Actor(r) ?? throw new Core.Yaml.InputException(new Core.Yaml.InputProblem("(command line)", 0, 0, "--as",
                 "name who signs in: crawler login --as NAME"));
-            using var ctx = io.Open(r);
-            var signIn = new IdentityService(ctx).Login(name, io.Env.Secret, r.GetValue(code));
+            await using var app = io.Open(r);
+            var signIn = await app.Get<IdentityService>().LoginAsync(name, io.Env.Secret, r.GetValue(code), ct);
             var role = IdentityService.RoleName(signIn.User.Role);
             if (r.GetValue(print))
             {
@@ -44,13 +44,13 @@ internal static class IdentityCommands
     public static Command Logout(CliIo io)
     {
         var cmd = new Command("logout", "Sign out: the token stops working at once and the token file is removed");
-        cmd.SetAction(r =>
+        cmd.SetAction(async (r, ct) =>
         {
             var token = io.Token(r);
             if (token is not null)
             {
-                using var ctx = io.Open(r);
-                new IdentityService(ctx).Logout(token);
+                await using var app = io.Open(r);
+                await app.Get<IdentityService>().LogoutAsync(token, ct);
             }
 
             if (io.TokenFile(r) is { } file && File.Exists(file))
@@ -69,12 +69,12 @@ internal static class IdentityCommands
         var name = new Argument<string>("NAME") { Description = "User name (lower case)" };
         var role = new Option<string>("--role") { Description = "specialist, officer, auditor or admin", Required = true };
         var add = new Command("add", "Add a user and issue their one-time enrolment code (admin); the first admin of a new folder sets their password here") { name, role };
-        add.SetAction(r =>
+        add.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var identity = new IdentityService(ctx);
+            await using var app = io.Open(r);
+            var identity = app.Get<IdentityService>();
             var userName = r.GetValue(name)!;
-            if (identity.NeedsBootstrap() && io.Token(r) is null)
+            if (await identity.NeedsBootstrapAsync(ct) && io.Token(r) is null)
             {
                 if (!string.Equals(r.GetValue(role), "admin", StringComparison.OrdinalIgnoreCase))
                 {
@@ -82,7 +82,7 @@ internal static class IdentityCommands
                         "this installation has no admin yet: add an admin first ('crawler users add NAME --role admin'), who sets their password then");
                 }
 
-                var admin = identity.Bootstrap(userName, io.Env.Secret);
+                var admin = await identity.BootstrapAsync(userName, io.Env.Secret, ct);
                 if (io.Json(r))
                 {
                     io.WriteJson(new { name = admin.Name, role = "admin", bootstrap = true });
@@ -95,16 +95,16 @@ internal static class IdentityCommands
                 return CliApp.Ok;
             }
 
-            var enrolment = identity.Add(userName, r.GetValue(role)!);
+            var enrolment = await identity.AddAsync(userName, r.GetValue(role)!, ct);
             PrintEnrolment(io, r, enrolment, "added");
             return CliApp.Ok;
         });
 
         var list = new Command("list", "List users with their role and account state (admin, auditor)");
-        list.SetAction(r =>
+        list.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var users = new IdentityService(ctx).List();
+            await using var app = io.Open(r);
+            var users = await app.Get<IdentityService>().ListAsync(ct);
             if (io.Json(r))
             {
                 io.WriteJsonLines(users.Select(u => new
@@ -125,19 +125,19 @@ internal static class IdentityCommands
         });
 
         var password = new Command("password", "Change your own password (the current one first)");
-        password.SetAction(r =>
+        password.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            new IdentityService(ctx).ChangePassword(io.Env.Secret);
+            await using var app = io.Open(r);
+            await app.Get<IdentityService>().ChangePasswordAsync(io.Env.Secret, ct);
             io.Out.WriteLine("password changed");
             return CliApp.Ok;
         });
 
         var enrol = new Command("enrol", "Add a second factor: prints a secret for your authenticator app; confirm it with 'users totp confirm --code N'");
-        enrol.SetAction(r =>
+        enrol.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            var totp = new IdentityService(ctx).EnrolTotp();
+            await using var app = io.Open(r);
+            var totp = await app.Get<IdentityService>().EnrolTotpAsync(ct);
             if (io.Json(r))
             {
                 io.WriteJson(new { secret = totp.Secret, uri = totp.Uri });
@@ -153,22 +153,22 @@ internal static class IdentityCommands
         });
         var totpCode = new Option<string>("--code") { Description = "The code your authenticator app shows now", Required = true };
         var confirm = new Command("confirm", "Confirm the second factor with a code from the app; from then on it is asked at every sign-in") { totpCode };
-        confirm.SetAction(r =>
+        confirm.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            new IdentityService(ctx).ConfirmTotp(r.GetValue(totpCode)!);
+            await using var app = io.Open(r);
+            await app.Get<IdentityService>().ConfirmTotpAsync(r.GetValue(totpCode)!, ct);
             io.Out.WriteLine("second factor confirmed");
             return CliApp.Ok;
         });
 
-        Command Manage(string verb, string description, Action<IdentityService, string> act, string done)
+        Command Manage(string verb, string description, Func<IdentityService, string, CancellationToken, Task> act, string done)
         {
             var who = new Argument<string>("NAME") { Description = "User name" };
             var cmd = new Command(verb, description) { who };
-            cmd.SetAction(r =>
+            cmd.SetAction(async (r, ct) =>
             {
-                using var ctx = io.Open(r);
-                act(new IdentityService(ctx), r.GetValue(who)!);
+                await using var app = io.Open(r);
+                await act(app.Get<IdentityService>(), r.GetValue(who)!, ct);
                 io.Out.WriteLine($"{r.GetValue(who)}: {done}");
                 return CliApp.Ok;
             });
@@ -177,19 +177,19 @@ internal static class IdentityCommands
 
         var resetName = new Argument<string>("NAME") { Description = "User name" };
         var reset = new Command("reset", "Reset an account: password, second factor and tokens are removed; issues a new enrolment code (admin)") { resetName };
-        reset.SetAction(r =>
+        reset.SetAction(async (r, ct) =>
         {
-            using var ctx = io.Open(r);
-            PrintEnrolment(io, r, new IdentityService(ctx).Reset(r.GetValue(resetName)!), "reset");
+            await using var app = io.Open(r);
+            PrintEnrolment(io, r, await app.Get<IdentityService>().ResetAsync(r.GetValue(resetName)!, ct), "reset");
             return CliApp.Ok;
         });
 
         return new Command("users", "User accounts")
         {
             add, list, password, new Command("totp", "Your second factor (RFC 6238)") { enrol, confirm },
-            Manage("unlock", "Lift a lockout after failed sign-ins (admin)", (s, n) => s.Unlock(n), "unlocked"),
+            Manage("unlock", "Lift a lockout after failed sign-ins (admin)", (s, n, ct) => s.UnlockAsync(n, ct), "unlocked"),
             reset,
-            Manage("disable", "Disable an account for good: no sign-in, no token works (admin)", (s, n) => s.Disable(n), "disabled"),
+            Manage("disable", "Disable an account for good: no sign-in, no token works (admin)", (s, n, ct) => s.DisableAsync(n, ct), "disabled"),
         };
     }
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Crawler.Service.Identity;
+using Crawler.Service.Access;
 
 namespace Crawler.Cli;
 

@@ -55,7 +55,7 @@ public sealed class CliInputTests
             "a failed sign-in does not tell whether the name exists");
         Assert.That(await CountsAsync(lab), Is.EqualTo((before.Audit + 1, before.Targets)));
         using var ctx = lab.OpenContext();
-        var last = ctx.Store.Entries().Last();
+        var last = ctx.Store.Entries()[^1];
         Assert.That((last.Record.Operation, last.Record.Rule, last.Record.Subject), Is.EqualTo(("authenticate", "auth.unknown-user", "user:(unknown)")),
             "the name typed is not recorded: it may be a password typed in the wrong field");
     }

@@ -1,4 +1,4 @@
-using Crawler.Service.Identity;
+using Crawler.Service.Access;
 using Crawler.Storage;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;

@@ -2,7 +2,7 @@ using NUnit.Framework;
 using System.Globalization;
 using System.Text.Json;
 using Crawler.Cli;
-using Crawler.Service.Application;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crawler.EndToEnd.Tests;
 
@@ -145,7 +145,7 @@ public sealed class Lab : IDisposable
     public Task<CliResult> RunWithoutCredential(CancellationToken ct, params string[] args) => RunAs(null, args, ct, answerPrompts: false);
 
     /// <summary>Runs the CLI with no token, answering sign-in prompts with <paramref name="answer"/> (a person typing, rightly or wrongly).</summary>
-    public async Task<CliResult> RunTyping(Crawler.Service.Identity.SecretPrompt answer, params string[] args)
+    public async Task<CliResult> RunTyping(Crawler.Service.Access.SecretPrompt answer, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -268,23 +268,28 @@ public sealed class Lab : IDisposable
         await Ok("crawl", "run", "--target", "1", "--as", "sanne");
     }
 
-    public CrawlerContext OpenContext() => CrawlerContext.Open(Dir, Policies, Time);
+    /// <summary>The lab's services with nobody signed in (enough to read the data folder).</summary>
+    public LabContext OpenContext(Action<IServiceCollection>? configure = null) => new(this, configure);
 
     /// <summary>A context whose commands act as <paramref name="name"/>, signed in with their token.</summary>
-    public async Task<CrawlerContext> OpenContextAsAsync(string name)
+    public async Task<LabContext> OpenContextAsAsync(string name, Action<IServiceCollection>? configure = null)
     {
         await TokenAsync(name);
-        return OpenContextAs(name);
+        return OpenContextAs(name, configure);
     }
 
     /// <summary>A context acting as <paramref name="name"/>, who must have signed in already (for callbacks that cannot wait).</summary>
-    public CrawlerContext OpenContextAs(string name)
+    public LabContext OpenContextAs(string name, Action<IServiceCollection>? configure = null)
     {
         var token = People.TokenOf(name) ?? throw new InvalidOperationException($"{name} has not signed in; await lab.TokenAsync(\"{name}\") first");
-        var ctx = OpenContext();
-        ctx.UseAuthentication(() => new Crawler.Service.Identity.IdentityService(ctx).AuthenticateToken(token, name));
+        var ctx = OpenContext(configure);
+        var identity = ctx.Get<Crawler.Service.Access.IdentityService>();
+        ctx.Get<Crawler.Service.Access.AccessControl>().UseAuthentication(ct => AuthenticatedAsync(identity, token, name, ct));
         return ctx;
     }
+
+    private static async Task<Crawler.Core.Users.Principal?> AuthenticatedAsync(Crawler.Service.Access.IdentityService identity, string token, string name,
+        CancellationToken ct) => await identity.AuthenticateTokenAsync(token, name, ct);
 
     public void Dispose()
     {

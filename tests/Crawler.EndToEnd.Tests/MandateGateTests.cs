@@ -96,7 +96,7 @@ public sealed class MandateGateTests
             if (path == "/ads/102.html")
             {
                 using var ctx = lab!.OpenContextAs("olga");
-                new Service.Application.MandateService(ctx).Revoke(1, "olga", "the investigation ended");
+                ctx.Get<Service.Application.MandateService>().RevokeAsync(1, "olga", "the investigation ended").GetAwaiter().GetResult();
             }
         });
         lab = await Lab.CreateAsync();

@@ -65,7 +65,7 @@ public sealed class MandateLifecycleCliTests
             if (path == "/ads/101.html")
             {
                 using var ctx = lab!.OpenContextAs("olga");
-                new Service.Application.MandateService(ctx).Suspend(1, "olga", "tip under re-assessment");
+                ctx.Get<Service.Application.MandateService>().SuspendAsync(1, "olga", "tip under re-assessment").GetAwaiter().GetResult();
             }
         });
         lab = await Lab.CreateAsync();

@@ -4,6 +4,8 @@ using System.Net;
 using Crawler.Core.Audit;
 using Crawler.Service.Application;
 using Crawler.Service.Crawling;
+using Crawler.Service.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
 using NUnit.Framework;
 
@@ -28,7 +30,7 @@ public sealed class PolicyEngineIntegrationTests
     private static List<AuditEntry> Entries(Lab lab)
     {
         using var ctx = lab.OpenContext();
-        return new AuditService(ctx).List().ToList();
+        return ctx.Get<AuditService>().ListAsync().ToBlockingEnumerable().ToList();
     }
 
     [Test]
@@ -311,11 +313,10 @@ public sealed class PolicyEngineIntegrationTests
         await lab.Ok("target", "add", "--file", lab.WriteTarget(new Uri("http://intranet.example/")), "--as", "sanne");
         await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddHours(1)), "--as", "sanne");
         await lab.Ok("mandate", "approve", "1", "--as", "pieter");
-        using var ctx = await lab.OpenContextAsAsync("sanne");
-
         // A fake resolver, because no private DNS answer can be had here; the guard judges what it is given.
-        var crawls = new CrawlService(ctx, new MandateService(ctx), (_, _) => Task.FromResult(new[] { IPAddress.Parse("10.0.0.5") }));
-        var summary = await crawls.RunAsync(1, "sanne", null, CancellationToken.None);
+        using var ctx = await lab.OpenContextAsAsync("sanne",
+            services => services.AddSingleton(new NameResolution((_, _) => Task.FromResult(new[] { IPAddress.Parse("10.0.0.5") }))));
+        var summary = await ctx.Get<CrawlService>().RunAsync(1, "sanne", null, CancellationToken.None);
 
         Assert.That(summary.Fetched, Is.Zero);
         var refusal = ctx.Store.Entries().First(e => e.Record.Operation == "refuse");

@@ -104,7 +104,7 @@ public sealed class RunLeaseTests
         var target = (await lab.Ok("target", "add", "--file", lab.WriteTarget(new Uri("http://127.0.0.1:9/")), "--as", "sanne", "--json"))
             .Json.GetProperty("id").GetInt64();
         using var ctx = lab.OpenContext();
-        var leases = new RunLeases(ctx);
+        var leases = new RunLeases(ctx.Get<Core.Storage.ICrawlStateStore>(), ctx.Policy, ctx.Time);
         var period = ctx.Policy.Runs.Lease;
         var beat = ctx.Policy.Runs.Heartbeat;
 
@@ -114,15 +114,15 @@ public sealed class RunLeaseTests
         Assert.That(ctx.Store.TryTakeRunLease(elsewhere, _ => false).Taken, Is.Not.Null);
 
         time.Advance(period - TimeSpan.FromSeconds(1));
-        var early = leases.TryTake(target);
+        var early = (await leases.TryTakeAsync(target));
         Assert.That(early.Handle, Is.Null, "a lease within its period is live");
         Assert.That(early.Holder!.OwnerId, Is.EqualTo(elsewhere.OwnerId));
 
         time.Advance(TimeSpan.FromSeconds(1));
-        var late = leases.TryTake(target);
+        var late = (await leases.TryTakeAsync(target));
         Assert.That(late.Handle, Is.Not.Null, "no heartbeat for the whole period: the owner is dead");
         Assert.That(late.Replaced!.OwnerId, Is.EqualTo(elsewhere.OwnerId));
-        using var mine = late.Handle!;
+        await using var mine = late.Handle!;
 
         // Our heartbeat keeps our lease live however long the run takes.
         for (var i = 0; i < 3 * (int)(period / beat); i++)
@@ -130,7 +130,7 @@ public sealed class RunLeaseTests
             time.Advance(beat);
         }
 
-        Assert.That(leases.TryTake(target).Handle, Is.Null, "a live lease is not taken over");
+        Assert.That((await leases.TryTakeAsync(target)).Handle, Is.Null, "a live lease is not taken over");
         Assert.That(ctx.Store.FindRunLease(target)!.HeartbeatAt, Is.EqualTo(time.GetUtcNow()));
         Assert.That(ctx.Store.FindRunLease(target)!.AcquiredAt, Is.EqualTo(t0 + period));
 
@@ -142,7 +142,7 @@ public sealed class RunLeaseTests
         time.Advance(beat);
         Assert.That(lost, Does.Contain("taken over").And.Contain("elsewhere.example"));
 
-        mine.Dispose();
+        await mine.DisposeAsync();
         Assert.That(ctx.Store.FindRunLease(target)!.OwnerId, Is.EqualTo("elsewhere/4242/b"), "giving up touches only one's own lease");
     }
 
@@ -157,11 +157,11 @@ public sealed class RunLeaseTests
         var gone = new RunLease(target, "here/gone", Environment.MachineName, int.MaxValue - 7, now, now);
         ctx.Store.TryTakeRunLease(gone, _ => false);
 
-        var taking = new RunLeases(ctx).TryTake(target);
+        var taking = await new RunLeases(ctx.Get<Core.Storage.ICrawlStateStore>(), ctx.Policy, ctx.Time).TryTakeAsync(target);
 
         Assert.That(taking.Handle, Is.Not.Null);
         Assert.That(taking.Replaced!.OwnerId, Is.EqualTo("here/gone"));
-        taking.Handle!.Dispose();
+        await taking.Handle!.DisposeAsync();
         Assert.That(ctx.Store.FindRunLease(target), Is.Null);
     }
 
@@ -188,7 +188,7 @@ public sealed class RunLeaseTests
         Assert.That(site.Requests, Is.Empty);
         using (var ctx = lab.OpenContext())
         {
-            var refusal = ctx.Store.Entries().Last();
+            var refusal = ctx.Store.Entries()[^1];
             Assert.That((refusal.Record.Operation, refusal.Record.Rule, refusal.Record.MandateId), Is.EqualTo(("refuse", "crawl.already-running", (long?)mandate)));
             Assert.That(ctx.Store.Runs(target), Is.Empty);
 

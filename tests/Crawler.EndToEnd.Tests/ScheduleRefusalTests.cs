@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Crawler.Core.Storage;
-using Crawler.Service.Application;
 using Crawler.Service.Crawling;
 using Crawler.Service.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -78,12 +77,12 @@ public sealed class ScheduleRefusalTests
         CrawlRun? over = null;
         using (host)
         {
-            var context = host.Services.GetRequiredService<CrawlerContext>();
+            var runs = host.Services.GetRequiredService<ICrawlStateStore>();
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (over is null && waited.Elapsed < TimeSpan.FromSeconds(60))
             {
                 await Task.Delay(200);
-                over = context.Store.Runs(target).FirstOrDefault(r => r.IsOver);
+                over = (await runs.RunsAsync(target)).FirstOrDefault(r => r.IsOver);
             }
 
             // Several more ticks fire while the interval holds.

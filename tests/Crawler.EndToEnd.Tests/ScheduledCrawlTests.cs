@@ -1,7 +1,6 @@
 using NUnit.Framework;
 using System.Text.Json;
 using Crawler.Core.Storage;
-using Crawler.Service.Application;
 using Crawler.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,13 +25,13 @@ public sealed class ScheduledCrawlTests
         builder.Services.AddCrawler(lab.Dir, Lab.PoliciesDir).AddCrawlScheduling(TimeSpan.FromMilliseconds(500));
         using var host = builder.Build();
         await host.StartAsync();
-        var context = host.Services.GetRequiredService<CrawlerContext>();
+        var runs = host.Services.GetRequiredService<ICrawlStateStore>();
         CrawlRun? completed = null;
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (completed is null && waited.Elapsed < TimeSpan.FromSeconds(90))
         {
             await Task.Delay(200);
-            completed = context.Store.Runs(targetId).FirstOrDefault(r => r.State == RunState.Completed);
+            completed = (await runs.RunsAsync(targetId)).FirstOrDefault(r => r.State == RunState.Completed);
         }
 
         await host.StopAsync();
@@ -44,6 +43,7 @@ public sealed class ScheduledCrawlTests
         Assert.That(requests, Does.Not.Contain("/private/archive.html"), "robots.txt disallows /private/");
 
         var expected = JsonDocument.Parse(DemoSite.DemoSite.ReadFile("expected.json")!).RootElement;
+        using var context = lab.OpenContext();
         var hits = context.Store.Hits(mandateId).Where(h => h.RunId == completed!.Id).ToList();
         var adPaths = expected.EnumerateObject().Where(p => p.Value.GetProperty("isAd").GetBoolean()).Select(p => p.Name).ToList();
         Assert.That(hits.Select(h => new Uri(h.Url).AbsolutePath), Is.EquivalentTo(adPaths));

@@ -22,10 +22,10 @@ public sealed class AuditTrailStorageTests
         }
     }
 
-    private (DataFolder Folder, LiteCrawlerStore Store) Open()
+    private (DataFolder Folder, TestStore Store) Open()
     {
         var folder = DataFolder.Create(_dir);
-        return (folder, new LiteCrawlerStore(folder));
+        return (folder, new TestStore(folder));
     }
 
     private static AuditRecord Record(int i) =>
@@ -219,7 +219,7 @@ public sealed class AuditTrailStorageTests
         var (folder, store) = Open();
         using (store)
         {
-            var head = store.Entries().Last();
+            var head = store.Entries()[^1];
             checkpoint = new AuditCheckpoint(head.Sequence, head.Hash, head.Time);
         }
 

@@ -7,13 +7,13 @@ public sealed class CrawlStateStorageTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
     private string _dir = "";
-    private LiteCrawlerStore _store = null!;
+    private TestStore _store = null!;
 
     [SetUp]
     public void SetUp()
     {
         _dir = Path.Combine(Path.GetTempPath(), "crawler-store-" + Guid.NewGuid().ToString("N"));
-        _store = new LiteCrawlerStore(DataFolder.Create(_dir));
+        _store = new TestStore(DataFolder.Create(_dir));
     }
 
     [TearDown]
@@ -48,7 +48,7 @@ public sealed class CrawlStateStorageTests
         Assert.That(ids.Take(3).Select(r => r.Id), Has.All.Not.Null);
         Assert.That(ids[3].Id, Is.Null);
         Assert.That(ids[3].RefusedRule, Is.EqualTo("mandate.hit-cap"));
-        Assert.That(_store.Hits(7), Has.Count.EqualTo(3));
+        Assert.That(_store.ListHits(7), Has.Count.EqualTo(3));
         Assert.That(_store.Usage(7).HitsStored, Is.EqualTo(3));
     }
 

@@ -9,13 +9,13 @@ public sealed class RunLeaseStorageTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
     private string _dir = "";
-    private LiteCrawlerStore _store = null!;
+    private TestStore _store = null!;
 
     [SetUp]
     public void SetUp()
     {
         _dir = Path.Combine(Path.GetTempPath(), "crawler-store-" + Guid.NewGuid().ToString("N"));
-        _store = new LiteCrawlerStore(DataFolder.Create(_dir));
+        _store = new TestStore(DataFolder.Create(_dir));
     }
 
     [TearDown]
@@ -32,7 +32,7 @@ public sealed class RunLeaseStorageTests
     public void Of_many_owners_taking_one_target_at_once_through_two_stores_exactly_one_gets_it()
     {
         // A second store on the same folder stands for a second process: its own handle on the file and its lock.
-        using var other = new LiteCrawlerStore(DataFolder.Open(_dir));
+        using var other = new TestStore(DataFolder.Open(_dir));
         var attempts = Enumerable.Range(0, 16)
             .AsParallel().WithDegreeOfParallelism(8)
             .Select(i => (i % 2 == 0 ? _store : other).TryTakeRunLease(Lease("o" + i, T0), _ => false))

@@ -68,6 +68,23 @@ public static partial class UrlReference
         return ReferencePattern().Replace(text, m => lookup(m.Value) ?? m.Value + " (erased)");
     }
 
+    /// <summary>The URL references a record's subject and reason hold, for resolving them in one batch.</summary>
+    public static IEnumerable<string> ReferencesIn(AuditRecord record)
+    {
+        foreach (var text in new[] { record.Subject, record.Reason })
+        {
+            if (text is null || !text.Contains(Prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (Match m in ReferencePattern().Matches(text))
+            {
+                yield return m.Value;
+            }
+        }
+    }
+
     public static AuditRecord Resolve(AuditRecord record, Func<string, string?> lookup)
     {
         var subject = Resolve(record.Subject, lookup);

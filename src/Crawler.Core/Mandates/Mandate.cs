@@ -160,6 +160,8 @@ public enum ReviewDecision
 /// A per-case crawl order and its lifecycle. Immutable: each transition returns a new value.
 /// <see cref="Assessment"/> is the Koops weighing it was filed under, with that policy's version.
 /// A renewal or amendment is a new mandate with <see cref="PreviousId"/> set and the next version.
+/// <see cref="Revision"/> is the store's count of changes, for optimistic concurrency: an update that read an
+/// older revision is refused. It is not part of what an approval binds.
 /// </summary>
 public sealed record Mandate(
     long Id,
@@ -172,7 +174,8 @@ public sealed record Mandate(
     IReadOnlyList<MandateEvent> History,
     KoopsAssessment? Assessment = null,
     long? PreviousId = null,
-    IReadOnlyList<MandateReview>? Reviews = null)
+    IReadOnlyList<MandateReview>? Reviews = null,
+    long Revision = 0)
 {
     /// <summary>Whether the approval still binds the current content. Costs a hash: callers on hot paths cache it.</summary>
     public bool ApprovalIntact() => Approval is not null && Approval.ContentSha256 == Spec.ContentSha256();

@@ -2,7 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Crawler.Core.Audit;
+using Crawler.Core.Hits;
 using Crawler.Core.Mandates;
+using Crawler.Core.Policy;
+using Crawler.Core.Storage;
+using Crawler.Service.Access;
+using Crawler.Service.Audit;
 
 namespace Crawler.Service.Application;
 
@@ -12,25 +17,42 @@ namespace Crawler.Service.Application;
 /// happened to the hits, and whether the trail verifies. Readable without the tool: no scripts,
 /// no external resources.
 /// </summary>
-public sealed class AuditReport(CrawlerContext context, MandateService mandates)
+public sealed class AuditReport(MandateService mandates, AuditService auditService, RetentionService retention, IMandateStore mandateStore,
+    IHitStore hitStore, AccessControl access, AuditTrail audit, PolicySet policy, TimeProvider time)
 {
-    public string Write(long mandateId, string file, string? actingAs)
+    public async Task<string> WriteAsync(long mandateId, string file, string? actingAs, CancellationToken ct = default)
     {
-        var actor = context.RequireUser(actingAs).Name;
-        context.Authorize(Core.Users.Permission.AuditRead, $"audit-report:mandate:{mandateId}");
-        var mandate = mandates.Find(mandateId);
-        var versions = mandates.Versions(mandateId);
+        var actor = (await access.RequireUserAsync(actingAs, ct)).Name;
+        await access.AuthorizeAsync(Core.Users.Permission.AuditRead, $"audit-report:mandate:{mandateId}", ct);
+        var mandate = await mandates.FindAsync(mandateId, ct);
+        var versions = await mandates.VersionsAsync(mandateId, ct);
         var ids = versions.Select(v => v.Id).ToHashSet();
-        context.Audit(new AuditRecord(actor, AuditOperation.Consult, $"audit-report:mandate:{mandateId}", "ok",
-            $"audit report written to {Path.GetFileName(file)}", "audit.report", mandateId, mandate.Version, mandate.Spec.Case));
-        var entries = new AuditService(context).List().Where(e => e.Record.MandateId is { } m && ids.Contains(m)).ToList();
-        var verification = new AuditService(context).VerifyChain();
-        var html = Render(mandate, versions, entries, verification, actor);
-        File.WriteAllText(file, html, new UTF8Encoding(false));
+        await audit.AppendAsync(new AuditRecord(actor, AuditOperation.Consult, $"audit-report:mandate:{mandateId}", "ok",
+            $"audit report written to {Path.GetFileName(file)}", "audit.report", mandateId, mandate.Version, mandate.Spec.Case), ct);
+        var entries = new List<AuditEntry>();
+        await foreach (var e in auditService.ListAsync(null, ct))
+        {
+            if (e.Record.MandateId is { } m && ids.Contains(m))
+            {
+                entries.Add(e);
+            }
+        }
+
+        var verification = await auditService.VerifyChainAsync(null, ct);
+        var all = await mandateStore.ListAsync(ct);
+        var kept = new List<Hit>();
+        foreach (var v in versions)
+        {
+            kept.AddRange(await hitStore.ListAsync(v.Id, ct));
+        }
+
+        var html = Render(mandate, versions, entries, verification, actor, kept.Select(h => (h, retention.VerdictFor(h, all))).ToList());
+        await File.WriteAllTextAsync(file, html, new UTF8Encoding(false), ct);
         return file;
     }
 
-    private string Render(Mandate m, IReadOnlyList<Mandate> versions, List<AuditEntry> entries, AuditVerification verification, string actor)
+    private string Render(Mandate m, IReadOnlyList<Mandate> versions, List<AuditEntry> entries, AuditVerification verification, string actor,
+        IReadOnlyList<(Hit Hit, Core.Retention.RetentionVerdict Verdict)> kept)
     {
         var sb = new StringBuilder();
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Audit report: mandate ")
@@ -40,15 +62,15 @@ public sealed class AuditReport(CrawlerContext context, MandateService mandates)
             .Append("th{background:#f3f3f3}.ok{color:#176b28;font-weight:bold}.bad{color:#a3141c;font-weight:bold}code{font-size:12px}")
             .Append("</style></head><body>");
         sb.Append("<h1>Audit report — mandate ").Append(m.Id).Append(" (case ").Append(E(m.Spec.Case)).Append(")</h1>");
-        sb.Append("<p>Generated ").Append(E(context.Now.ToString("O", CultureInfo.InvariantCulture))).Append(" by ").Append(E(actor))
-            .Append(" with policy <code>").Append(E(context.Policy.Version)).Append("</code>. This report is itself recorded in the audit trail.</p>");
+        sb.Append("<p>Generated ").Append(E(time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture))).Append(" by ").Append(E(actor))
+            .Append(" with policy <code>").Append(E(policy.Version)).Append("</code>. This report is itself recorded in the audit trail.</p>");
 
         sb.Append("<h2>Verification of the audit trail</h2><p class=\"").Append(verification.Ok ? "ok" : "bad").Append("\">")
             .Append(verification.Ok ? $"OK: {verification.Entries} entries, chain intact" : $"FAILED at entry {verification.FirstBadSequence}: {E(verification.Problem)}")
             .Append("</p>");
 
         sb.Append("<h2>The mandate</h2><table>");
-        Row(sb, "State now", MandateService.Describe(m, context.Now));
+        Row(sb, "State now", MandateService.Describe(m, time.GetUtcNow()));
         Row(sb, "Case", $"{m.Spec.Case} — {m.Spec.CaseName}");
         Row(sb, "Legal basis / Wpg purpose", $"{m.Spec.LegalBasis} / {m.Spec.WpgPurpose.ToString().ToLowerInvariant()}");
         Row(sb, "Purpose", m.Spec.Purpose);
@@ -139,9 +161,6 @@ public sealed class AuditReport(CrawlerContext context, MandateService mandates)
             sb.Append("</table>");
         }
 
-        var retention = new RetentionService(context);
-        var all = context.Store.Mandates();
-        var kept = versions.SelectMany(v => context.Store.Hits(v.Id)).ToList();
         sb.Append("<h2>Hits held now and when they will be deleted</h2>");
         if (kept.Count == 0)
         {
@@ -150,9 +169,8 @@ public sealed class AuditReport(CrawlerContext context, MandateService mandates)
         else
         {
             sb.Append("<table><tr><th>hit</th><th>fetched</th><th>review</th><th>retention</th><th>deletion date</th></tr>");
-            foreach (var h in kept)
+            foreach (var (h, v) in kept)
             {
-                var v = retention.VerdictFor(h, all);
                 sb.Append("<tr><td>").Append(h.Id).Append("</td><td>").Append(E(h.FetchedAt.ToString("O", CultureInfo.InvariantCulture))).Append("</td><td>")
                     .Append(E(h.ReviewStatus)).Append("</td><td>").Append(E(v.Basis)).Append("</td><td>")
                     .Append(E(v.DeleteAt?.ToString("O", CultureInfo.InvariantCulture) ?? "when the mandate ends, plus its period")).Append("</td></tr>");

@@ -1,6 +1,10 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Crawler.Core.Audit;
+using Crawler.Core.Storage;
 using Crawler.Core.Users;
+using Crawler.Service.Access;
+using Crawler.Service.Audit;
 using Crawler.Core.Yaml;
 
 namespace Crawler.Service.Application;
@@ -34,38 +38,38 @@ public sealed record AuditFilter(
 }
 
 /// <summary>Reading and proving the audit trail: what auditors do.</summary>
-public sealed class AuditService(CrawlerContext context)
+public sealed class AuditService(IAuditLog log, IMandateStore mandates, AccessControl access, AuditTrail audit, AuditSigner signer)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     /// <summary>An auditor's or officer's reading of the trail: checked against the access matrix and logged.</summary>
-    public IEnumerable<AuditEntry> Consult(AuditFilter? filter, string? actingAs)
+    public async Task<IAsyncEnumerable<AuditEntry>> ConsultAsync(AuditFilter? filter, string? actingAs, CancellationToken ct = default)
     {
-        var reader = context.RequireUser(actingAs);
-        context.Authorize(Permission.AuditRead, "audit");
-        Validate(filter);
-        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult, "audit", "ok",
-            "read the audit trail" + (filter is null ? "" : " (" + filter.Describe() + ")"), "audit.list"));
-        return List(filter);
+        var reader = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.AuditRead, "audit", ct);
+        await ValidateAsync(filter, ct);
+        await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, "audit", "ok",
+            "read the audit trail" + (filter is null ? "" : " (" + filter.Describe() + ")"), "audit.list"), ct);
+        return ListAsync(filter, ct);
     }
 
     /// <summary>
     /// A filter that names a mandate, case or operation that does not exist is an error, not an empty answer:
     /// an auditor must be able to tell "nothing happened" from "I asked for the wrong thing".
     /// </summary>
-    private void Validate(AuditFilter? filter)
+    private async Task ValidateAsync(AuditFilter? filter, CancellationToken ct)
     {
         if (filter is null)
         {
             return;
         }
 
-        if (filter.MandateId is { } m && context.Store.FindMandate(m) is null)
+        if (filter.MandateId is { } m && await mandates.FindAsync(m, ct) is null)
         {
             throw new InputException(new InputProblem("(command line)", 0, 0, "--mandate", $"no mandate with id {m} (see 'crawler mandate list')"));
         }
 
-        if (filter.Case is { } c && !context.Store.Mandates().Any(x => string.Equals(x.Spec.Case, c, StringComparison.Ordinal)))
+        if (filter.Case is { } c && !(await mandates.ListAsync(ct)).Any(x => string.Equals(x.Spec.Case, c, StringComparison.Ordinal)))
         {
             throw new InputException(new InputProblem("(command line)", 0, 0, "--case", $"no mandate has case '{c}'"));
         }
@@ -83,48 +87,58 @@ public sealed class AuditService(CrawlerContext context)
     }
 
     /// <summary>The entries for reading: URL references resolved to the URLs they stand for, or marked erased.</summary>
-    public IEnumerable<AuditEntry> List(AuditFilter? filter = null)
+    public async IAsyncEnumerable<AuditEntry> ListAsync(AuditFilter? filter = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var urls = new Dictionary<string, string?>(StringComparer.Ordinal);
-        string? Lookup(string reference)
+        await foreach (var e in log.EntriesAsync(0, ct))
         {
-            if (!urls.TryGetValue(reference, out var url))
+            if (filter is not null && !filter.Matches(e))
             {
-                urls[reference] = url = context.Store.FindUrl(reference);
+                continue;
             }
 
-            return url;
-        }
+            foreach (var reference in UrlReference.ReferencesIn(e.Record))
+            {
+                if (!urls.ContainsKey(reference))
+                {
+                    urls[reference] = await log.FindUrlAsync(reference, ct);
+                }
+            }
 
-        var entries = filter is null ? context.Store.Entries() : context.Store.Entries().Where(filter.Matches);
-        return entries.Select(e => e with { Record = UrlReference.Resolve(e.Record, Lookup) });
+            yield return e with { Record = UrlReference.Resolve(e.Record, r => urls.GetValueOrDefault(r)) };
+        }
     }
 
     /// <summary>Verifies the chain (and the checkpoint, if given); the verification is itself logged with its result.</summary>
-    public AuditVerification Verify(AuditCheckpoint? checkpoint, string? actingAs)
+    public async Task<AuditVerification> VerifyAsync(AuditCheckpoint? checkpoint, string? actingAs, CancellationToken ct = default)
     {
-        var reader = context.RequireUser(actingAs);
-        context.Authorize(Permission.AuditRead, "audit");
-        var result = VerifyChain(checkpoint);
-        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult, "audit", result.Ok ? "verified" : "failed",
+        var reader = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.AuditRead, "audit", ct);
+        var result = await VerifyChainAsync(checkpoint, ct);
+        await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, "audit", result.Ok ? "verified" : "failed",
             result.Ok ? $"verified {result.Entries} entries" + (checkpoint is null ? "" : $" against the checkpoint at entry {checkpoint.Sequence}")
-                : $"verification failed at entry {result.FirstBadSequence}", "audit.verify"));
+                : $"verification failed at entry {result.FirstBadSequence}", "audit.verify"), ct);
         return result;
     }
 
     /// <summary>The chain's verification itself, for services that report it (no consultation of its own).</summary>
-    public AuditVerification VerifyChain(AuditCheckpoint? checkpoint = null) =>
-        AuditChain.Verify(context.Folder.AuditKey, context.Store.Entries(), checkpoint, context.Store.Anchor());
+    public async Task<AuditVerification> VerifyChainAsync(AuditCheckpoint? checkpoint = null, CancellationToken ct = default)
+    {
+        var anchor = await log.AnchorAsync(ct);
+
+        // The chain is checked in one pass as the pages stream in; the store reads synchronously underneath.
+        return signer.Verify(log.EntriesAsync(0, ct).ToBlockingEnumerable(ct), checkpoint, anchor);
+    }
 
     /// <summary>Writes the head of the trail (after recording the checkpoint itself) to a file the auditor keeps elsewhere.</summary>
-    public AuditCheckpoint Checkpoint(string file, string? actingAs)
+    public async Task<AuditCheckpoint> CheckpointAsync(string file, string? actingAs, CancellationToken ct = default)
     {
-        var actor = context.RequireUser(actingAs).Name;
-        context.Authorize(Permission.AuditRead, "audit");
-        var head = context.Audit(new AuditRecord(actor, AuditOperation.Checkpoint, "audit", "ok",
-            $"checkpoint written to {Path.GetFileName(file)}", "audit.checkpoint"));
+        var actor = (await access.RequireUserAsync(actingAs, ct)).Name;
+        await access.AuthorizeAsync(Permission.AuditRead, "audit", ct);
+        var head = await audit.AppendAsync(new AuditRecord(actor, AuditOperation.Checkpoint, "audit", "ok",
+            $"checkpoint written to {Path.GetFileName(file)}", "audit.checkpoint"), ct);
         var checkpoint = new AuditCheckpoint(head.Sequence, head.Hash, head.Time);
-        File.WriteAllText(file, JsonSerializer.Serialize(checkpoint, Json));
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(checkpoint, Json), ct);
         return checkpoint;
     }
 

@@ -4,7 +4,11 @@ using System.Text.Json.Serialization;
 using Crawler.Core.Audit;
 using Crawler.Core.Hits;
 using Crawler.Core.Users;
+using Crawler.Core.Policy;
+using Crawler.Core.Storage;
 using Crawler.Core.Yaml;
+using Crawler.Service.Access;
+using Crawler.Service.Audit;
 using Crawler.Evidence;
 using Crawler.Storage;
 
@@ -97,7 +101,8 @@ public sealed record EvidenceCheck(
 /// installation's evidence key. The export is a disclosure and is logged with its recipient, the
 /// file's hash and the signing key's fingerprint.
 /// </summary>
-public sealed class EvidenceService(CrawlerContext context)
+public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateStore, AuditService auditService, AccessControl access, AuditTrail audit,
+    DataFolder folder, PolicySet policy, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -106,10 +111,10 @@ public sealed class EvidenceService(CrawlerContext context)
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    public EvidenceExport Export(IReadOnlyList<long> hitIds, string file, string recipient, string? actingAs)
+    public async Task<EvidenceExport> ExportAsync(IReadOnlyList<long> hitIds, string file, string recipient, string? actingAs, CancellationToken ct = default)
     {
-        var user = context.RequireUser(actingAs);
-        context.Authorize(Permission.EvidenceExport, "evidence:" + Path.GetFileName(file));
+        var user = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.EvidenceExport, "evidence:" + Path.GetFileName(file), ct);
         if (hitIds.Count == 0)
         {
             throw new InputException(new InputProblem("(command line)", 0, 0, "--hits", "name at least one hit"));
@@ -123,7 +128,7 @@ public sealed class EvidenceService(CrawlerContext context)
         var hits = new List<Hit>();
         foreach (var id in hitIds.Distinct())
         {
-            var hit = context.Store.FindHit(id) ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--hits", $"no hit with id {id}"));
+            var hit = await hitStore.FindAsync(id, ct) ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--hits", $"no hit with id {id}"));
             if (hit.RestrictedAt is not null)
             {
                 throw new InputException(new InputProblem("(command line)", 0, 0, "--hits",
@@ -133,10 +138,26 @@ public sealed class EvidenceService(CrawlerContext context)
             hits.Add(hit);
         }
 
-        using var signer = SigningKey(context.Folder);
-        var now = context.Now;
-        var mandates = hits.Select(h => h.MandateId).Distinct().Select(id => context.Store.FindMandate(id)!).ToList();
-        var trail = new AuditService(context).List().ToList();
+        using var signer = SigningKey(folder);
+        var now = time.GetUtcNow();
+        var mandates = new List<Core.Mandates.Mandate>();
+        foreach (var mandateId in hits.Select(h => h.MandateId).Distinct())
+        {
+            mandates.Add((await mandateStore.FindAsync(mandateId, ct))!);
+        }
+
+        var trail = new List<AuditEntry>();
+        await foreach (var e in auditService.ListAsync(null, ct))
+        {
+            trail.Add(e);
+        }
+
+        var snapshots = new Dictionary<long, Snapshot?>();
+        foreach (var hit in hits.Where(h => h.HasSnapshot))
+        {
+            snapshots[hit.Id] = await hitStore.FindSnapshotAsync(hit.Id, ct);
+        }
+
         var items = new List<EvidenceItem>();
         var temp = file + ".partial";
         var records = 0;
@@ -154,13 +175,13 @@ public sealed class EvidenceService(CrawlerContext context)
                     new("exported-by", user.Name),
                     new("recipient", OneLine(recipient)),
                     new("cases", string.Join(", ", mandates.Select(m => m.Spec.Case).Distinct())),
-                    new("policy-version", context.Policy.Version),
+                    new("policy-version", policy.Version),
                 ]);
                 records++;
                 foreach (var hit in hits)
                 {
                     var ids = new List<string>();
-                    var snapshot = hit.HasSnapshot ? context.Store.FindSnapshot(hit.Id) : null;
+                    var snapshot = snapshots.GetValueOrDefault(hit.Id);
                     string? responseId = null;
                     if (snapshot is not null)
                     {
@@ -193,7 +214,7 @@ public sealed class EvidenceService(CrawlerContext context)
                     .ToList();
                 var head = trail.Count > 0 ? trail[^1] : null;
                 var key = signer.PublicKey;
-                var manifest = new EvidenceManifest(EvidenceManifest.FormatId, now, user.Name, recipient, context.Policy.Version, records, items,
+                var manifest = new EvidenceManifest(EvidenceManifest.FormatId, now, user.Name, recipient, policy.Version, records, items,
                     mandates.Select(m => new EvidenceMandate(m.Id, m.Version, m.Spec.Case, m.Spec.CaseName, m.Spec.LegalBasis, m.Spec.WpgPurpose.ToString(),
                         m.Spec.Purpose, m.Spec.ValidFrom, m.Spec.ValidUntil, m.Approval?.By, m.Approval?.At, m.Approval?.ContentSha256,
                         m.Assessment?.Level.ToString(), m.History.Select(h => $"{h.At:O} {h.Status} by {h.By}{(h.Reason is null ? "" : ": " + h.Reason)}").ToList())).ToList(),
@@ -225,7 +246,7 @@ public sealed class EvidenceService(CrawlerContext context)
                 mandates.Count == 1 ? mandates[0].Id : null, mandates.Count == 1 ? mandates[0].Version : null,
                 string.Join(", ", mandates.Select(m => m.Spec.Case).Distinct()), ContentSha256: sha, Recipient: recipient))
             .ToList();
-        context.Audit(entries);
+        await audit.AppendAsync(entries, ct);
         return new EvidenceExport(Path.GetFullPath(file), sha, records + 1, hits.Select(h => h.Id).ToList(), raw, signer.PublicKey.Fingerprint);
     }
 

@@ -1,74 +1,83 @@
 using Crawler.Core.Audit;
 using Crawler.Core.Mandates;
+using Crawler.Core.Policy;
+using Crawler.Core.Storage;
 using Crawler.Core.Targets;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
+using Crawler.Service.Access;
+using Crawler.Service.Audit;
 
 namespace Crawler.Service.Application;
 
-public sealed class MandateService(CrawlerContext context)
+/// <summary>The four-eyes lifecycle of mandates: requested by a specialist, decided by an officer, every step logged.</summary>
+public sealed class MandateService(IMandateStore mandates, ITargetStore targets, AccessControl access, AuditTrail audit, PolicySet policy, TimeProvider time)
 {
-    public Mandate Request(string file, string text, string? actingAs)
+    public async Task<Mandate> RequestAsync(string file, string text, string? actingAs, CancellationToken ct = default)
     {
-        var user = context.RequireUser(actingAs);
-        context.Authorize(Permission.MandatesRequest, "mandate:(new)");
-        var (spec, assessment) = Assess(file, text);
-        ThrowIfRefused(file, text, assessment, user.Name, spec);
+        var user = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.MandatesRequest, "mandate:(new)", ct);
+        var (spec, assessment) = await AssessAsync(file, text, ct);
+        await ThrowIfRefusedAsync(file, text, assessment, user.Name, spec, ct);
 
         Mandate draft;
         try
         {
-            draft = MandateLifecycle.Request(spec, user, context.Now);
+            draft = MandateLifecycle.Request(spec, user, time.GetUtcNow());
         }
         catch (RefusalException ex)
         {
-            context.Audit(new AuditRecord(user.Name, AuditOperation.Refuse, "mandate:(new)", "refused", ex.Message, ex.Rule, Case: spec.Case));
+            await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Refuse, "mandate:(new)", "refused", ex.Message, ex.Rule, Case: spec.Case), ct);
             throw;
         }
 
-        var id = context.Store.AddMandate(draft with { Assessment = assessment });
-        var mandate = context.Store.FindMandate(id)!;
-        context.Audit(new AuditRecord(user.Name, AuditOperation.Request, $"mandate:{id}", "requested",
+        var id = (await mandates.TryAddAsync(draft with { Assessment = assessment }, _ => true, ct))!.Value;
+        var mandate = (await mandates.FindAsync(id, ct))!;
+        await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Request, $"mandate:{id}", "requested",
             $"case {spec.Case}: {spec.Purpose}; weighed {KoopsWeighing.Name(assessment.Level)} (decided by {assessment.DecidingFactor})",
-            "mandate.request", id, mandate.Version, spec.Case,
-            ContentSha256: spec.ContentSha256()));
+            "mandate.request", id, mandate.Version, spec.Case, ContentSha256: spec.ContentSha256()), ct);
         return mandate;
     }
 
     /// <summary>The weighing a specialist or officer asks for before filing: files nothing.</summary>
-    public (MandateSpec Spec, KoopsAssessment Assessment) AssessFile(string file, string text)
+    public async Task<(MandateSpec Spec, KoopsAssessment Assessment)> AssessFileAsync(string file, string text, CancellationToken ct = default)
     {
-        context.Authorize(Permission.MandatesAssess, "mandate:(assessment)");
-        return Assess(file, text);
+        await access.AuthorizeAsync(Permission.MandatesAssess, "mandate:(assessment)", ct);
+        return await AssessAsync(file, text, ct);
     }
 
     /// <summary>Parses a mandate file and weighs it against the Koops factors; files nothing.</summary>
-    public (MandateSpec Spec, KoopsAssessment Assessment) Assess(string file, string text)
+    private async Task<(MandateSpec Spec, KoopsAssessment Assessment)> AssessAsync(string file, string text, CancellationToken ct)
     {
-        var spec = MandateFile.Parse(file, text, context.Policy);
-        var targets = spec.Targets.Select(t => (Name: t, Target: context.Store.FindTargetByName(t))).ToList();
-        var missing = targets.Where(t => t.Target is null).Select(t => t.Name).ToList();
+        var spec = MandateFile.Parse(file, text, policy);
+        var named = new List<(string Name, CrawlTarget? Target)>();
+        foreach (var t in spec.Targets)
+        {
+            named.Add((t, await targets.FindByNameAsync(t, ct)));
+        }
+
+        var missing = named.Where(t => t.Target is null).Select(t => t.Name).ToList();
         if (missing.Count > 0)
         {
             throw new InputException(new InputProblem(file, YamlReader.LineOf(text, "targets"), 0, "targets",
                 $"unknown target(s): {string.Join(", ", missing)} (add them with 'crawler target add' first)"));
         }
 
-        var specs = targets.Select(t => t.Target!.Spec).ToList();
-        var assessment = KoopsWeighing.Assess(spec, specs, context.Policy.Koops, context.Policy.Version, CrawlerVersion,
-            Scheduling.CronSchedule.ShortestInterval(specs.Select(t => t.Schedule).OfType<string>(), context.Now));
+        var specs = named.Select(t => t.Target!.Spec).ToList();
+        var assessment = KoopsWeighing.Assess(spec, specs, policy.Koops, policy.Version, CrawlerVersion,
+            Scheduling.CronSchedule.ShortestInterval(specs.Select(t => t.Schedule).OfType<string>(), time.GetUtcNow()));
         return (spec, assessment);
     }
 
     /// <summary>A weighing that stops the mandate becomes an input error naming each field, with its line in the file.</summary>
-    private void ThrowIfRefused(string file, string text, KoopsAssessment assessment, string actor, MandateSpec spec)
+    private async Task ThrowIfRefusedAsync(string file, string text, KoopsAssessment assessment, string actor, MandateSpec spec, CancellationToken ct)
     {
         if (!assessment.Acceptable)
         {
             // A mandate the weighing stops is a policy refusal, not just a typo: it goes to the trail (no mandate is stored).
-            context.Audit(new AuditRecord(actor, AuditOperation.Refuse, "mandate:(new)", "refused",
+            await audit.AppendAsync(new AuditRecord(actor, AuditOperation.Refuse, "mandate:(new)", "refused",
                 $"weighed {KoopsWeighing.Name(assessment.Level)} (decided by {assessment.DecidingFactor}): " +
-                string.Join("; ", assessment.Problems.Select(p => $"{p.Field}: {p.Message}")), "mandate.weighing", Case: spec.Case));
+                string.Join("; ", assessment.Problems.Select(p => $"{p.Field}: {p.Message}")), "mandate.weighing", Case: spec.Case), ct);
             throw new InputException(assessment.Problems
                 .Select(p => new InputProblem(file, YamlReader.LineOf(text, p.Field), 0, p.Field, p.Message)).ToList());
         }
@@ -81,14 +90,14 @@ public sealed class MandateService(CrawlerContext context)
     /// Approves a request. A new version's approval supersedes exactly the version it was requested of, in
     /// the same transaction, and only while that version is still in force.
     /// </summary>
-    public Mandate Approve(long id, string? actingAs, bool urgent = false)
+    public async Task<Mandate> ApproveAsync(long id, string? actingAs, bool urgent = false, CancellationToken ct = default)
     {
-        var user = context.RequireUser(actingAs);
-        context.Authorize(Permission.MandatesDecide, $"mandate:{id}");
-        var current = Find(id);
-        var previous = current.PreviousId is { } p ? context.Store.FindMandate(p) : null;
-        var now = context.Now;
-        var confirmWithin = urgent ? TimeSpan.FromDays(context.Policy.Mandates.UrgentConfirmDays) : (TimeSpan?)null;
+        var user = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.MandatesDecide, $"mandate:{id}", ct);
+        var current = await FindAsync(id, ct);
+        var previous = current.PreviousId is { } p ? await mandates.FindAsync(p, ct) : null;
+        var now = time.GetUtcNow();
+        var confirmWithin = urgent ? TimeSpan.FromDays(policy.Mandates.UrgentConfirmDays) : (TimeSpan?)null;
         Mandate approved;
         Mandate? superseded;
         try
@@ -98,12 +107,13 @@ public sealed class MandateService(CrawlerContext context)
         }
         catch (RefusalException ex)
         {
-            context.Audit(new AuditRecord(user.Name, AuditOperation.Refuse, $"mandate:{id}", "refused", ex.Message, ex.Rule, id, current.Version, current.Spec.Case));
+            await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Refuse, $"mandate:{id}", "refused", ex.Message, ex.Rule, id, current.Version,
+                current.Spec.Case), ct);
             throw;
         }
 
         IReadOnlyList<(Mandate, Mandate)> changes = superseded is null ? [(current, approved)] : [(current, approved), (previous!, superseded)];
-        if (!context.Store.TryUpdateMandates(changes))
+        if (!await mandates.TryUpdateAsync(changes, ct))
         {
             throw new RefusalException("mandate.concurrent-change", $"mandate {id} or the version it replaces changed while this action ran; try again");
         }
@@ -111,7 +121,7 @@ public sealed class MandateService(CrawlerContext context)
         var records = new List<AuditRecord>
         {
             new(user.Name, AuditOperation.Approve, $"mandate:{id}", "approved",
-                urgent ? $"urgent oral approval; to be confirmed in writing by the approving officer within {context.Policy.Mandates.UrgentConfirmDays} days"
+                urgent ? $"urgent oral approval; to be confirmed in writing by the approving officer within {policy.Mandates.UrgentConfirmDays} days"
                     : $"approve by {user.Name}", "mandate.approve", id, approved.Version, approved.Spec.Case, ContentSha256: approved.Spec.ContentSha256()),
         };
         if (superseded is not null)
@@ -120,129 +130,125 @@ public sealed class MandateService(CrawlerContext context)
                 $"replaced by mandate {approved.Id} (version {approved.Version})", "mandate.supersede", previous.Id, previous.Version, previous.Spec.Case));
         }
 
-        context.Audit(records);
-        return approved;
+        await audit.AppendAsync(records, ct);
+        return (await mandates.FindAsync(id, ct))!;
     }
 
     /// <summary>The written confirmation of an urgent oral approval, by the officer who gave it, naming the written order.</summary>
-    public Mandate Confirm(long id, string? actingAs, string writtenOrder) =>
-        Transition(id, actingAs, AuditOperation.Approve, (m, u, now) => MandateLifecycle.Confirm(m, u, now, writtenOrder),
-            $"urgent approval confirmed in writing: {writtenOrder}");
+    public Task<Mandate> ConfirmAsync(long id, string? actingAs, string writtenOrder, CancellationToken ct = default) =>
+        TransitionAsync(id, actingAs, AuditOperation.Approve, (m, u, now) => MandateLifecycle.Confirm(m, u, now, writtenOrder),
+            $"urgent approval confirmed in writing: {writtenOrder}", ct);
 
-    public Mandate Suspend(long id, string? actingAs, string reason) =>
-        Transition(id, actingAs, AuditOperation.Suspend, (m, u, now) => MandateLifecycle.Suspend(m, u, reason, now), reason);
+    public Task<Mandate> SuspendAsync(long id, string? actingAs, string reason, CancellationToken ct = default) =>
+        TransitionAsync(id, actingAs, AuditOperation.Suspend, (m, u, now) => MandateLifecycle.Suspend(m, u, reason, now), reason, ct);
 
-    public Mandate Review(long id, string? actingAs, ReviewDecision decision, string note) =>
-        Transition(id, actingAs, AuditOperation.Review, (m, u, now) => MandateLifecycle.Review(m, u, decision, note, now),
-            $"necessity review: {decision.ToString().ToLowerInvariant()} — {note}");
+    public Task<Mandate> ReviewAsync(long id, string? actingAs, ReviewDecision decision, string note, CancellationToken ct = default) =>
+        TransitionAsync(id, actingAs, AuditOperation.Review, (m, u, now) => MandateLifecycle.Review(m, u, decision, note, now),
+            $"necessity review: {decision.ToString().ToLowerInvariant()} — {note}", ct);
+
+    public Task<Mandate> RejectAsync(long id, string? actingAs, string reason, CancellationToken ct = default) =>
+        TransitionAsync(id, actingAs, AuditOperation.Reject, (m, u, now) => MandateLifecycle.Reject(m, u, reason, now), reason, ct);
+
+    public Task<Mandate> RevokeAsync(long id, string? actingAs, string reason, CancellationToken ct = default) =>
+        TransitionAsync(id, actingAs, AuditOperation.Revoke, (m, u, now) => MandateLifecycle.Revoke(m, u, reason, now), reason, ct);
 
     /// <summary>A renewal (new window) or amendment (changed content): a new version, weighed again, needing its own approval.</summary>
-    public Mandate NewVersion(long id, string file, string text, string? actingAs, string kind)
+    public async Task<Mandate> NewVersionAsync(long id, string file, string text, string? actingAs, string kind, CancellationToken ct = default)
     {
-        var user = context.RequireUser(actingAs);
-        context.Authorize(Permission.MandatesRequest, $"mandate:{id}");
-        var previous = Find(id);
-        var (spec, assessment) = Assess(file, text);
-        ThrowIfRefused(file, text, assessment, user.Name, spec);
+        var user = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.MandatesRequest, $"mandate:{id}", ct);
+        var previous = await FindAsync(id, ct);
+        var (spec, assessment) = await AssessAsync(file, text, ct);
+        await ThrowIfRefusedAsync(file, text, assessment, user.Name, spec, ct);
 
-        Mandate next;
         long newId;
         try
         {
-            next = MandateLifecycle.NewVersion(previous, spec, user, context.Now, kind) with { Assessment = assessment };
+            var next = MandateLifecycle.NewVersion(previous, spec, user, time.GetUtcNow(), kind) with { Assessment = assessment };
 
-            // Checked again inside the store's transaction: two renewals filed at the same moment cannot both be pending.
-            MandateLifecycle.RequireNoPendingVersion(previous, context.Store.Mandates());
-            newId = context.Store.TryAddMandate(next, all => MandateLifecycle.PendingVersionOf(previous.Id, all) is null)
-                ?? throw MandateLifecycle.PendingVersionRefusal(previous, MandateLifecycle.PendingVersionOf(previous.Id, context.Store.Mandates()));
+            // Checked inside the store's transaction: two renewals filed at the same moment cannot both be pending.
+            newId = await mandates.TryAddAsync(next, all => MandateLifecycle.PendingVersionOf(previous.Id, all) is null, ct)
+                    ?? throw MandateLifecycle.PendingVersionRefusal(previous, MandateLifecycle.PendingVersionOf(previous.Id, await mandates.ListAsync(ct)));
         }
         catch (RefusalException ex)
         {
-            context.Audit(new AuditRecord(user.Name, AuditOperation.Refuse, $"mandate:{id}", "refused", ex.Message, ex.Rule, id, previous.Version, previous.Spec.Case));
+            await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Refuse, $"mandate:{id}", "refused", ex.Message, ex.Rule, id, previous.Version,
+                previous.Spec.Case), ct);
             throw;
         }
 
-        var stored = context.Store.FindMandate(newId)!;
-        context.Audit(new AuditRecord(user.Name, AuditOperation.Request, $"mandate:{newId}", "requested",
+        var stored = (await mandates.FindAsync(newId, ct))!;
+        await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Request, $"mandate:{newId}", "requested",
             $"{kind} of mandate {id} as version {stored.Version}; weighed {KoopsWeighing.Name(assessment.Level)} (decided by {assessment.DecidingFactor})",
-            "mandate." + kind, newId, stored.Version, spec.Case, ContentSha256: spec.ContentSha256()));
+            "mandate." + kind, newId, stored.Version, spec.Case, ContentSha256: spec.ContentSha256()), ct);
         return stored;
     }
 
     /// <summary>Every version of a mandate's case, oldest first (a consultation, logged).</summary>
-    public IReadOnlyList<Mandate> History(long id, string? actingAs)
+    public async Task<IReadOnlyList<Mandate>> HistoryAsync(long id, string? actingAs, CancellationToken ct = default)
     {
-        var reader = context.RequireUser(actingAs);
-        context.Authorize(Permission.MandatesRead, $"mandate:{id}");
-        var m = Find(id);
-        var versions = Versions(id);
-        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult, $"mandate:{id}", "ok", $"read the history of {versions.Count} versions",
-            "mandates.history", id, m.Version, m.Spec.Case));
+        var reader = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.MandatesRead, $"mandate:{id}", ct);
+        var m = await FindAsync(id, ct);
+        var versions = await VersionsAsync(id, ct);
+        await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, $"mandate:{id}", "ok", $"read the history of {versions.Count} versions",
+            "mandates.history", id, m.Version, m.Spec.Case), ct);
         return versions;
     }
 
     /// <summary>Every version of the mandate's case (linked by PreviousId either way), oldest first.</summary>
-    public IReadOnlyList<Mandate> Versions(long id)
+    public async Task<IReadOnlyList<Mandate>> VersionsAsync(long id, CancellationToken ct = default)
     {
-        Find(id);
-        return MandateLifecycle.Lineage(id, context.Store.Mandates());
+        await FindAsync(id, ct);
+        return MandateLifecycle.Lineage(id, await mandates.ListAsync(ct));
     }
 
     /// <summary>Mandates whose necessity review is due at <paramref name="now"/>.</summary>
-    public IReadOnlyList<Mandate> DueReview(DateTimeOffset now, string? actingAs)
+    public async Task<IReadOnlyList<Mandate>> DueReviewAsync(DateTimeOffset now, string? actingAs, CancellationToken ct = default)
     {
-        var all = List(actingAs);
-        return all.Where(m => m.ReviewDueAt(context.Policy.Mandates.ReviewEveryDays) is { } due && due <= now).ToList();
+        var all = await ListAsync(actingAs, ct);
+        return all.Where(m => m.ReviewDueAt(policy.Mandates.ReviewEveryDays) is { } due && due <= now).ToList();
     }
 
-    public Mandate Reject(long id, string? actingAs, string reason) =>
-        Transition(id, actingAs, AuditOperation.Reject, (m, u, now) => MandateLifecycle.Reject(m, u, reason, now), reason);
-
-    public Mandate Revoke(long id, string? actingAs, string reason) =>
-        Transition(id, actingAs, AuditOperation.Revoke, (m, u, now) => MandateLifecycle.Revoke(m, u, reason, now), reason);
-
     /// <summary>Every mandate (a consultation, logged: mandates name cases and suspects).</summary>
-    public IReadOnlyList<Mandate> List(string? actingAs)
+    public async Task<IReadOnlyList<Mandate>> ListAsync(string? actingAs, CancellationToken ct = default)
     {
-        var reader = context.RequireUser(actingAs);
-        context.Authorize(Permission.MandatesRead, "mandates");
-        var all = context.Store.Mandates();
-        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult, "mandates", "ok", $"listed {all.Count} mandates", "mandates.list"));
+        var reader = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.MandatesRead, "mandates", ct);
+        var all = await mandates.ListAsync(ct);
+        await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, "mandates", "ok", $"listed {all.Count} mandates", "mandates.list"), ct);
         return all;
     }
 
     /// <summary>One mandate with its order, weighing and history (a consultation, logged).</summary>
-    public Mandate Show(long id, string? actingAs)
+    public async Task<Mandate> ShowAsync(long id, string? actingAs, CancellationToken ct = default)
     {
-        var reader = context.RequireUser(actingAs);
-        context.Authorize(Permission.MandatesRead, $"mandate:{id}");
-        var m = Find(id);
-        context.Audit(new AuditRecord(reader.Name, AuditOperation.Consult, $"mandate:{id}", "ok", "read the mandate", "mandates.show",
-            id, m.Version, m.Spec.Case));
+        var reader = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.MandatesRead, $"mandate:{id}", ct);
+        var m = await FindAsync(id, ct);
+        await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, $"mandate:{id}", "ok", "read the mandate", "mandates.show",
+            id, m.Version, m.Spec.Case), ct);
         return m;
     }
 
     /// <summary>A mandate by id, for the services' own use (no consultation).</summary>
-    public Mandate Find(long id) => context.Store.FindMandate(id)
+    public async Task<Mandate> FindAsync(long id, CancellationToken ct = default) => await mandates.FindAsync(id, ct)
         ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no mandate with id {id} (see 'crawler mandate list')"));
 
     /// <summary>The active mandate that names <paramref name="target"/> at <paramref name="now"/>, if any.</summary>
-    public Mandate? FindCovering(CrawlTarget target, DateTimeOffset now) =>
-        context.Store.Mandates()
+    public async Task<Mandate?> FindCoveringAsync(CrawlTarget target, DateTimeOffset now, CancellationToken ct = default) =>
+        (await mandates.ListAsync(ct))
             .Where(m => m.Covers(target.Name) && m.StateAt(now) == MandateState.Active)
             .OrderByDescending(m => m.Approval!.At)
             .FirstOrDefault();
 
     /// <summary>Why no mandate covers the target now, mandate by mandate, for the refusal message.</summary>
-    public string WhyNotCovered(CrawlTarget target, DateTimeOffset now)
+    public async Task<string> WhyNotCoveredAsync(CrawlTarget target, DateTimeOffset now, CancellationToken ct = default)
     {
-        var naming = context.Store.Mandates().Where(m => m.Covers(target.Name)).ToList();
-        if (naming.Count == 0)
-        {
-            return $"no mandate names target '{target.Name}'";
-        }
-
-        return string.Join("; ", naming.Select(m => $"mandate {m.Id} is {Describe(m.StateAt(now))}"));
+        var naming = (await mandates.ListAsync(ct)).Where(m => m.Covers(target.Name)).ToList();
+        return naming.Count == 0
+            ? $"no mandate names target '{target.Name}'"
+            : string.Join("; ", naming.Select(m => $"mandate {m.Id} is {Describe(m.StateAt(now))}"));
     }
 
     /// <summary>The state as a person reads it, with the urgent approval's deadline while it awaits written confirmation.</summary>
@@ -263,31 +269,32 @@ public sealed class MandateService(CrawlerContext context)
         _ => state.ToString().ToLowerInvariant(),
     };
 
-    private Mandate Transition(long id, string? actingAs, string operation, Func<Mandate, User, DateTimeOffset, Mandate> change, string? reason)
+    private async Task<Mandate> TransitionAsync(long id, string? actingAs, string operation, Func<Mandate, User, DateTimeOffset, Mandate> change, string? reason,
+        CancellationToken ct)
     {
-        var user = context.RequireUser(actingAs);
-        context.Authorize(Permission.MandatesDecide, $"mandate:{id}");
-        var current = Find(id);
+        var user = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.MandatesDecide, $"mandate:{id}", ct);
+        var current = await FindAsync(id, ct);
         Mandate updated;
         try
         {
-            updated = change(current, user, context.Now);
+            updated = change(current, user, time.GetUtcNow());
         }
         catch (RefusalException ex)
         {
-            context.Audit(new AuditRecord(user.Name, AuditOperation.Refuse, $"mandate:{id}", "refused", ex.Message, ex.Rule,
-                id, current.Version, current.Spec.Case));
+            await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Refuse, $"mandate:{id}", "refused", ex.Message, ex.Rule,
+                id, current.Version, current.Spec.Case), ct);
             throw;
         }
 
-        if (!context.Store.TryUpdateMandate(current, updated))
+        if (!await mandates.TryUpdateAsync([(current, updated)], ct))
         {
             throw new RefusalException("mandate.concurrent-change", $"mandate {id} changed while this action ran; try again");
         }
 
-        context.Audit(new AuditRecord(user.Name, operation, $"mandate:{id}", updated.Status.ToString().ToLowerInvariant(),
+        await audit.AppendAsync(new AuditRecord(user.Name, operation, $"mandate:{id}", updated.Status.ToString().ToLowerInvariant(),
             reason ?? $"{operation} by {user.Name}", "mandate." + operation, id, updated.Version, updated.Spec.Case,
-            ContentSha256: updated.Spec.ContentSha256()));
-        return updated;
+            ContentSha256: updated.Spec.ContentSha256()), ct);
+        return (await mandates.FindAsync(id, ct))!;
     }
 }

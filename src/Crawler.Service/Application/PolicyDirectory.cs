@@ -1,4 +1,6 @@
 using Crawler.Core.Policy;
+using Crawler.Core.Retention;
+using Crawler.Core.Users;
 using Crawler.Core.Yaml;
 
 namespace Crawler.Service.Application;
@@ -45,6 +47,38 @@ public static class PolicyDirectory
         {
             // Name the file by its full path, so the message points at the file to fix.
             throw new InputException(ex.Problems.Select(p => p with { File = Path.Combine(directory, p.File) }).ToList());
+        }
+    }
+
+    /// <summary>policies/retention.yaml; it is part of the policy set's version like every top-level policy file.</summary>
+    public static RetentionPolicy LoadRetention(string directory) => LoadFile(directory, RetentionPolicyReader.FileName, (file, text) =>
+    {
+        var retention = RetentionPolicyReader.Read(file);
+        return Scheduling.CronSchedule.IsValid(retention.Schedule)
+            ? retention
+            : throw new InputException(new InputProblem(file.Name, YamlReader.LineOf(text, "schedule"), 0, "schedule",
+                $"'{retention.Schedule}' is not a Quartz cron expression (seconds first, e.g. \"0 0 3 * * ?\")"));
+    });
+
+    /// <summary>policies/identity.yaml; like every top-level policy file it is part of the policy set's version.</summary>
+    public static IdentityPolicy LoadIdentity(string directory) => LoadFile(directory, IdentityPolicyReader.FileName, (file, _) => IdentityPolicyReader.Read(file));
+
+    private static T LoadFile<T>(string directory, string name, Func<PolicyFileText, string, T> read)
+    {
+        var path = Path.Combine(directory, name);
+        if (!File.Exists(path))
+        {
+            throw new InputException(new InputProblem(path, 0, 0, "(file)", "required policy file is missing"));
+        }
+
+        try
+        {
+            var text = File.ReadAllText(path);
+            return read(new PolicyFileText(name, text), text);
+        }
+        catch (InputException ex)
+        {
+            throw new InputException(ex.Problems.Select(p => p with { File = path }).ToList());
         }
     }
 }

@@ -1,7 +1,11 @@
 using Crawler.Core.Audit;
 using Crawler.Core.Hits;
 using Crawler.Core.Mandates;
+using Crawler.Core.Policy;
 using Crawler.Core.Retention;
+using Crawler.Core.Storage;
+using Crawler.Service.Access;
+using Crawler.Service.Audit;
 
 namespace Crawler.Service.Application;
 
@@ -25,27 +29,30 @@ public sealed record RetentionReport(bool DryRun, IReadOnlyList<RetentionItem> I
 /// erased data does not linger in its free pages. Each erased item gets its own erase entry with its
 /// content hash, never its content.
 /// </summary>
-public sealed class RetentionService(CrawlerContext context)
+public sealed class RetentionService(IMandateStore mandateStore, IHitStore hits, IRetentionStore store, AccessControl access, AuditTrail audit,
+    AuditSigner signer, Pseudonymiser pseudonymiser, RetentionPolicy retention, PolicySet policySet, TimeProvider time)
 {
-    /// <summary>A hit's retention as it stands now: what the review queue shows as its deletion date.</summary>
-    public RetentionVerdict VerdictFor(Hit hit, IReadOnlyList<Mandate>? mandates = null)
+    /// <summary>A hit's retention as it stands now, given every mandate: what the review queue shows as its deletion date.</summary>
+    public RetentionVerdict VerdictFor(Hit hit, IReadOnlyList<Mandate> mandates)
     {
-        mandates ??= context.Store.Mandates();
+        var now = time.GetUtcNow();
         var mandate = mandates.FirstOrDefault(m => m.Id == hit.MandateId);
         var purpose = mandate?.Spec.WpgPurpose ?? WpgPurpose.Art9;
-        var end = mandate is null ? context.Now : RetentionRules.MandateEnd(mandate, mandates, context.Now);
-        return RetentionRules.ForHit(hit, purpose, end, context.Retention, context.Now);
+        var end = mandate is null ? now : RetentionRules.MandateEnd(mandate, mandates, now);
+        return RetentionRules.ForHit(hit, purpose, end, retention, now);
     }
 
-    public RetentionReport Run(bool dryRun)
+    public async Task<RetentionVerdict> VerdictForAsync(Hit hit, CancellationToken ct = default) => VerdictFor(hit, await mandateStore.ListAsync(ct));
+
+    public async Task<RetentionReport> RunAsync(bool dryRun, CancellationToken ct = default)
     {
-        var actor = context.Authorize(dryRun ? Core.Users.Permission.RetentionPreview : Core.Users.Permission.RetentionRun, "retention").Name;
-        var now = context.Now;
-        var policy = context.Retention;
-        var mandates = context.Store.Mandates();
+        var actor = (await access.AuthorizeAsync(dryRun ? Core.Users.Permission.RetentionPreview : Core.Users.Permission.RetentionRun, "retention", ct)).Name;
+        var now = time.GetUtcNow();
+        var policy = retention;
+        var mandates = await mandateStore.ListAsync(ct);
         var items = new List<RetentionItem>();
         var erasedHits = new HashSet<long>();
-        foreach (var hit in context.Store.Hits(null))
+        foreach (var hit in await hits.ListAsync(null, ct))
         {
             var verdict = VerdictFor(hit, mandates);
             if (verdict.Due == RetentionAction.Keep)
@@ -62,20 +69,19 @@ public sealed class RetentionService(CrawlerContext context)
 
             if (verdict.Due == RetentionAction.Erase)
             {
-                context.Store.EraseHit(hit.Id);
+                await store.EraseHitAsync(hit.Id, h => pseudonymiser.UrlReferenceOf(h.MandateId, h.Url), ct);
                 erasedHits.Add(hit.Id);
-                Log(actor, AuditOperation.Erase, $"hit:{hit.Id}", "erased", verdict, hit.MandateId, hit.MandateVersion, hit.Case, hit.ContentSha256);
+                await LogAsync(actor, AuditOperation.Erase, $"hit:{hit.Id}", "erased", verdict, hit.MandateId, hit.MandateVersion, hit.Case, hit.ContentSha256, ct);
             }
             else
             {
                 // Wpg art. 14: kept for complaints and accountability only; the raw snapshot goes now.
-                context.Store.UpdateHit(hit with { RestrictedAt = now, HasSnapshot = false });
-                context.Store.EraseSnapshot(hit.Id);
-                Log(actor, AuditOperation.Restrict, $"hit:{hit.Id}", "restricted", verdict, hit.MandateId, hit.MandateVersion, hit.Case, hit.ContentSha256);
+                await store.RestrictHitAsync(hit.Id, now, ct);
+                await LogAsync(actor, AuditOperation.Restrict, $"hit:{hit.Id}", "restricted", verdict, hit.MandateId, hit.MandateVersion, hit.Case, hit.ContentSha256, ct);
             }
         }
 
-        foreach (var snapshot in context.Store.Snapshots().Where(s => !erasedHits.Contains(s.HitId)))
+        foreach (var snapshot in (await store.SnapshotsAsync(ct)).Where(s => !erasedHits.Contains(s.HitId)))
         {
             var mandate = mandates.FirstOrDefault(m => m.Id == snapshot.MandateId);
             var end = mandate is null ? now : RetentionRules.MandateEnd(mandate, mandates, now);
@@ -87,48 +93,48 @@ public sealed class RetentionService(CrawlerContext context)
 
             items.Add(new RetentionItem($"snapshot:{snapshot.HitId}", verdict.Class, verdict.Due, verdict.DeleteAt, verdict.Rule, verdict.Basis,
                 snapshot.MandateId, mandate?.Spec.Case, snapshot.ContentSha256));
-            if (!dryRun && context.Store.EraseSnapshot(snapshot.HitId))
+            if (!dryRun && await store.EraseSnapshotAsync(snapshot.HitId, ct))
             {
-                Log(actor, AuditOperation.Erase, $"snapshot:{snapshot.HitId}", "erased", verdict, snapshot.MandateId, mandate?.Version, mandate?.Spec.Case,
-                    snapshot.ContentSha256);
+                await LogAsync(actor, AuditOperation.Erase, $"snapshot:{snapshot.HitId}", "erased", verdict, snapshot.MandateId, mandate?.Version, mandate?.Spec.Case,
+                    snapshot.ContentSha256, ct);
             }
         }
 
         if (dryRun)
         {
-            context.Audit(new AuditRecord(actor, AuditOperation.Consult, "retention", "dry-run",
-                $"dry run: {items.Count} items due (nothing changed)", "retention.dry-run"));
+            await audit.AppendAsync(new AuditRecord(actor, AuditOperation.Consult, "retention", "dry-run",
+                $"dry run: {items.Count} items due (nothing changed)", "retention.dry-run"), ct);
             return new RetentionReport(true, items, 0, null, false);
         }
 
-        var purged = context.Store.PurgeFinishedFrontiers();
+        var purged = await store.PurgeFinishedFrontiersAsync(ct);
         if (purged > 0)
         {
-            context.Audit(new AuditRecord(actor, AuditOperation.Erase, "frontier", "erased",
-                $"{purged} frontier entries of finished runs erased (URLs no run needs any more)", "retention.frontier"));
+            await audit.AppendAsync(new AuditRecord(actor, AuditOperation.Erase, "frontier", "erased",
+                $"{purged} frontier entries of finished runs erased (URLs no run needs any more)", "retention.frontier"), ct);
         }
 
-        var anchor = context.Store.EraseAuditBefore(RetentionRules.AuditCutoff(policy, now),
+        var anchor = await store.EraseAuditBeforeAsync(RetentionRules.AuditCutoff(policy, now),
             new AuditRecord(actor, AuditOperation.Erase, "audit", "erased", $"audit entries older than {policy.AuditDays} days erased",
-                AuditAnchor.Rule, PolicyVersion: context.Policy.Version), now);
+                AuditAnchor.Rule, PolicyVersion: policySet.Version), now, signer, ct);
 
         var compacted = false;
         if (items.Count > 0 || purged > 0 || anchor is not null)
         {
-            context.Store.Compact();
+            await store.CompactAsync(ct);
             compacted = true;
         }
 
-        context.Audit(new AuditRecord(actor, AuditOperation.Erase, "retention", "ok",
+        await audit.AppendAsync(new AuditRecord(actor, AuditOperation.Erase, "retention", "ok",
             $"retention run: {items.Count(i => i.Action == RetentionAction.Erase)} erased, {items.Count(i => i.Action == RetentionAction.Restrict)} restricted, " +
             $"{purged} frontier entries purged{(anchor is null ? "" : $", audit trail now starts after entry {anchor.Sequence}")}" +
-            (compacted ? "; database file compacted" : ""), "retention.run"));
+            (compacted ? "; database file compacted" : ""), "retention.run"), ct);
         return new RetentionReport(false, items, purged, anchor, compacted);
     }
 
-    private void Log(string actor, string operation, string subject, string outcome, RetentionVerdict verdict, long? mandateId, int? mandateVersion,
-        string? @case, string contentSha256) =>
-        context.Audit(new AuditRecord(actor, operation, subject, outcome,
+    private Task LogAsync(string actor, string operation, string subject, string outcome, RetentionVerdict verdict, long? mandateId, int? mandateVersion,
+        string? @case, string contentSha256, CancellationToken ct) =>
+        audit.AppendAsync(new AuditRecord(actor, operation, subject, outcome,
             $"{verdict.Basis}; deadline {verdict.DeleteAt:O}", verdict.Rule, mandateId, mandateVersion, @case, ContentSha256: contentSha256,
-            DataSubject: DataSubject.Unknown));
+            DataSubject: DataSubject.Unknown), ct);
 }

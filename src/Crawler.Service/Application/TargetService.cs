@@ -1,38 +1,43 @@
 using Crawler.Core.Audit;
+using Crawler.Core.Policy;
+using Crawler.Core.Storage;
 using Crawler.Core.Targets;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
+using Crawler.Service.Access;
+using Crawler.Service.Audit;
 
 namespace Crawler.Service.Application;
 
-public sealed class TargetService(CrawlerContext context)
+/// <summary>Crawl targets: what a specialist says could be crawled (nothing is, without a mandate).</summary>
+public sealed class TargetService(ITargetStore targets, AccessControl access, AuditTrail audit, PolicySet policy, TimeProvider time)
 {
-    public CrawlTarget Add(string file, string text, string? actingAs)
+    public async Task<CrawlTarget> AddAsync(string file, string text, string? actingAs, CancellationToken ct = default)
     {
-        var user = context.RequireUser(actingAs);
-        context.Authorize(Permission.TargetsWrite, "target:(new)");
-        var spec = TargetFile.Parse(file, text, context.Policy, Scheduling.CronSchedule.IsValid);
-        if (context.Store.FindTargetByName(spec.Name) is not null)
+        var user = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.TargetsWrite, "target:(new)", ct);
+        var spec = TargetFile.Parse(file, text, policy, Scheduling.CronSchedule.IsValid);
+        if (await targets.FindByNameAsync(spec.Name, ct) is not null)
         {
             throw new InputException(new InputProblem(file, 0, 0, "name", $"a target named '{spec.Name}' already exists"));
         }
 
-        var id = context.Store.AddTarget(spec, user.Name, context.Now);
-        context.Audit(new AuditRecord(user.Name, AuditOperation.Configure, $"target:{id}", "ok",
-            $"added target '{spec.Name}' ({spec.Seeds.Count} seeds, hosts {string.Join(", ", spec.Scope.Hosts)})", "target.add"));
-        return context.Store.FindTarget(id)!;
+        var id = await targets.AddAsync(spec, user.Name, time.GetUtcNow(), ct);
+        await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Configure, $"target:{id}", "ok",
+            $"added target '{spec.Name}' ({spec.Seeds.Count} seeds, hosts {string.Join(", ", spec.Scope.Hosts)})", "target.add"), ct);
+        return (await targets.FindAsync(id, ct))!;
     }
 
-    public IReadOnlyList<CrawlTarget> List()
+    public async Task<IReadOnlyList<CrawlTarget>> ListAsync(CancellationToken ct = default)
     {
-        context.Authorize(Permission.TargetsRead, "targets");
-        return context.Store.Targets();
+        await access.AuthorizeAsync(Permission.TargetsRead, "targets", ct);
+        return await targets.ListAsync(ct);
     }
 
-    public CrawlTarget Show(long id)
+    public async Task<CrawlTarget> ShowAsync(long id, CancellationToken ct = default)
     {
-        context.Authorize(Permission.TargetsRead, $"target:{id}");
-        return context.Store.FindTarget(id)
+        await access.AuthorizeAsync(Permission.TargetsRead, $"target:{id}", ct);
+        return await targets.FindAsync(id, ct)
             ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no target with id {id} (see 'crawler target list')"));
     }
 }

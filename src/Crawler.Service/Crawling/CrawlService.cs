@@ -4,6 +4,7 @@ using Crawler.Core.Storage;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
 using Crawler.Fetching;
+using Crawler.Service.Access;
 using Crawler.Service.Application;
 
 namespace Crawler.Service.Crawling;
@@ -29,15 +30,19 @@ public sealed record CrawlSummary(
     IReadOnlyDictionary<string, int> Failures);
 
 /// <summary>
-/// Runs one crawl of a target under the mandate that covers it. Every request is put to the
-/// policy gate at the instant it would be sent, with the mandate read afresh from the store, so
-/// revocation, expiry or a cap stops the crawl before its next request. One run per target at a
-/// time, across processes: a run holds the target's lease (<see cref="RunLeases"/>) while it lasts.
+/// Starts (or resumes) one crawl of a target under the mandate that covers it, and runs it with <see cref="CrawlRunner"/>.
+/// Every request is put to the policy gate at the instant it would be sent, with the mandate read afresh, so revocation,
+/// expiry or a cap stops the crawl before its next request. One run per target at a time, across processes: a run holds
+/// the target's lease (<see cref="RunLeases"/>) while it lasts.
 /// </summary>
-/// <param name="context">The data folder, policy and clock.</param>
+/// <param name="dependencies">Stores, trail, keys, policy, installation and clock for the run.</param>
+/// <param name="targets">The targets.</param>
 /// <param name="mandates">Finds the mandate that covers a target.</param>
+/// <param name="linking">Links the new hits when the mandate allows it.</param>
+/// <param name="access">Who starts the crawl.</param>
 /// <param name="resolve">Name resolution for the network guard; the system resolver unless a test supplies answers it cannot get here.</param>
-public sealed class CrawlService(CrawlerContext context, MandateService mandates, Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? resolve = null)
+public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore targets, MandateService mandates, LinkingService linking,
+    AccessControl access, Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? resolve = null)
 {
     public const string ServiceActor = "crawler-service";
 
@@ -45,7 +50,8 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
 
     public const string RecrawlIntervalRule = "mandate.recrawl-interval";
 
-    private readonly RunLeases _leases = new(context);
+    private readonly RunLeases _leases = new(dependencies.State, dependencies.Policy, dependencies.Time);
+    private readonly CrawlDependencies _d = dependencies;
 
     /// <param name="targetId">The target to crawl.</param>
     /// <param name="startedBy">The person who starts the crawl; null when the schedule does.</param>
@@ -55,58 +61,46 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
     public async Task<CrawlSummary> RunAsync(long targetId, string? startedBy, IProgress<CrawlProgress>? progress, CancellationToken cancellationToken,
         string? startNote = null)
     {
-        string? person = null;
-        if (startedBy is not null)
-        {
-            person = context.RequireUser(startedBy).Name;
-        }
-
-        context.Authorize(Permission.CrawlRun, $"target:{targetId}");
-        var target = context.Store.FindTarget(targetId)
+        var ct = cancellationToken;
+        var person = startedBy is null ? null : (await access.RequireUserAsync(startedBy, ct)).Name;
+        await access.AuthorizeAsync(Permission.CrawlRun, $"target:{targetId}", ct);
+        var target = await targets.FindAsync(targetId, ct)
             ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--target", $"no target with id {targetId} (see 'crawler target list')"));
-        var now = context.Now;
-        var mandate = mandates.FindCovering(target, now);
-        string actor;
-        if (person is not null)
-        {
-            actor = $"{ServiceActor} for {person}";
-        }
-        else
-        {
-            actor = $"{ServiceActor} (schedule) for {mandate?.RequestedBy ?? "nobody"}";
-        }
-
+        var now = _d.Time.GetUtcNow();
+        var mandate = await mandates.FindCoveringAsync(target, now, ct);
+        var actor = person is not null ? $"{ServiceActor} for {person}" : $"{ServiceActor} (schedule) for {mandate?.RequestedBy ?? "nobody"}";
+        var lab = _d.Installation.Lab;
         if (mandate is null)
         {
-            var reason = $"no approved mandate covers target '{target.Name}' now: {mandates.WhyNotCovered(target, now)}";
-            context.Audit(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, "mandate.present", Lab: context.Lab));
+            var reason = $"no approved mandate covers target '{target.Name}' now: {await mandates.WhyNotCoveredAsync(target, now, ct)}";
+            await _d.Audit.AppendAsync(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, "mandate.present", Lab: lab), ct);
             throw new RefusalException("mandate.present", reason);
         }
 
         // Taken before the frontier is read: whoever holds it is the only one to resume or start a run of this target.
-        var taking = _leases.TryTake(targetId);
+        var taking = await _leases.TryTakeAsync(targetId, ct);
         if (taking.Handle is null)
         {
             var holder = taking.Holder!;
             var reason = $"target '{target.Name}' is already being crawled since {holder.AcquiredAt:O} by another process (process {holder.ProcessId} on " +
                          $"{holder.HostName}, last heartbeat {holder.HeartbeatAt:O}); one run per target at a time";
-            context.Audit(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, AlreadyRunningRule,
-                mandate.Id, mandate.Version, mandate.Spec.Case, Lab: context.Lab));
+            await _d.Audit.AppendAsync(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, AlreadyRunningRule,
+                mandate.Id, mandate.Version, mandate.Spec.Case, Lab: lab), ct);
             throw new RefusalException(AlreadyRunningRule, reason);
         }
 
-        using var lease = taking.Handle;
-        var chain = mandates.Versions(mandate.Id).Select(m => m.Id).ToList();
-        var run = context.Store.UnfinishedRun(targetId);
+        await using var lease = taking.Handle;
+        var chain = (await mandates.VersionsAsync(mandate.Id, ct)).Select(m => m.Id).ToList();
+        var run = await _d.State.UnfinishedRunAsync(targetId, ct);
         var resumed = run is not null && run.MandateId == mandate.Id;
-        if (!resumed && NextRunAllowedAt(targetId, mandate, chain, now) is { } allowedAt)
+        if (!resumed && await NextRunAllowedAtAsync(targetId, mandate, chain, now, ct) is { } allowedAt)
         {
             // The mandate binds how often a target is crawled, whatever its schedule says, over all its versions:
             // a renewal does not restart the interval.
             var reason = $"mandate {mandate.Id} allows a new run of target '{target.Name}' every {mandate.Spec.RecrawlIntervalHours} h " +
                          $"(counting runs under every version of the mandate); the next may start at {allowedAt:O}";
-            context.Audit(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, RecrawlIntervalRule,
-                mandate.Id, mandate.Version, mandate.Spec.Case, Lab: context.Lab));
+            await _d.Audit.AppendAsync(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, RecrawlIntervalRule,
+                mandate.Id, mandate.Version, mandate.Spec.Case, Lab: lab), ct);
             throw new RefusalException(RecrawlIntervalRule, reason);
         }
 
@@ -114,15 +108,15 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
         {
             if (run is not null)
             {
-                context.Store.SaveRun(run with { State = RunState.Stopped, EndReason = "superseded: a new mandate covers the target" });
+                await _d.State.SaveRunAsync(run with { State = RunState.Stopped, EndReason = "superseded: a new mandate covers the target" }, ct);
             }
 
-            run = context.Store.StartRun(targetId, mandate.Id, actor, now);
+            run = await _d.State.StartRunAsync(targetId, mandate.Id, actor, now, ct);
         }
         else
         {
             run = run! with { State = RunState.Running };
-            context.Store.SaveRun(run);
+            await _d.State.SaveRunAsync(run, ct);
         }
 
         var notes = new List<string>();
@@ -136,34 +130,31 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
             notes.Add(startNote);
         }
 
-        context.Audit(new AuditRecord(actor, AuditOperation.CrawlStart, $"run:{run.Id}", resumed ? "resumed" : "started",
+        await _d.Audit.AppendAsync(new AuditRecord(actor, AuditOperation.CrawlStart, $"run:{run.Id}", resumed ? "resumed" : "started",
             $"crawl of target '{target.Name}' under mandate {mandate.Id}{string.Concat(notes.Select(n => "; " + n))}", null,
-            mandate.Id, mandate.Version, mandate.Spec.Case, Lab: context.Lab));
-        foreach (var seed in target.Spec.Seeds)
-        {
-            context.Store.Enqueue(run.Id, seed, 0);
-        }
+            mandate.Id, mandate.Version, mandate.Spec.Case, Lab: lab), ct);
+        await _d.State.EnqueueAsync(run.Id, target.Spec.Seeds.Select(seed => (seed, 0)).ToList(), ct);
 
-        var session = new CrawlSession(context, target, mandate.Id, chain, run, actor, progress,
-            new NetworkGuard(context.Lab, context.Policy.Network.AllowLoopbackInLab, resolve));
-        lease.OnLost(session.Stop);
+        var runner = new CrawlRunner(_d, target, mandate.Id, chain, run, actor, progress,
+            new NetworkGuard(lab, _d.Policy.Network.AllowLoopbackInLab, resolve));
+        lease.OnLost(runner.Stop);
+        CrawlRun final;
         try
         {
-            await session.RunAsync(cancellationToken);
+            await runner.RunAsync(ct);
         }
         finally
         {
-            session.Finish(cancellationToken.IsCancellationRequested);
+            final = await runner.FinishAsync(ct.IsCancellationRequested);
         }
 
-        var final = session.Run;
-        if (final.Hits > 0 && context.Store.FindMandate(mandate.Id) is { Spec.Linking: true })
+        if (final.Hits > 0 && (await _d.Mandates.FindAsync(mandate.Id, CancellationToken.None)) is { Spec.Linking: true })
         {
             // The mandate allows combining: new hits are linked with the case's earlier ones at once.
-            new Application.LinkingService(context).Link(mandate.Id, actor);
+            await linking.LinkAsync(mandate.Id, actor, CancellationToken.None);
         }
 
-        return new CrawlSummary(final.Id, targetId, mandate.Id, resumed, final.Fetched, final.Refused, final.Hits, session.Discarded,
+        return new CrawlSummary(final.Id, targetId, mandate.Id, resumed, final.Fetched, final.Refused, final.Hits, runner.Discarded,
             final.State.ToString().ToLowerInvariant(), final.EndReason, final.Failures ?? new Dictionary<string, int>());
     }
 
@@ -171,26 +162,27 @@ public sealed class CrawlService(CrawlerContext context, MandateService mandates
     /// When the schedule may next start a run of the target: null when it may now (or when no mandate covers it,
     /// which <see cref="RunAsync"/> refuses and explains). A run left unfinished under the mandate may always resume.
     /// </summary>
-    public DateTimeOffset? NextScheduledStart(long targetId)
+    public async Task<DateTimeOffset?> NextScheduledStartAsync(long targetId, CancellationToken ct = default)
     {
-        var now = context.Now;
-        if (context.Store.FindTarget(targetId) is not { } target || mandates.FindCovering(target, now) is not { } mandate ||
-            context.Store.UnfinishedRun(targetId) is { } run && run.MandateId == mandate.Id)
+        var now = _d.Time.GetUtcNow();
+        if (await targets.FindAsync(targetId, ct) is not { } target || await mandates.FindCoveringAsync(target, now, ct) is not { } mandate ||
+            await _d.State.UnfinishedRunAsync(targetId, ct) is { } run && run.MandateId == mandate.Id)
         {
             return null;
         }
 
-        return NextRunAllowedAt(targetId, mandate, mandates.Versions(mandate.Id).Select(m => m.Id).ToList(), now);
+        return await NextRunAllowedAtAsync(targetId, mandate, (await mandates.VersionsAsync(mandate.Id, ct)).Select(m => m.Id).ToList(), now, ct);
     }
 
     /// <summary>The live lease of another run of the target, if one holds it now.</summary>
-    public RunLease? RunningElsewhere(long targetId) => _leases.Live(targetId);
+    public Task<RunLease?> RunningElsewhereAsync(long targetId, CancellationToken ct = default) => _leases.LiveAsync(targetId, ct);
 
     /// <summary>When the mandate's recrawl interval allows a new run, if that is later than <paramref name="now"/>.</summary>
-    private DateTimeOffset? NextRunAllowedAt(long targetId, Mandate mandate, IReadOnlyCollection<long> chain, DateTimeOffset now)
+    private async Task<DateTimeOffset?> NextRunAllowedAtAsync(long targetId, Mandate mandate, IReadOnlyCollection<long> chain, DateTimeOffset now,
+        CancellationToken ct)
     {
         if (mandate.Spec.RecrawlIntervalHours is not { } hours ||
-            context.Store.Runs(targetId).Where(r => chain.Contains(r.MandateId)).MaxBy(r => r.StartedAt) is not { } last)
+            (await _d.State.RunsAsync(targetId, ct)).Where(r => chain.Contains(r.MandateId)).MaxBy(r => r.StartedAt) is not { } last)
         {
             return null;
         }

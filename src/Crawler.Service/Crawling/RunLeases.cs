@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Crawler.Core.Storage;
-using Crawler.Service.Application;
+using Crawler.Core.Policy;
 
 namespace Crawler.Service.Crawling;
 
@@ -9,36 +9,36 @@ namespace Crawler.Service.Crawling;
 /// <c>crawl run</c> commands or two <c>serve</c> processes on one data folder see the same one; it is
 /// taken in one transaction, renewed by a heartbeat while the run lasts, and given up at its end.
 /// </summary>
-public sealed class RunLeases(CrawlerContext context)
+public sealed class RunLeases(ICrawlStateStore state, PolicySet policy, TimeProvider time)
 {
     /// <summary>Takes the target's lease for a new owner; the handle keeps it alive until disposed.</summary>
-    public RunLeaseTaking TryTake(long targetId)
+    public async Task<RunLeaseTaking> TryTakeAsync(long targetId, CancellationToken ct = default)
     {
-        var now = context.Now;
+        var now = time.GetUtcNow();
         var candidate = new RunLease(targetId, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}",
             Environment.MachineName, Environment.ProcessId, now, now);
-        var attempt = context.Store.TryTakeRunLease(candidate, held => IsDead(held, now));
+        var attempt = await state.TryTakeLeaseAsync(candidate, held => IsDead(held, now), ct);
         return attempt.Taken is { } taken
-            ? new RunLeaseTaking(new RunLeaseHandle(context, taken), null, attempt.Replaced)
+            ? new RunLeaseTaking(new RunLeaseHandle(state, policy, time, taken), null, attempt.Replaced)
             : new RunLeaseTaking(null, attempt.Holder, null);
     }
 
     /// <summary>The live lease of the target, if a run holds one now.</summary>
-    public RunLease? Live(long targetId) =>
-        context.Store.FindRunLease(targetId) is { } held && !IsDead(held, context.Now) ? held : null;
+    public async Task<RunLease?> LiveAsync(long targetId, CancellationToken ct = default) =>
+        await state.FindLeaseAsync(targetId, ct) is { } held && !IsDead(held, time.GetUtcNow()) ? held : null;
 
     /// <summary>
     /// Whether the owner is gone: its heartbeat is older than the lease period, or it ran on this host in a
     /// process that no longer exists (a killed crawl can then be resumed at once, not a lease period later).
     /// </summary>
     public bool IsDead(RunLease lease, DateTimeOffset now) =>
-        now >= lease.ExpiresAt(context.Policy.Runs.Lease) ||
+        now >= lease.ExpiresAt(policy.Runs.Lease) ||
         (lease.HostName == Environment.MachineName && !ProcessRuns(lease.ProcessId));
 
     /// <summary>Why a lease's owner counts as dead, for the audit entry of a takeover.</summary>
     public string DeathOf(RunLease lease, DateTimeOffset now) =>
-        now >= lease.ExpiresAt(context.Policy.Runs.Lease)
-            ? $"no heartbeat for {(now - lease.HeartbeatAt).TotalSeconds:0} s (the lease period is {context.Policy.Runs.LeaseSeconds} s)"
+        now >= lease.ExpiresAt(policy.Runs.Lease)
+            ? $"no heartbeat for {(now - lease.HeartbeatAt).TotalSeconds:0} s (the lease period is {policy.Runs.LeaseSeconds} s)"
             : $"process {lease.ProcessId} on {lease.HostName} no longer exists";
 
     private static bool ProcessRuns(int processId)
@@ -72,21 +72,23 @@ public sealed record RunLeaseTaking(RunLeaseHandle? Handle, RunLease? Holder, Ru
 /// stops the heartbeat and gives the lease up. When a renewal finds the lease in another owner's hands
 /// (this process stalled past the lease period), <see cref="Lost"/> says so and the run must stop.
 /// </summary>
-public sealed class RunLeaseHandle : IDisposable
+public sealed class RunLeaseHandle : IAsyncDisposable
 {
-    private readonly CrawlerContext _context;
+    private readonly ICrawlStateStore _state;
+    private readonly TimeProvider _time;
     private readonly ITimer _heartbeat;
     private readonly object _gate = new();
     private Action<string>? _onLost;
     private string? _lost;
     private bool _disposed;
 
-    internal RunLeaseHandle(CrawlerContext context, RunLease lease)
+    internal RunLeaseHandle(ICrawlStateStore state, PolicySet policy, TimeProvider time, RunLease lease)
     {
-        _context = context;
+        _state = state;
+        _time = time;
         Lease = lease;
-        var every = context.Policy.Runs.Heartbeat;
-        _heartbeat = context.Time.CreateTimer(_ => Beat(), null, every, every);
+        var every = policy.Runs.Heartbeat;
+        _heartbeat = time.CreateTimer(_ => _ = BeatAsync(), null, every, every);
     }
 
     public RunLease Lease { get; }
@@ -110,7 +112,7 @@ public sealed class RunLeaseHandle : IDisposable
         }
     }
 
-    private void Beat()
+    private async Task BeatAsync()
     {
         bool mine;
         try
@@ -123,7 +125,7 @@ public sealed class RunLeaseHandle : IDisposable
                 }
             }
 
-            mine = _context.Store.RenewRunLease(Lease.TargetId, Lease.OwnerId, _context.Now);
+            mine = await _state.RenewLeaseAsync(Lease.TargetId, Lease.OwnerId, _time.GetUtcNow());
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or LiteDB.LiteException)
         {
@@ -138,9 +140,9 @@ public sealed class RunLeaseHandle : IDisposable
 
         Action<string>? stop;
         string reason;
+        var holder = await _state.FindLeaseAsync(Lease.TargetId);
         lock (_gate)
         {
-            var holder = _context.Store.FindRunLease(Lease.TargetId);
             reason = holder is null
                 ? $"the run lease of target {Lease.TargetId} was given up by someone else"
                 : $"the run lease of target {Lease.TargetId} was taken over at {holder.AcquiredAt:O} by process {holder.ProcessId} on {holder.HostName}";
@@ -152,7 +154,7 @@ public sealed class RunLeaseHandle : IDisposable
         stop?.Invoke(reason);
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         lock (_gate)
         {
@@ -164,7 +166,7 @@ public sealed class RunLeaseHandle : IDisposable
             _disposed = true;
         }
 
-        _heartbeat.Dispose();
-        _context.Store.ReleaseRunLease(Lease.TargetId, Lease.OwnerId);
+        await _heartbeat.DisposeAsync();
+        await _state.ReleaseLeaseAsync(Lease.TargetId, Lease.OwnerId);
     }
 }

@@ -13,8 +13,8 @@ namespace Crawler.Service.Scheduling;
 /// are counted (<see cref="SkippedTicks"/>), not logged and audited one by one.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed partial class CrawlTargetJob(CrawlService crawls, SkippedTicks skipped, TimeProvider time, IHostApplicationLifetime lifetime,
-    ILogger<CrawlTargetJob> logger) : IJob
+public sealed partial class CrawlTargetJob(CrawlService crawls, Access.AccessControl access, SkippedTicks skipped, TimeProvider time,
+    IHostApplicationLifetime lifetime, ILogger<CrawlTargetJob> logger) : IJob
 {
     public const string TargetIdKey = "targetId";
 
@@ -27,8 +27,10 @@ public sealed partial class CrawlTargetJob(CrawlService crawls, SkippedTicks ski
             return;
         }
 
+        // The schedule acts as the service itself: no person started this run.
+        access.ActAsService();
         var now = time.GetUtcNow();
-        if (crawls.NextScheduledStart(targetId) is { } allowedAt)
+        if (await crawls.NextScheduledStartAsync(targetId, cancellationToken) is { } allowedAt)
         {
             if (skipped.Skip(targetId, CrawlService.RecrawlIntervalRule, now, $"the mandate allows the next run at {allowedAt:O}"))
             {
@@ -38,7 +40,7 @@ public sealed partial class CrawlTargetJob(CrawlService crawls, SkippedTicks ski
             return;
         }
 
-        if (skipped.IsSkipping(targetId, CrawlService.AlreadyRunningRule) && crawls.RunningElsewhere(targetId) is not null)
+        if (skipped.IsSkipping(targetId, CrawlService.AlreadyRunningRule) && await crawls.RunningElsewhereAsync(targetId, cancellationToken) is not null)
         {
             // Refused and logged once already; the other process still holds the target.
             skipped.Skip(targetId, CrawlService.AlreadyRunningRule, now, "another process crawls the target");

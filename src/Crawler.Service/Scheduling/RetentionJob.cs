@@ -1,18 +1,21 @@
+using Crawler.Service.Access;
 using Crawler.Service.Application;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace Crawler.Service.Scheduling;
 
-/// <summary>Quartz fires it on retention.yaml's schedule; the retention service does the work.</summary>
+/// <summary>Quartz fires it on retention.yaml's schedule; the retention service does the work, as the service itself.</summary>
 [DisallowConcurrentExecution]
-public sealed class RetentionJob(RetentionService retention, ILogger<RetentionJob> logger) : IJob
+public sealed partial class RetentionJob(RetentionService retention, AccessControl access, ILogger<RetentionJob> logger) : IJob
 {
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var report = retention.Run(dryRun: false);
-        logger.LogInformation("Retention: {Items} items erased or restricted, {Frontier} frontier entries purged, compacted: {Compacted}",
-            report.Items.Count, report.FrontierItemsPurged, report.Compacted);
-        return ValueTask.CompletedTask;
+        access.ActAsService();
+        var report = await retention.RunAsync(dryRun: false, cancellationToken);
+        LogRetention(report.Items.Count, report.FrontierItemsPurged, report.Compacted);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Items} items erased or restricted, {Frontier} frontier entries purged, compacted: {Compacted}")]
+    private partial void LogRetention(int items, int frontier, bool compacted);
 }

@@ -12,7 +12,7 @@ namespace Crawler.Service.Scheduling;
 /// fired at once, so the next start resumes it.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ScheduleSyncJob(CrawlerContext crawler, MandateService mandates, ILogger<ScheduleSyncJob> logger) : IJob
+public sealed class ScheduleSyncJob(ITargetStore targets, ICrawlStateStore runs, MandateService mandates, TimeProvider time, ILogger<ScheduleSyncJob> logger) : IJob
 {
     public const string Group = "crawl-targets";
 
@@ -20,12 +20,12 @@ public sealed class ScheduleSyncJob(CrawlerContext crawler, MandateService manda
     {
         var scheduler = context.Scheduler;
         var ct = cancellationToken;
-        var now = crawler.Now;
+        var now = time.GetUtcNow();
         var wanted = new Dictionary<JobKey, (long TargetId, string Cron)>();
-        foreach (var target in crawler.Store.Targets())
+        foreach (var target in await targets.ListAsync(ct))
         {
             var key = new JobKey($"target-{target.Id}", Group);
-            if (target.Spec.Schedule is { } cron && mandates.FindCovering(target, now) is not null)
+            if (target.Spec.Schedule is { } cron && await mandates.FindCoveringAsync(target, now, ct) is not null)
             {
                 wanted[key] = (target.Id, cron);
             }
@@ -50,7 +50,7 @@ public sealed class ScheduleSyncJob(CrawlerContext crawler, MandateService manda
             await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
 
             logger.LogInformation("Scheduled target {TargetId} on '{Cron}'", targetId, cron);
-            if (crawler.Store.UnfinishedRun(targetId) is { State: RunState.Interrupted })
+            if (await runs.UnfinishedRunAsync(targetId, ct) is { State: RunState.Interrupted })
             {
                 await scheduler.TriggerJob(key, cancellationToken: ct);
                 logger.LogInformation("Resuming the interrupted run of target {TargetId}", targetId);

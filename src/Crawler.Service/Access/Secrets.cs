@@ -1,4 +1,4 @@
-namespace Crawler.Service.Identity;
+namespace Crawler.Service.Access;
 
 /// <summary>What a sign-in asks the person for.</summary>
 public enum SecretKind

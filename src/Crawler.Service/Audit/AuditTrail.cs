@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using Crawler.Core.Audit;
+using Crawler.Core.Hits;
+using Crawler.Core.Policy;
+using Crawler.Core.Storage;
+
+namespace Crawler.Service.Audit;
+
+/// <summary>
+/// Appends to the tamper-evident trail: page URLs replaced by their keyed references (kept beside the trail), the
+/// policy version and the mandate's legal basis filled in where the caller left them out, linked by the audit key.
+/// </summary>
+public sealed class AuditTrail(IAuditLog log, IMandateStore mandates, AuditSigner signer, Pseudonymiser pseudonymiser, PolicySet policy, TimeProvider time)
+{
+    // A mandate's legal basis never changes (an amendment is a new mandate), so it is read once.
+    private readonly ConcurrentDictionary<long, string?> _legalBasis = new();
+
+    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken ct = default) => (await AppendAsync([record], ct))[0];
+
+    /// <summary>Appends entries together, all or none (one page's decisions, say), at the clock's now.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct = default)
+    {
+        var mentions = new List<UrlMention>();
+        var complete = new AuditRecord[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            var r = records[i];
+            r = r with
+            {
+                PolicyVersion = r.PolicyVersion ?? policy.Version,
+                LegalBasis = r.LegalBasis ?? (r.MandateId is { } m ? await LegalBasisOfAsync(m, ct) : null),
+            };
+            complete[i] = pseudonymiser.SealUrls(r, mentions);
+        }
+
+        return await log.AppendAsync(complete, time.GetUtcNow(), mentions, signer, ct);
+    }
+
+    private async ValueTask<string?> LegalBasisOfAsync(long mandateId, CancellationToken ct)
+    {
+        if (_legalBasis.TryGetValue(mandateId, out var basis))
+        {
+            return basis;
+        }
+
+        basis = (await mandates.FindAsync(mandateId, ct))?.Spec.LegalBasis;
+        _legalBasis[mandateId] = basis;
+        return basis;
+    }
+}

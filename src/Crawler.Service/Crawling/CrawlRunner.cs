@@ -1,0 +1,103 @@
+using Crawler.Core.Audit;
+using Crawler.Core.Policy;
+using Crawler.Core.Storage;
+using Crawler.Core.Targets;
+using Crawler.Extraction;
+using Crawler.Fetching;
+using Crawler.Service.Audit;
+using Crawler.Service.Crawling.Stages;
+
+namespace Crawler.Service.Crawling;
+
+/// <summary>
+/// One run in progress: the stages of <see cref="Stages"/> wired together for this target, mandate and run. The
+/// dispatcher (1) hands each frontier item to the request stages (2 to 4, <see cref="PageRequests"/>), and each
+/// response to the page pipeline (5 to 10, <see cref="PagePipeline"/>).
+/// </summary>
+internal sealed class CrawlRunner
+{
+    private readonly RunCounters _counters;
+    private readonly RunStop _stop = new();
+    private readonly CrawlAudit _audit;
+    private readonly Dispatcher _dispatcher;
+    private readonly PageRequests _requests;
+    private readonly PagePipeline _pipeline;
+    private readonly ICrawlStateStore _state;
+    private readonly IMandateStore _mandates;
+    private readonly long _mandateId;
+    private readonly PolicySet _policy;
+    private readonly NetworkGuard _guard;
+
+    public CrawlRunner(CrawlDependencies d, CrawlTarget target, long mandateId, IReadOnlyCollection<long> mandateChain, CrawlRun run, string actor,
+        IProgress<CrawlProgress>? progress, NetworkGuard guard)
+    {
+        _state = d.State;
+        _mandates = d.Mandates;
+        _mandateId = mandateId;
+        _policy = d.Policy;
+        _guard = guard;
+        _counters = new RunCounters(run);
+        _audit = new CrawlAudit(d.Audit, actor, mandateId, d.Installation.Lab);
+        var gate = new RequestGate(d.Mandates, target, mandateId, d.Policy, d.Installation.Lab, d.Time);
+        var politeness = new HostPacing(target, d.Policy.Network.MinDelayMsPublic, d.Installation.Lab, d.Policy.ProductToken, d.Time);
+        var robots = new RobotsRules(d.Robots, gate, politeness, _audit, _counters, d.Policy, d.Time);
+        _requests = new PageRequests(gate, politeness, robots, d.Mandates, mandateId, _audit, _counters, _stop, d.Policy);
+        var extractor = new AdExtractor(d.Policy.Fetch.NotPublicSelectors, d.Policy.Urls, d.Policy.Profiles.Find(target.Spec.Profile));
+        _pipeline = new PagePipeline(new ResponseGate(d.Mandates, target, mandateId, d.Policy, d.Time), extractor, d.State, d.Hits, d.Mandates,
+            new ImageDigests(_requests, _audit, d.Pseudonymiser, d.Policy), new HitRecorder(d.Hits, d.Pseudonymiser, target, run.Id, d.Policy, d.Time),
+            _audit, _counters, _stop, run.Id, mandateId, mandateChain, d.Policy, d.Time);
+        _dispatcher = new Dispatcher(d.State, politeness, _counters, _stop, run.Id, d.Policy.Fetch.MaxConcurrentRequests,
+            target.Spec.Politeness.MaxConcurrencyPerHost, progress);
+    }
+
+    public int Discarded => _counters.Discarded;
+
+    /// <summary>Ends the run at its next request (the run lease was lost, say); requests in flight still finish.</summary>
+    public void Stop(string reason) => _stop.Stop(reason);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var fetcher = new PageFetcher(_policy, _guard, change =>
+            // Polly reports a circuit's change synchronously; the store underneath completes synchronously too.
+            _audit.RunEventAsync(AuditOperation.Circuit, "host:" + change.Host, change.Opened ? "opened" : "closed", "circuit breaker " + change.Reason,
+                change.Opened ? "host.circuit-open" : "host.circuit-closed", null, CancellationToken.None).GetAwaiter().GetResult());
+        await _dispatcher.RunAsync(async (item, token) =>
+        {
+            var (page, requeued) = await _requests.FetchAsync(fetcher, item, token);
+            if (page is not null)
+            {
+                await _pipeline.ProcessAsync(fetcher, item, page, token);
+            }
+
+            return token.IsCancellationRequested ? ItemOutcome.Cancelled : requeued ? ItemOutcome.Requeued : ItemOutcome.Done;
+        }, ct);
+    }
+
+    /// <summary>Saves how the run ended and records it; the outcome tells the truth about failures.</summary>
+    public async Task<CrawlRun> FinishAsync(bool cancelled)
+    {
+        var snapshot = _counters.Snapshot();
+        var (state, reason) = RunOutcome.Decide(_stop.Reason, cancelled, snapshot);
+        var run = _counters.End(state, reason);
+        await _state.SaveRunAsync(run, CancellationToken.None);
+        var mandate = await _mandates.FindAsync(_mandateId, CancellationToken.None);
+        var failures = run.FailureCount;
+        var failed = failures == 0 || state is RunState.Failed or RunState.Partial ? "" : $"; failures: {RunOutcome.Describe(run.Failures!)}";
+        await _audit.RunEventAsync(AuditOperation.CrawlEnd, $"run:{run.Id}", state.ToString().ToLowerInvariant(),
+            $"{state.ToString().ToLowerInvariant()}: {reason}{failed} (fetched {run.Fetched}, refused {run.Refused}, hits {run.Hits}, failed {failures})", null,
+            mandate, CancellationToken.None);
+        return run;
+    }
+}
+
+/// <summary>What every run needs from the application: stores, the trail, the key holder, the policy, the installation and the clock.</summary>
+public sealed record CrawlDependencies(
+    ICrawlStateStore State,
+    IMandateStore Mandates,
+    IHitStore Hits,
+    IRobotsCache Robots,
+    AuditTrail Audit,
+    Core.Hits.Pseudonymiser Pseudonymiser,
+    PolicySet Policy,
+    Application.Installation Installation,
+    TimeProvider Time);

@@ -1,0 +1,44 @@
+using Crawler.Core.Audit;
+using Crawler.Core.Policy;
+using Crawler.Service.Audit;
+
+namespace Crawler.Service.Crawling.Stages;
+
+/// <summary>
+/// Every side effect of a crawl on the trail, typed by what happened: a request refused, a response collected, a page
+/// discarded, a hit stored. Each names the run's actor and the decision's mandate, case and policy version; a URL is
+/// sealed to its keyed reference by the trail.
+/// </summary>
+internal sealed class CrawlAudit(AuditTrail trail, string actor, long mandateId, bool lab)
+{
+    public string Actor => actor;
+
+    public Task RefusedAsync(Uri url, string reason, string rule, PolicyDecision decision, CancellationToken ct) =>
+        RecordAsync(AuditOperation.Refuse, url, "refused", reason, rule, decision, null, null, ct);
+
+    /// <summary>A response the response policy refused (outcome <c>not-public</c> or <c>refused</c>), with its status.</summary>
+    public Task ResponseRefusedAsync(Uri url, string outcome, string reason, string rule, PolicyDecision decision, int status, CancellationToken ct) =>
+        RecordAsync(AuditOperation.Refuse, url, outcome, reason, rule, decision, null, status, ct);
+
+    public Task CollectedAsync(Uri url, string outcome, string reason, string rule, PolicyDecision decision, string? hash, int? status, CancellationToken ct) =>
+        RecordAsync(AuditOperation.Collect, url, outcome, reason, rule, decision, hash, status, ct);
+
+    public Task DiscardedAsync(Uri url, string outcome, string reason, string rule, PolicyDecision decision, string? hash, int? status, CancellationToken ct) =>
+        RecordAsync(AuditOperation.Discard, url, outcome, reason, rule, decision, hash, status, ct);
+
+    /// <summary>A stored hit: its own entry, naming the hit rather than the URL.</summary>
+    public Task StoredAsync(long hitId, Uri url, double score, int removedRegions, Core.Mandates.Mandate mandate, string hash, int status, CancellationToken ct) =>
+        trail.AppendAsync(new AuditRecord(actor, AuditOperation.Store, $"hit:{hitId}", "stored",
+            $"ad from {url} (score {score}, {removedRegions} third-party regions removed)", "hit.store",
+            mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: status, Lab: lab, DataSubject: DataSubject.Unknown), ct);
+
+    /// <summary>An event of the run itself (start, end, a circuit breaker, a discard not about one URL).</summary>
+    public Task RunEventAsync(string operation, string subject, string outcome, string reason, string? rule, Core.Mandates.Mandate? mandate, CancellationToken ct) =>
+        trail.AppendAsync(new AuditRecord(actor, operation, subject, outcome, reason, rule, mandate?.Id ?? mandateId, mandate?.Version, mandate?.Spec.Case,
+            Lab: lab), ct);
+
+    private Task RecordAsync(string operation, Uri url, string outcome, string reason, string rule, PolicyDecision decision, string? hash, int? status,
+        CancellationToken ct) =>
+        trail.AppendAsync(new AuditRecord(actor, operation, url.ToString(), outcome, reason, rule, decision.MandateId, decision.MandateVersion,
+            decision.Case, decision.PolicyVersion, hash, status, lab, DataSubject: hash is null ? null : DataSubject.Unknown), ct);
+}

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using Crawler.Core.Hits;
+using Crawler.Core.Indicators;
+using Crawler.Core.Mandates;
+using Crawler.Core.Policy;
+using Crawler.Core.Storage;
+using Crawler.Extraction;
+using Crawler.Fetching;
+
+namespace Crawler.Service.Crawling.Stages;
+
+/// <summary>
+/// What becomes of one response, in the order of the data flow: the response gate (5), extraction and the links it
+/// finds (6), hit admission (7), minimisation (8), image digests (9) and recording (10). Every step that ends the
+/// page's way records why.
+/// </summary>
+internal sealed class PagePipeline(
+    ResponseGate responses,
+    AdExtractor extractor,
+    ICrawlStateStore frontier,
+    IHitStore hits,
+    IMandateStore mandates,
+    ImageDigests images,
+    HitRecorder recorder,
+    CrawlAudit audit,
+    RunCounters counters,
+    RunStop stop,
+    long runId,
+    long mandateId,
+    IReadOnlyCollection<long> mandateChain,
+    PolicySet policy,
+    TimeProvider time)
+{
+    public async Task ProcessAsync(PageFetcher fetcher, FrontierItem item, Fetched page, CancellationToken ct)
+    {
+        var (url, result, decision) = page;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(result.Body));
+
+        // 5. The request was allowed when it was sent; what comes back after the mandate ended is not ours to use.
+        if (await responses.EndedInFlightAsync(page: true, ct) is { } ended)
+        {
+            await DiscardInFlightAsync(url, ended, decision, hash, result.Status, ct);
+            return;
+        }
+
+        var verdict = responses.Decide(result);
+        if (!verdict.Accepted)
+        {
+            await audit.ResponseRefusedAsync(url, verdict.NotPublic ? "not-public" : "refused", verdict.Reason, verdict.Rule, decision, result.Status, ct);
+            counters.Refused();
+            return;
+        }
+
+        // 6. Extraction; relative posting dates ("2 dagen geleden") are read against the moment of fetching.
+        var extracted = extractor.Extract(PageText.Decode(result.Body, result.Charset), url, time.GetUtcNow());
+        if (extracted.NotPublic)
+        {
+            await audit.DiscardedAsync(url, "not-public", extracted.NotPublicReason + "; content discarded", "response.not-public", decision, hash, result.Status, ct);
+            counters.Discard();
+            return;
+        }
+
+        // A fetch that relied on the mandate's robots override carries the override and its justification.
+        var collectReason = decision.Rule == RequestPolicy.RobotsOverrideRule ? $"{decision.Reason}; {verdict.Reason}" : verdict.Reason;
+        await audit.CollectedAsync(url, "fetched", collectReason, decision.Rule, decision, hash, result.Status, ct);
+        await frontier.EnqueueAsync(runId, extracted.Links.Select(l => (l.ToString(), item.Depth + 1)).ToList(), ct);
+
+        // 7. Admission: an ad, not unchanged since a hit of any version of the mandate, within its keywords, above the threshold.
+        var ad = extracted.Ad;
+        var mandate = (await mandates.FindAsync(mandateId, ct))!;
+        var score = IndicatorScorer.Score(ad, policy.Indicators);
+        var same = ad.IsAd ? await SameHitAsync(url, hash, ct) : null;
+        var admission = AdAdmission.Decide(ad, same, mandate.Spec, score, policy.Indicators.HitThreshold);
+        if (!admission.Admitted)
+        {
+            await audit.DiscardedAsync(url, admission.Outcome, admission.Reason, admission.Rule, decision, hash, result.Status, ct);
+            counters.Discard();
+            return;
+        }
+
+        // 8, 9. Minimised as the mandate says, with the digests of its images when the mandate keeps images.
+        var content = recorder.Minimise(ad, score, mandate);
+        var treatment = mandate.Spec.TreatmentOf(DataCategory.Images);
+        var digests = treatment != Treatment.Drop && ad.Images is { Count: > 0 } pictures
+            ? await images.DigestAsync(fetcher, url, pictures, item.Depth, treatment, ct)
+            : [];
+
+        // 10. One write of the final hit.
+        var stored = await recorder.RecordAsync(url, hash, result, ad, score, content, digests, mandate, ct);
+        if (stored.RefusedRule == MandateCaps.EndedInFlightRule)
+        {
+            await DiscardInFlightAsync(url, await responses.EndedInFlightAsync(page: true, ct) ?? stored.Reason!, decision, hash, result.Status, ct);
+            return;
+        }
+
+        if (stored.Id is not { } id)
+        {
+            stop.Stop(stored.Reason!);
+            await audit.RefusedAsync(url, stored.Reason + "; the hit was not stored", stored.RefusedRule!, decision, ct);
+            return;
+        }
+
+        counters.Stored();
+        await audit.StoredAsync(id, url, score.Score, ad.RemovedThirdPartyRegions, mandate, hash, result.Status, ct);
+    }
+
+    /// <summary>The hit already stored for this URL and content under any version of the mandate, and where, if any.</summary>
+    private async Task<(long Id, string Under)?> SameHitAsync(Uri url, string hash, CancellationToken ct)
+    {
+        if (await hits.FindSameAsync(mandateChain, url.ToString(), hash, ct) is not { } same)
+        {
+            return null;
+        }
+
+        var under = await hits.FindAsync(same, ct) is { } earlier && earlier.MandateId != mandateId
+            ? $" (stored under mandate {earlier.MandateId}, version {earlier.MandateVersion}, an earlier version of this mandate)"
+            : "";
+        return (same, under);
+    }
+
+    /// <summary>Nothing of the response is used: not extracted, no links followed, no hit; the run stops.</summary>
+    private Task DiscardInFlightAsync(Uri url, string reason, PolicyDecision decision, string hash, int status, CancellationToken ct)
+    {
+        stop.Stop(reason);
+        counters.Discard();
+        return audit.DiscardedAsync(url, "ended-in-flight", reason + "; the response was discarded unread", MandateCaps.EndedInFlightRule, decision, hash, status, ct);
+    }
+}
