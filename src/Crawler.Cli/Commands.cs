@@ -338,10 +338,14 @@ internal static class Commands
         {
             await using var app = io.Open(r);
             var service = app.Get<CrawlService>();
+            var mark = ResourceUse.Start(TimeProvider.System);
             var summary = await RunWithProgressAsync(io, r, service, r.GetValue(target), ct);
             if (io.Json(r))
             {
-                io.WriteJson(summary);
+                // What the crawl itself used (start-up excluded): wall time, processor time, allocations, writes, peak memory.
+                var json = System.Text.Json.JsonSerializer.SerializeToNode(summary, CliJson.Options)!.AsObject();
+                json["resources"] = System.Text.Json.JsonSerializer.SerializeToNode(mark.Since(), CliJson.Options);
+                io.WriteJson(json);
             }
             else
             {

@@ -4,7 +4,13 @@ using Crawler.Benchmarks;
 if (args is ["throughput"])
 {
     ThroughputCommand.Run();
-    return;
+    return 0;
+}
+
+if (args is ["crawl", ..])
+{
+    return await CrawlBenchCommand.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(DecideRequestBenchmark).Assembly).Run(args);
+return 0;
