@@ -38,7 +38,7 @@ internal sealed class TestStore : IDisposable
 
     public CrawlRun StartRun(long targetId, long mandateId, string by, DateTimeOffset at) => State.StartRunAsync(targetId, mandateId, by, at).Result;
 
-    public bool Enqueue(long runId, string url, int depth) => State.EnqueueAsync(runId, [(url, depth)]).Result == 1;
+    public bool Enqueue(long runId, string url, int depth) => State.EnqueueAsync(runId, [(url, depth)]).Result.Count == 1;
 
     public IReadOnlyList<FrontierItem> PendingBatch(long runId, int limit) => State.PendingAsync(runId, limit).Result;
 

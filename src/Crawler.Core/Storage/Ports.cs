@@ -153,11 +153,17 @@ public interface ICrawlStateStore
 
     Task<IReadOnlyList<CrawlRun>> RunsAsync(long? targetId, CancellationToken ct = default);
 
-    /// <summary>Adds URLs to the run's frontier, each unless its canonical form is already there; returns how many were new.</summary>
-    Task<int> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, CancellationToken ct = default);
+    /// <summary>
+    /// Adds URLs to the run's frontier, each unless its canonical form is already there (a pending one found again on a
+    /// shorter path takes the shorter depth); returns the items added.
+    /// </summary>
+    Task<IReadOnlyList<FrontierItem>> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, CancellationToken ct = default);
 
     /// <summary>Up to <paramref name="limit"/> pending items of the run, oldest first.</summary>
     Task<IReadOnlyList<FrontierItem>> PendingAsync(long runId, int limit, CancellationToken ct = default);
+
+    /// <summary>The run's whole frontier, done or not, oldest first: what a run resumes from.</summary>
+    Task<IReadOnlyList<(FrontierItem Item, bool Done)>> FrontierAsync(long runId, CancellationToken ct = default);
 
     /// <summary>One page's end in one transaction: the item done (or put back with one more attempt) and the run's counters saved.</summary>
     Task CompleteAsync(FrontierCompletion completion, CancellationToken ct = default);
@@ -175,7 +181,7 @@ public interface ICrawlStateStore
 }
 
 /// <summary>
-/// What one frontier item's processing changed: <see cref="Requeue"/> puts it back with one more attempt instead of
+/// What one frontier item's processing changed: <see cref="Requeue"/> keeps it pending with one more attempt instead of
 /// marking it done; <see cref="Run"/> is the run's counters now.
 /// </summary>
 public sealed record FrontierCompletion(long ItemId, bool Requeue, CrawlRun? Run);

@@ -28,8 +28,8 @@ internal sealed class CrawlRunner
     private readonly PolicySet _policy;
     private readonly NetworkGuard _guard;
 
-    public CrawlRunner(CrawlDependencies d, CrawlTarget target, long mandateId, IReadOnlyCollection<long> mandateChain, CrawlRun run, string actor,
-        IProgress<CrawlProgress>? progress, NetworkGuard guard)
+    public CrawlRunner(CrawlDependencies d, CrawlTarget target, long mandateId, IReadOnlyCollection<long> mandateChain, CrawlRun run, RunFrontier frontier,
+        string actor, IProgress<CrawlProgress>? progress, NetworkGuard guard)
     {
         _state = d.State;
         _mandates = d.Mandates;
@@ -43,10 +43,10 @@ internal sealed class CrawlRunner
         var robots = new RobotsRules(d.Robots, gate, politeness, _audit, _counters, d.Policy, d.Time);
         _requests = new PageRequests(gate, politeness, robots, d.Mandates, mandateId, _audit, _counters, _stop, d.Policy);
         var extractor = new AdExtractor(d.Policy.Fetch.NotPublicSelectors, d.Policy.Urls, d.Policy.Profiles.Find(target.Spec.Profile));
-        _pipeline = new PagePipeline(new ResponseGate(d.Mandates, target, mandateId, d.Policy, d.Time), extractor, d.State, d.Hits, d.Mandates,
+        _pipeline = new PagePipeline(new ResponseGate(d.Mandates, target, mandateId, d.Policy, d.Time), extractor, frontier, d.Hits, d.Mandates,
             new ImageDigests(_requests, _audit, d.Pseudonymiser, d.Policy), new HitRecorder(d.Hits, d.Pseudonymiser, target, run.Id, d.Policy, d.Time),
-            _audit, _counters, _stop, run.Id, mandateId, mandateChain, d.Policy, d.Time);
-        _dispatcher = new Dispatcher(d.State, politeness, _counters, _stop, run.Id, d.Policy.Fetch.MaxConcurrentRequests,
+            _audit, _counters, _stop, mandateId, mandateChain, d.Policy, d.Time);
+        _dispatcher = new Dispatcher(d.State, frontier, politeness, _counters, _stop, d.Policy.Fetch.MaxConcurrentRequests,
             target.Spec.Politeness.MaxConcurrencyPerHost, progress);
     }
 

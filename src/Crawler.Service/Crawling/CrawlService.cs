@@ -6,6 +6,7 @@ using Crawler.Core.Yaml;
 using Crawler.Fetching;
 using Crawler.Service.Access;
 using Crawler.Service.Application;
+using Crawler.Service.Crawling.Stages;
 
 namespace Crawler.Service.Crawling;
 
@@ -133,9 +134,10 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
         await _d.Audit.AppendAsync(new AuditRecord(actor, AuditOperation.CrawlStart, $"run:{run.Id}", resumed ? "resumed" : "started",
             $"crawl of target '{target.Name}' under mandate {mandate.Id}{string.Concat(notes.Select(n => "; " + n))}", null,
             mandate.Id, mandate.Version, mandate.Spec.Case, Lab: lab), ct);
-        await _d.State.EnqueueAsync(run.Id, target.Spec.Seeds.Select(seed => (seed, 0)).ToList(), ct);
+        var frontier = await RunFrontier.LoadAsync(_d.State, run.Id, ct);
+        await frontier.AddAsync(target.Spec.Seeds.Select(seed => (seed, 0)).ToList(), ct);
 
-        var runner = new CrawlRunner(_d, target, mandate.Id, chain, run, actor, progress,
+        var runner = new CrawlRunner(_d, target, mandate.Id, chain, run, frontier, actor, progress,
             new NetworkGuard(lab, _d.Policy.Network.AllowLoopbackInLab, resolve));
         lease.OnLost(runner.Stop);
         CrawlRun final;

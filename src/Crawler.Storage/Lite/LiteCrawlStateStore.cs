@@ -28,11 +28,11 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
 
     public Task<IReadOnlyList<CrawlRun>> RunsAsync(long? targetId, CancellationToken ct = default) => Task.FromResult(db.Read(d => Runs(d, targetId)));
 
-    public Task<int> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, CancellationToken ct = default) =>
-        Task.FromResult(urls.Count == 0 ? 0 : db.Write(d =>
+    public Task<IReadOnlyList<FrontierItem>> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<FrontierItem>>(urls.Count == 0 ? [] : db.Write(d =>
         {
             var col = d.GetCollection("frontier", BsonAutoId.Int64);
-            var added = 0;
+            var added = new List<FrontierItem>();
             foreach (var (url, depth) in urls)
             {
                 var key = runId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)));
@@ -48,12 +48,20 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
                     continue;
                 }
 
-                col.Insert(new BsonDocument { ["key"] = key, ["runId"] = runId, ["url"] = url, ["depth"] = depth, ["done"] = false });
-                added++;
+                var id = col.Insert(new BsonDocument { ["key"] = key, ["runId"] = runId, ["url"] = url, ["depth"] = depth, ["done"] = false }).AsInt64;
+                added.Add(new FrontierItem(id, runId, url, depth));
             }
 
             return (added, true);
         }));
+
+    public Task<IReadOnlyList<(FrontierItem Item, bool Done)>> FrontierAsync(long runId, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<(FrontierItem, bool)>>(db.Read(d => d.GetCollection("frontier")
+            .Find(Query.EQ("runId", runId))
+            .Select(doc => (new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32,
+                doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0), doc["done"].AsBoolean))
+            .OrderBy(e => e.Item1.Id)
+            .ToList()));
 
     public Task<IReadOnlyList<FrontierItem>> PendingAsync(long runId, int limit, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<FrontierItem>>(db.Read(d => d.GetCollection("frontier").Query()
@@ -75,11 +83,9 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
             {
                 if (completion.Requeue)
                 {
-                    // Back at the end of the frontier, with one more attempt counted.
-                    col.Delete(completion.ItemId);
-                    doc.Remove("_id");
+                    // Pending still, with one more attempt counted; the run puts it at the end of its queue.
                     doc["attempts"] = (doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0) + 1;
-                    col.Insert(doc);
+                    col.Update(doc);
                 }
                 else
                 {

@@ -15,8 +15,8 @@ internal enum ItemOutcome
 /// allows, and picks next the pending item whose host's slot comes first. Each item's end is saved with the run's
 /// counters in one write.
 /// </summary>
-internal sealed class Dispatcher(ICrawlStateStore frontier, HostPacing politeness, RunCounters counters, RunStop stop, long runId, int globalCap, int perHost,
-    IProgress<CrawlProgress>? progress)
+internal sealed class Dispatcher(ICrawlStateStore store, RunFrontier frontier, HostPacing politeness, RunCounters counters, RunStop stop, int globalCap,
+    int perHost, IProgress<CrawlProgress>? progress)
 {
     public async Task RunAsync(Func<FrontierItem, CancellationToken, Task<ItemOutcome>> process, CancellationToken ct)
     {
@@ -25,7 +25,7 @@ internal sealed class Dispatcher(ICrawlStateStore frontier, HostPacing politenes
         while (true)
         {
             var stopping = ct.IsCancellationRequested || stop.Reason is not null;
-            if (!stopping && running.Count < globalCap && await PickAsync(running, hostBusy, ct) is { } pick)
+            if (!stopping && running.Count < globalCap && Pick(running, hostBusy) is { } pick)
             {
                 var host = HostPacing.HostKey(new Uri(pick.Url));
                 hostBusy[host] = hostBusy.GetValueOrDefault(host) + 1;
@@ -47,11 +47,12 @@ internal sealed class Dispatcher(ICrawlStateStore frontier, HostPacing politenes
             if (outcome == ItemOutcome.Cancelled || ct.IsCancellationRequested)
             {
                 // Stopped mid-request: the item stays pending and is fetched again on resume.
-                await frontier.SaveRunAsync(run, CancellationToken.None);
+                await store.SaveRunAsync(run, CancellationToken.None);
             }
             else
             {
-                await frontier.CompleteAsync(new FrontierCompletion(item.Id, outcome == ItemOutcome.Requeued, run), CancellationToken.None);
+                await store.CompleteAsync(new FrontierCompletion(item.Id, outcome == ItemOutcome.Requeued, run), CancellationToken.None);
+                frontier.Complete(item, outcome == ItemOutcome.Requeued);
             }
 
             progress?.Report(new CrawlProgress(run.Fetched, run.Refused, run.Hits, counters.Discarded, item.Url));
@@ -73,18 +74,13 @@ internal sealed class Dispatcher(ICrawlStateStore frontier, HostPacing politenes
     }
 
     /// <summary>The pending item to start next: its host has room, and of those the host whose next slot comes first.</summary>
-    private async Task<FrontierItem?> PickAsync(Dictionary<Task<ItemOutcome>, FrontierItem> running, Dictionary<string, int> hostBusy, CancellationToken ct)
+    private FrontierItem? Pick(Dictionary<Task<ItemOutcome>, FrontierItem> running, Dictionary<string, int> hostBusy)
     {
         var busyIds = running.Values.Select(v => v.Id).ToHashSet();
         FrontierItem? best = null;
         var bestWait = TimeSpan.MaxValue;
-        foreach (var candidate in await frontier.PendingAsync(runId, 64 + running.Count, ct))
+        foreach (var candidate in frontier.Pending(64, busyIds))
         {
-            if (busyIds.Contains(candidate.Id))
-            {
-                continue;
-            }
-
             var url = new Uri(candidate.Url);
             if (hostBusy.GetValueOrDefault(HostPacing.HostKey(url)) >= perHost)
             {

@@ -17,7 +17,7 @@ namespace Crawler.Service.Crawling.Stages;
 internal sealed class PagePipeline(
     ResponseGate responses,
     AdExtractor extractor,
-    ICrawlStateStore frontier,
+    RunFrontier frontier,
     IHitStore hits,
     IMandateStore mandates,
     ImageDigests images,
@@ -25,7 +25,6 @@ internal sealed class PagePipeline(
     CrawlAudit audit,
     RunCounters counters,
     RunStop stop,
-    long runId,
     long mandateId,
     IReadOnlyCollection<long> mandateChain,
     PolicySet policy,
@@ -63,7 +62,7 @@ internal sealed class PagePipeline(
         // A fetch that relied on the mandate's robots override carries the override and its justification.
         var collectReason = decision.Rule == RequestPolicy.RobotsOverrideRule ? $"{decision.Reason}; {verdict.Reason}" : verdict.Reason;
         await audit.CollectedAsync(url, "fetched", collectReason, decision.Rule, decision, hash, result.Status, ct);
-        await frontier.EnqueueAsync(runId, extracted.Links.Select(l => (l.ToString(), item.Depth + 1)).ToList(), ct);
+        await frontier.AddAsync(extracted.Links.Select(l => (l.ToString(), item.Depth + 1)).ToList(), ct);
 
         // 7. Admission: an ad, not unchanged since a hit of any version of the mandate, within its keywords, above the threshold.
         var ad = extracted.Ad;

@@ -1,0 +1,139 @@
+using System.IO.Hashing;
+using System.Text;
+using Crawler.Core.Storage;
+
+namespace Crawler.Service.Crawling.Stages;
+
+/// <summary>
+/// The run's frontier in memory, over its durable copy in the store: every URL the run has seen is remembered as a
+/// 64-bit fingerprint, so a link found again costs a hash look-up, not a query; the pending items are a queue in
+/// memory, so picking the next costs nothing per item already done. New URLs are written to the store before they
+/// are queued, so a resumed run finds them.
+/// </summary>
+internal sealed class RunFrontier
+{
+    private readonly ICrawlStateStore _store;
+    private readonly long _runId;
+    private readonly object _lock = new();
+    private readonly HashSet<ulong> _seen = [];
+    private readonly Dictionary<ulong, FrontierItem> _pending = [];
+    private readonly LinkedList<ulong> _order = new();
+
+    private RunFrontier(ICrawlStateStore store, long runId)
+    {
+        _store = store;
+        _runId = runId;
+    }
+
+    /// <summary>The run's frontier as stored: what it has seen, and what is still pending, oldest first.</summary>
+    public static async Task<RunFrontier> LoadAsync(ICrawlStateStore store, long runId, CancellationToken ct)
+    {
+        var frontier = new RunFrontier(store, runId);
+        foreach (var (item, done) in await store.FrontierAsync(runId, ct))
+        {
+            var key = Fingerprint(item.Url);
+            frontier._seen.Add(key);
+            if (!done)
+            {
+                frontier._pending[key] = item;
+                frontier._order.AddLast(key);
+            }
+        }
+
+        return frontier;
+    }
+
+    public int PendingCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds the URLs not seen before (a pending one found on a shorter path is queued with the shorter depth).</summary>
+    public async Task AddAsync(IReadOnlyList<(string Url, int Depth)> urls, CancellationToken ct)
+    {
+        var fresh = new List<(string Url, int Depth)>();
+        var shorter = new List<(string Url, int Depth)>();
+        lock (_lock)
+        {
+            foreach (var (url, depth) in urls)
+            {
+                var key = Fingerprint(url);
+                if (_seen.Add(key))
+                {
+                    fresh.Add((url, depth));
+                }
+                else if (_pending.TryGetValue(key, out var pending) && depth < pending.Depth)
+                {
+                    _pending[key] = pending with { Depth = depth };
+                    shorter.Add((url, depth));
+                }
+            }
+        }
+
+        if (fresh.Count == 0 && shorter.Count == 0)
+        {
+            return;
+        }
+
+        var added = await _store.EnqueueAsync(_runId, [.. fresh, .. shorter], ct);
+        lock (_lock)
+        {
+            foreach (var item in added)
+            {
+                var key = Fingerprint(item.Url);
+                _pending[key] = item;
+                _order.AddLast(key);
+            }
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> pending items, oldest first, leaving out those <paramref name="busy"/> holds.</summary>
+    public IReadOnlyList<FrontierItem> Pending(int limit, IReadOnlySet<long> busy)
+    {
+        var items = new List<FrontierItem>(Math.Min(limit, 64));
+        lock (_lock)
+        {
+            for (var node = _order.First; node is not null && items.Count < limit; node = node.Next)
+            {
+                if (_pending.TryGetValue(node.Value, out var item) && !busy.Contains(item.Id))
+                {
+                    items.Add(item);
+                }
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>The item was dealt with: gone from the queue, or back at its end with one more attempt.</summary>
+    public void Complete(FrontierItem item, bool requeue)
+    {
+        var key = Fingerprint(item.Url);
+        lock (_lock)
+        {
+            var node = _order.Find(key);
+            if (node is not null)
+            {
+                _order.Remove(node);
+            }
+
+            if (requeue && _pending.TryGetValue(key, out var pending))
+            {
+                _pending[key] = pending with { Attempts = pending.Attempts + 1 };
+                _order.AddLast(key);
+            }
+            else
+            {
+                _pending.Remove(key);
+            }
+        }
+    }
+
+    private static ulong Fingerprint(string url) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(url));
+}
