@@ -165,7 +165,11 @@ public sealed class EvidenceService(CrawlerContext context)
                     if (snapshot is not null)
                     {
                         var (requestId, response) = warc.WriteExchange(new WarcExchange(new Uri(snapshot.Url), snapshot.FetchedAt, snapshot.IpAddress, "GET",
-                            snapshot.RequestHeaders, snapshot.Status, snapshot.ReasonPhrase, snapshot.ResponseHeaders, snapshot.Body), info);
+                            snapshot.RequestHeaders, snapshot.Status, snapshot.ReasonPhrase, snapshot.ResponseHeaders, snapshot.Body)
+                        {
+                            RequestHead = snapshot.RequestHead,
+                            ResponseHead = snapshot.ResponseHead,
+                        }, info);
                         ids.Add(requestId);
                         ids.Add(response);
                         responseId = response;
@@ -174,11 +178,11 @@ public sealed class EvidenceService(CrawlerContext context)
                     }
 
                     ids.Add(warc.WriteMetadata(new Uri(hit.Url), hit.FetchedAt, "application/json",
-                        JsonSerializer.SerializeToUtf8Bytes(hit, Json), responseId, info));
+                        JsonSerializer.SerializeToUtf8Bytes(hit with { Url = AsFetched(hit.Url) }, Json), responseId, info));
                     records++;
                     var covering = trail.Where(e => e.Record.Subject == $"hit:{hit.Id}" || (e.Record.MandateId == hit.MandateId && e.Record.Subject == hit.Url))
                         .Select(e => e.Sequence).ToList();
-                    items.Add(new EvidenceItem(hit.Id, hit.Url, hit.FetchedAt, hit.ContentSha256, hit.MandateId, hit.MandateVersion, hit.Case,
+                    items.Add(new EvidenceItem(hit.Id, AsFetched(hit.Url), hit.FetchedAt, hit.ContentSha256, hit.MandateId, hit.MandateVersion, hit.Case,
                         snapshot is not null, ids, covering));
                 }
 
@@ -520,4 +524,11 @@ public sealed class EvidenceService(CrawlerContext context)
         e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    /// <summary>
+    /// A URL as it was fetched: percent-encoded, exactly as WARC-Target-URI and the request line have it. Hits keep
+    /// the decoded form for people to read; every record, the manifest and the package use this one form, so they
+    /// match without decoding.
+    /// </summary>
+    private static string AsFetched(string url) => new Uri(url).AbsoluteUri;
 }
