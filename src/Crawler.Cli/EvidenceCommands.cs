@@ -62,24 +62,36 @@ internal static class EvidenceCommands
     public static Command Evidence(CliIo io)
     {
         var hits = CliArgs.Ids("--hits", "hit", "crawler hits list", "The hits to export");
-        var output = new Option<string>("--out") { Description = "The WARC file to write (.warc.gz)", Required = true };
+        var output = new Option<string>("--out") { Description = "The file to write (.warc.gz, or .wacz)", Required = true };
         var recipient = new Option<string>("--recipient") { Description = "Who receives the evidence (recorded with the disclosure)", Required = true };
-        var export = new Command("export", "Export hits as signed WARC 1.1 evidence with a manifest (officer; logged as a disclosure)") { hits, output, recipient };
+        var format = new Option<string?>("--format")
+        {
+            Description = "warc (a signed WARC 1.1 file) or wacz (that WARC packaged as WACZ 1.1.1, signed, for ReplayWeb.page); default: wacz for a .wacz file, else warc",
+        };
+        format.AcceptOnlyFromAmong("warc", "wacz");
+        var export = new Command("export", "Export hits as signed WARC 1.1 evidence with a manifest, or as a signed WACZ package (officer; logged as a disclosure)")
+        {
+            hits, output, recipient, format,
+        };
         export.SetAction(async (r, ct) =>
         {
             await using var app = io.Open(r);
-            var result = await app.Get<EvidenceService>().ExportAsync(r.GetValue(hits)!, r.GetValue(output)!, r.GetValue(recipient)!, io.Actor(r), ct);
+            var file = r.GetValue(output)!;
+            var chosen = r.GetValue(format) ?? (file.EndsWith(".wacz", StringComparison.OrdinalIgnoreCase) ? "wacz" : "warc");
+            var result = await app.Get<EvidenceService>().ExportAsync(r.GetValue(hits)!, file, r.GetValue(recipient)!, io.Actor(r),
+                chosen == "wacz" ? EvidenceFormat.Wacz : EvidenceFormat.Warc, ct);
             if (io.Json(r))
             {
                 io.WriteJson(new
                 {
-                    file = result.File, sha256 = result.Sha256, records = result.Records, hits = result.HitIds, rawSnapshots = result.RawSnapshots,
+                    file = result.File, format = chosen, sha256 = result.Sha256, records = result.Records, hits = result.HitIds, rawSnapshots = result.RawSnapshots,
                     keyFingerprint = result.KeyFingerprint,
                 });
             }
             else
             {
-                io.Out.WriteLine($"wrote {result.File}: {result.HitIds.Count} hits ({result.RawSnapshots} with the raw exchange), {result.Records} WARC records");
+                io.Out.WriteLine($"wrote {result.File}: {result.HitIds.Count} hits ({result.RawSnapshots} with the raw exchange), {result.Records} WARC records" +
+                                 (result.Format == EvidenceFormat.Wacz ? ", packaged as WACZ 1.1.1" : ""));
                 io.Out.WriteLine($"sha256 {result.Sha256} (recorded in the audit trail)");
                 io.Out.WriteLine($"signed with evidence key {result.KeyFingerprint} (send the recipient 'crawler evidence public-key' to verify with)");
             }
@@ -91,7 +103,7 @@ internal static class EvidenceCommands
 
     private static Command Verify(CliIo io)
     {
-        var file = new Argument<string>("FILE") { Description = "A .warc.gz written by 'evidence export'" };
+        var file = new Argument<string>("FILE") { Description = "A .warc.gz or .wacz written by 'evidence export'" };
         var publicKey = new Option<string?>("--public-key")
         {
             Description = "The exporting installation's public key (PEM, from 'crawler evidence public-key'): the file must be signed with exactly this key",
@@ -113,6 +125,13 @@ internal static class EvidenceCommands
                     fileSha256 = check.FileSha256,
                     signingKey = new { fingerprint = check.KeyFingerprint, matchesPublicKey = check.KeyMatchesExpected },
                     format = manifest?.Format,
+                    package = check.Package is { } package ? new
+                    {
+                        format = "wacz",
+                        warc = package.WarcPath,
+                        files = package.Files.Select(f => new { path = f.Path, bytes = f.Bytes, sha256 = f.Sha256, ok = f.Ok, problem = f.Problem }),
+                        signingKey = package.KeyFingerprint,
+                    } : null,
                     records = check.Warc.Records.Select(x => new
                     {
                         index = x.Index, type = x.Type, recordId = x.RecordId, targetUri = x.TargetUri,
@@ -125,6 +144,11 @@ internal static class EvidenceCommands
                     recipient = manifest?.Recipient,
                 });
                 return check.Ok ? CliApp.Ok : CliApp.VerificationFailed;
+            }
+
+            foreach (var f in check.Package?.Files ?? [])
+            {
+                io.Out.WriteLine($"file {(f.Ok ? "ok " : "BAD")} {f.Path} ({f.Bytes} bytes, {f.Sha256})");
             }
 
             foreach (var x in check.Warc.Records)

@@ -5,10 +5,14 @@ internal static class Base32
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-    /// <summary>Upper case, without '=' padding.</summary>
+    /// <summary>
+    /// Upper case, padded with '=' to a multiple of 8 characters as RFC 4648 section 6 writes it: the form warcio
+    /// (JS and Python) and pywb write, and the form Python warcio's checker decodes as base32 (it takes a shorter
+    /// value for base64, so an unpadded SHA-256 of 52 characters would read to it as a failed digest).
+    /// </summary>
     public static string Encode(ReadOnlySpan<byte> data)
     {
-        var chars = new char[((data.Length * 8) + 4) / 5];
+        var chars = new char[(data.Length + 4) / 5 * 8];
         var accumulator = 0;
         var bits = 0;
         var o = 0;
@@ -29,16 +33,24 @@ internal static class Base32
             chars[o++] = Alphabet[(accumulator << (5 - bits)) & 31];
         }
 
-        return new string(chars, 0, o);
+        chars.AsSpan(o).Fill('=');
+        return new string(chars);
     }
 
     /// <summary>
-    /// Accepts either case and optional trailing padding. Refuses text whose unused trailing bits are not
+    /// Accepts either case, padded or not (exports from before padding wrote 52 characters for a SHA-256). Refuses text whose unused trailing bits are not
     /// zero, so one digest has exactly one accepted spelling per case.
     /// </summary>
     public static byte[]? TryDecode(ReadOnlySpan<char> text)
     {
-        text = text.TrimEnd('=');
+        var unpadded = text.TrimEnd('=');
+        if (unpadded.Length != text.Length && (text.Length % 8 != 0 || text.Length - unpadded.Length >= 8))
+        {
+            // Padding, where given, fills exactly the last group of 8.
+            return null;
+        }
+
+        text = unpadded;
         var output = new byte[text.Length * 5 / 8];
         var accumulator = 0;
         var bits = 0;

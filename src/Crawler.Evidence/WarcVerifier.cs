@@ -51,7 +51,7 @@ public static class WarcVerifier
         return new WarcVerification(problem is null, checks, problem, stopped is null);
     }
 
-    /// <summary>"sha256:" followed by the RFC 4648 base32 (upper case, unpadded) of the SHA-256 of <paramref name="data"/>.</summary>
+    /// <summary>"sha256:" followed by the RFC 4648 base32 (upper case, padded: 56 characters) of the SHA-256 of <paramref name="data"/>.</summary>
     public static string Sha256Label(ReadOnlySpan<byte> data) => "sha256:" + Base32.Encode(SHA256.HashData(data));
 
     private static WarcRecordCheck Check(int index, WarcRecord record, HashSet<string> seenIds)
@@ -147,7 +147,8 @@ public static class WarcVerifier
             return false;
         }
 
-        // Other tools write the digest in hex; base32 is the customary form and what the writer uses.
+        // Other tools write the digest in hex; base32 is the customary form and what the writer uses, padded now and
+        // unpadded in older exports, so both are read.
         byte[]? stored = value.Length == 64 && value.All(char.IsAsciiHexDigit) ? Convert.FromHexString(value) : Base32.TryDecode(value);
         if (stored is not { Length: 32 })
         {

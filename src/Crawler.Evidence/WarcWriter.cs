@@ -18,6 +18,12 @@ public sealed class WarcWriter : IDisposable
         "WARC-Segment-Number", "WARC-Segment-Origin-ID", "WARC-Segment-Total-Length",
     };
 
+    /// <summary>
+    /// The extension field on request and response records that says where their HTTP heads come from: "wire" (the
+    /// bytes tapped at the connection) or "reconstructed" (each field rebuilt from the parsed message, in order).
+    /// </summary>
+    public const string HeadSourceField = "WARC-Crawler-Head-Source";
+
     private readonly Stream _output;
     private readonly bool _leaveOpen;
     private readonly List<WarcRecordEntry> _written = [];
@@ -76,10 +82,12 @@ public sealed class WarcWriter : IDisposable
 
         var requestId = NewRecordId();
         var responseId = NewRecordId();
+        // Says whether the HTTP heads are the bytes that crossed the connection or were rebuilt from the parsed message.
+        var source = new WarcHeader(HeadSourceField, exchange.HeadSource);
         WriteRecord("request", requestId, exchange.Date, "application/http;msgtype=request", request,
-            Links(warcinfoId, responseId, target, ip), payloadDigest: null);
+            [.. Links(warcinfoId, responseId, target, ip), source], payloadDigest: null);
         WriteRecord("response", responseId, exchange.Date, "application/http;msgtype=response", response,
-            Links(warcinfoId, requestId, target, ip), payloadDigest: WarcVerifier.Sha256Label(exchange.Body));
+            [.. Links(warcinfoId, requestId, target, ip), source], payloadDigest: WarcVerifier.Sha256Label(exchange.Body));
         return (requestId, responseId);
     }
 

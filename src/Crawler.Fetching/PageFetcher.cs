@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
+using Crawler.Core.Hits;
 using Crawler.Core.Policy;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -29,13 +31,20 @@ public sealed record FetchResult(
 
 /// <summary>
 /// The exchange as it went over the wire, for evidence: the address connected to, the headers sent
-/// and received, and the status line's reason phrase.
+/// and received, and the status line's reason phrase. The header lists are <see cref="HttpHeadFields"/>: each
+/// field line its own entry, in order, with the heads' exact bytes when the connection tap caught them
+/// (<see cref="HeadSource"/> "wire") and rebuilt from the parsed message when it did not ("reconstructed").
 /// </summary>
 public sealed record FetchExchange(
     string? IpAddress,
     string ReasonPhrase,
     IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
-    IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders);
+    IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders)
+{
+    /// <summary>"wire" when both heads are the bytes that crossed the connection, otherwise "reconstructed".</summary>
+    public string HeadSource =>
+        RequestHeaders is HttpHeadFields { Wire: not null } && ResponseHeaders is HttpHeadFields { Wire: not null } ? "wire" : "reconstructed";
+}
 
 /// <summary>A host's circuit breaker opened or closed: an event for the audit trail.</summary>
 public sealed record CircuitChange(string Host, bool Opened, string Reason);
@@ -70,6 +79,8 @@ public sealed class PageFetcher : IDisposable
             PreAuthenticate = false,
             AutomaticDecompression = DecompressionMethods.None,
             ConnectCallback = guard.ConnectAsync,
+            // Above TLS, below HTTP: copies each exchange's heads as sent and received, for the evidence record.
+            PlaintextStreamFilter = HeadTap.Filter,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         };
@@ -86,6 +97,7 @@ public sealed class PageFetcher : IDisposable
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            var heads = HeadTap.Begin();
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var status = (int)response.StatusCode;
             Uri? location = null;
@@ -104,7 +116,7 @@ public sealed class PageFetcher : IDisposable
 
             var encoding = response.Content.Headers.ContentEncoding.LastOrDefault()?.ToLowerInvariant();
             var result = await ReadBodyAsync(response.Content, status, mediaType, charset, encoding, maxBytes, cancellationToken);
-            return result.Failed ? result : result with { Exchange = ExchangeOf(request, response) };
+            return result.Failed ? result : result with { Exchange = ExchangeOf(request, response, heads) };
         }
         catch (HttpRequestException ex) when (FindGuard(ex) is { } guard)
         {
@@ -134,17 +146,61 @@ public sealed class PageFetcher : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private FetchExchange ExchangeOf(HttpRequestMessage request, HttpResponseMessage response)
+    /// <summary>
+    /// The heads as the tap caught them, when they belong to this exchange (same request target, same status);
+    /// otherwise each field from the parsed message as its own line, in the order the handler kept them.
+    /// </summary>
+    private FetchExchange ExchangeOf(HttpRequestMessage request, HttpResponseMessage response, HeadCapture heads)
     {
-        static IEnumerable<KeyValuePair<string, string>> Flatten(System.Net.Http.Headers.HttpHeaders headers) =>
-            headers.NonValidated.Select(h => new KeyValuePair<string, string>(h.Key, string.Join(", ", h.Value)));
-
         var url = request.RequestUri!;
-        var sent = new List<KeyValuePair<string, string>> { new("Host", url.IsDefaultPort ? url.Host : url.Authority) };
-        sent.AddRange(Flatten(_client.DefaultRequestHeaders));
-        sent.AddRange(Flatten(request.Headers));
-        var received = Flatten(response.Headers).Concat(Flatten(response.Content.Headers)).ToList();
-        return new FetchExchange(_guard.LastAddress(url.Host, url.Port), response.ReasonPhrase ?? "", sent, received);
+        var address = _guard.LastAddress(url.Host, url.Port);
+        var reason = response.ReasonPhrase ?? "";
+        if (heads.RequestHead is { } sent && heads.ResponseHead is { } received &&
+            StartLine(sent).Split(' ') is [_, var target, ..] && target == url.PathAndQuery &&
+            StartLine(received).Split(' ') is [_, var status, ..] && status == ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            return new FetchExchange(address, reason, new HttpHeadFields(FieldsOf(sent), sent), new HttpHeadFields(FieldsOf(received), received));
+        }
+
+        // The client merged its default headers into the request when it sent it; each value list is joined with
+        // the separator its header uses (a space for User-Agent), which is how it was written.
+        var requestFields = new List<KeyValuePair<string, string>> { new("Host", url.IsDefaultPort ? url.Host : url.Authority) };
+        requestFields.AddRange(request.Headers.NonValidated.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString())));
+        var responseFields = response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated)
+            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v)))
+            .ToList();
+        return new FetchExchange(address, reason, new HttpHeadFields(requestFields, null), new HttpHeadFields(responseFields, null));
+    }
+
+    private static string StartLine(byte[] head)
+    {
+        var end = head.AsSpan().IndexOfAny((byte)'\r', (byte)'\n');
+        return Encoding.Latin1.GetString(head, 0, end < 0 ? head.Length : end);
+    }
+
+    /// <summary>The field lines of a head (after its start line), name as written, value without surrounding white space.</summary>
+    internal static List<KeyValuePair<string, string>> FieldsOf(byte[] head)
+    {
+        // Latin-1 maps every byte to one char, so nothing is lost or replaced on the way.
+        var lines = Encoding.Latin1.GetString(head).Split('\n').Select(l => l.TrimEnd('\r')).Skip(1);
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var line in lines.TakeWhile(l => l.Length > 0))
+        {
+            if (line[0] is ' ' or '\t' && fields.Count > 0)
+            {
+                // An obsolete folded line continues the field before it (RFC 9112 section 5.2).
+                fields[^1] = new(fields[^1].Key, fields[^1].Value + " " + line.Trim(' ', '\t'));
+                continue;
+            }
+
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                fields.Add(new(line[..colon], line[(colon + 1)..].Trim(' ', '\t')));
+            }
+        }
+
+        return fields;
     }
 
     private async Task<FetchResult> ReadBodyAsync(HttpContent content, int status, string? mediaType, string? charset, string? encoding,

@@ -61,6 +61,10 @@ public sealed class LabStore(CliSession session)
 
     public Hit? FindHit(long id) => session.Get<IHitStore>().FindAsync(id).GetAwaiter().GetResult();
 
+    /// <summary>Stores a hit (and its snapshot) whatever the caps say: for tests that need many hits quickly.</summary>
+    public HitStoreResult TryAddHit(Hit hit, Snapshot? snapshot = null) =>
+        session.Get<IHitStore>().TryAddAsync(hit, [], (_, _, _, _) => null, snapshot).GetAwaiter().GetResult();
+
     public void UpdateHit(Hit hit) => session.Get<IHitStore>().UpdateAsync(hit).GetAwaiter().GetResult();
 
     public IReadOnlyList<CrawlTarget> Targets() => session.Get<ITargetStore>().ListAsync().GetAwaiter().GetResult();

@@ -16,7 +16,7 @@ public sealed class IndependentReaderTests
         foreach (var record in records)
         {
             var label = record.Field("WARC-Block-Digest");
-            Assert.That(label, Does.Match("^sha256:[A-Z2-7]{52}$"), "base32, upper case, no padding");
+            Assert.That(label, Does.Match("^sha256:[A-Z2-7]{52}====$"), "base32, upper case, padded to 56 characters as warcio writes it");
             Assert.That(IndependentWarcReader.DigestBytes(label!), Is.EqualTo(IndependentWarcReader.Sha256(record.Block)),
                 $"block digest of {record.Field("WARC-Type")}");
             Assert.That(record.Field("WARC-Date"), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"));

@@ -67,6 +67,9 @@ public sealed record HitReview(string By, DateTimeOffset At, string Verdict, str
 /// <summary>
 /// The raw HTTP exchange behind a hit, kept only when its mandate allows snapshots: the evidence a
 /// court export is made from. <see cref="IpAddress"/>: the address of the connection the page came over.
+/// <see cref="RequestHead"/> and <see cref="ResponseHead"/>: the heads exactly as they crossed the connection, taken
+/// from header lists that carry them (<see cref="HttpHeadFields.Wire"/>); null for a head that was not captured there
+/// and for snapshots from before capture, whose header lists are then all there is.
 /// </summary>
 public sealed record Snapshot(
     long HitId,
@@ -79,7 +82,14 @@ public sealed record Snapshot(
     IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
     IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
     byte[] Body,
-    string ContentSha256);
+    string ContentSha256)
+{
+    /// <summary>The request head exactly as sent, or null (see above).</summary>
+    public byte[]? RequestHead { get; init; } = (RequestHeaders as HttpHeadFields)?.Wire;
+
+    /// <summary>The response head exactly as received (status line and field lines), or null (see above).</summary>
+    public byte[]? ResponseHead { get; init; } = (ResponseHeaders as HttpHeadFields)?.Wire;
+}
 
 /// <summary>A snapshot without its body: enough to decide its retention.</summary>
 public sealed record SnapshotInfo(long HitId, long MandateId, DateTimeOffset FetchedAt, string ContentSha256);

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.IO.Compression;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Crawler.Core.Audit;
 using Crawler.Core.Hits;
+using Crawler.Core.Mandates;
 using Crawler.Core.Users;
 using Crawler.Core.Policy;
 using Crawler.Core.Storage;
@@ -66,7 +69,18 @@ public sealed record EvidenceManifest(
     public static readonly Uri Target = new("urn:crawler:evidence-manifest");
 }
 
-public sealed record EvidenceExport(string File, string Sha256, int Records, IReadOnlyList<long> HitIds, int RawSnapshots, string KeyFingerprint);
+public sealed record EvidenceExport(string File, string Sha256, int Records, IReadOnlyList<long> HitIds, int RawSnapshots, string KeyFingerprint,
+    EvidenceFormat Format = EvidenceFormat.Warc);
+
+/// <summary>
+/// What an export writes: a signed WARC 1.1 file, or that WARC packaged as a WACZ 1.1.1 (index, pages, datapackage with
+/// every file's hash and the case context, and a signed datapackage-digest.json) that ReplayWeb.page opens as it is.
+/// </summary>
+public enum EvidenceFormat
+{
+    Warc,
+    Wacz,
+}
 
 /// <summary><see cref="NotProven"/>: nothing failed, but nothing proves the file either (an unsigned format 1 manifest).</summary>
 public enum EvidenceVerdict
@@ -89,7 +103,8 @@ public sealed record EvidenceCheck(
     EvidenceManifest? Manifest,
     string? KeyFingerprint,
     bool? KeyMatchesExpected,
-    IReadOnlyList<string> Problems)
+    IReadOnlyList<string> Problems,
+    WaczCheck? Package = null)
 {
     public bool Ok => Verdict == EvidenceVerdict.Verified;
 }
@@ -111,7 +126,8 @@ public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateSto
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    public async Task<EvidenceExport> ExportAsync(IReadOnlyList<long> hitIds, string file, string recipient, string? actingAs, CancellationToken ct = default)
+public async Task<EvidenceExport> ExportAsync(IReadOnlyList<long> hitIds, string file, string recipient, string? actingAs, EvidenceFormat format = EvidenceFormat.Warc,
+        CancellationToken ct = default)
     {
         var user = await access.RequireUserAsync(actingAs, ct);
         await access.AuthorizeAsync(Permission.EvidenceExport, "evidence:" + Path.GetFileName(file), ct);
@@ -159,15 +175,19 @@ public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateSto
         }
 
         var items = new List<EvidenceItem>();
+        var wacz = format == EvidenceFormat.Wacz;
+        var warcName = wacz ? WarcNameIn(file) : Path.GetFileName(file);
         var temp = file + ".partial";
+        var warcTemp = wacz ? file + ".warc.partial" : temp;
         var records = 0;
         var raw = 0;
+        string? manifestId = null;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(warcTemp, FileMode.Create, FileAccess.Write, FileShare.None))
             using (var warc = new WarcWriter(stream))
             {
-                var info = warc.WriteWarcInfo(Path.GetFileName(file), now,
+                var info = warc.WriteWarcInfo(warcName, now,
                 [
                     new("software", "Crawler " + typeof(EvidenceService).Assembly.GetName().Version),
                     new("format", "WARC File Format 1.1"),
@@ -186,7 +206,11 @@ public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateSto
                     if (snapshot is not null)
                     {
                         var (requestId, response) = warc.WriteExchange(new WarcExchange(new Uri(snapshot.Url), snapshot.FetchedAt, snapshot.IpAddress, "GET",
-                            snapshot.RequestHeaders, snapshot.Status, snapshot.ReasonPhrase, snapshot.ResponseHeaders, snapshot.Body), info);
+                            snapshot.RequestHeaders, snapshot.Status, snapshot.ReasonPhrase, snapshot.ResponseHeaders, snapshot.Body)
+                        {
+                            RequestHead = snapshot.RequestHead,
+                            ResponseHead = snapshot.ResponseHead,
+                        }, info);
                         ids.Add(requestId);
                         ids.Add(response);
                         responseId = response;
@@ -195,11 +219,11 @@ public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateSto
                     }
 
                     ids.Add(warc.WriteMetadata(new Uri(hit.Url), hit.FetchedAt, "application/json",
-                        JsonSerializer.SerializeToUtf8Bytes(hit, Json), responseId, info));
+                        JsonSerializer.SerializeToUtf8Bytes(hit with { Url = AsFetched(hit.Url) }, Json), responseId, info));
                     records++;
                     var covering = trail.Where(e => e.Record.Subject == $"hit:{hit.Id}" || (e.Record.MandateId == hit.MandateId && e.Record.Subject == hit.Url))
                         .Select(e => e.Sequence).ToList();
-                    items.Add(new EvidenceItem(hit.Id, hit.Url, hit.FetchedAt, hit.ContentSha256, hit.MandateId, hit.MandateVersion, hit.Case,
+                    items.Add(new EvidenceItem(hit.Id, AsFetched(hit.Url), hit.FetchedAt, hit.ContentSha256, hit.MandateId, hit.MandateVersion, hit.Case,
                         snapshot is not null, ids, covering));
                 }
 
@@ -223,16 +247,26 @@ public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateSto
                     new EvidenceSigningKeyInfo(EvidencePublicKey.Algorithm, Convert.ToBase64String(key.SubjectPublicKeyInfo), key.Fingerprint));
                 // The signature is over the block exactly as it is stored, so a verifier checks the bytes it reads.
                 var block = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
-                warc.WriteResource(EvidenceManifest.Target, now, "application/json", block, info, [signer.SignatureField(block)]);
+                manifestId = warc.WriteResource(EvidenceManifest.Target, now, "application/json", block, info, [signer.SignatureField(block)]);
+            }
+
+            if (wacz)
+            {
+                using var warcFile = File.OpenRead(warcTemp);
+                using var package = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+                WaczWriter.Write(package, warcFile, warcName, PackageContent(hits, mandates, items, user.Name, recipient, now, warcName, manifestId!, signer), signer);
             }
 
             File.Move(temp, file, overwrite: true);
         }
         finally
         {
-            if (File.Exists(temp))
+            foreach (var partial in new[] { temp, warcTemp }.Distinct())
             {
-                File.Delete(temp);
+                if (File.Exists(partial))
+                {
+                    File.Delete(partial);
+                }
             }
         }
 
@@ -241,13 +275,94 @@ public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateSto
                 $"exported as evidence in {Path.GetFileName(file)}", "evidence.export", h.MandateId, h.MandateVersion, h.Case,
                 ContentSha256: h.ContentSha256, DataSubject: DataSubject.Unknown, Recipient: recipient))
             .Append(new AuditRecord(user.Name, AuditOperation.Disclose, "evidence:" + Path.GetFileName(file), "exported",
-                $"{hits.Count} hits ({raw} with the raw exchange) in {records + 1} WARC records; file SHA-256 is the content hash; " +
+                $"{hits.Count} hits ({raw} with the raw exchange) in {records + 1} WARC records{(wacz ? " packaged as WACZ " + WaczWriter.WaczVersion : "")}; " +
+                "file SHA-256 is the content hash; " +
                 $"manifest signed with evidence key {signer.PublicKey.Fingerprint}", "evidence.export",
                 mandates.Count == 1 ? mandates[0].Id : null, mandates.Count == 1 ? mandates[0].Version : null,
                 string.Join(", ", mandates.Select(m => m.Spec.Case).Distinct()), ContentSha256: sha, Recipient: recipient))
             .ToList();
         await audit.AppendAsync(entries, ct);
-        return new EvidenceExport(Path.GetFullPath(file), sha, records + 1, hits.Select(h => h.Id).ToList(), raw, signer.PublicKey.Fingerprint);
+        return new EvidenceExport(Path.GetFullPath(file), sha, records + 1, hits.Select(h => h.Id).ToList(), raw, signer.PublicKey.Fingerprint, format);
+    }
+
+    /// <summary>The WARC's name inside a package: the package's name with .warc.gz for .wacz.</summary>
+    private static string WarcNameIn(string file)
+    {
+        var name = Path.GetFileName(file);
+        return (name.EndsWith(".wacz", StringComparison.OrdinalIgnoreCase) ? name[..^5] : name) + ".warc.gz";
+    }
+
+    /// <summary>
+    /// The package around the WARC: a page per hit (the stored title, as minimised), and the case context in
+    /// datapackage.json under "crawlerEvidence": who exported it to whom and when, each mandate with its legal basis,
+    /// approval and what it allowed, each hit with its content hash, and which record of the WARC is its signed manifest.
+    /// </summary>
+    private WaczContent PackageContent(List<Hit> hits, List<Mandate> mandates, List<EvidenceItem> items, string actor, string recipient,
+        DateTimeOffset now, string warcName, string manifestId, EvidenceSigningKey signer)
+    {
+        static string Name(string value) => JsonNamingPolicy.KebabCaseLower.ConvertName(value);
+        var cases = mandates.Select(m => m.Spec.Case).Distinct().ToList();
+        var pages = hits.Zip(items).Select(p => new WaczPage($"hit-{p.First.Id}", p.Second.Url, p.Second.FetchedAt, p.First.Title)).ToList();
+        var caseContext = new JsonObject
+        {
+            ["format"] = "crawler-evidence-package/1",
+            ["exportedAt"] = now.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["exportedBy"] = actor,
+            ["recipient"] = recipient,
+            ["policyVersion"] = policy.Version,
+            ["cases"] = new JsonArray([.. cases.Select(c => (JsonNode?)c)]),
+            ["mandates"] = new JsonArray([.. mandates.Select(m => (JsonNode?)new JsonObject
+            {
+                ["id"] = m.Id,
+                ["version"] = m.Version,
+                ["case"] = m.Spec.Case,
+                ["caseName"] = m.Spec.CaseName,
+                ["legalBasis"] = m.Spec.LegalBasis,
+                ["wpgPurpose"] = Name(m.Spec.WpgPurpose.ToString()),
+                ["purpose"] = m.Spec.Purpose,
+                ["validFrom"] = m.Spec.ValidFrom.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["validUntil"] = m.Spec.ValidUntil.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["approvedBy"] = m.Approval?.By,
+                ["approvedAt"] = m.Approval?.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["approvedContentSha256"] = m.Approval?.ContentSha256,
+                ["allowed"] = new JsonObject
+                {
+                    ["targets"] = new JsonArray([.. m.Spec.Targets.Select(t => (JsonNode?)t)]),
+                    ["dataCategories"] = new JsonObject(Enum.GetValues<DataCategory>()
+                        .Select(c => KeyValuePair.Create(Name(c.ToString()), (JsonNode?)Name(m.Spec.TreatmentOf(c).ToString())))),
+                    ["snapshots"] = m.Spec.Snapshots == true,
+                    ["linking"] = m.Spec.Linking,
+                    ["limits"] = JsonSerializer.SerializeToNode(m.Spec.Limits, Json),
+                },
+            })]),
+            ["hits"] = new JsonArray([.. items.Select(i => (JsonNode?)new JsonObject
+            {
+                ["id"] = i.HitId,
+                ["url"] = i.Url,
+                ["fetchedAt"] = i.FetchedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["contentSha256"] = i.ContentSha256,
+                ["mandateId"] = i.MandateId,
+                ["mandateVersion"] = i.MandateVersion,
+                ["rawExchange"] = i.RawSnapshot,
+            })]),
+            ["warc"] = new JsonObject
+            {
+                ["path"] = "archive/" + warcName,
+                ["manifestRecordId"] = manifestId,
+                ["manifestTarget"] = EvidenceManifest.Target.ToString(),
+                ["signingKey"] = signer.PublicKey.Fingerprint,
+            },
+        };
+        var software = "Crawler " + typeof(EvidenceService).Assembly.GetName().Version;
+        var description =
+            $"Evidence in case {string.Join(", ", cases)}: {hits.Count} hits exported by {actor} to {recipient} on " +
+            $"{now.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC, collected under " +
+            string.Join("; ", mandates.Select(m => $"mandate {m.Id} version {m.Version} ({m.Spec.LegalBasis})")) + ".\n\n" +
+            $"The WARC in archive/ ends with a signed manifest ({EvidenceManifest.Target}) listing every record, the mandates, their approvals " +
+            "and the audit entries behind each hit. This package is signed in datapackage-digest.json with the same key " +
+            $"({signer.PublicKey.Fingerprint}). Check both offline with `crawler evidence verify FILE.wacz --public-key KEY.pem`.";
+        return new WaczContent($"Evidence {string.Join(", ", cases)} for {OneLine(recipient)}", description, software, now, pages,
+            "crawlerEvidence", caseContext);
     }
 
     /// <summary>
@@ -283,12 +398,141 @@ public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateSto
     public static EvidenceCheck Verify(string file, string? publicKeyFile = null)
     {
         var expected = publicKeyFile is null ? null : ReadPublicKey(publicKeyFile);
-        var fileSha = FileSha256(file);
+        var (fileSha, isZip) = FileSha256(file);
+        if (isZip)
+        {
+            return VerifyPackage(file, fileSha, expected);
+        }
+
+        using var stream = Open(file);
+        return VerifyWarc(stream, fileSha, expected);
+    }
+
+    /// <summary>
+    /// A WACZ: the package (layout, every file's hash in datapackage.json, the signed datapackage-digest.json), then the
+    /// WARC inside exactly as a .warc.gz is checked, its index against the index of its records, its pages against the
+    /// exported hits, and the WARC's manifest signed with the same key as the package. WARC problems are prefixed
+    /// with the WARC's path in the package.
+    /// </summary>
+    private static EvidenceCheck VerifyPackage(string file, string fileSha, EvidencePublicKey? expected)
+    {
+        using var stream = Open(file);
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(stream, ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException(new InputProblem(file, 0, 0, "FILE", "starts like a ZIP file but is not a readable one: " + e.Message));
+        }
+
+        using var _ = zip;
+        var package = WaczVerifier.Verify(zip, expected);
+        var empty = new WarcVerification(false, [], "the package holds no WARC to check", ReadToEnd: false);
+        if (package.WarcPath is not { } warcPath)
+        {
+            return new EvidenceCheck(EvidenceVerdict.Failed, fileSha, empty, null, package.KeyFingerprint, package.KeyMatchesExpected, package.Problems, package);
+        }
+
+        // The WARC is read more than once (records, then its index), so it is copied out of the package first.
+        using var warc = new FileStream(Path.Combine(Path.GetTempPath(), "crawler-verify-" + Guid.NewGuid().ToString("N") + ".warc.gz"),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        using (var entry = zip.GetEntry(warcPath)!.Open())
+        {
+            entry.CopyTo(warc);
+        }
+
+        warc.Position = 0;
+        var inner = VerifyWarc(warc, fileSha, expected);
+        var problems = new List<string>(package.Problems);
+        problems.AddRange(inner.Problems.Select(p => $"{warcPath}: {p}"));
+        if (inner.Warc.ReadToEnd && inner.Warc.Records.Count > 0)
+        {
+            warc.Position = 0;
+            CheckIndex(zip, CdxjIndex.Build(warc, warcPath["archive/".Length..]), problems);
+        }
+
+        CheckPages(zip, inner.Manifest, problems);
+        if (inner.KeyFingerprint is { } warcKey && package.KeyFingerprint is { } packageKey && warcKey != packageKey)
+        {
+            problems.Add($"{WaczWriter.DataPackageDigest} signature: the package is signed with key {packageKey}, its WARC's manifest with {warcKey}");
+        }
+
+        var verdict = problems.Count == 0 ? EvidenceVerdict.Verified
+            : inner.Verdict == EvidenceVerdict.NotProven && package.Problems.Count == 0 && problems.Count == inner.Problems.Count ? EvidenceVerdict.NotProven
+            : EvidenceVerdict.Failed;
+        return inner with
+        {
+            Verdict = verdict,
+            KeyFingerprint = package.KeyFingerprint ?? inner.KeyFingerprint,
+            KeyMatchesExpected = package.KeyMatchesExpected ?? inner.KeyMatchesExpected,
+            Problems = problems,
+            Package = package,
+        };
+    }
+
+    /// <summary>The package's CDXJ index must be the index of the WARC it holds, line for line.</summary>
+    private static void CheckIndex(ZipArchive zip, IReadOnlyList<string> expected, List<string> problems)
+    {
+        if (zip.GetEntry(WaczWriter.IndexPath) is not { } entry)
+        {
+            return;
+        }
+
+        using var reader = new StreamReader(entry.Open());
+        var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < Math.Max(lines.Length, expected.Count); i++)
+        {
+            var found = i < lines.Length ? lines[i] : null;
+            var wanted = i < expected.Count ? expected[i] : null;
+            if (found != wanted)
+            {
+                problems.Add($"{WaczWriter.IndexPath}: line {i + 1} is {(found is null ? "missing" : $"'{Shorten(found)}'")}, " +
+                             $"but the WARC's records index as {(wanted is null ? "nothing more" : $"'{Shorten(wanted)}'")}");
+                return;
+            }
+        }
+    }
+
+    /// <summary>Every page the package offers is one of the hits its manifest lists, at the URL the manifest gives.</summary>
+    private static void CheckPages(ZipArchive zip, EvidenceManifest? manifest, List<string> problems)
+    {
+        if (zip.GetEntry(WaczWriter.PagesPath) is not { } entry || manifest is null)
+        {
+            return;
+        }
+
+        var urls = manifest.Items.Select(i => i.Url).ToHashSet(StringComparer.Ordinal);
+        using var reader = new StreamReader(entry.Open());
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            try
+            {
+                using var page = JsonDocument.Parse(line);
+                if (page.RootElement.TryGetProperty("url", out var url) && url.GetString() is { } u && !urls.Contains(u))
+                {
+                    problems.Add($"{WaczWriter.PagesPath}: line {number} offers {u}, which is not one of the exported hits");
+                }
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                problems.Add($"{WaczWriter.PagesPath}: line {number} is not a JSON object");
+            }
+        }
+    }
+
+    private static string Shorten(string value) => value.Length > 120 ? value[..120] + "..." : value;
+
+    /// <summary>A .warc.gz, from <paramref name="stream"/>: everything the file claims, as the public overload describes.</summary>
+    private static EvidenceCheck VerifyWarc(Stream stream, string fileSha, EvidencePublicKey? expected)
+    {
         var entries = new List<WarcRecordEntry>();
         var manifests = new Dictionary<int, WarcRecord>();
         var payloads = new Dictionary<string, string?>(StringComparer.Ordinal);
         WarcVerification warc;
-        using (var stream = Open(file))
         {
             warc = WarcVerifier.Verify(stream, (index, record) =>
             {
@@ -481,17 +725,21 @@ public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateSto
         return headerEnd < 0 ? null : Convert.ToHexStringLower(SHA256.HashData(block.AsSpan(headerEnd + 4)));
     }
 
-    private static string FileSha256(string file)
+    /// <summary>The file's SHA-256 (hex), and whether it is a ZIP (a WACZ) rather than a gzip file (a .warc.gz).</summary>
+    private static (string Sha256, bool IsZip) FileSha256(string file)
     {
         using var stream = Open(file);
-        Span<byte> magic = stackalloc byte[2];
-        if (stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) < 2 || magic[0] != 0x1F || magic[1] != 0x8B)
+        Span<byte> magic = stackalloc byte[4];
+        var read = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        var zip = read == 4 && magic.SequenceEqual("PK\x03\x04"u8);
+        if (!zip && (read < 2 || magic[0] != 0x1F || magic[1] != 0x8B))
         {
-            throw new InputException(new InputProblem(file, 0, 0, "FILE", "not a gzip file (a .warc.gz starts with the bytes 1f 8b)"));
+            throw new InputException(new InputProblem(file, 0, 0, "FILE",
+                "neither a gzip file (a .warc.gz starts with the bytes 1f 8b) nor a ZIP file (a .wacz starts with PK 03 04)"));
         }
 
         stream.Position = 0;
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        return (Convert.ToHexStringLower(SHA256.HashData(stream)), zip);
     }
 
     private static FileStream Open(string file)
@@ -541,4 +789,11 @@ public sealed class EvidenceService(IHitStore hitStore, IMandateStore mandateSto
         e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    /// <summary>
+    /// A URL as it was fetched: percent-encoded, exactly as WARC-Target-URI and the request line have it. Hits keep
+    /// the decoded form for people to read; every record, the manifest and the package use this one form, so they
+    /// match without decoding.
+    /// </summary>
+    private static string AsFetched(string url) => new Uri(url).AbsoluteUri;
 }
