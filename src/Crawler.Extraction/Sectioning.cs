@@ -161,7 +161,7 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
     private static IElement Container(IElement heading)
     {
         var current = heading;
-        while (current.ParentElement is { } parent && parent.LocalName is not ("body" or "main" or "article" or "td" or "th" or "section" or "form") &&
+        while (current.ParentElement is { } parent && parent.LocalName is not ("body" or "main" or "article" or "section" or "form") &&
                TextBefore(parent, current) == 0)
         {
             current = parent;
@@ -465,7 +465,8 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
             }
         }
 
-        Opening = posts[0];
+        // The thread's posts that are left (the opening post and its poster's own later posts) are the ad.
+        Opening = posts.Count - replies > 1 ? posts[0].ParentElement : posts[0];
         return (replies, true);
     }
 
