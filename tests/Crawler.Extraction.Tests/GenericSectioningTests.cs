@@ -211,3 +211,23 @@ public sealed class GenericSectioningTests
         Assert.That(AdDetails.Ages(text), Is.EqualTo(ages));
     }
 }
+
+/// <summary>Profile suggestion from pages of one synthetic site.</summary>
+public sealed class ProfileSuggesterTests
+{
+    [Test]
+    public void What_changes_is_proposed_as_the_region_and_what_stays_as_drop()
+    {
+        string PageOf(int i) => $"<html><body><div id=\"top\">Welkom op de site, de gids van alle dames</div><div class=\"wrap\"><div class=\"advert\"><h1>Dame {i}</h1>" +
+                                $"<p>Tekst van advertentie {i} met nummer 06-1234567{i}</p></div><div class=\"promo\">Adverteren? Mail ons vandaag nog!</div></div></body></html>";
+
+        var suggestion = ProfileSuggester.Suggest([PageOf(1), PageOf(2), PageOf(3)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(suggestion.AdRegion, Is.EqualTo("div.advert"));
+            Assert.That(suggestion.Drop, Is.SupersetOf(new[] { "div#top", "div.promo" }));
+            Assert.That(suggestion.ToYaml(), Does.Contain("adRegion: [\"div.advert\"]"));
+        });
+    }
+}
