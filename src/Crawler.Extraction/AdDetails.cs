@@ -7,9 +7,14 @@ namespace Crawler.Extraction;
 /// <summary>Stated ages and rates read from ad text (Dutch and English).</summary>
 public static partial class AdDetails
 {
-    private static readonly string[] AgeUnits = ["years old", "year old", "years", "year", "jaar", "jr", "yo"];
+    private static readonly string[] AgeUnits = ["years old", "year old", "years", "year", "jaar", "jr", "yo", "y/o", "jahre alt", "jahre", "jahren", "jährige", "j.", "ans", "an"];
 
-    private static readonly string[] AgeCues = ["leeftijd", "ik ben", "i am", "i'm", "age"];
+    private static readonly string[] AgeCues = ["leeftijd", "ik ben", "i am", "i'm", "age", "âge", "alter", "ich bin", "je suis", "j'ai", "j’ai"];
+
+    /// <summary>Words that make "16 jaar" a span of time, not an age: "al 16 jaar ervaring", "depuis 10 ans", "seit 5 Jahren".</summary>
+    private static readonly string[] SpanWords = ["ervaring", "experience", "erfahrung", "expérience", "experience", "in het vak", "im geschäft", "dans le métier"];
+
+    private static readonly string[] SpanCues = ["al", "sinds", "since", "for", "depuis", "seit", "voor", "over", "meer dan", "plus de", "mehr als", "über"];
 
     /// <summary>
     /// Ages the ad states about its subject: "24 jaar", "24yo", "age: 24", "Leeftijd 24", "I am 24". Read from the
@@ -42,6 +47,13 @@ public static partial class AdDetails
             }
 
             var age = ((s[at] - '0') * 10) + (s[at + 1] - '0');
+
+            // "18+" is an age limit, "16 jaar ervaring" a span of time: neither is anyone's age.
+            if ((end < s.Length && s[end] == '+') || IsSpan(s, at, end))
+            {
+                continue;
+            }
+
             if (UnitAfter(s, end))
             {
                 found.Add((at, age));
@@ -63,6 +75,29 @@ public static partial class AdDetails
         }
 
         return ages;
+    }
+
+    private static bool IsSpan(ReadOnlySpan<char> s, int at, int end)
+    {
+        var after = s[end..Math.Min(s.Length, end + 40)];
+        foreach (var w in SpanWords)
+        {
+            if (after.Contains(w, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        var before = s[Math.Max(0, at - 12)..at].TrimEnd();
+        foreach (var cue in SpanCues)
+        {
+            if (before.EndsWith(cue, StringComparison.OrdinalIgnoreCase) && (before.Length == cue.Length || !IsWordChar(before[^(cue.Length + 1)])))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>"jaar", "years old", "yo" after optional white space, as a whole word.</summary>
@@ -152,19 +187,30 @@ public static partial class AdDetails
         char.IsLetterOrDigit(c) || c == '_' ||
         CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.SpacingCombiningMark;
 
-    /// <summary>Rates: "€ 150 per uur", "80 euro per half uur", "€ 100 / 30 min", "250 EUR for 2 hours".</summary>
+    /// <summary>
+    /// Rates in either order and four languages: "€ 150 per uur", "80 euro per half uur", "€ 100 / 30 min", "250 EUR for
+    /// 2 hours", "100€ de l'heure", "50 € la demi-heure", "100 € pro Stunde"; and duration first: "1 Std. 150 €",
+    /// "30 Min. 80 €", "half uur 40 euro", "1 uur: 80", and "uur 70" on a line that names a currency.
+    /// </summary>
     public static IReadOnlyList<StatedPrice> Prices(string text)
     {
         var prices = new List<StatedPrice>();
         foreach (Match m in PricePattern().Matches(text))
         {
-            var amountText = (m.Groups["a1"].Success ? m.Groups["a1"] : m.Groups["a2"]).Value.Replace(",-", "", StringComparison.Ordinal).Replace(',', '.');
+            var amountGroup = m.Groups["a1"].Success ? m.Groups["a1"] : m.Groups["a2"].Success ? m.Groups["a2"] : m.Groups["b"];
+            if (m.Groups["b"].Success && !m.Groups["bc"].Success && !m.Groups["sep"].Success && !LineNamesCurrency(text, m.Index))
+            {
+                // "uur 70" without a currency is a price only where the line speaks of money.
+                continue;
+            }
+
+            var amountText = amountGroup.Value.Replace(",-", "", StringComparison.Ordinal).Replace(',', '.');
             if (!decimal.TryParse(amountText, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) || amount <= 0 || amount > 100_000)
             {
                 continue;
             }
 
-            var (per, hours) = Duration(m.Groups["per"].Value);
+            var (per, hours) = Duration(m.Groups["per"].Success ? m.Groups["per"].Value : m.Groups["dur"].Value);
             prices.Add(new StatedPrice(amount, "EUR", per, hours is { } h && h > 0 ? Math.Round(amount / h, 2) : null, m.Value.Trim()));
         }
 
@@ -183,7 +229,8 @@ public static partial class AdDetails
             return ("unspecified", null);
         }
 
-        if (t.Contains("half", StringComparison.Ordinal) || t.Contains("halve", StringComparison.Ordinal) || t.Contains('½', StringComparison.Ordinal))
+        if (t.Contains("half", StringComparison.Ordinal) || t.Contains("halve", StringComparison.Ordinal) || t.Contains('½', StringComparison.Ordinal) ||
+            t.Contains("demi", StringComparison.Ordinal) || t.Contains("halbe", StringComparison.Ordinal))
         {
             return ("30 min", 0.5m);
         }
@@ -193,7 +240,7 @@ public static partial class AdDetails
             return ("15 min", 0.25m);
         }
 
-        if (t.Contains("nacht", StringComparison.Ordinal) || t.Contains("night", StringComparison.Ordinal))
+        if (t.Contains("nacht", StringComparison.Ordinal) || t.Contains("night", StringComparison.Ordinal) || t.Contains("nuit", StringComparison.Ordinal))
         {
             return ("night", null);
         }
@@ -203,9 +250,23 @@ public static partial class AdDetails
         return t.Contains("min", StringComparison.Ordinal) ? ($"{n} min", n / 60m) : ($"{n} h", n);
     }
 
-    [GeneratedRegex(@"(?:€\s*(?<a1>\d{2,5}(?:[.,]\d{2}|,-)?)|(?<a2>\d{2,5})\s*(?:euro|eur)\b)\s*(?<per>(?:(?:per|/|voor|for|p\.?)\s*(?:(?:een|an?|1|2|3|half|halve)\s*)?(?:uur|hour|hours|u|h|nacht|night|kwartier|quarter|\d{1,3}\s*min(?:uten|utes)?|min(?:uten|utes)?)\b)?)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(
+        @"(?:€\s*(?<a1>\d{2,5}(?:[.,]\d{2}|,-)?)|(?<a2>\d{2,5})(?:,-|[.,]00)?\s*(?:€|euros?\b|eur\b))" +
+        @"\s*(?<per>(?:(?:per|pro|/|voor|for|p\.?|de|la|le|l['’]|par|die|das|the|een|an?|une?|eine?)\s*){1,3}(?:(?:1|2|3|4|6|8|12|24|een|half|halve|halbe|demi)\s*)?" +
+        @"(?:uur|hour|hours|u|h|std\.?|stunden?|heures?|nacht|night|nuit|kwartier|quarter|demi-heure|\d{1,3}\s*min(?:uten|utes|\.)?|min(?:uten|utes)?)(?![a-z]))?" +
+        @"|(?<dur>(?:(?:\d{1,2}(?:[.,]5)?|een|an?|one|eine?|une?|½|half|halve|halbe|une\s+demi|la\s+demi)\s*-?\s*)?(?:uur|uren|hours?|hrs?|std\.?|stunden?|heures?|heure|min\.?|mins|minuten|minutes|nacht|night|nuit|kwartier|quarter|demi-heure))" +
+        @"(?![a-z])[ \t\u00A0]*(?<sep>[:=]|-(?!\d))?[ \t\u00A0]*(?:€[ \t\u00A0]*)?(?<b>\d{2,4})(?![\d.,]\d)(?:,-)?[ \t\u00A0]*(?<bc>€|euros?\b|eur\b)?",
+        RegexOptions.IgnoreCase)]
     private static partial Regex PricePattern();
 
     [GeneratedRegex(@"\d+(?:[.,]\d+)?")]
     private static partial Regex NumberIn();
+
+    private static bool LineNamesCurrency(string text, int at)
+    {
+        var start = text.LastIndexOf('\n', Math.Max(0, at - 1)) + 1;
+        var end = text.IndexOf('\n', at);
+        var line = text.AsSpan(start, (end < 0 ? text.Length : end) - start);
+        return line.Contains('€') || line.Contains("euro", StringComparison.OrdinalIgnoreCase) || line.Contains("eur ", StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -16,9 +16,30 @@ namespace Crawler.Extraction;
 
 /// <summary>
 /// What a page yields: the ad features of its ad region, the links to follow, and whether it is
-/// behind a login or paywall (then nothing of it may be kept).
+/// behind a login or paywall (then nothing of it may be kept). <see cref="ProfileAdvised"/>: the generic profile could
+/// not tell the ad's region from the rest with confidence and kept only the region nearest the main heading; a
+/// profile for the site would do better. <see cref="Sections"/>: what generic sectioning removed;
+/// <see cref="TemplateBlocks"/> and <see cref="TemplateContacts"/>: what the site template removed.
 /// </summary>
-public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, bool NotPublic, string NotPublicReason = "");
+public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, bool NotPublic, string NotPublicReason = "")
+{
+    public bool ProfileAdvised { get; init; }
+
+    public SectioningReport Sections { get; init; } = SectioningReport.None;
+
+    public int TemplateBlocks { get; init; }
+
+    public int TemplateContacts { get; init; }
+
+    /// <summary>Contacts of the site itself left out (on its own domain, or in its header, navigation or footer).</summary>
+    public int SiteContacts { get; init; }
+
+    /// <summary>The region phone numbers were read in (NL, BE, DE ...).</summary>
+    public string Country { get; init; } = "NL";
+
+    /// <summary>What the page's main heading or title says it is when that is not an ad.</summary>
+    public PageKind Kind { get; init; }
+}
 
 /// <summary>
 /// Reads a page the fetcher already got (AngleSharp never loads anything itself: no scripts, no
@@ -43,7 +64,7 @@ public sealed partial class AdExtractor
     private static readonly SearchValues<string> AdIdWords = SearchValues.Create(
         ["advertentie", "adid", "ad-id", "ad ", "ad\t", "ad\n", "ad\u00A0", "listing", "profiel", "profile"], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly Lazy<PhraseTable<Term[]>> Lexicon = new(() => Vocabulary.Build(PlaceNames.All));
+    private static readonly Lazy<PhraseTable<Term[]>> Lexicon = new(() => Vocabulary.Build(PlaceNames.Everywhere));
 
     /// <summary>The parser options: element positions and comments are of no use here and cost time.</summary>
     private static readonly HtmlParserOptions ParserOptions = new()
@@ -84,12 +105,16 @@ public sealed partial class AdExtractor
     private readonly ISelector? _adIdElement;
     private readonly Regex? _adIdUrl;
     private readonly ProseReader _prose;
+    private readonly ExtractionVocabulary _vocabulary;
 
     /// <param name="notPublicSelectors">CSS selectors that mark a page as behind a login or paywall (policy <c>fetch.notPublicSelectors</c>).</param>
     /// <param name="urlRules">How links are canonicalised.</param>
     /// <param name="profile">The site layout; <see cref="ExtractionProfile.Generic"/> when null.</param>
-    public AdExtractor(IReadOnlyList<string>? notPublicSelectors = null, UrlRules? urlRules = null, ExtractionProfile? profile = null)
+    /// <param name="vocabulary">The structure vocabulary (policies/extraction-vocabulary.yaml); the compiled-in copy when null.</param>
+    public AdExtractor(IReadOnlyList<string>? notPublicSelectors = null, UrlRules? urlRules = null, ExtractionProfile? profile = null,
+        ExtractionVocabulary? vocabulary = null)
     {
+        _vocabulary = vocabulary ?? ExtractionVocabulary.Default;
         Profile = profile ?? ExtractionProfile.Generic;
         _urlRules = urlRules ?? UrlRules.Default;
         var parser = new CssSelectorParser();
@@ -118,18 +143,25 @@ public sealed partial class AdExtractor
 
     public PageExtraction Extract(string html, Uri url) => Extract(html, url, fetchedAt: null);
 
+    public PageExtraction Extract(string html, Uri url, DateTimeOffset? fetchedAt) => Extract(html, url, fetchedAt, template: null);
+
     /// <param name="html">The page as fetched.</param>
     /// <param name="url">Its address, for relative links and images.</param>
     /// <param name="fetchedAt">When the page was fetched: relative posting dates ("gisteren", "3 hours ago") count back from it.</param>
-    public PageExtraction Extract(string html, Uri url, DateTimeOffset? fetchedAt)
+    /// <param name="template">The site template of the page's host: the page is counted into it, and what recurs on the site's pages is dropped.</param>
+    public PageExtraction Extract(string html, Uri url, DateTimeOffset? fetchedAt, SiteTemplate? template)
     {
         using var document = ParseDocument(html);
         var scan = DocumentScan.Run(document, _notPublic, _drop, Profile.DropCommonThirdParty, _adRegionOnTheWay);
         var baseUrl = BaseUrl(scan.BaseHref, url);
         var links = Links(scan.Anchors, baseUrl, _urlRules);
-        var wall = scan.Wall;
-        var loginForm = wall is not null;
-        var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
+        var siteDomain = SiteDomain.Registrable(url.Host);
+        var lang = document.DocumentElement?.GetAttribute("lang");
+        var language = SiteCountry.Language(lang);
+
+        // Read before the site's chrome goes: its address tells the country, its contacts are the site's.
+        var country = SiteCountry.Of(url.Host, lang, () => document.Body?.TextContent ?? "");
+        var siteContacts = SiteContacts(scan.Chrome, country);
         var removed = scan.Dropped.Count;
 
         // Last first: a removed child shifts only the siblings after it, and there are none left by then.
@@ -143,18 +175,57 @@ public sealed partial class AdExtractor
             scan.Furniture[i].Remove();
         }
 
-        var region = FindRegion(document, scan);
+        var templateBlocks = template is not null && document.Body is { } templated ? template.ObserveAndStrip(templated) : 0;
+        var generic = Profile.AdRegion.Count == 0;
+        var sections = SectioningReport.None;
+        IElement? opening = null;
+        if (generic && document.Body is { } body)
+        {
+            var sectioning = new Sectioning(_vocabulary);
+            sections = sectioning.Apply(body, siteDomain);
+            opening = sectioning.Opening;
+        }
+
+        var advised = false;
+        IElement? region;
+        if (generic)
+        {
+            // Sectioning removed elements the scan saw: the region is looked for again in what is left.
+            region = opening ?? document.ChildNodes.QuerySelector(_adRegion[0]);
+            if (region is null)
+            {
+                // No landmark, article or thread says where the ad is: keep only what stands nearest the main heading.
+                region = NearestMainHeading(document) ?? document.Body;
+                advised = true;
+            }
+        }
+        else
+        {
+            region = FindRegion(document, scan);
+        }
+
         if (region is null)
         {
-            return new PageExtraction(new AdFeatures(false, "the page has no body", null, "", [], [], removed), links, loginForm, wallReason);
+            return new PageExtraction(new AdFeatures(false, "the page has no body", null, "", [], [], removed), links, false, "");
         }
 
         var content = Read(document, region);
         var text = content.Text;
+
+        // A password field in the site's chrome or beside a page full of text is a login box, not a wall.
+        var wall = scan.Wall;
+        if (wall is not null && IsLoginBox(wall, scan, region, text))
+        {
+            wall = null;
+        }
+
+        var loginForm = wall is not null;
+        var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
         var structured = StructuredData.Read(scan.JsonLd, scan.Meta);
         var telLinks = new List<string>();
         var mailtoLinks = new List<string>();
         var messengers = new List<MessengerContact>();
+        var region2 = country;
         foreach (var a in content.Anchors)
         {
             var href = a.GetAttribute("href")!.Trim();
@@ -173,19 +244,25 @@ public sealed partial class AdExtractor
             }
         }
 
+        telLinks.AddRange(content.DataNumbers);
         var hidden = new List<HiddenContact>();
-        var phones = ContactReader.FindPhones(text, telLinks, hidden);
+        var phones = ContactReader.FindPhones(text, telLinks, hidden, region2);
         var emails = ContactReader.FindEmails(text, mailtoLinks, content.CloudflareEmails.ConvertAll(e => e.GetAttribute("data-cfemail")!), hidden);
-        foreach (var t in structured.Telephones)
-        {
-            ContactReader.AddParsed(phones, t, obfuscated: false);
-        }
 
-        foreach (var m in structured.Emails)
+        // Structured data speaks for the page only when the page is one ad (never a listing); in a thread it is the site's.
+        if (!sections.Thread)
         {
-            if (ContactReader.IsEmail(m))
+            foreach (var t in structured.Telephones)
             {
-                ContactReader.AddEmail(emails, m);
+                ContactReader.AddParsed(phones, t, obfuscated: false, region2);
+            }
+
+            foreach (var m in structured.Emails)
+            {
+                if (ContactReader.IsEmail(m))
+                {
+                    ContactReader.AddEmail(emails, m);
+                }
             }
         }
 
@@ -194,39 +271,162 @@ public sealed partial class AdExtractor
         {
             if (messengers[i].Platform is Messengers.WhatsApp or Messengers.Signal)
             {
-                var e164 = ContactReader.AddParsed(phones, messengers[i].Handle, obfuscated: false);
+                var e164 = ContactReader.AddParsed(phones, messengers[i].Handle, obfuscated: false, region2);
                 messengers[i] = messengers[i] with { Handle = e164 ?? "" };
             }
         }
 
         messengers.RemoveAll(m => m.Handle.Length == 0);
+
+        // The site's own contacts are never the advertiser's: its domain's addresses, what its chrome shows, what recurs on its pages.
+        template?.ObserveContacts(phones.Select(p => p.E164).Concat(emails));
+        var siteOwn = 0;
+        var templateContacts = 0;
+        siteOwn += phones.RemoveAll(p => siteContacts.Contains(p.E164));
+        siteOwn += emails.RemoveAll(e => siteContacts.Contains(e) || (generic && SiteDomain.IsOnDomain(e, siteDomain)));
+        if (template is not null)
+        {
+            templateContacts += phones.RemoveAll(p => template.IsTemplateContact(p.E164));
+            templateContacts += emails.RemoveAll(template.IsTemplateContact);
+        }
+
+        messengers.RemoveAll(m => m.Platform is Messengers.WhatsApp or Messengers.Signal && !phones.Exists(p => p.E164 == m.Handle));
+        hidden.RemoveAll(h => !(h.Kind == HiddenContact.Phone ? phones.Exists(p => p.E164 == h.Value) : emails.Contains(h.Value)));
         var title = Title(document, region, structured);
+        var kind = generic ? KindOfPage(document) : PageKind.Unknown;
 
         // An ad offers contact for an appointment: contact data alone is not enough (a news article has a press
-        // line), so a mobile number or the vocabulary of ads must be there too.
+        // line), so a mobile number or the vocabulary of ads must be there too. A page whose heading says it is an
+        // error, the site's own page, a search or an age check, or whose text is mostly teasers of others, is none.
         var hasContact = phones.Count > 0 || emails.Count > 0;
         var adLike = phones.Exists(p => p.Kind is "mobile" or "fixed-line-or-mobile") || AdVocabulary().IsMatch(text);
-        var isAd = !loginForm && hasContact && adLike;
+        var teasers = generic && sections.TeaserItems >= 4 && sections.TeaserChars > text.Length * 3 / 2;
+        var listing = generic && structured.Listing && sections.TeaserItems >= 3;
+        var isAd = !loginForm && hasContact && adLike && kind == PageKind.Unknown && !teasers && !listing;
         var reason = loginForm ? wallReason
+            : kind != PageKind.Unknown ? $"the page's heading or title says it is not an ad ({kind})"
+            : teasers ? "the page is mostly a list of teasers of other ads"
+            : listing ? "the page describes a list of ads (structured data)"
             : isAd ? ""
             : hasContact ? "contact data, but neither a mobile number nor the language of an ad"
             : "no contact data in the ad region";
+        var result = new PageExtraction(new AdFeatures(false, reason, title, text, [], [], removed, [], [], [], [], null, [], [], [], [], null, null, []),
+            links, loginForm, wallReason)
+        {
+            ProfileAdvised = advised,
+            Sections = sections,
+            TemplateBlocks = templateBlocks,
+            TemplateContacts = templateContacts,
+            SiteContacts = siteOwn,
+            Country = country,
+            Kind = kind,
+        };
         if (!isAd)
         {
             // What is not an ad carries no one's contact data onwards, not even to a diagnostic.
-            return new PageExtraction(new AdFeatures(false, reason, title, text, [], [], removed, [], [], [], [], null, [], [], [], [], null, null, []),
-                links, loginForm, wallReason);
+            return result;
         }
 
-        var ad = Features(document, region, content, structured, url, baseUrl, fetchedAt, phones, emails, messengers, title, removed) with { Hidden = hidden };
-        return new PageExtraction(ad, links, loginForm, wallReason);
+        var ad = Features(document, region, content, structured, url, baseUrl, fetchedAt, phones, emails, messengers, title, removed,
+            new LexiconFindings { Country = country.ToLowerInvariant(), Language = language }, country) with { Hidden = hidden };
+        return result with { Ad = ad };
+    }
+
+    /// <summary>Phones and addresses in the site's header, navigation and footer: the site's, wherever else they appear.</summary>
+    private static HashSet<string> SiteContacts(List<IElement> chrome, string country)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in chrome)
+        {
+            var scan = new ContentScan();
+            scan.Add(e);
+            var tel = scan.Anchors.Select(a => a.GetAttribute("href")!.Trim()).Where(h => h.StartsWith("tel:", StringComparison.OrdinalIgnoreCase))
+                .Select(h => Uri.UnescapeDataString(h[4..])).ToList();
+            var mail = scan.Anchors.Select(a => a.GetAttribute("href")!.Trim()).Where(h => h.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
+                .Select(h => h[7..]).ToList();
+            foreach (var p in ContactReader.FindPhones(scan.Text, tel, null, country))
+            {
+                found.Add(p.E164);
+            }
+
+            foreach (var m in ContactReader.FindEmails(scan.Text, mail, scan.CloudflareEmails.ConvertAll(x => x.GetAttribute("data-cfemail")!)))
+            {
+                found.Add(m);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>A password field in the header, navigation, footer or a sidebar, or outside an ad region with much text of its own.</summary>
+    private static bool IsLoginBox(IElement wall, DocumentScan scan, IElement region, string regionText)
+    {
+        if (!string.Equals(wall.GetAttribute("type"), "password", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (scan.Chrome.Exists(c => c.Contains(wall)) || scan.Dropped.Exists(d => d.Contains(wall)))
+        {
+            return true;
+        }
+
+        return !region.Contains(wall) && regionText.Length >= 500;
+    }
+
+    /// <summary>
+    /// The block around the page's main heading (the first h1, else the first heading): the heading's ancestor that
+    /// first holds some text besides it. Where nothing says where the ad is, this is all that is read.
+    /// </summary>
+    private static IElement? NearestMainHeading(IDocument document)
+    {
+        if (document.Body is not { } body)
+        {
+            return null;
+        }
+
+        var heading = body.QuerySelector("h1") ?? body.QuerySelector("h2, h3, [role=heading]");
+        if (heading is null)
+        {
+            return null;
+        }
+
+        var own = heading.TextContent.Trim().Length;
+        for (var e = heading.ParentElement; e is not null && e != body; e = e.ParentElement)
+        {
+            if (e.TextContent.AsSpan().Trim().Length - own >= 200)
+            {
+                return e;
+            }
+        }
+
+        return body;
+    }
+
+    /// <summary>What the main heading or a part of the title says the page is: an error, the site's own page, a search ...</summary>
+    private PageKind KindOfPage(IDocument document)
+    {
+        if (document.Body?.QuerySelector("h1") is { } h1 && _vocabulary.KindOf(h1.TextContent) is var byHeading and not PageKind.Unknown)
+        {
+            return byHeading;
+        }
+
+        foreach (var part in TitleParts().Split(document.Title ?? ""))
+        {
+            if (part.Trim().Length > 0 && _vocabulary.KindOf(part) is var byTitle and not PageKind.Unknown)
+            {
+                return byTitle;
+            }
+        }
+
+        return PageKind.Unknown;
     }
 
     private AdFeatures Features(IDocument document, IElement region, ContentScan content, StructuredData structured, Uri url, Uri baseUrl,
-        DateTimeOffset? fetchedAt, List<FoundPhone> phones, List<string> emails, List<MessengerContact> messengers, string? title, int removed)
+        DateTimeOffset? fetchedAt, List<FoundPhone> phones, List<string> emails, List<MessengerContact> messengers, string? title, int removed,
+        LexiconFindings findings, string country)
     {
         var text = content.Text;
-        var findings = new LexiconFindings();
         var tokens = TokenizedText.Of(text);
         _prose.Read(tokens, findings);
 
@@ -272,7 +472,7 @@ public sealed partial class AdExtractor
                     {
                         Messengers.Add(messengers, contact);
                     }
-                    else if (number is not null && ContactReader.AddParsed(phones, number, obfuscated: false) is { } e164 &&
+                    else if (number is not null && ContactReader.AddParsed(phones, number, obfuscated: false, country) is { } e164 &&
                              label.Kind is LabelKind.WhatsApp or LabelKind.Signal)
                     {
                         Messengers.Add(messengers, new MessengerContact(label.Kind == LabelKind.WhatsApp ? Messengers.WhatsApp : Messengers.Signal, e164, label.Value));
@@ -648,6 +848,9 @@ public sealed partial class AdExtractor
     [GeneratedRegex(@"\b(?:tarief|tarieven|per uur|afspraak|escort|priv[eé]|ontvang\w*|massage|bel me|app me|whatsapp|telegram|snapchat|" +
         @"rates?|per hour|appointment|call me|text me|incall|outcall|discreet|discrete|hotelbezoek|hotel visits?)\b", RegexOptions.IgnoreCase)]
     private static partial Regex AdVocabulary();
+
+    [GeneratedRegex(@"\s[|\u2013\u2014\u00B7\u00BB:\u2022]\s|\s-\s")]
+    private static partial Regex TitleParts();
 
     [GeneratedRegex(@"\b(?:geplaatst|gepubliceerd|online sinds|posted|published|datum|date)\b", RegexOptions.IgnoreCase)]
     private static partial Regex PostingWord();

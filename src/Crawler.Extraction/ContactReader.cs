@@ -24,7 +24,8 @@ internal static partial class ContactReader
     /// <param name="text">What was read of the ad.</param>
     /// <param name="telLinks">Numbers of tel: links.</param>
     /// <param name="hiddenForms">Receives each number found only after de-obfuscation as it is written in <paramref name="text"/>.</param>
-    public static List<FoundPhone> FindPhones(string text, IReadOnlyList<string> telLinks, List<HiddenContact>? hiddenForms = null)
+    /// <param name="region">The country national-format numbers are read in (the site's; NL when unknown).</param>
+    public static List<FoundPhone> FindPhones(string text, IReadOnlyList<string> telLinks, List<HiddenContact>? hiddenForms = null, string region = "NL")
     {
         var found = new List<FoundPhone>();
 
@@ -62,13 +63,13 @@ internal static partial class ContactReader
 
         if (plain is not null)
         {
-            Search(found, plain.ToString(), obfuscated: false);
+            Search(found, plain.ToString(), obfuscated: false, region);
         }
 
         if (hidden is not null)
         {
             var before = found.Count;
-            Search(found, hidden.ToString(), obfuscated: true);
+            Search(found, hidden.ToString(), obfuscated: true, region);
             if (hiddenForms is not null)
             {
                 foreach (var phone in found.Skip(before))
@@ -80,7 +81,7 @@ internal static partial class ContactReader
 
         foreach (var raw in telLinks)
         {
-            AddParsed(found, raw, obfuscated: false);
+            AddParsed(found, raw, obfuscated: false, region);
         }
 
         return found;
@@ -222,7 +223,7 @@ internal static partial class ContactReader
     }
 
     /// <summary>A number given outside the text (tel: link, WhatsApp link, structured data), as E.164 when valid.</summary>
-    public static string? AddParsed(List<FoundPhone> found, string raw, bool obfuscated)
+    public static string? AddParsed(List<FoundPhone> found, string raw, bool obfuscated, string region = "NL")
     {
         // A tel: or WhatsApp link usually repeats a number the text gave: written in full international form
         // ("+31612345678", "0031 6 ..."), it is that number without asking libphonenumber again.
@@ -233,11 +234,11 @@ internal static partial class ContactReader
 
         try
         {
-            var number = Phones.Parse(raw, "NL");
+            var number = Phones.Parse(raw, region);
             if (!Phones.IsValidNumber(number) && raw.StartsWith('+'))
             {
                 // "wa.me/0612345678" is written wrongly but meant nationally.
-                number = Phones.Parse(raw[1..], "NL");
+                number = Phones.Parse(raw[1..], region);
             }
 
             if (Phones.IsValidNumber(number))
@@ -285,9 +286,9 @@ internal static partial class ContactReader
         return best;
     }
 
-    private static void Search(List<FoundPhone> found, string text, bool obfuscated)
+    private static void Search(List<FoundPhone> found, string text, bool obfuscated, string region)
     {
-        foreach (var match in Phones.FindNumbers(text, "NL", PhoneNumberUtil.Leniency.VALID, long.MaxValue))
+        foreach (var match in Phones.FindNumbers(text, region, PhoneNumberUtil.Leniency.VALID, long.MaxValue))
         {
             // Dutch numbers are written with a trunk 0 or an international prefix; a bare digit run is a date, id or price.
             var raw = match.RawString.TrimStart();
@@ -316,7 +317,7 @@ internal static partial class ContactReader
                 {
                     try
                     {
-                        var other = Phones.Parse(national[..^tail.Length] + tail, Phones.GetRegionCodeForNumber(match.Number) ?? "NL");
+                        var other = Phones.Parse(national[..^tail.Length] + tail, Phones.GetRegionCodeForNumber(match.Number) ?? region);
                         if (Phones.IsValidNumber(other))
                         {
                             Add(found, other, match.RawString + "/" + tail, obfuscated: true);

@@ -23,6 +23,9 @@ internal sealed class DocumentScan
 
     public List<IElement> Furniture { get; } = [];
 
+    /// <summary>The site's header, navigation and footer (outermost): whatever contact they show is the site's.</summary>
+    public List<IElement> Chrome { get; } = [];
+
     public List<string> JsonLd { get; } = [];
 
     public List<(string Property, string Content)> Meta { get; } = [];
@@ -98,7 +101,21 @@ internal sealed class DocumentScan
             return;
         }
 
-        if ((drop is not null && drop.Match(e)) || (dropCommon && IsCommonThirdParty(e, name)))
+        var role = e.GetAttribute("role");
+        if (e.HasAttribute("hidden") && e.TextContent.Length >= 100)
+        {
+            // A panel the visitor does not see (a closed tab of reviews) is not the ad's text.
+            Dropped.Add(e);
+            dropped = true;
+            return;
+        }
+
+        if (!inContent && (name is "header" or "nav" or "footer" || role is "banner" or "navigation" or "contentinfo"))
+        {
+            Chrome.Add(e);
+        }
+
+        if ((drop is not null && drop.Match(e)) || (dropCommon && IsCommonThirdParty(e, name, role)))
         {
             Dropped.Add(e);
             dropped = true;
@@ -119,6 +136,7 @@ internal sealed class DocumentScan
             case "header" when inContent:
                 break;
             case "style" or "noscript" or "template" or "iframe" or "object" or "embed" or "header" or "nav":
+            case "div" or "section" or "ul" or "form" when role is "banner" or "navigation" or "search":
                 Furniture.Add(e);
                 dropped = true;
                 break;
@@ -146,9 +164,9 @@ internal sealed class DocumentScan
         }
     }
 
-    private static bool IsCommonThirdParty(IElement e, string name)
+    private static bool IsCommonThirdParty(IElement e, string name, string? role)
     {
-        if (name is "footer" or "aside")
+        if (name is "footer" or "aside" || role is "complementary" or "contentinfo")
         {
             return true;
         }
@@ -190,6 +208,9 @@ internal sealed class ContentScan
     public List<IElement> Structures { get; } = [];
 
     public List<IElement> CloudflareEmails { get; } = [];
+
+    /// <summary>Values of data attributes that name a phone ("data-phone"): the number behind a reveal button.</summary>
+    public List<string> DataNumbers { get; } = [];
 
     private string? _textCache;
 
@@ -273,9 +294,25 @@ internal sealed class ContentScan
                 break;
         }
 
-        if (e.Attributes.Length > 0 && e.HasAttribute("data-cfemail"))
+        if (e.Attributes.Length > 0)
         {
-            CloudflareEmails.Add(e);
+            if (e.HasAttribute("data-cfemail"))
+            {
+                CloudflareEmails.Add(e);
+            }
+
+            foreach (var attribute in e.Attributes)
+            {
+                // A number kept for a "show number" button: data-phone, data-tel, data-mobile, data-whatsapp.
+                var name = attribute.Name;
+                if (name.StartsWith("data-", StringComparison.Ordinal) && name.Length < 24 &&
+                    (name.Contains("phone", StringComparison.Ordinal) || name.Contains("tel", StringComparison.Ordinal) ||
+                     name.Contains("mobile", StringComparison.Ordinal) || name.Contains("whatsapp", StringComparison.Ordinal) ||
+                     name.Contains("number", StringComparison.Ordinal)))
+                {
+                    DataNumbers.Add(attribute.Value);
+                }
+            }
         }
     }
 }

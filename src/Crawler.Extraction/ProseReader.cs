@@ -5,6 +5,12 @@ namespace Crawler.Extraction;
 /// <summary>What the lexicon found: each list in order of first mention, without repeats.</summary>
 internal sealed class LexiconFindings
 {
+    /// <summary>The page's country (nl, be, de ...): a place name several countries share is read as this country's.</summary>
+    public string? Country { get; init; }
+
+    /// <summary>The page's language: a bilingual place is written as in this language ("Bruxelles" on a French page).</summary>
+    public string? Language { get; init; }
+
     public List<StatedLocation> Locations { get; } = [];
 
     public List<string> Origins { get; } = [];
@@ -81,6 +87,7 @@ internal sealed class ProseReader(PhraseTable<Term[]> table)
             }
 
             var end = i + length;
+            var place = ChoosePlace(terms, into.Country);
             var negated = i <= negatedUntil || (Negatable(terms) && NegatedAfter(text, end));
             foreach (var term in terms)
             {
@@ -155,11 +162,11 @@ internal sealed class ProseReader(PhraseTable<Term[]> table)
                     case TermKind.Service when !negated && label is LabelKind.Other or LabelKind.Services:
                         LexiconFindings.AddOnce(into.Services, term.Codes[0]);
                         break;
-                    case TermKind.Place:
+                    case TermKind.Place when term == place:
                         var capital = i + term.CapitalAt < tokens.Count && tokens[i + term.CapitalAt].Capitalised;
                         if (label == LabelKind.Place || (capital && (!term.Ambiguous || placeCueEnd == i)))
                         {
-                            into.AddLocation(StatedLocation.City, term.Codes[0]);
+                            into.AddLocation(StatedLocation.City, term.Place?.CanonicalIn(into.Language) ?? term.Codes[0]);
                         }
 
                         break;
@@ -168,6 +175,28 @@ internal sealed class ProseReader(PhraseTable<Term[]> table)
 
             i = end;
         }
+    }
+
+    /// <summary>A spelling several countries share ("Bergen") is the place of the page's country, else of the first gazetteer.</summary>
+    private static Term? ChoosePlace(Term[] terms, string? country)
+    {
+        Term? first = null;
+        foreach (var t in terms)
+        {
+            if (t.Kind != TermKind.Place)
+            {
+                continue;
+            }
+
+            if (t.Place?.Country == country)
+            {
+                return t;
+            }
+
+            first ??= t;
+        }
+
+        return first;
     }
 
     private static bool IsPostcodeLetters(TokenizedText text, int i)

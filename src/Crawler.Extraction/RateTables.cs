@@ -141,7 +141,8 @@ internal static partial class RateTables
         if (cell.Length is 0 or > 30 || cell.Contains('€', StringComparison.Ordinal) ||
             (cell.AsSpan().IndexOfAnyInRange('0', '9') < 0 && !cell.Contains('½', StringComparison.Ordinal) &&
              !cell.Contains("half", StringComparison.OrdinalIgnoreCase) && !cell.Contains("halve", StringComparison.OrdinalIgnoreCase) &&
-             !cell.Contains("kwartier", StringComparison.OrdinalIgnoreCase) && !cell.Contains("quarter", StringComparison.OrdinalIgnoreCase)))
+             !cell.Contains("kwartier", StringComparison.OrdinalIgnoreCase) && !cell.Contains("quarter", StringComparison.OrdinalIgnoreCase) &&
+             !cell.Contains("demi", StringComparison.OrdinalIgnoreCase)))
         {
             return null;
         }
@@ -151,6 +152,6 @@ internal static partial class RateTables
         return m.Success && AdDetails.Duration(m.Value) is (var per, decimal hours and > 0) ? (per, hours) : null;
     }
 
-    [GeneratedRegex(@"(?<half>\b(?:half|halve|½)\s*(?:uur|hour)\b)|(?<quarter>\b(?:kwartier|quarter)\b)|(?<![\d.,])(?<n>\d{1,3}(?:[.,]5)?)\s*(?<unit>minuten|minutes|min|mins|uur|u|uren|hours|hour|hrs|hr|h)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<half>\b(?:half|halve|halbe|½)\s*(?:uur|hour|stunde)\b|\bdemi-heure\b)|(?<quarter>\b(?:kwartier|quarter)\b)|(?<![\d.,])(?<n>\d{1,3}(?:[.,]5)?)\s*(?<unit>minuten|minutes|min|mins|uur|u|uren|hours|hour|hrs|hr|h|std|stunden|stunde|heures|heure)\b", RegexOptions.IgnoreCase)]
     private static partial Regex DurationPattern();
 }

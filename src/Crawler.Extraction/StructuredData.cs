@@ -22,6 +22,9 @@ internal sealed class StructuredData
 
     public string? Title { get; private set; }
 
+    /// <summary>The page describes a list of items (ItemList, CollectionPage, SearchResultsPage, OfferCatalog).</summary>
+    public bool Listing { get; private set; }
+
     public string? PersonName { get; private set; }
 
     public List<string> Telephones { get; } = [];
@@ -89,6 +92,7 @@ internal sealed class StructuredData
                 }
             }
 
+            data.Listing = listing;
             if (!listing && items.Count == 1)
             {
                 data.ReadItem(items[0], depth: 0);

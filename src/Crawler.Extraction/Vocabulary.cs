@@ -33,7 +33,7 @@ internal enum TermKind
 }
 
 /// <summary>One meaning of a phrase. <see cref="Codes"/>: the canonical values it stands for.</summary>
-internal sealed record Term(TermKind Kind, string[] Codes, bool Ambiguous = false, int CapitalAt = 0);
+internal sealed record Term(TermKind Kind, string[] Codes, bool Ambiguous = false, int CapitalAt = 0, PlaceSpelling? Place = null);
 
 /// <summary>
 /// The Dutch and English lexicon of ads: origins (nationality and ethnicity claims), spoken languages,
@@ -143,7 +143,7 @@ internal static class Vocabulary
         ("alles mogelijk/alles kan/anything goes/no limits", "anything-goes"),
     ];
 
-    private static readonly string[] Negations = ["geen", "niet", "nooit", "no", "not", "never", "don't", "dont", "doesn't"];
+    private static readonly string[] Negations = ["geen", "niet", "nooit", "no", "not", "never", "don't", "dont", "doesn't", "kein", "keine", "nicht", "nie", "ohne", "pas", "jamais", "sans"];
 
     /// <summary>
     /// Negations that close a term's clause after it ("anaal doe ik niet"). With the two below, the
@@ -165,22 +165,24 @@ internal static class Vocabulary
     /// <summary>How many words may stand between a term and a negation after it.</summary>
     public const int NegationAfterWindow = 3;
 
-    private static readonly string[] Contrasts = ["wel", "maar", "but", "only", "alleen", "however"];
+    private static readonly string[] Contrasts = ["wel", "maar", "but", "only", "alleen", "however", "aber", "nur", "sondern", "mais", "seulement"];
 
     private static readonly string[] LanguageCues =
-        ["spreek", "spreekt", "spreken", "speak", "speaks", "speaking", "talen", "taal", "languages", "language"];
+        ["spreek", "spreekt", "spreken", "speak", "speaks", "speaking", "talen", "taal", "languages", "language", "spreche", "sprechen", "spricht", "sprachen", "sprache", "parle", "parlons", "langues", "langue"];
 
     private static readonly string[] LanguageAfterCues = ["spoken", "gesproken"];
 
-    private static readonly string[] OriginCues = ["uit", "from", "afkomstig", "origin", "origineel", "originally", "geboren", "born"];
+    private static readonly string[] OriginCues = ["uit", "from", "afkomstig", "origin", "origineel", "originally", "geboren", "born", "aus", "herkunft", "originaire"];
 
     private static readonly string[] PlaceCues =
-        ["in", "uit", "te", "regio", "omgeving", "bij", "near", "from", "around", "nabij", "rond", "centrum", "gemeente", "based", "area", "region"];
+        ["in", "uit", "te", "regio", "omgeving", "bij", "near", "from", "around", "nabij", "rond", "centrum", "gemeente", "based", "area", "region",
+         "aus", "nahe", "nahe von", "raum", "umgebung", "stadt", "a", "pres de", "region de", "sur"];
 
     private static readonly string[] PersonNouns =
-        ["meid", "meisje", "dame", "vrouw", "schoonheid", "studente", "girl", "lady", "woman", "beauty", "babe", "student", "escort", "model"];
+        ["meid", "meisje", "dame", "vrouw", "schoonheid", "studente", "girl", "lady", "woman", "beauty", "babe", "student", "escort", "model",
+         "frau", "madchen", "studentin", "femme", "fille", "etudiante"];
 
-    private static readonly string[] SelfCues = ["ik ben", "ben ik", "i am", "i'm", "im"];
+    private static readonly string[] SelfCues = ["ik ben", "ben ik", "i am", "i'm", "im", "ich bin", "je suis"];
 
     /// <summary>Whether folded <paramref name="word"/> is one of <paramref name="words"/>; without allocating.</summary>
     public static bool IsOneOf(ReadOnlySpan<char> word, string[] words)
@@ -287,7 +289,7 @@ internal static class Vocabulary
 
         foreach (var p in places)
         {
-            Add(p.Spelling, new Term(TermKind.Place, [p.Canonical], p.Ambiguous, p.CapitalAt));
+            Add(p.Spelling, new Term(TermKind.Place, [p.Canonical], p.Ambiguous, p.CapitalAt, p));
         }
 
         return table.Freeze();

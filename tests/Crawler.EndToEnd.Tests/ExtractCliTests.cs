@@ -15,7 +15,7 @@ public sealed class ExtractCliTests
             before = ctx.Store.Count();
         }
 
-        var result = await lab.Ok("extract", file, "--url", "https://ads.example.nl/ads/104.html", "--json");
+        var result = await lab.Ok("extract", file, "--url", "https://ads.example/ads/104.html", "--json");
 
         var json = result.Json;
         Assert.That(json.GetProperty("isAd").GetBoolean(), Is.True);

@@ -9,7 +9,7 @@ namespace Crawler.Extraction.Tests;
 /// </summary>
 public sealed class AdExtractorFeatureTests
 {
-    private static readonly Uri Page = new("https://ads.example.nl/advertentie/12345-lisa.html");
+    private static readonly Uri Page = new("https://ads.example/advertentie/12345-lisa.html");
     private static readonly DateTimeOffset Fetched = new(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(1));
 
     private static Core.Hits.AdFeatures Extract(string body, string head = "", ExtractionProfile? profile = null) =>
@@ -83,7 +83,7 @@ public sealed class AdExtractorFeatureTests
             "offers":{"@type":"Offer","price":"150.00","priceCurrency":"EUR","seller":{"@type":"Person","name":"Kim","telephone":"+31 6 87654321",
             "email":"kim@example.nl","address":{"@type":"PostalAddress","addressLocality":"'s-Gravenhage","postalCode":"2512 AB"},
             "nationality":{"@type":"Country","name":"Thailand"},"knowsLanguage":["English","Thai"]}}}</script>
-            <meta property="og:image" content="https://ads.example.nl/img/kim-1.jpg">
+            <meta property="og:image" content="https://ads.example/img/kim-1.jpg">
             """;
         var ad = Extract("<main><p>Afspraak? Bel of app.</p></main>", jsonLd);
 
@@ -100,7 +100,7 @@ public sealed class AdExtractorFeatureTests
             Assert.That(ad.Nationalities, Is.EqualTo(new[] { "thai" }));
             Assert.That(ad.Languages, Is.EqualTo(new[] { "en", "th" }));
             Assert.That(ad.Prices!.Select(p => p.Amount), Is.EqualTo(new[] { 150m }));
-            Assert.That(ad.Images!.Select(i => i.ToString()), Is.EqualTo(new[] { "https://ads.example.nl/img/kim-1.jpg", "https://cdn.example.nl/kim-2.jpg" }));
+            Assert.That(ad.Images!.Select(i => i.ToString()), Is.EqualTo(new[] { "https://ads.example/img/kim-1.jpg", "https://cdn.example.nl/kim-2.jpg" }));
         });
     }
 
@@ -139,7 +139,7 @@ public sealed class AdExtractorFeatureTests
 
         Assert.That(ad.Images!.Select(i => i.ToString()), Is.EqualTo(new[]
         {
-            "https://ads.example.nl/a.jpg", "https://ads.example.nl/advertentie/b.jpg", "https://ads.example.nl/c-800.jpg",
+            "https://ads.example/a.jpg", "https://ads.example/advertentie/b.jpg", "https://ads.example/c-800.jpg",
         }));
     }
 
@@ -175,7 +175,7 @@ public sealed class AdExtractorFeatureTests
             Assert.That(ad.Services, Is.Empty);
             Assert.That(ad.PostedAt, Is.Null);
             Assert.That(ad.AdId, Is.Null);
-            Assert.That(ad.Images!.Select(i => i.ToString()), Is.EqualTo(new[] { "https://ads.example.nl/lisa.jpg" }));
+            Assert.That(ad.Images!.Select(i => i.ToString()), Is.EqualTo(new[] { "https://ads.example/lisa.jpg" }));
         });
     }
 
@@ -219,7 +219,7 @@ public sealed class AdExtractorFeatureTests
             Assert.That(ad.Services, Is.EqualTo(new[] { "gfe" }));
             Assert.That(ad.Locations!.Select(l => l.Value), Is.EqualTo(new[] { "Utrecht" }));
             Assert.That(ad.Languages, Is.EqualTo(new[] { "en" }));
-            Assert.That(ad.Images!.Select(i => i.ToString()), Is.EqualTo(new[] { "https://ads.example.nl/l.jpg" }));
+            Assert.That(ad.Images!.Select(i => i.ToString()), Is.EqualTo(new[] { "https://ads.example/l.jpg" }));
             Assert.That(ad.PostedAt, Is.EqualTo(Fetched.AddHours(-3)));
             Assert.That(ad.AdId, Is.EqualTo("12345"));
             Assert.That(ad.Text, Does.Not.Contain("Nina"));

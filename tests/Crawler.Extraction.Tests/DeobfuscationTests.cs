@@ -5,7 +5,7 @@ namespace Crawler.Extraction.Tests;
 /// <summary>Each hiding family, one at a time, through the real extractor.</summary>
 public sealed class DeobfuscationTests
 {
-    private static readonly Uri Page = new("http://ads.example.nl/ad");
+    private static readonly Uri Page = new("http://ads.example/ad");
 
     // Every test page reads as an ad ("afspraak"), so that its contacts are reported.
     private static Core.Hits.AdFeatures Extract(string main) =>

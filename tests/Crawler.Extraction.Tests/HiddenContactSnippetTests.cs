@@ -12,7 +12,7 @@ namespace Crawler.Extraction.Tests;
 /// </summary>
 public sealed class HiddenContactSnippetTests
 {
-    private static readonly Uri Page = new("https://ads.example.nl/ads/77.html");
+    private static readonly Uri Page = new("https://ads.example/ads/77.html");
     private static readonly byte[] Key = new byte[32];
 
     private static MandateSpec Mandate(Treatment contacts)

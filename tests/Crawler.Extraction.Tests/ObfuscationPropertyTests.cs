@@ -14,7 +14,7 @@ public sealed class ObfuscationPropertyTests
     private const int Cases = 400;
     private static readonly string[] WordsNl = ["nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"];
     private static readonly string[] WordsEn = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
-    private static readonly Uri Page = new("http://ads.example.nl/ad");
+    private static readonly Uri Page = new("http://ads.example/ad");
 
     private static string Render(string digits, Random rng)
     {

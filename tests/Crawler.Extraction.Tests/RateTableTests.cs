@@ -5,7 +5,7 @@ namespace Crawler.Extraction.Tests;
 /// <summary>Rates laid out as tables or definition lists get the duration of their row, column or term.</summary>
 public sealed class RateTableTests
 {
-    private static readonly Uri Page = new("https://ads.example.nl/ads/5.html");
+    private static readonly Uri Page = new("https://ads.example/ads/5.html");
 
     private static IEnumerable<string> Prices(string structure) =>
         new AdExtractor().Extract($"<html><body><main><p>Bel me voor een afspraak: 06-12345678</p>{structure}</main></body></html>", Page)

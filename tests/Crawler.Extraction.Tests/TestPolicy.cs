@@ -20,6 +20,8 @@ internal static class TestPolicy
 
     private static readonly Lazy<PolicySet> Loaded = new(() => PolicySetLoader.Load(Files()));
 
+    public static string RepositoryRoot => Root.Value;
+
     public static string PoliciesDir => Path.Combine(Root.Value, "policies");
 
     public static PolicySet Policy => Loaded.Value;

@@ -1,0 +1,498 @@
+using AngleSharp.Dom;
+
+namespace Crawler.Extraction;
+
+/// <summary>What generic sectioning removed from a page, and what it saw of the page's structure.</summary>
+public sealed record SectioningReport(
+    int HeadingSections,
+    int TeaserItems,
+    int TeaserChars,
+    int Replies,
+    bool Thread)
+{
+    public static SectioningReport None { get; } = new(0, 0, 0, 0, false);
+}
+
+/// <summary>
+/// Reads a page's structure, not its class names (issue 22), and removes what belongs to others before anything
+/// is read: a section under a heading in the third-party vocabulary ("Reacties", "Avis", "Gästebuch", "Similar ads")
+/// until the next heading of the same or a higher level; runs of three or more sibling blocks of one shape that each
+/// link to one or two other pages of the site (teaser lists, menus, city lists); and in a thread of posts (blocks of
+/// one shape that each name their poster by a profile link) every post after the first, unless its poster wrote
+/// the first. Runs after landmarks (header, nav, footer, aside and their ARIA roles) were removed.
+/// </summary>
+internal sealed class Sectioning(ExtractionVocabulary vocabulary)
+{
+    /// <summary>A bold line standing alone counts as a heading below every real one.</summary>
+    private const int PseudoLevel = 7;
+
+    /// <summary>Longest text a teaser item may have: a card names, places and prices someone, it tells no story.</summary>
+    private const int MaxTeaserChars = 400;
+
+    /// <summary>Shortest text of an opening post: a thread's posts say something.</summary>
+    private const int MinPostChars = 60;
+
+    private static readonly HashSet<string> StateClasses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "odd", "even", "first", "last", "active", "current", "selected", "alt", "new", "featured", "highlight", "hidden", "visible",
+    };
+
+    public SectioningReport Apply(IElement body, string? siteDomain)
+    {
+        var headings = RemoveThirdPartyHeadingSections(body);
+        var (teasers, teaserChars) = RemoveTeaserRuns(body, siteDomain);
+        var (replies, thread) = RemoveReplies(body);
+        return new SectioningReport(headings, teasers, teaserChars, replies, thread);
+    }
+
+    /// <summary>The heading level of an element (1-6, <see cref="PseudoLevel"/> for a bold line alone), or 0.</summary>
+    internal static int HeadingLevel(IElement e)
+    {
+        var name = e.LocalName;
+        if (name.Length == 2 && name[0] == 'h' && name[1] is >= '1' and <= '6')
+        {
+            return name[1] - '0';
+        }
+
+        if (e.GetAttribute("role") is { } role && role.Equals("heading", StringComparison.OrdinalIgnoreCase))
+        {
+            return int.TryParse(e.GetAttribute("aria-level"), out var level) && level is >= 1 and <= 6 ? level : 2;
+        }
+
+        return IsPseudoHeading(e) ? PseudoLevel : 0;
+    }
+
+    /// <summary>
+    /// A table head cell, caption or legend, or bold text that is all its block holds (old table layouts mark their
+    /// sections so): short, one line, no link.
+    /// </summary>
+    private static bool IsPseudoHeading(IElement e)
+    {
+        var name = e.LocalName;
+        var bold = name is "b" or "strong" or "font" || (name is "span" or "div" or "td" or "p" && IsBoldStyled(e));
+        if (!bold && name is not ("th" or "caption" or "legend"))
+        {
+            return false;
+        }
+
+        var text = e.TextContent.AsSpan().Trim();
+        if (text.Length is 0 or > 60 || text.Contains('\n') || e.Closest("a") is not null)
+        {
+            return false;
+        }
+
+        if (name is "th" or "caption" or "legend" or "td" or "div" or "p")
+        {
+            return e.Children.Length == 0 || e.Children.All(c => c.LocalName is "b" or "strong" or "font" or "span" or "u" or "i" or "em" or "br" or "img");
+        }
+
+        // Inline bold: the only text of its parent block.
+        return e.ParentElement is { } parent && parent.TextContent.AsSpan().Trim().Length == text.Length;
+    }
+
+    private static bool IsBoldStyled(IElement e) =>
+        e.GetAttribute("style") is { } style && style.Contains("font-weight", StringComparison.OrdinalIgnoreCase) &&
+        (style.Contains("bold", StringComparison.OrdinalIgnoreCase) || style.Contains("700", StringComparison.Ordinal));
+
+    private int RemoveThirdPartyHeadingSections(IElement body)
+    {
+        // Headings in document order, with their levels; the page's first h1 is its own title, never someone else's section.
+        var headings = new List<(IElement Element, int Level)>();
+        foreach (var e in body.Descendants<IElement>())
+        {
+            var level = HeadingLevel(e);
+            if (level > 0 && (level == PseudoLevel ? !headings.Exists(h => h.Element.Contains(e) || e.Contains(h.Element)) : true))
+            {
+                headings.Add((e, level));
+            }
+        }
+
+        var firstH1 = headings.FindIndex(h => h.Level == 1);
+        var sections = 0;
+        var removed = new HashSet<INode>();
+        for (var i = 0; i < headings.Count; i++)
+        {
+            var (heading, level) = headings[i];
+            if (i == firstH1 || IsInside(heading, removed) || !vocabulary.IsThirdPartyHeading(heading.TextContent))
+            {
+                continue;
+            }
+
+            // The section ends at the next heading of the same or a higher level (a pseudo-heading's at the next one of any).
+            IElement? end = null;
+            for (var k = i + 1; k < headings.Count; k++)
+            {
+                if (headings[k].Level <= level && !heading.Contains(headings[k].Element))
+                {
+                    end = headings[k].Element;
+                    break;
+                }
+            }
+
+            // A bold line alone marks the block it starts: the section stays within the block around it.
+            INode start = heading;
+            IElement? bound = null;
+            if (level == PseudoLevel)
+            {
+                start = Container(heading);
+                bound = start.ParentElement;
+            }
+
+            foreach (var node in Range(start, end, bound ?? body))
+            {
+                removed.Add(node);
+            }
+
+            sections++;
+        }
+
+        foreach (var node in removed)
+        {
+            if (!IsInside(node, removed, strict: true))
+            {
+                node.Parent?.RemoveChild(node);
+            }
+        }
+
+        return sections;
+    }
+
+    /// <summary>The largest ancestor of a pseudo-heading that it begins (no text before it), below its column.</summary>
+    private static IElement Container(IElement heading)
+    {
+        var current = heading;
+        while (current.ParentElement is { } parent && parent.LocalName is not ("body" or "main" or "article" or "section" or "form") &&
+               TextBefore(parent, current) == 0)
+        {
+            current = parent;
+        }
+
+        return current;
+    }
+
+    private static int TextBefore(IElement parent, INode child)
+    {
+        var n = 0;
+        foreach (var c in parent.ChildNodes)
+        {
+            if (c == child || c.Contains(child))
+            {
+                break;
+            }
+
+            n += c.TextContent.AsSpan().Trim().Length;
+        }
+
+        return n;
+    }
+
+    /// <summary>The nodes from <paramref name="start"/> (included) to <paramref name="end"/> (excluded, or the end of <paramref name="bound"/>), outermost only.</summary>
+    private static List<INode> Range(INode start, INode? end, IElement bound)
+    {
+        var nodes = new List<INode>();
+        INode? node = start;
+        while (node is not null)
+        {
+            if (end is not null && (node == end || node.Contains(end)))
+            {
+                if (node == end)
+                {
+                    break;
+                }
+
+                node = node.FirstChild;
+                continue;
+            }
+
+            nodes.Add(node);
+            while (node is not null && node.NextSibling is null)
+            {
+                node = node.Parent;
+                if (node is null || node == bound)
+                {
+                    return nodes;
+                }
+            }
+
+            node = node?.NextSibling;
+        }
+
+        return nodes;
+    }
+
+    private static bool IsInside(INode node, HashSet<INode> removed, bool strict = false)
+    {
+        for (var p = strict ? node.Parent : node; p is not null; p = p.Parent)
+        {
+            if (removed.Contains(p))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private (int Items, int Chars) RemoveTeaserRuns(IElement body, string? siteDomain)
+    {
+        var runs = new List<List<IElement>>();
+        Collect(body, e =>
+        {
+            foreach (var run in RunsOf(e))
+            {
+                if (run.Count >= 3 && run.TrueForAll(item => IsTeaser(item, siteDomain)) && DistinctLinks(run) * 3 >= run.Count * 2)
+                {
+                    runs.Add(run);
+                    return false;
+                }
+            }
+
+            return true;
+        });
+
+        int items = 0, chars = 0;
+        foreach (var run in runs)
+        {
+            foreach (var item in run)
+            {
+                chars += item.TextContent.AsSpan().Trim().Length;
+                item.Remove();
+                items++;
+            }
+        }
+
+        return (items, chars);
+    }
+
+    /// <summary>Visits elements depth first; <paramref name="visit"/> returns false to skip an element's children.</summary>
+    private static void Collect(IElement root, Func<IElement, bool> visit)
+    {
+        var stack = new Stack<IElement>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var e = stack.Pop();
+            if (!visit(e))
+            {
+                continue;
+            }
+
+            for (var i = e.Children.Length - 1; i >= 0; i--)
+            {
+                stack.Push(e.Children[i]);
+            }
+        }
+    }
+
+    /// <summary>Children of one shape, grouped (blocks without text or image between them do not break a group).</summary>
+    private static IEnumerable<List<IElement>> RunsOf(IElement parent)
+    {
+        if (parent.Children.Length < 2)
+        {
+            yield break;
+        }
+
+        var groups = new Dictionary<string, List<IElement>>(StringComparer.Ordinal);
+        foreach (var child in parent.Children)
+        {
+            if (child.LocalName is "br" or "hr" or "script" or "style" || (child.TextContent.AsSpan().Trim().Length == 0 && child.QuerySelector("img") is null))
+            {
+                continue;
+            }
+
+            var key = Shape(child);
+            if (!groups.TryGetValue(key, out var list))
+            {
+                groups[key] = list = [];
+            }
+
+            list.Add(child);
+        }
+
+        foreach (var g in groups.Values)
+        {
+            if (g.Count >= 2)
+            {
+                yield return g;
+            }
+        }
+    }
+
+    /// <summary>Tag, class words without digits or state words, and the tags of the children: what a repeated block keeps.</summary>
+    internal static string Shape(IElement e)
+    {
+        var key = new System.Text.StringBuilder(e.LocalName);
+        if (e.GetAttribute("class") is { Length: > 0 } cls)
+        {
+            foreach (var c in cls.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal))
+            {
+                if (!c.Any(char.IsAsciiDigit) && !StateClasses.Contains(c))
+                {
+                    key.Append('.').Append(c);
+                }
+            }
+        }
+
+        key.Append('>');
+        string? last = null;
+        foreach (var c in e.Children)
+        {
+            if (c.LocalName != last && c.LocalName is not ("br" or "script"))
+            {
+                key.Append(c.LocalName).Append(',');
+                last = c.LocalName;
+            }
+        }
+
+        return key.ToString();
+    }
+
+    /// <summary>One or two other pages of the site linked, and little text: a teaser, menu entry or listing card.</summary>
+    private static bool IsTeaser(IElement item, string? siteDomain)
+    {
+        var text = item.TextContent.AsSpan().Trim();
+        if (text.Length is < 2 or > MaxTeaserChars)
+        {
+            return false;
+        }
+
+        var links = PageLinks(item, siteDomain);
+        return links.Count is 1 or 2;
+    }
+
+    private static int DistinctLinks(List<IElement> run)
+    {
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        var items = 0;
+        foreach (var item in run)
+        {
+            var links = PageLinks(item, null);
+            if (links.Count > 0 && all.Add(links[0]))
+            {
+                items++;
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>Distinct links to pages of the same site (relative, or on its registrable domain), not to files, contacts or fragments.</summary>
+    private static List<string> PageLinks(IElement item, string? siteDomain)
+    {
+        var links = new List<string>(2);
+        IEnumerable<IElement> anchors = item.LocalName == "a" ? [item] : item.GetElementsByTagName("a");
+        foreach (var a in anchors)
+        {
+            var href = a.GetAttribute("href")?.Trim();
+            if (string.IsNullOrEmpty(href) || href[0] == '#' || href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) ||
+                href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) || href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase) ||
+                IsFile(href))
+            {
+                continue;
+            }
+
+            if (href.StartsWith("http", StringComparison.OrdinalIgnoreCase) || href.StartsWith("//", StringComparison.Ordinal))
+            {
+                if (!Uri.TryCreate(href.StartsWith("//", StringComparison.Ordinal) ? "https:" + href : href, UriKind.Absolute, out var abs) ||
+                    (siteDomain is not null && SiteDomain.Registrable(abs.Host) != siteDomain))
+                {
+                    continue;
+                }
+            }
+
+            if (!links.Contains(href))
+            {
+                links.Add(href);
+            }
+        }
+
+        return links;
+    }
+
+    private static bool IsFile(string href)
+    {
+        var path = href.AsSpan();
+        var q = path.IndexOfAny('?', '#');
+        if (q >= 0)
+        {
+            path = path[..q];
+        }
+
+        return path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase) ||
+               path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".gif", StringComparison.OrdinalIgnoreCase) ||
+               path.EndsWith(".webp", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// A thread: two or more sibling blocks of one shape, each long enough and each naming its poster by a profile
+    /// link. The first is the opening post (the ad); every later one is a reply and goes, unless the same poster wrote it.
+    /// </summary>
+    private (int Replies, bool Thread) RemoveReplies(IElement body)
+    {
+        List<IElement>? posts = null;
+        Collect(body, e =>
+        {
+            if (posts is not null)
+            {
+                return false;
+            }
+
+            foreach (var run in RunsOf(e))
+            {
+                if (run.TrueForAll(p => Poster(p) is not null) && run[0].TextContent.AsSpan().Trim().Length >= MinPostChars)
+                {
+                    posts = run;
+                    return false;
+                }
+            }
+
+            return true;
+        });
+
+        if (posts is null)
+        {
+            return (0, false);
+        }
+
+        var opener = Poster(posts[0]);
+        var replies = 0;
+        foreach (var reply in posts.Skip(1))
+        {
+            if (!string.Equals(Poster(reply), opener, StringComparison.OrdinalIgnoreCase))
+            {
+                reply.Remove();
+                replies++;
+            }
+        }
+
+        // The thread's posts that are left (the opening post and its poster's own later posts) are the ad.
+        Opening = posts.Count - replies > 1 ? posts[0].ParentElement : posts[0];
+        return (replies, true);
+    }
+
+    /// <summary>The opening post of the thread the last <see cref="Apply"/> found, if any.</summary>
+    public IElement? Opening { get; private set; }
+
+    /// <summary>The text of the first link in a block to a member's profile: who wrote it.</summary>
+    private string? Poster(IElement block)
+    {
+        foreach (var a in block.GetElementsByTagName("a"))
+        {
+            var href = a.GetAttribute("href");
+            if (href is null)
+            {
+                continue;
+            }
+
+            foreach (var part in vocabulary.PosterLinks)
+            {
+                if (href.Contains(part, StringComparison.OrdinalIgnoreCase) && a.TextContent.Trim() is { Length: > 0 } name)
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
+    }
+}
