@@ -9,40 +9,39 @@ namespace Crawler.Storage.Lite;
 public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateStore
 {
     public Task<CrawlRun> StartRunAsync(long targetId, long mandateId, string startedBy, DateTimeOffset at, CancellationToken ct = default) =>
-        Task.FromResult(db.Write(d =>
+        db.WriteAsync(d =>
         {
             var id = d.GetCollection("runs", BsonAutoId.Int64).Insert(new BsonDocument { ["targetId"] = targetId }).AsInt64;
             var run = new CrawlRun(id, targetId, mandateId, startedBy, at, RunState.Running, 0, 0, 0, null);
             Save(d, run);
             return (run, true);
-        }));
+        });
 
-    public Task<CrawlRun?> UnfinishedRunAsync(long targetId, CancellationToken ct = default) => Task.FromResult(db.Read(d =>
-        Runs(d, targetId).LastOrDefault(r => r.State is RunState.Running or RunState.Interrupted)));
+    public Task<CrawlRun?> UnfinishedRunAsync(long targetId, CancellationToken ct = default) => db.ReadAsync(d =>
+        Runs(d, targetId).LastOrDefault(r => r.State is RunState.Running or RunState.Interrupted));
 
-    public Task SaveRunAsync(CrawlRun run, CancellationToken ct = default)
-    {
-        db.Write(d => Save(d, run));
-        return Task.CompletedTask;
-    }
+    public Task SaveRunAsync(CrawlRun run, CancellationToken ct = default) => db.WriteAsync(d => Save(d, run));
 
-    public Task<IReadOnlyList<CrawlRun>> RunsAsync(long? targetId, CancellationToken ct = default) => Task.FromResult(db.Read(d => Runs(d, targetId)));
+    public Task<IReadOnlyList<CrawlRun>> RunsAsync(long? targetId, CancellationToken ct = default) => db.ReadAsync(d => Runs(d, targetId));
 
-    public Task<IReadOnlyList<FrontierItem>> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<FrontierItem>>(urls.Count == 0 ? [] : db.Write(d =>
+    public Task<IReadOnlyList<FrontierItem>> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, Durability durability = Durability.Committed,
+        CancellationToken ct = default) =>
+        urls.Count == 0 ? Task.FromResult<IReadOnlyList<FrontierItem>>([]) : db.WriteAsync<IReadOnlyList<FrontierItem>>(d =>
         {
             var col = d.GetCollection("frontier", BsonAutoId.Int64);
             var added = new List<FrontierItem>();
+            var deepened = false;
             foreach (var (url, depth) in urls)
             {
-                var key = runId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)));
-                if (col.FindOne(Query.EQ("key", key)) is { } existing)
+                var key = Key(runId, url);
+                if (col.FindOne(Filters.Equal("key", key)) is { } existing)
                 {
                     // The shortest way to a URL decides its depth, whichever request found it first.
                     if (!existing["done"].AsBoolean && depth < existing["depth"].AsInt32)
                     {
                         existing["depth"] = depth;
                         col.Update(existing);
+                        deepened = true;
                     }
 
                     continue;
@@ -52,31 +51,46 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
                 added.Add(new FrontierItem(id, runId, url, depth));
             }
 
+            return (added, added.Count > 0 || deepened);
+        }, durability);
+
+    public Task<IReadOnlyList<FrontierItem>> AddNewAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, Durability durability = Durability.Committed,
+        CancellationToken ct = default) =>
+        urls.Count == 0 ? Task.FromResult<IReadOnlyList<FrontierItem>>([]) : db.WriteAsync<IReadOnlyList<FrontierItem>>(d =>
+        {
+            // The unique index on the key still stands guard: a URL that was there after all fails the write rather than doubling.
+            var col = d.GetCollection("frontier", BsonAutoId.Int64);
+            var added = new List<FrontierItem>(urls.Count);
+            foreach (var (url, depth) in urls)
+            {
+                var id = col.Insert(new BsonDocument { ["key"] = Key(runId, url), ["runId"] = runId, ["url"] = url, ["depth"] = depth, ["done"] = false }).AsInt64;
+                added.Add(new FrontierItem(id, runId, url, depth));
+            }
+
             return (added, true);
-        }));
+        }, durability);
 
     public Task<IReadOnlyList<(FrontierItem Item, bool Done)>> FrontierAsync(long runId, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<(FrontierItem, bool)>>(db.Read(d => d.GetCollection("frontier")
-            .Find(Query.EQ("runId", runId))
+        db.ReadAsync<IReadOnlyList<(FrontierItem, bool)>>(d => d.GetCollection("frontier")
+            .Find(Filters.Equal("runId", runId))
             .Select(doc => (new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32,
                 doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0), doc["done"].AsBoolean))
             .OrderBy(e => e.Item1.Id)
-            .ToList()));
+            .ToList());
 
     public Task<IReadOnlyList<FrontierItem>> PendingAsync(long runId, int limit, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<FrontierItem>>(db.Read(d => d.GetCollection("frontier").Query()
-            .Where(Query.EQ("runId", runId))
-            .Where(Query.EQ("done", false))
+        db.ReadAsync<IReadOnlyList<FrontierItem>>(d => d.GetCollection("frontier").Query()
+            .Where(Filters.Equal("runId", runId))
+            .Where(Filters.Equal("done", false))
             .OrderBy("_id")
             .Limit(limit)
             .ToEnumerable()
             .Select(doc => new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32,
                 doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0))
-            .ToList()));
+            .ToList());
 
-    public Task CompleteAsync(FrontierCompletion completion, CancellationToken ct = default)
-    {
-        db.Write(d =>
+    public Task CompleteAsync(FrontierCompletion completion, CancellationToken ct = default) =>
+        db.WriteAsync(d =>
         {
             var col = d.GetCollection("frontier", BsonAutoId.Int64);
             if (col.FindById(completion.ItemId) is { } doc)
@@ -99,11 +113,9 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
                 Save(d, run);
             }
         });
-        return Task.CompletedTask;
-    }
 
     public Task<RunLeaseAttempt> TryTakeLeaseAsync(RunLease candidate, Func<RunLease, bool> isDead, CancellationToken ct = default) =>
-        Task.FromResult(db.Write(d =>
+        db.WriteAsync(d =>
         {
             var col = d.GetCollection("runLeases");
             var held = col.FindById(candidate.TargetId) is { } doc ? StoreJson.Read<RunLease>(doc["json"].AsString) : null;
@@ -114,10 +126,10 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
 
             col.Upsert(new BsonDocument { ["_id"] = candidate.TargetId, ["owner"] = candidate.OwnerId, ["json"] = StoreJson.Write(candidate) });
             return (new RunLeaseAttempt(candidate, null, held?.OwnerId == candidate.OwnerId ? null : held), true);
-        }));
+        });
 
     public Task<bool> RenewLeaseAsync(long targetId, string ownerId, DateTimeOffset at, CancellationToken ct = default) =>
-        Task.FromResult(db.Write(d =>
+        db.WriteAsync(d =>
         {
             var col = d.GetCollection("runLeases");
             if (col.FindById(targetId) is not { } doc || doc["owner"].AsString != ownerId)
@@ -128,11 +140,10 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
             doc["json"] = StoreJson.Write(StoreJson.Read<RunLease>(doc["json"].AsString) with { HeartbeatAt = at });
             col.Update(doc);
             return (true, true);
-        }));
+        });
 
-    public Task ReleaseLeaseAsync(long targetId, string ownerId, CancellationToken ct = default)
-    {
-        db.Write(d =>
+    public Task ReleaseLeaseAsync(long targetId, string ownerId, CancellationToken ct = default) =>
+        db.WriteAsync(d =>
         {
             var col = d.GetCollection("runLeases");
             var mine = col.FindById(targetId) is { } doc && doc["owner"].AsString == ownerId;
@@ -143,18 +154,19 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
 
             return (mine, mine);
         });
-        return Task.CompletedTask;
-    }
 
-    public Task<RunLease?> FindLeaseAsync(long targetId, CancellationToken ct = default) => Task.FromResult(db.Read(d =>
-        d.GetCollection("runLeases").FindById(targetId) is { } doc ? StoreJson.Read<RunLease>(doc["json"].AsString) : null));
+    public Task<RunLease?> FindLeaseAsync(long targetId, CancellationToken ct = default) => db.ReadAsync(d =>
+        d.GetCollection("runLeases").FindById(targetId) is { } doc ? StoreJson.Read<RunLease>(doc["json"].AsString) : null);
 
     private static IReadOnlyList<CrawlRun> Runs(LiteDatabase d, long? targetId)
     {
         var col = d.GetCollection("runs");
-        var docs = targetId is null ? col.FindAll() : col.Find(Query.EQ("targetId", targetId.Value));
+        var docs = targetId is null ? col.FindAll() : col.Find(Filters.Equal("targetId", targetId.Value));
         return docs.Where(doc => doc.ContainsKey("json")).Select(doc => StoreJson.Read<CrawlRun>(doc["json"].AsString)).OrderBy(r => r.Id).ToList();
     }
+
+    // Hashed so that the index key stays short whatever the URL's length.
+    private static string Key(long runId, string url) => runId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)));
 
     private static void Save(LiteDatabase d, CrawlRun run) =>
         d.GetCollection("runs").Upsert(new BsonDocument { ["_id"] = run.Id, ["targetId"] = run.TargetId, ["json"] = StoreJson.Write(run) });

@@ -19,7 +19,7 @@ internal sealed class PagePipeline(
     AdExtractor extractor,
     RunFrontier frontier,
     IHitStore hits,
-    IMandateStore mandates,
+    MandateWatch mandates,
     ImageDigests images,
     HitRecorder recorder,
     CrawlAudit audit,
@@ -66,7 +66,7 @@ internal sealed class PagePipeline(
 
         // 7. Admission: an ad, not unchanged since a hit of any version of the mandate, within its keywords, above the threshold.
         var ad = extracted.Ad;
-        var mandate = (await mandates.FindAsync(mandateId, ct))!;
+        var mandate = (await mandates.CurrentAsync(ct))!;
         var score = IndicatorScorer.Score(ad, policy.Indicators);
         var same = ad.IsAd ? await SameHitAsync(url, hash, ct) : null;
         var admission = AdAdmission.Decide(ad, same, mandate.Spec, score, policy.Indicators.HitThreshold);
