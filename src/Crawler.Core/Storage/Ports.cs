@@ -173,7 +173,8 @@ public interface ICrawlStateStore
 
     /// <summary>
     /// Adds URLs to the run's frontier, each unless its canonical form is already there (a pending one found again on a
-    /// shorter path takes the shorter depth); returns the items added.
+    /// shorter path takes the shorter depth); returns the items added. Reads the run's frontier: a caller that holds it
+    /// in memory uses <see cref="AddNewAsync"/> and <see cref="DeepenAsync"/>.
     /// </summary>
     Task<IReadOnlyList<FrontierItem>> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, Durability durability = Durability.Committed,
         CancellationToken ct = default);
@@ -184,6 +185,9 @@ public interface ICrawlStateStore
     /// </summary>
     Task<IReadOnlyList<FrontierItem>> AddNewAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, Durability durability = Durability.Committed,
         CancellationToken ct = default);
+
+    /// <summary>Moves pending items to a shorter depth (a URL found again on a shorter path); done items and deeper ones stay.</summary>
+    Task DeepenAsync(IReadOnlyList<(long ItemId, int Depth)> items, Durability durability = Durability.Committed, CancellationToken ct = default);
 
     /// <summary>Up to <paramref name="limit"/> pending items of the run, oldest first.</summary>
     Task<IReadOnlyList<FrontierItem>> PendingAsync(long runId, int limit, CancellationToken ct = default);

@@ -1,11 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using Crawler.Core.Storage;
 using LiteDB;
 
 namespace Crawler.Storage.Lite;
 
-/// <summary>Runs, their frontiers (one document per URL, keyed by run and URL hash) and their leases.</summary>
+/// <summary>Runs, their frontiers (one document per URL, found by run) and their leases.</summary>
 public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateStore
 {
     public Task<CrawlRun> StartRunAsync(long targetId, long mandateId, string startedBy, DateTimeOffset at, CancellationToken ct = default) =>
@@ -28,13 +26,15 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
         CancellationToken ct = default) =>
         urls.Count == 0 ? Task.FromResult<IReadOnlyList<FrontierItem>>([]) : db.WriteAsync<IReadOnlyList<FrontierItem>>(d =>
         {
+            // Without an index on the URL (a random key in a large index costs a page write for every new URL), the run's
+            // frontier is read once here; a crawl, which holds its frontier in memory, adds through AddNewAsync instead.
             var col = d.GetCollection("frontier", BsonAutoId.Int64);
+            var known = col.Find(Filters.Equal("runId", runId)).ToDictionary(doc => doc["url"].AsString, StringComparer.Ordinal);
             var added = new List<FrontierItem>();
             var deepened = false;
             foreach (var (url, depth) in urls)
             {
-                var key = Key(runId, url);
-                if (col.FindOne(Filters.Equal("key", key)) is { } existing)
+                if (known.TryGetValue(url, out var existing))
                 {
                     // The shortest way to a URL decides its depth, whichever request found it first.
                     if (!existing["done"].AsBoolean && depth < existing["depth"].AsInt32)
@@ -47,7 +47,9 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
                     continue;
                 }
 
-                var id = col.Insert(new BsonDocument { ["key"] = key, ["runId"] = runId, ["url"] = url, ["depth"] = depth, ["done"] = false }).AsInt64;
+                var doc = new BsonDocument { ["runId"] = runId, ["url"] = url, ["depth"] = depth, ["done"] = false };
+                var id = col.Insert(doc).AsInt64;
+                known[url] = doc;
                 added.Add(new FrontierItem(id, runId, url, depth));
             }
 
@@ -58,16 +60,33 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
         CancellationToken ct = default) =>
         urls.Count == 0 ? Task.FromResult<IReadOnlyList<FrontierItem>>([]) : db.WriteAsync<IReadOnlyList<FrontierItem>>(d =>
         {
-            // The unique index on the key still stands guard: a URL that was there after all fails the write rather than doubling.
             var col = d.GetCollection("frontier", BsonAutoId.Int64);
             var added = new List<FrontierItem>(urls.Count);
             foreach (var (url, depth) in urls)
             {
-                var id = col.Insert(new BsonDocument { ["key"] = Key(runId, url), ["runId"] = runId, ["url"] = url, ["depth"] = depth, ["done"] = false }).AsInt64;
+                var id = col.Insert(new BsonDocument { ["runId"] = runId, ["url"] = url, ["depth"] = depth, ["done"] = false }).AsInt64;
                 added.Add(new FrontierItem(id, runId, url, depth));
             }
 
             return (added, true);
+        }, durability);
+
+    public Task DeepenAsync(IReadOnlyList<(long ItemId, int Depth)> items, Durability durability = Durability.Committed, CancellationToken ct = default) =>
+        items.Count == 0 ? Task.CompletedTask : db.WriteAsync(d =>
+        {
+            var col = d.GetCollection("frontier");
+            var changed = false;
+            foreach (var (itemId, depth) in items)
+            {
+                if (col.FindById(itemId) is { } doc && !doc["done"].AsBoolean && depth < doc["depth"].AsInt32)
+                {
+                    doc["depth"] = depth;
+                    col.Update(doc);
+                    changed = true;
+                }
+            }
+
+            return (changed, changed);
         }, durability);
 
     public Task<IReadOnlyList<(FrontierItem Item, bool Done)>> FrontierAsync(long runId, CancellationToken ct = default) =>
@@ -164,9 +183,6 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
         var docs = targetId is null ? col.FindAll() : col.Find(Filters.Equal("targetId", targetId.Value));
         return docs.Where(doc => doc.ContainsKey("json")).Select(doc => StoreJson.Read<CrawlRun>(doc["json"].AsString)).OrderBy(r => r.Id).ToList();
     }
-
-    // Hashed so that the index key stays short whatever the URL's length.
-    private static string Key(long runId, string url) => runId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)));
 
     private static void Save(LiteDatabase d, CrawlRun run) =>
         d.GetCollection("runs").Upsert(new BsonDocument { ["_id"] = run.Id, ["targetId"] = run.TargetId, ["json"] = StoreJson.Write(run) });

@@ -26,13 +26,20 @@ public sealed class LiteDatabaseContext : IDisposable
     private const int MaxGroup = 2048;
 
     /// <summary>Under load, commits come at most this often: each then carries the writes of many pages (fewer, larger writes to the file).</summary>
-    private static readonly TimeSpan MinCommitInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MinCommitInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>More writes than this committed within one commit interval mean the store is under load, and groups are worth waiting for.</summary>
     private const int LoadedWrites = 16;
 
+    /// <summary>
+    /// The log is copied into the data file when it holds this many pages (LiteDB's default is 1,000). A page written by
+    /// many commits in between (an index's, a collection's) reaches the data file once per checkpoint, not once per
+    /// thousand log pages; the log grows to at most this many 8 KiB pages (64 MiB).
+    /// </summary>
+    private const int CheckpointPages = 8_000;
+
     /// <summary>No group stays open longer, whatever its writes.</summary>
-    private static readonly TimeSpan MaxGroupAge = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxGroupAge = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan IdleRelease = TimeSpan.FromMilliseconds(200);
 
     private readonly DatabaseLease _lease;
@@ -153,6 +160,7 @@ public sealed class LiteDatabaseContext : IDisposable
 
     private static void EnsureSchema(LiteDatabase db)
     {
+        db.Pragma("CHECKPOINT", CheckpointPages);
         try
         {
             db.GetCollection("targets").EnsureIndex("name", unique: true);
@@ -164,8 +172,11 @@ public sealed class LiteDatabaseContext : IDisposable
 
         db.GetCollection("hits").EnsureIndex("mandateId");
         db.GetCollection("hits").EnsureIndex("sameKey");
-        db.GetCollection("frontier").EnsureIndex("key", unique: true);
         db.GetCollection("frontier").EnsureIndex("runId");
+
+        // Frontier documents were once found by a hash of their URL; a run now keeps its frontier in memory, and a random
+        // key in a large index cost a page write for every new URL.
+        db.GetCollection("frontier").DropIndex("key");
         db.GetCollection("runs").EnsureIndex("targetId");
         db.GetCollection("contacts").EnsureIndex("mandateId");
         db.GetCollection("tokens").EnsureIndex("user");

@@ -25,7 +25,7 @@ internal sealed class Dispatcher(ICrawlStateStore store, RunFrontier frontier, H
     /// Pages past their request, being extracted, admitted and recorded at once. Recording waits for the store's group
     /// commit, so several pages wait together; the bound keeps their memory (a page and its parse) in check.
     /// </summary>
-    public const int MaxPagesInProcess = 128;
+    public const int MaxPagesInProcess = 256;
 
     private readonly Channel<ItemEvent> _events = Channel.CreateUnbounded<ItemEvent>(new UnboundedChannelOptions { SingleReader = true });
 

@@ -57,7 +57,7 @@ internal sealed class RunFrontier
     public async Task AddAsync(IReadOnlyList<(string Url, int Depth)> urls, CancellationToken ct)
     {
         var fresh = new List<(string Url, int Depth)>();
-        var shorter = new List<(string Url, int Depth)>();
+        var shorter = new List<(long ItemId, int Depth)>();
         lock (_lock)
         {
             foreach (var (url, depth) in urls)
@@ -70,7 +70,7 @@ internal sealed class RunFrontier
                 else if (_pending.TryGetValue(key, out var pending) && depth < pending.Item.Depth)
                 {
                     _pending[key] = (pending.Item with { Depth = depth }, pending.Node);
-                    shorter.Add((url, depth));
+                    shorter.Add((pending.Item.Id, depth));
                 }
             }
         }
@@ -84,7 +84,7 @@ internal sealed class RunFrontier
         var added = fresh.Count == 0 ? [] : await _store.AddNewAsync(_runId, fresh, Durability.Applied, ct);
         if (shorter.Count > 0)
         {
-            await _store.EnqueueAsync(_runId, shorter, Durability.Applied, ct);
+            await _store.DeepenAsync(shorter, Durability.Applied, ct);
         }
 
         lock (_lock)
