@@ -40,6 +40,34 @@ public sealed class ResumeAndOutputTests
     }
 
     [Test]
+    public async Task A_resumed_run_keeps_the_page_budget_it_had_used_before_the_stop()
+    {
+        using var stop = new CancellationTokenSource();
+        await using var site = await DemoSite.DemoSite.StartAsync(path =>
+        {
+            if (path == "/ads/103.html")
+            {
+                stop.Cancel();
+            }
+        });
+        using var lab = await Lab.CreateAsync();
+        var now = lab.Time.GetUtcNow();
+        await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl, maxPagesPerRun: 12), "--as", "sanne");
+        await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddHours(1)), "--as", "sanne");
+        await lab.Ok("mandate", "approve", "1", "--as", "pieter");
+
+        var first = await lab.Run(stop.Token, "crawl", "run", "--target", "1", "--as", "sanne", "--json");
+        Assert.That(first.Json.GetProperty("state").GetString(), Is.EqualTo("interrupted"), first.Err);
+        var second = await lab.Run("crawl", "run", "--target", "1", "--as", "sanne", "--json");
+
+        // Every page request of the run, before the stop and after it, counts against the one budget of twelve.
+        Assert.That(second.Json.GetProperty("resumed").GetBoolean(), Is.True);
+        Assert.That(second.Json.GetProperty("fetched").GetInt32(), Is.LessThanOrEqualTo(12));
+        Assert.That(site.Requests.Count(r => r != "/robots.txt"), Is.LessThanOrEqualTo(12 + 1), "at most the page cut off by the stop is asked twice");
+        Assert.That(second.Json.GetProperty("endReason").GetString(), Does.Contain("12"));
+    }
+
+    [Test]
     public async Task Hits_in_json_carry_the_documented_fields_and_pseudonymised_phones_are_masked()
     {
         await using var site = await DemoSite.DemoSite.StartAsync();

@@ -39,7 +39,7 @@ internal sealed class CrawlRunner
         _counters = new RunCounters(run);
         _audit = new CrawlAudit(d.Audit, actor, mandateId, d.Installation.Lab);
         var watch = new MandateWatch(d.Mandates, mandateId);
-        var gate = new RequestGate(d.Mandates, watch, target, d.Policy, d.Installation.Lab, d.Time);
+        var gate = new RequestGate(d.Mandates, watch, target, d.Policy, d.Installation.Lab, d.Time, run.Fetched);
         var politeness = new HostPacing(target, d.Policy.Network.MinDelayMsPublic, d.Installation.Lab, d.Policy.ProductToken, d.Time);
         var robots = new RobotsRules(d.Robots, gate, politeness, _audit, _counters, d.Policy, d.Time);
         _requests = new PageRequests(gate, politeness, robots, d.Mandates, mandateId, _audit, _counters, _stop, d.Policy);

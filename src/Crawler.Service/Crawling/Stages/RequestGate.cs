@@ -9,9 +9,10 @@ namespace Crawler.Service.Crawling.Stages;
 /// Stage 2, the request gate: every request is put to the policy with the mandate as it stands (held in memory until the
 /// store says it changed) and its usage read afresh, so a revocation, expiry or cap stops the crawl at its next request. An allowed request reserves a page of the caps
 /// until its fetch is counted, so requests in flight at once can never overshoot a cap. The store is read before the
-/// lock is taken; only the in-memory counters are under it.
+/// lock is taken; only the in-memory counters are under it. A resumed run starts from the pages it had fetched before
+/// it was stopped: its budget is one, across a stop or a crash.
 /// </summary>
-internal sealed class RequestGate(IMandateStore mandates, MandateWatch watch, CrawlTarget target, PolicySet policy, bool lab, TimeProvider time)
+internal sealed class RequestGate(IMandateStore mandates, MandateWatch watch, CrawlTarget target, PolicySet policy, bool lab, TimeProvider time, int pagesBefore)
 {
     /// <summary>Refusals by these rules end the run: nothing after them could be allowed either.</summary>
     public static readonly IReadOnlySet<string> StopRules = new HashSet<string>(StringComparer.Ordinal)
@@ -21,7 +22,7 @@ internal sealed class RequestGate(IMandateStore mandates, MandateWatch watch, Cr
     };
 
     private readonly object _lock = new();
-    private int _runPages;
+    private int _runPages = pagesBefore;
     private int _inFlight;
 
     /// <summary>The decision for a request now, reserving nothing (before the politeness wait).</summary>
