@@ -66,12 +66,15 @@ internal sealed class CrawlRunner
         {
             var (page, requeued) = await _requests.FetchAsync(fetcher, item, token);
             requestOver();
-            if (page is not null)
+            if (page is null)
             {
-                await _pipeline.ProcessAsync(fetcher, item, page, token);
+                // Stopped before an answer came: the item stays pending.
+                return token.IsCancellationRequested ? ItemOutcome.Cancelled : requeued ? ItemOutcome.Requeued : ItemOutcome.Done;
             }
 
-            return token.IsCancellationRequested ? ItemOutcome.Cancelled : requeued ? ItemOutcome.Requeued : ItemOutcome.Done;
+            // An answer that came in is read to its end, stop or not.
+            await _pipeline.ProcessAsync(fetcher, item, page, token);
+            return ItemOutcome.Done;
         }, ct);
     }
 

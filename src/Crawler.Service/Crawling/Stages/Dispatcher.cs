@@ -31,7 +31,7 @@ internal sealed class Dispatcher(ICrawlStateStore store, RunFrontier frontier, H
 
     /// <summary>Processes items until none is pending and none in flight, or the run stops.</summary>
     /// <param name="process">Fetches and processes one item; calls its second argument once the item's request is over.</param>
-    /// <param name="ct">Ends the run: items in flight stay pending.</param>
+    /// <param name="ct">Ends the run: no item starts; an item whose answer is not in stays pending, one whose answer is in is finished.</param>
     public async Task RunAsync(Func<FrontierItem, Action, CancellationToken, Task<ItemOutcome>> process, CancellationToken ct)
     {
         var running = new Dictionary<long, (FrontierItem Item, Task Task)>();
@@ -103,7 +103,7 @@ internal sealed class Dispatcher(ICrawlStateStore store, RunFrontier frontier, H
 
             EndRequest();
             var run = counters.Snapshot();
-            if (outcome == ItemOutcome.Cancelled || ct.IsCancellationRequested)
+            if (outcome == ItemOutcome.Cancelled)
             {
                 // Stopped mid-request: the item stays pending and is fetched again on resume.
                 await store.SaveRunAsync(run, CancellationToken.None);
