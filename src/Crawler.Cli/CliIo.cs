@@ -106,8 +106,11 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
         }
     }
 
-    /// <summary>A user's input file, read whole once its size is known to be sensible.</summary>
-    public static string ReadInputFile(string path)
+    /// <summary>
+    /// A user's input file, read whole once its size is known to be sensible: strictly as UTF-8 (a document the user
+    /// wrote), or, for a saved web page (<paramref name="strictUtf8"/> false), leniently as the page's bytes allow.
+    /// </summary>
+    public static string ReadInputFile(string path, bool strictUtf8 = true)
     {
         var info = new FileInfo(path);
         if (!info.Exists)
@@ -121,6 +124,7 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
                 $"the file is {info.Length / (1024 * 1024)} MiB; input files may be at most {MaxInputBytes / (1024 * 1024)} MiB"));
         }
 
-        return File.ReadAllText(path);
+        var bytes = File.ReadAllBytes(path);
+        return strictUtf8 ? Core.Yaml.InputText.Decode(bytes, path) : System.Text.Encoding.UTF8.GetString(bytes);
     }
 }

@@ -29,7 +29,7 @@ internal static class ExtractCommand
 
             var paths = r.GetValue(file)!;
             var extractor = new AdExtractor(policy.Fetch.NotPublicSelectors, policy.Urls, chosen, ExtractionVocabulary.Load(PolicyDirectory.Resolve(io.PoliciesDir(r))));
-            var pages = paths.Select(p => (Path: p, Html: CliIo.ReadInputFile(p),
+            var pages = paths.Select(p => (Path: p, Html: CliIo.ReadInputFile(p, strictUtf8: false),
                 Url: r.GetValue(url) is { } u && Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed : new Uri("https://local.invalid/" + Path.GetFileName(p)))).ToList();
 
             // Several pages of one site: the template is learned over all of them first, as a crawl that knows the site has it.

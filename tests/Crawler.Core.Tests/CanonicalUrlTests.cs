@@ -22,6 +22,8 @@ public sealed class CanonicalUrlTests
     [TestCase("https://ads.example.nl/a?utm_source=x&fbclid=1", "https://ads.example.nl/a", TestName = "Query_of_only_tracking_parameters_is_dropped")]
     [TestCase("https://ads.example.nl/a?q=%7e%2f", "https://ads.example.nl/a?q=~%2F", TestName = "Query_percent_encoding_is_normalised")]
     [TestCase("  https://ads.example.nl/a  ", "https://ads.example.nl/a", TestName = "Surrounding_whitespace_is_trimmed")]
+    [TestCase("http://[FD00::1]:8080/a", "http://[fd00::1]:8080/a", TestName = "An_IPv6_literal_keeps_its_brackets")]
+    [TestCase("http://[2001:db8::1]/", "http://[2001:db8::1]/", TestName = "An_IPv6_literal_on_the_default_port_keeps_its_brackets")]
     public void Create_canonicalises(string input, string expected)
     {
         Assert.That(CanonicalUrl.Create(input).ToString(), Is.EqualTo(expected));

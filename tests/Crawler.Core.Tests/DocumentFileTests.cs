@@ -303,6 +303,38 @@ public sealed class DocumentFileTests
         Assert.That(Single(TargetProblems(text), "profile").Message, Does.Contain("unknown extraction profile 'special'"));
     }
 
+    [TestCase("http://10.1.2.3/", "private")]
+    [TestCase("http://192.168.0.10:8080/ads/", "private")]
+    [TestCase("http://169.254.169.254/latest/", "linklocal")]
+    [TestCase("http://[fd00::1]/", "uniquelocal")]
+    [TestCase("http://127.0.0.1/", "loopback")]
+    [TestCase("http://localhost:5000/", "loopback")]
+    [TestCase("http://shop.localhost/", "loopback")]
+    public void A_seed_on_an_address_that_is_no_public_source_is_refused_with_its_line(string seed, string kind)
+    {
+        var host = new Uri(seed).Host.Trim('[', ']');
+        var text = ValidTarget.Replace("https://ads.example.nl/", seed, StringComparison.Ordinal)
+            .Replace("hosts: [ads.example.nl]", $"hosts: [\"{host}\"]", StringComparison.Ordinal);
+
+        var problem = Single(TargetProblems(text), "seeds");
+
+        Assert.That(problem.Message, Does.Contain($"on a {kind} address, not a public source"));
+        Assert.That(problem.Line, Is.EqualTo(3), "the seed's own line");
+    }
+
+    [Test]
+    public void A_loopback_seed_is_accepted_in_a_lab_installation_whose_policy_allows_it_and_a_private_one_never()
+    {
+        var loopback = ValidTarget.Replace("https://ads.example.nl/", "http://127.0.0.1:5000/", StringComparison.Ordinal)
+            .Replace("hosts: [ads.example.nl]", "hosts: [\"127.0.0.1\"]", StringComparison.Ordinal);
+        var privateSeed = ValidTarget.Replace("https://ads.example.nl/", "http://10.0.0.7/", StringComparison.Ordinal)
+            .Replace("hosts: [ads.example.nl]", "hosts: [\"10.0.0.7\"]", StringComparison.Ordinal);
+
+        Assert.That(TestData.Policy.Network.AllowLoopbackInLab, Is.True, "the shipped policy allows loopback in a lab");
+        Assert.That(TargetFile.Parse(TargetName, loopback, TestData.Policy, _ => true, labInstallation: true).Seeds, Has.Count.EqualTo(1));
+        Assert.Throws<InputException>(() => TargetFile.Parse(TargetName, privateSeed, TestData.Policy, _ => true, labInstallation: true));
+    }
+
     [Test]
     public void A_schedule_the_cron_validator_refuses_is_refused()
     {

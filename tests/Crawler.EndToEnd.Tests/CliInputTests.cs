@@ -27,6 +27,61 @@ public sealed class CliInputTests
         Assert.That(await CountsAsync(lab), Is.EqualTo(before));
     }
 
+    /// <summary>Every file of the data folder, by name and SHA-256: equal before and after means nothing was written.</summary>
+    private static IReadOnlyDictionary<string, string> FolderDigest(Lab lab) =>
+        Directory.GetFiles(lab.Dir, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetRelativePath(lab.Dir, f),
+                f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
+
+    private static readonly byte[] NotUtf8 = [.. "name: shop\nseeds: [\"http://a.example/\"]\nscope:\n  include: ['^/caf"u8, 0xE9, .. "/']\n"u8];
+
+    [TestCase("latin1.yaml", "latin1.yaml:4:19:", "not UTF-8")]
+    [TestCase("deep.yaml", "deep.yaml:2:", "levels deep")]
+    [TestCase("tab.yaml", "tab.yaml:5:1:", "a tab indents this line")]
+    [TestCase("private.yaml", "private.yaml:2:", "private address")]
+    [TestCase("huge.yaml", "huge.yaml", "may be at most 16 MiB")]
+    public async Task A_hostile_or_broken_target_file_is_refused_where_it_is_wrong_and_the_data_folder_is_byte_identical(string file, string where, string message)
+    {
+        using var lab = await Lab.CreateAsync();
+        await lab.SignInAsync("sanne");
+        // Beside the data folder, not in it: the folder is compared byte for byte.
+        var path = lab.Dir + "-" + file;
+        switch (file)
+        {
+            case "latin1.yaml":
+                await File.WriteAllBytesAsync(path, NotUtf8);
+                break;
+            case "deep.yaml":
+                await File.WriteAllTextAsync(path, "name: shop\nseeds: " + new string('[', 50_000) + new string(']', 50_000) + "\n");
+                break;
+            case "tab.yaml":
+                await File.WriteAllTextAsync(path, "name: shop\nseeds: [\"http://a.example/\"]\nscope:\n  maxDepth: 2\n\tmaxPagesPerRun: 5\n");
+                break;
+            case "private.yaml":
+                await File.WriteAllTextAsync(path, "name: shop\nseeds: [\"http://192.168.1.20/ads/\"]\n");
+                break;
+            default:
+                // Sparse: the size is what is checked, before a byte is read.
+                await using (var huge = File.Create(path))
+                {
+                    huge.SetLength(2L * 1024 * 1024 * 1024);
+                }
+
+                break;
+        }
+
+        var before = FolderDigest(lab);
+
+        var result = await lab.Run("target", "add", "--file", path, "--as", "sanne");
+        File.Delete(path);
+
+        Assert.That(result.Code, Is.EqualTo(2), result.Out + result.Err);
+        Assert.That(result.Err, Does.Contain(where).And.Contain(message));
+        Assert.That(result.Err, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(FolderDigest(lab), Is.EqualTo(before), "nothing in the data folder changed");
+    }
+
     [Test]
     public async Task A_mandate_with_a_window_longer_than_policy_allows_is_refused_naming_the_field()
     {

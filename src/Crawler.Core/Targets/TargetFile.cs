@@ -9,8 +9,11 @@ public static class TargetFile
 {
     private static readonly string[] TopFields = ["name", "seeds", "scope", "politeness", "schedule", "profile"];
 
-    /// <summary>Parses a target file; <paramref name="isValidCron"/> checks a Quartz cron expression, a grammar the scheduler owns.</summary>
-    public static TargetSpec Parse(string file, string text, PolicySet policy, Func<string, bool> isValidCron)
+    /// <summary>
+    /// Parses a target file; <paramref name="isValidCron"/> checks a Quartz cron expression, a grammar the scheduler owns.
+    /// A loopback seed is accepted only when <paramref name="labInstallation"/> is set and the policy allows it.
+    /// </summary>
+    public static TargetSpec Parse(string file, string text, PolicySet policy, Func<string, bool> isValidCron, bool labInstallation = false)
     {
         var (r, root) = YamlReader.Open(file, text);
         if (root is null)
@@ -32,7 +35,14 @@ public static class TargetFile
         {
             if (CanonicalUrl.TryCreate(value, out var url, out var why))
             {
-                seeds.Add(url.ToString());
+                if (NotPublic(url, policy, labInstallation) is { } refusal)
+                {
+                    r.Problem(node, "seeds", $"'{value}' {refusal}");
+                }
+                else
+                {
+                    seeds.Add(url.ToString());
+                }
             }
             else
             {
@@ -134,5 +144,23 @@ public static class TargetFile
                 r.Problem(node, "scope." + key, $"'{value}' is not a valid regular expression: {error}");
             }
         }
+    }
+
+    /// <summary>
+    /// Why a seed can never be crawled because of its address, or null. Only what the URL itself shows is judged (an
+    /// address literal or a loopback name): a name's DNS answer can change, so the fetcher judges every connection again.
+    /// </summary>
+    private static string? NotPublic(Uri url, PolicySet policy, bool labInstallation)
+    {
+        var host = url.IdnHost.Trim('[', ']');
+        var kind = System.Net.IPAddress.TryParse(host, out var address)
+            ? Network.AddressClass.Classify(address)
+            : host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+                ? Network.AddressKind.Loopback
+                : Network.AddressKind.Public;
+        return Network.AddressClass.MayConnect(kind, labInstallation, policy.Network.AllowLoopbackInLab)
+            ? null
+            : $"is on a {kind.ToString().ToLowerInvariant()} address, not a public source" +
+              (kind == Network.AddressKind.Loopback ? " (loopback is allowed only in a lab installation whose policy allows it)" : "");
     }
 }

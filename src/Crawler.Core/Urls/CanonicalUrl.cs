@@ -52,7 +52,13 @@ public static class CanonicalUrl
         }
 
         // An ASCII DNS name is its own IDN form (Uri lower-cases it already); only others need the costlier IDN mapping.
-        var host = parsed.HostNameType == UriHostNameType.Dns && Ascii.IsValid(parsed.Host) ? parsed.Host : parsed.IdnHost;
+        // An IPv6 literal keeps its brackets (IdnHost drops them, and the URL built from it would not parse).
+        var host = parsed.HostNameType switch
+        {
+            UriHostNameType.IPv6 => parsed.Host,
+            UriHostNameType.Dns when Ascii.IsValid(parsed.Host) => parsed.Host,
+            _ => parsed.IdnHost,
+        };
         sb.Append(host.ToLowerInvariant());
         if (!parsed.IsDefaultPort)
         {

@@ -11,6 +11,9 @@ namespace Crawler.Core.Yaml;
 /// </summary>
 public sealed class YamlReader
 {
+    /// <summary>How deep a document's mappings and lists may nest.</summary>
+    public const int MaxNesting = 64;
+
     private readonly List<InputProblem> _problems = [];
 
     private YamlReader(string file) => File = file;
@@ -23,6 +26,14 @@ public sealed class YamlReader
     public static (YamlReader Reader, YamlMappingNode? Root) Open(string file, string text)
     {
         var reader = new YamlReader(file);
+        if (TooDeep(text) is { } deep)
+        {
+            // Building the node tree recurses once per level: a hostile file must not be able to overflow the stack.
+            reader._problems.Add(new InputProblem(file, (int)deep.Line, (int)deep.Column, "(document)",
+                $"nested more than {MaxNesting} levels deep; no crawler document needs that"));
+            return (reader, null);
+        }
+
         var stream = new YamlStream();
         try
         {
@@ -31,8 +42,11 @@ public sealed class YamlReader
         }
         catch (YamlException ex)
         {
-            reader._problems.Add(new InputProblem(file, (int)ex.Start.Line, (int)ex.Start.Column, "(document)",
-                "malformed YAML: " + FirstLine(ex.InnerException?.Message ?? ex.Message)));
+            // YAML names the start of the enclosing mapping for a tab; the line to fix is the tab's own.
+            reader._problems.Add(TabIndented(text) is { } tab
+                ? new InputProblem(file, tab.Line, tab.Column, "(document)", "a tab indents this line; YAML indents with spaces only")
+                : new InputProblem(file, (int)ex.Start.Line, (int)ex.Start.Column, "(document)",
+                    "malformed YAML: " + FirstLine(ex.InnerException?.Message ?? ex.Message)));
             return (reader, null);
         }
         catch (InvalidOperationException ex)
@@ -297,6 +311,60 @@ public sealed class YamlReader
 
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Value: null or "" or "~" or "null", Style: not ScalarStyle.SingleQuoted and not ScalarStyle.DoubleQuoted };
+
+    /// <summary>Where the document goes deeper than <see cref="MaxNesting"/> levels, or null (also when it does not parse: the load says why).</summary>
+    private static Mark? TooDeep(string text)
+    {
+        // The event parser keeps its state on a heap stack, so it reads any depth without recursing.
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxNesting:
+                        return parser.Current.Start;
+                    case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                        depth--;
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
+    /// <summary>The first line whose indentation holds a tab, with the tab's column, or null.</summary>
+    private static (int Line, int Column)? TabIndented(string text)
+    {
+        var line = 1;
+        var column = 1;
+        var indenting = true;
+        foreach (var c in text)
+        {
+            if (c == '\n')
+            {
+                (line, column, indenting) = (line + 1, 1, true);
+                continue;
+            }
+
+            if (indenting && c == '\t')
+            {
+                return (line, column);
+            }
+
+            indenting &= c == ' ';
+            column++;
+        }
+
+        return null;
+    }
 
     private static Mark LastGoodMark(string text)
     {

@@ -10,13 +10,13 @@ using Crawler.Service.Audit;
 namespace Crawler.Service.Application;
 
 /// <summary>Crawl targets: what a specialist says could be crawled (nothing is, without a mandate).</summary>
-public sealed class TargetService(ITargetStore targets, AccessControl access, AuditTrail audit, PolicySet policy, TimeProvider time)
+public sealed class TargetService(ITargetStore targets, AccessControl access, AuditTrail audit, PolicySet policy, Installation installation, TimeProvider time)
 {
     public async Task<CrawlTarget> AddAsync(string file, string text, string? actingAs, CancellationToken ct = default)
     {
         var user = await access.RequireUserAsync(actingAs, ct);
         await access.AuthorizeAsync(Permission.TargetsWrite, "target:(new)", ct);
-        var spec = TargetFile.Parse(file, text, policy, Scheduling.CronSchedule.IsValid);
+        var spec = TargetFile.Parse(file, text, policy, Scheduling.CronSchedule.IsValid, installation.Lab);
         if (await targets.FindByNameAsync(spec.Name, ct) is not null)
         {
             throw new InputException(new InputProblem(file, 0, 0, "name", $"a target named '{spec.Name}' already exists"));
