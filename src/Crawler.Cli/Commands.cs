@@ -379,11 +379,32 @@ internal static class Commands
         CrawlSummary? result = null;
         await console.Status().StartAsync("starting", async status =>
         {
+            string? lastUrl = null;
             var progress = new Progress<CrawlProgress>(p =>
-                status.Status($"fetched {p.Fetched}  refused {p.Refused}  hits {p.Hits}  discarded {p.Discarded}  {Markup.Escape(p.CurrentUrl ?? "")}"));
+            {
+                lastUrl = p.CurrentUrl ?? lastUrl;
+                status.Status(Markup.Escape(ProgressLine(p, lastUrl)));
+            });
             result = await service.RunAsync(targetId, io.Actor(r), progress, ct);
         });
         return result!;
+    }
+
+    /// <summary>The crawl's status line: counters, failures by rule as they happen, and the host awaited for more than a second.</summary>
+    internal static string ProgressLine(CrawlProgress p, string? url)
+    {
+        var line = new System.Text.StringBuilder($"fetched {p.Fetched}  refused {p.Refused}  hits {p.Hits}  discarded {p.Discarded}");
+        if (p.Failures is { Count: > 0 } failures)
+        {
+            line.Append("  failed: ").AppendJoin(", ", failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} {f.Value}"));
+        }
+
+        if (p.WaitingOnHost is { } host && p.WaitingFor >= TimeSpan.FromSeconds(1))
+        {
+            line.Append(System.Globalization.CultureInfo.InvariantCulture, $"  waiting on {host} ({p.WaitingFor.TotalSeconds:0} s)");
+        }
+
+        return url is null ? line.ToString() : line.Append("  ").Append(url).ToString();
     }
 
     private static Command Serve(CliIo io)

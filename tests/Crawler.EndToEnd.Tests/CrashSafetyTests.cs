@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NUnit.Framework;
 
 namespace Crawler.EndToEnd.Tests;
@@ -31,18 +30,7 @@ public sealed class CrashSafetyTests
         }
 
         // A separate crawler process, killed without warning while it fetches and appends.
-        // The program as built in its own project (the test's output folder resolves some assemblies differently).
-        var testDir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        var crawler = Path.Combine(Lab.RepoRoot, "src", "Crawler.Cli", "bin", testDir.Parent!.Name, testDir.Name, "crawler.dll");
-        Assert.That(File.Exists(crawler), Is.True, crawler);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { crawler, "crawl", "run", "--target", "1", "--as", "sanne", "--json", "--data", lab.Dir, "--policies", lab.Policies },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["CRAWLER_TOKEN"] = await lab.TokenAsync("sanne");
-        using var process = Process.Start(start)!;
+        using var process = await KillPropertyTests.StartCrawlerAsync(lab);
         var stderr = process.StandardError.ReadToEndAsync();
         var started = await Task.WhenAny(firstPageServed.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
         Assert.That(started, Is.SameAs(firstPageServed.Task), "the crawler process did not start crawling: " + (process.HasExited ? await stderr : "(still running)"));

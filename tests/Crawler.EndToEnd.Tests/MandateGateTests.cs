@@ -1,3 +1,7 @@
+using Crawler.Service.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Crawler.Service.Crawling;
+using System.Net;
 using NUnit.Framework;
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
@@ -134,14 +138,24 @@ public sealed class MandateGateTests
     {
         await using var site = await DemoSite.DemoSite.StartAsync();
         using var lab = await Lab.CreateAsync(lab: false);
-        var (target, _) = await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
 
-        var result = await lab.Run("crawl", "run", "--target", target.ToString(CultureInfo.InvariantCulture), "--as", "sanne", "--json");
+        // A loopback seed is refused where it is written: at target add, on its line, with nothing stored.
+        var add = await lab.Run("target", "add", "--file", lab.WriteTarget(site.BaseUrl), "--as", "sanne");
+        Assert.That(add.Code, Is.EqualTo(2), add.Out + add.Err);
+        Assert.That(add.Err, Does.Contain("seeds").And.Contain("loopback address, not a public source"));
+
+        // A name that resolves to loopback is refused at connect time: the guard judges the address actually dialled.
+        var named = new Uri($"http://ads.example:{site.BaseUrl.Port}/");
+        await lab.Ok("target", "add", "--file", lab.WriteTarget(named), "--as", "sanne");
+        var now = lab.Time.GetUtcNow();
+        await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddHours(1)), "--as", "sanne");
+        await lab.Ok("mandate", "approve", "1", "--as", "pieter");
+        using var ctx = await lab.OpenContextAsAsync("sanne",
+            services => services.AddSingleton(new NameResolution((_, _) => Task.FromResult(new[] { IPAddress.Loopback }))));
+        var summary = await ctx.Get<CrawlService>().RunAsync(1, "sanne", null, CancellationToken.None);
 
         Assert.That(site.Requests, Is.Empty, "no connection may reach a loopback address");
-        Assert.That(result.Json.GetProperty("fetched").GetInt32(), Is.Zero);
-        Assert.That((result.Code, result.Json.GetProperty("state").GetString()), Is.EqualTo((4, "failed")), "nothing could be fetched");
-        using var ctx = lab.OpenContext();
+        Assert.That((summary.Fetched, summary.State), Is.EqualTo((0, "failed")), "nothing could be fetched");
         var refusal = ctx.Store.Entries().First(e => e.Record.Operation == "refuse");
         Assert.That(refusal.Record.Rule, Is.EqualTo("network.public-only"));
         Assert.That(refusal.Record.Reason, Does.Contain("Loopback"));

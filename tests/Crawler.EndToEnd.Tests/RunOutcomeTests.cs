@@ -140,3 +140,39 @@ public sealed class RunOutcomeTests
         Assert.That(result.Out, Does.StartWith("crawl failed:").And.Contain("failures: fetch.unreachable 1"));
     }
 }
+
+/// <summary>The progress of a run names what holds it up: failures by rule as they happen, and the host it is waiting on.</summary>
+public sealed class RunProgressTests
+{
+    [Test]
+    public async Task A_host_that_never_answers_is_named_in_the_progress_with_how_long_it_has_been_awaited()
+    {
+        await using var site = await FixtureServer.StartAsync(new()
+        {
+            ["/robots.txt"] = FixtureServer.Text("User-agent: *\nAllow: /\n"),
+            ["/"] = FixtureServer.Html(FixtureServer.LinkPage("/silent", "/ad")),
+            ["/silent"] = async ctx => await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted),
+            ["/ad"] = FixtureServer.Html(FixtureServer.AdPage("Ad", "06-12345678")),
+        });
+        using var lab = await Lab.CreateAsync(editPolicy: p => p.Replace("requestTimeoutSeconds: 30", "requestTimeoutSeconds: 3", StringComparison.Ordinal));
+        var (target, _) = await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<Service.Crawling.CrawlProgress>();
+        using var ctx = await lab.OpenContextAsAsync("sanne");
+
+        var summary = await ctx.Get<Service.Crawling.CrawlService>().RunAsync(target, "sanne", new Collector(reports.Enqueue), CancellationToken.None);
+
+        Assert.That(summary.State, Is.EqualTo("partial"));
+        var waiting = reports.Where(r => r.WaitingOnHost is not null && r.WaitingFor >= TimeSpan.FromSeconds(1)).ToList();
+        Assert.That(waiting, Is.Not.Empty, "while the silent page was awaited, the progress named its host");
+        Assert.That(waiting[0].WaitingOnHost, Does.Contain(site.BaseUrl.Host));
+        Assert.That(reports.Last().Failures, Does.ContainKey("fetch.timeout"), "the failure is in the progress by its rule");
+        var line = Cli.Commands.ProgressLine(waiting[^1], null);
+        Assert.That(line, Does.Contain($"waiting on {waiting[^1].WaitingOnHost} ("));
+    }
+
+    /// <summary>Reports at once, on the reporting thread (Progress&lt;T&gt; would post them to the thread pool, out of order).</summary>
+    private sealed class Collector(Action<Service.Crawling.CrawlProgress> report) : IProgress<Service.Crawling.CrawlProgress>
+    {
+        public void Report(Service.Crawling.CrawlProgress value) => report(value);
+    }
+}

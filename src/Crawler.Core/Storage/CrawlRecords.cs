@@ -60,7 +60,11 @@ public sealed record RunLease(
 /// </summary>
 public sealed record RunLeaseAttempt(RunLease? Taken, RunLease? Holder, RunLease? Replaced);
 
-public sealed record FrontierItem(long Id, long RunId, string Url, int Depth, int Attempts = 0);
+/// <summary>
+/// A URL of a run's frontier. <see cref="Attempts"/> counts the times the host pushed back on it (429/503);
+/// <see cref="Starts"/> the times its handling began and never ended: the process died while it was in flight.
+/// </summary>
+public sealed record FrontierItem(long Id, long RunId, string Url, int Depth, int Attempts = 0, int Starts = 0);
 
 /// <summary>A robots.txt as fetched, kept so that a restart does not fetch it again within the cache period.</summary>
 public sealed record CachedRobots(string Host, string? Content, string Source, bool DisallowAll, DateTimeOffset FetchedAt)

@@ -198,6 +198,21 @@ public interface ICrawlStateStore
     /// <summary>One page's end in one transaction: the item done (or put back with one more attempt) and the run's counters saved.</summary>
     Task CompleteAsync(FrontierCompletion completion, CancellationToken ct = default);
 
+    /// <summary>
+    /// Marks that the item's handling has begun, durably: an item still marked when a run resumes was in flight when
+    /// its process died. Its completion (done, put back or abandoned) ends the mark.
+    /// </summary>
+    Task MarkStartedAsync(long itemId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records, durably, how many page requests the run may have sent: a request is sent only within this number, so
+    /// after a crash the run and the mandate are charged for every page that may have gone out unrecorded.
+    /// </summary>
+    Task ReservePagesAsync(long runId, int pages, CancellationToken ct = default);
+
+    /// <summary>The page requests the run had reserved (0 for a run that never reserved).</summary>
+    Task<int> ReservedPagesAsync(long runId, CancellationToken ct = default);
+
     /// <summary>Takes the target's run lease for <paramref name="candidate"/>'s owner, when none is held or the holder <paramref name="isDead"/>.</summary>
     Task<RunLeaseAttempt> TryTakeLeaseAsync(RunLease candidate, Func<RunLease, bool> isDead, CancellationToken ct = default);
 
@@ -212,9 +227,10 @@ public interface ICrawlStateStore
 
 /// <summary>
 /// What one frontier item's processing changed: <see cref="Requeue"/> keeps it pending with one more attempt instead of
-/// marking it done; <see cref="Run"/> is the run's counters now.
+/// marking it done; <see cref="Run"/> is the run's counters now;
 /// </summary>
-public sealed record FrontierCompletion(long ItemId, bool Requeue, CrawlRun? Run);
+/// <see cref="Abandon"/> leaves it pending as it was (the run stopped before its answer came).
+public sealed record FrontierCompletion(long ItemId, bool Requeue, CrawlRun? Run, bool Abandon = false);
 
 public interface IRobotsCache
 {

@@ -27,10 +27,14 @@ internal sealed class CrawlRunner
     private readonly long _mandateId;
     private readonly PolicySet _policy;
     private readonly NetworkGuard _guard;
+    private readonly RunFrontier _frontier;
+    private readonly PageReservations _reservations;
 
     public CrawlRunner(CrawlDependencies d, CrawlTarget target, long mandateId, IReadOnlyCollection<long> mandateChain, CrawlRun run, RunFrontier frontier,
-        string actor, IProgress<CrawlProgress>? progress, NetworkGuard guard)
+        int reservedPages, string actor, IProgress<CrawlProgress>? progress, NetworkGuard guard)
     {
+        _frontier = frontier;
+        _reservations = new PageReservations(d.State, run.Id, reservedPages, target.Spec.Scope.MaxPagesPerRun);
         _state = d.State;
         _mandates = d.Mandates;
         _mandateId = mandateId;
@@ -39,7 +43,8 @@ internal sealed class CrawlRunner
         _counters = new RunCounters(run);
         _audit = new CrawlAudit(d.Audit, actor, mandateId, d.Installation.Lab);
         var watch = new MandateWatch(d.Mandates, mandateId);
-        var gate = new RequestGate(d.Mandates, watch, target, d.Policy, d.Installation.Lab, d.Time, run.Fetched);
+        var gate = new RequestGate(d.Mandates, watch, target, d.Policy, d.Installation.Lab, d.Time,
+            Math.Max(run.Fetched, reservedPages), _reservations);
         var politeness = new HostPacing(target, d.Policy.Network.MinDelayMsPublic, d.Installation.Lab, d.Policy.ProductToken, d.Time);
         var robots = new RobotsRules(d.Robots, gate, politeness, _audit, _counters, d.Policy, d.Time);
         _requests = new PageRequests(gate, politeness, robots, d.Mandates, mandateId, _audit, _counters, _stop, d.Policy);
@@ -48,7 +53,7 @@ internal sealed class CrawlRunner
             new ImageDigests(_requests, _audit, d.Pseudonymiser, d.Policy), new HitRecorder(d.Hits, d.Pseudonymiser, target, run.Id, d.Policy, d.Time),
             _audit, _counters, _stop, mandateId, mandateChain, d.Policy, d.Time);
         _dispatcher = new Dispatcher(d.State, frontier, politeness, _counters, _stop, d.Policy.Fetch.MaxConcurrentRequests,
-            target.Spec.Politeness.MaxConcurrencyPerHost, progress);
+            target.Spec.Politeness.MaxConcurrencyPerHost, progress, d.Time);
     }
 
     public int Discarded => _counters.Discarded;
@@ -64,8 +69,12 @@ internal sealed class CrawlRunner
                 change.Opened ? "host.circuit-open" : "host.circuit-closed", null, CancellationToken.None).GetAwaiter().GetResult());
         await _dispatcher.RunAsync(async (item, requestOver, token) =>
         {
+            // Marked as begun while the request goes out; the mark is committed before the answer is read, so a page
+            // whose reading kills the process is known as such on resume.
+            var started = _state.MarkStartedAsync(item.Id, CancellationToken.None);
             var (page, requeued) = await _requests.FetchAsync(fetcher, item, token);
             requestOver();
+            await started;
             if (page is null)
             {
                 // Stopped before an answer came: the item stays pending.
@@ -78,9 +87,48 @@ internal sealed class CrawlRunner
         }, ct);
     }
 
+    /// <summary>
+    /// What a resumed run owes to a process that died: every page request it may have sent unrecorded is charged to the
+    /// run's and the mandate's page caps, and a URL that was in flight at too many deaths is given up.
+    /// </summary>
+    public async Task RecoverAsync(Core.Mandates.Mandate mandate, CancellationToken ct)
+    {
+        var run = _counters.Snapshot();
+        var unrecorded = _reservations.Reserved - run.Fetched;
+        if (unrecorded > 0)
+        {
+            var usage = await _mandates.UsageAsync(_mandateId, ct);
+            var charged = (int)Math.Clamp(mandate.Spec.Limits.MaxPages - usage.PagesFetched, 0, unrecorded);
+            for (var i = 0; i < charged; i++)
+            {
+                await _mandates.CountPageAsync(_mandateId, Durability.Applied, ct);
+            }
+
+            _counters.Unrecorded(unrecorded);
+            await _audit.RunEventAsync(AuditOperation.CrawlStart, $"run:{run.Id}", "charged",
+                $"the process that ran this crawl died with up to {unrecorded} page request(s) reserved but not recorded: they count as fetched " +
+                $"against the run's page cap and {charged} against the mandate's", RunCrashRule, mandate, ct);
+        }
+
+        foreach (var item in _frontier.Quarantined)
+        {
+            _counters.Failed(CrawlAudit.QuarantineRule);
+            await _audit.QuarantinedAsync(new Uri(item.Url),
+                $"a crawler process died {item.Starts} times while this URL was in flight; it is not tried again in this run", mandate, _policy.Version, ct);
+            await _state.CompleteAsync(new FrontierCompletion(item.Id, false, _counters.Snapshot()), ct);
+        }
+
+        await _state.SaveRunAsync(_counters.Snapshot(), ct);
+    }
+
+    /// <summary>The rule of the charge a resumed run pays for the requests a dead process may have sent.</summary>
+    public const string RunCrashRule = "run.crash-charge";
+
     /// <summary>Saves how the run ended and records it; the outcome tells the truth about failures.</summary>
     public async Task<CrawlRun> FinishAsync(bool cancelled)
     {
+        // What the run has used is what a later resume starts from; an unused part of a block is given back.
+        await _reservations.TrimAsync(_counters.Snapshot().Fetched);
         var snapshot = _counters.Snapshot();
         var (state, reason) = RunOutcome.Decide(_stop.Reason, cancelled, snapshot);
         var run = _counters.End(state, reason);

@@ -11,7 +11,12 @@ using Crawler.Service.Crawling.Stages;
 namespace Crawler.Service.Crawling;
 
 /// <summary>Live counters for a progress display.</summary>
-public sealed record CrawlProgress(int Fetched, int Refused, int Hits, int Discarded, string? CurrentUrl);
+/// <summary>
+/// The run as it goes: its counters, the URL last finished, failures by rule so far, and the host whose answer has been
+/// awaited longest (with how long), so that a crawl held up by a silent server says what it is waiting for.
+/// </summary>
+public sealed record CrawlProgress(int Fetched, int Refused, int Hits, int Discarded, string? CurrentUrl,
+    IReadOnlyDictionary<string, int>? Failures = null, string? WaitingOnHost = null, TimeSpan WaitingFor = default);
 
 /// <summary>
 /// How a crawl run ended. <see cref="State"/> is <c>completed</c>, <c>partial</c>, <c>failed</c>, <c>stopped</c>
@@ -137,12 +142,17 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
         var frontier = await RunFrontier.LoadAsync(_d.State, run.Id, ct);
         await frontier.AddAsync(target.Spec.Seeds.Select(seed => (seed, 0)).ToList(), ct);
 
-        var runner = new CrawlRunner(_d, target, mandate.Id, chain, run, frontier, actor, progress,
+        var runner = new CrawlRunner(_d, target, mandate.Id, chain, run, frontier, await _d.State.ReservedPagesAsync(run.Id, ct), actor, progress,
             new NetworkGuard(lab, _d.Policy.Network.AllowLoopbackInLab, resolve));
         lease.OnLost(runner.Stop);
         CrawlRun final;
         try
         {
+            if (resumed)
+            {
+                await runner.RecoverAsync(mandate, ct);
+            }
+
             await runner.RunAsync(ct);
         }
         finally

@@ -92,8 +92,7 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
     public Task<IReadOnlyList<(FrontierItem Item, bool Done)>> FrontierAsync(long runId, CancellationToken ct = default) =>
         db.ReadAsync<IReadOnlyList<(FrontierItem, bool)>>(d => d.GetCollection("frontier")
             .Find(Filters.Equal("runId", runId))
-            .Select(doc => (new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32,
-                doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0), doc["done"].AsBoolean))
+            .Select(doc => (Item(doc, runId), doc["done"].AsBoolean))
             .OrderBy(e => e.Item1.Id)
             .ToList());
 
@@ -104,8 +103,7 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
             .OrderBy("_id")
             .Limit(limit)
             .ToEnumerable()
-            .Select(doc => new FrontierItem(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32,
-                doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0))
+            .Select(doc => Item(doc, runId))
             .ToList());
 
     public Task CompleteAsync(FrontierCompletion completion, CancellationToken ct = default) =>
@@ -114,17 +112,19 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
             var col = d.GetCollection("frontier", BsonAutoId.Int64);
             if (col.FindById(completion.ItemId) is { } doc)
             {
+                // Its handling ended, one way or another: it was not in flight when a process died.
+                doc["starts"] = Math.Max(0, Int(doc, "starts") - 1);
                 if (completion.Requeue)
                 {
                     // Pending still, with one more attempt counted; the run puts it at the end of its queue.
-                    doc["attempts"] = (doc.ContainsKey("attempts") ? doc["attempts"].AsInt32 : 0) + 1;
-                    col.Update(doc);
+                    doc["attempts"] = Int(doc, "attempts") + 1;
                 }
-                else
+                else if (!completion.Abandon)
                 {
                     doc["done"] = true;
-                    col.Update(doc);
                 }
+
+                col.Update(doc);
             }
 
             if (completion.Run is { } run)
@@ -132,6 +132,26 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
                 Save(d, run);
             }
         });
+
+    public Task MarkStartedAsync(long itemId, CancellationToken ct = default) =>
+        db.WriteAsync(d =>
+        {
+            var col = d.GetCollection("frontier");
+            if (col.FindById(itemId) is not { } doc)
+            {
+                return (false, false);
+            }
+
+            doc["starts"] = Int(doc, "starts") + 1;
+            col.Update(doc);
+            return (true, true);
+        });
+
+    public Task ReservePagesAsync(long runId, int pages, CancellationToken ct = default) =>
+        db.WriteAsync(d => d.GetCollection("runReservations").Upsert(new BsonDocument { ["_id"] = runId, ["pages"] = pages }));
+
+    public Task<int> ReservedPagesAsync(long runId, CancellationToken ct = default) =>
+        db.ReadAsync(d => d.GetCollection("runReservations").FindById(runId) is { } doc ? doc["pages"].AsInt32 : 0);
 
     public Task<RunLeaseAttempt> TryTakeLeaseAsync(RunLease candidate, Func<RunLease, bool> isDead, CancellationToken ct = default) =>
         db.WriteAsync(d =>
@@ -183,6 +203,11 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
         var docs = targetId is null ? col.FindAll() : col.Find(Filters.Equal("targetId", targetId.Value));
         return docs.Where(doc => doc.ContainsKey("json")).Select(doc => StoreJson.Read<CrawlRun>(doc["json"].AsString)).OrderBy(r => r.Id).ToList();
     }
+
+    private static FrontierItem Item(BsonDocument doc, long runId) =>
+        new(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32, Int(doc, "attempts"), Int(doc, "starts"));
+
+    private static int Int(BsonDocument doc, string field) => doc.TryGetValue(field, out var value) && value.IsInt32 ? value.AsInt32 : 0;
 
     private static void Save(LiteDatabase d, CrawlRun run) =>
         d.GetCollection("runs").Upsert(new BsonDocument { ["_id"] = run.Id, ["targetId"] = run.TargetId, ["json"] = StoreJson.Write(run) });

@@ -35,6 +35,14 @@ internal sealed class CrawlAudit(AuditTrail trail, string actor, long mandateId,
             mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: status, Lab: lab, DataSubject: DataSubject.Unknown),
             Durability.Applied, ct);
 
+    /// <summary>A URL the run no longer tries: the process died while it was in flight, again and again.</summary>
+    public Task QuarantinedAsync(Uri url, string reason, Core.Mandates.Mandate mandate, string policyVersion, CancellationToken ct) =>
+        trail.AppendAsync(new AuditRecord(actor, AuditOperation.Refuse, url.ToString(), "quarantined", reason, QuarantineRule,
+            mandate.Id, mandate.Version, mandate.Spec.Case, policyVersion, Lab: lab), ct);
+
+    /// <summary>The rule of a URL given up because processes died while it was in flight.</summary>
+    public const string QuarantineRule = "fetch.quarantined";
+
     /// <summary>An event of the run itself (start, end, a circuit breaker, a discard not about one URL).</summary>
     public Task RunEventAsync(string operation, string subject, string outcome, string reason, string? rule, Core.Mandates.Mandate? mandate, CancellationToken ct) =>
         trail.AppendAsync(new AuditRecord(actor, operation, subject, outcome, reason, rule, mandate?.Id ?? mandateId, mandate?.Version, mandate?.Spec.Case,

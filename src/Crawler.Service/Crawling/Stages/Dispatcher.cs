@@ -19,8 +19,14 @@ internal enum ItemOutcome
 /// run's counters in one write, by the item itself, so that the dispatcher never waits on the store.
 /// </summary>
 internal sealed class Dispatcher(ICrawlStateStore store, RunFrontier frontier, HostPacing politeness, RunCounters counters, RunStop stop, int globalCap,
-    int perHost, IProgress<CrawlProgress>? progress)
+    int perHost, IProgress<CrawlProgress>? progress, TimeProvider time)
 {
+    /// <summary>How often the progress is told while nothing ends (a host that does not answer).</summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The requests under way, by item, with when they started: what the progress says is awaited.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (string Host, long Started)> _requesting = new();
+
     /// <summary>
     /// Pages past their request, being extracted, admitted and recorded at once. Recording waits for the store's group
     /// commit, so several pages wait together; the bound keeps their memory (a page and its parse) in check.
@@ -33,6 +39,21 @@ internal sealed class Dispatcher(ICrawlStateStore store, RunFrontier frontier, H
     /// <param name="process">Fetches and processes one item; calls its second argument once the item's request is over.</param>
     /// <param name="ct">Ends the run: no item starts; an item whose answer is not in stays pending, one whose answer is in is finished.</param>
     public async Task RunAsync(Func<FrontierItem, Action, CancellationToken, Task<ItemOutcome>> process, CancellationToken ct)
+    {
+        using var reporting = new CancellationTokenSource();
+        var reporter = progress is null ? Task.CompletedTask : ReportWhileWaitingAsync(reporting.Token);
+        try
+        {
+            await DispatchAsync(process, ct);
+        }
+        finally
+        {
+            await reporting.CancelAsync();
+            await reporter;
+        }
+    }
+
+    private async Task DispatchAsync(Func<FrontierItem, Action, CancellationToken, Task<ItemOutcome>> process, CancellationToken ct)
     {
         var running = new Dictionary<long, (FrontierItem Item, Task Task)>();
         var hostBusy = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -83,8 +104,14 @@ internal sealed class Dispatcher(ICrawlStateStore store, RunFrontier frontier, H
         {
             if (Interlocked.Exchange(ref requestOver, 1) == 0)
             {
+                _requesting.TryRemove(item.Id, out _);
                 _events.Writer.TryWrite(new ItemEvent(item, Finished: false));
             }
+        }
+
+        if (progress is not null)
+        {
+            _requesting[item.Id] = (HostPacing.HostKey(new Uri(item.Url)), time.GetTimestamp());
         }
 
         try
@@ -105,8 +132,8 @@ internal sealed class Dispatcher(ICrawlStateStore store, RunFrontier frontier, H
             var run = counters.Snapshot();
             if (outcome == ItemOutcome.Cancelled)
             {
-                // Stopped mid-request: the item stays pending and is fetched again on resume.
-                await store.SaveRunAsync(run, CancellationToken.None);
+                // Stopped mid-request: the item stays pending, as it was, and is fetched again on resume.
+                await store.CompleteAsync(new FrontierCompletion(item.Id, false, run, Abandon: true), CancellationToken.None);
             }
             else
             {
@@ -114,13 +141,51 @@ internal sealed class Dispatcher(ICrawlStateStore store, RunFrontier frontier, H
                 frontier.Complete(item, outcome == ItemOutcome.Requeued);
             }
 
-            progress?.Report(new CrawlProgress(run.Fetched, run.Refused, run.Hits, counters.Discarded, item.Url));
+            Report(run, item.Url);
         }
         finally
         {
             EndRequest();
             _events.Writer.TryWrite(new ItemEvent(item, Finished: true));
         }
+    }
+
+    /// <summary>Tells the progress every second, so that a run waiting on a silent host says so.</summary>
+    private async Task ReportWhileWaitingAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(ProgressInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                Report(counters.Snapshot(), null);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
+    }
+
+    private void Report(CrawlRun run, string? url)
+    {
+        if (progress is null)
+        {
+            return;
+        }
+
+        // The request awaited longest, if any: its host, and for how long.
+        (string Host, long Started)? oldest = null;
+        foreach (var (_, request) in _requesting)
+        {
+            if (oldest is null || request.Started < oldest.Value.Started)
+            {
+                oldest = request;
+            }
+        }
+
+        progress.Report(new CrawlProgress(run.Fetched, run.Refused, run.Hits, counters.Discarded, url, run.Failures, oldest?.Host,
+            oldest is { } o ? time.GetElapsedTime(o.Started) : TimeSpan.Zero));
     }
 
     /// <summary>The pending item to start next: its host has room, and of those the host whose next slot comes first.</summary>

@@ -10,9 +10,11 @@ namespace Crawler.Service.Crawling.Stages;
 /// store says it changed) and its usage read afresh, so a revocation, expiry or cap stops the crawl at its next request. An allowed request reserves a page of the caps
 /// until its fetch is counted, so requests in flight at once can never overshoot a cap. The store is read before the
 /// lock is taken; only the in-memory counters are under it. A resumed run starts from the pages it had fetched before
-/// it was stopped: its budget is one, across a stop or a crash.
+/// it was stopped: its budget is one, across a stop or a crash. An allowed request is sent only once the store has
+/// reserved its page (<see cref="PageReservations"/>), so that a crash cannot hide a request from the budget.
 /// </summary>
-internal sealed class RequestGate(IMandateStore mandates, MandateWatch watch, CrawlTarget target, PolicySet policy, bool lab, TimeProvider time, int pagesBefore)
+internal sealed class RequestGate(IMandateStore mandates, MandateWatch watch, CrawlTarget target, PolicySet policy, bool lab, TimeProvider time, int pagesBefore,
+    PageReservations reservations)
 {
     /// <summary>Refusals by these rules end the run: nothing after them could be allowed either.</summary>
     public static readonly IReadOnlySet<string> StopRules = new HashSet<string>(StringComparer.Ordinal)
@@ -30,8 +32,25 @@ internal sealed class RequestGate(IMandateStore mandates, MandateWatch watch, Cr
         DecideAsync(url, depth, purpose, robots, reserve: false, ct);
 
     /// <summary>The decision at the moment of sending; an allowed request holds a page of the caps until <see cref="Release"/>.</summary>
-    public Task<PolicyDecision> DecideAndReserveAsync(Uri url, int depth, RequestPurpose purpose, RobotsTxt? robots, CancellationToken ct) =>
-        DecideAsync(url, depth, purpose, robots, reserve: true, ct);
+    public async Task<PolicyDecision> DecideAndReserveAsync(Uri url, int depth, RequestPurpose purpose, RobotsTxt? robots, CancellationToken ct)
+    {
+        var decision = await DecideAsync(url, depth, purpose, robots, reserve: true, ct);
+        if (!decision.Allowed)
+        {
+            return decision;
+        }
+
+        try
+        {
+            await reservations.EnsureAsync(Volatile.Read(ref _runPages) + Volatile.Read(ref _inFlight), ct);
+            return decision;
+        }
+        catch
+        {
+            Release(fetched: false);
+            throw;
+        }
+    }
 
     /// <summary>Gives a reservation back; a fetched page is counted in the run and (already) in the mandate's usage.</summary>
     public void Release(bool fetched)

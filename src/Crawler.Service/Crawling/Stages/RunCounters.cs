@@ -21,6 +21,9 @@ internal sealed class RunCounters(CrawlRun run)
 
     public void Fetched() => Change(r => r with { Fetched = r.Fetched + 1 });
 
+    /// <summary>Page requests a dead process may have sent without recording them: counted as fetched, for the caps.</summary>
+    public void Unrecorded(int pages) => Change(r => r with { Fetched = r.Fetched + pages });
+
     public void Refused() => Change(r => r with { Refused = r.Refused + 1 });
 
     public void Stored() => Change(r => r with { Hits = r.Hits + 1 });

@@ -18,6 +18,8 @@ internal sealed class RunFrontier
     private readonly HashSet<ulong> _seen = [];
     private readonly Dictionary<ulong, (FrontierItem Item, LinkedListNode<ulong> Node)> _pending = [];
     private readonly LinkedList<ulong> _order = new();
+    private readonly List<FrontierItem> _quarantined = [];
+    private int _crashed;
 
     private RunFrontier(ICrawlStateStore store, long runId)
     {
@@ -25,7 +27,14 @@ internal sealed class RunFrontier
         _runId = runId;
     }
 
-    /// <summary>The run's frontier as stored: what it has seen, and what is still pending, oldest first.</summary>
+    /// <summary>A URL that was in flight when this many processes died is not tried again.</summary>
+    public const int MaxStarts = 2;
+
+    /// <summary>
+    /// The run's frontier as stored: what it has seen, and what is still pending, oldest first. A pending item that was
+    /// in flight when a process died is tried again, unless that happened <see cref="MaxStarts"/> times: then it is in
+    /// <see cref="Quarantined"/>, not pending, so that one URL that kills the process cannot make the target uncrawlable.
+    /// </summary>
     public static async Task<RunFrontier> LoadAsync(ICrawlStateStore store, long runId, CancellationToken ct)
     {
         var frontier = new RunFrontier(store, runId);
@@ -33,14 +42,33 @@ internal sealed class RunFrontier
         {
             var key = Fingerprint(item.Url);
             frontier._seen.Add(key);
-            if (!done)
+            if (done)
+            {
+                continue;
+            }
+
+            if (item.Starts >= MaxStarts)
+            {
+                frontier._quarantined.Add(item);
+            }
+            else
             {
                 frontier._pending[key] = (item, frontier._order.AddLast(key));
+                if (item.Starts > 0)
+                {
+                    frontier._crashed++;
+                }
             }
         }
 
         return frontier;
     }
+
+    /// <summary>Pending items that were in flight when a process died too often: to be given up, not fetched.</summary>
+    public IReadOnlyList<FrontierItem> Quarantined => _quarantined;
+
+    /// <summary>Pending items that were in flight when the last process died, and are tried once more.</summary>
+    public int InFlightAtCrash => _crashed;
 
     public int PendingCount
     {
