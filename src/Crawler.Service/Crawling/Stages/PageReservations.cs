@@ -10,8 +10,12 @@ namespace Crawler.Service.Crawling.Stages;
 /// </summary>
 internal sealed class PageReservations(ICrawlStateStore store, long runId, int reserved, int cap)
 {
-    /// <summary>Pages reserved at a time: what a crash can charge to the run's budget without having been sent.</summary>
-    public const int Block = 16;
+    /// <summary>
+    /// Pages reserved at a time: a sixteenth of the cap, between 16 and 256. It is what a crash can charge to the run's
+    /// budget without having been sent; and half of it must outlast a group commit (up to 100 ms under load), so that a
+    /// fast crawl never waits for its reservation.
+    /// </summary>
+    private readonly int _block = Math.Clamp(cap / 16, 16, 256);
 
     private readonly object _lock = new();
     private int _durable = reserved;
@@ -38,17 +42,17 @@ internal sealed class PageReservations(ICrawlStateStore store, long runId, int r
             Task wait;
             lock (_lock)
             {
-                if (pages <= _durable && pages + Block / 2 <= _asked)
+                if (pages <= _durable && pages + _block / 2 <= _asked)
                 {
                     return;
                 }
 
                 // Never more than the cap ahead (an image past it is refused by the gate anyway), never less than asked for.
                 var limit = Math.Max(cap, pages);
-                if (pages + Block / 2 > _asked && _asked < limit)
+                if (pages + _block / 2 > _asked && _asked < limit)
                 {
                     // Ask for the next block behind the one being written, so writes stay in order.
-                    var target = Math.Min(limit, Math.Max(pages, _asked) + Block);
+                    var target = Math.Min(limit, Math.Max(pages, _asked) + _block);
                     _asked = target;
                     var previous = _writing;
                     _writing = WriteAsync(previous, target);
