@@ -102,10 +102,11 @@ public interface IHitStore
     /// Stores <paramref name="hit"/> if <paramref name="admit"/>, asked inside the store's transaction with the mandate,
     /// its usage and its distinct contacts as they stand, lets it: a revocation or a cap reached while the page was in
     /// flight cannot be overtaken. <paramref name="contactKeys"/> are the hit's keys for the contact cap. Also counts
-    /// the hit in the mandate's usage.
+    /// the hit in the mandate's usage. <paramref name="pageItem"/>, the frontier item of the page the hit comes from, is
+    /// marked done in the same transaction: a crash can then never leave a stored hit whose page is fetched again.
     /// </summary>
     Task<HitStoreResult> TryAddAsync(Hit hit, IReadOnlyCollection<string> contactKeys, HitAdmission admit, Snapshot? snapshot = null,
-        Durability durability = Durability.Committed, CancellationToken ct = default);
+        Durability durability = Durability.Committed, long? pageItem = null, CancellationToken ct = default);
 
     Task<Hit?> FindAsync(long id, CancellationToken ct = default);
 

@@ -204,6 +204,17 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
         return docs.Where(doc => doc.ContainsKey("json")).Select(doc => StoreJson.Read<CrawlRun>(doc["json"].AsString)).OrderBy(r => r.Id).ToList();
     }
 
+    /// <summary>Marks a frontier item done inside the caller's transaction (the write that stores its page's hit).</summary>
+    internal static void MarkDone(LiteDatabase d, long itemId)
+    {
+        var col = d.GetCollection("frontier");
+        if (col.FindById(itemId) is { } doc && !doc["done"].AsBoolean)
+        {
+            doc["done"] = true;
+            col.Update(doc);
+        }
+    }
+
     private static FrontierItem Item(BsonDocument doc, long runId) =>
         new(doc["_id"].AsInt64, runId, doc["url"].AsString, doc["depth"].AsInt32, Int(doc, "attempts"), Int(doc, "starts"));
 

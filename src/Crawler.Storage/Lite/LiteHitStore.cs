@@ -12,7 +12,7 @@ public sealed class LiteHitStore(LiteDatabaseContext db) : IHitStore
     private readonly LiteMandateStore _mandates = new(db);
 
     public Task<HitStoreResult> TryAddAsync(Hit hit, IReadOnlyCollection<string> contactKeys, HitAdmission admit, Snapshot? snapshot = null,
-        Durability durability = Durability.Committed, CancellationToken ct = default) => db.WriteAsync(d =>
+        Durability durability = Durability.Committed, long? pageItem = null, CancellationToken ct = default) => db.WriteAsync(d =>
     {
         var contacts = d.GetCollection("contacts");
         var fresh = contactKeys.Where(k => contacts.FindById(k) is null).ToList();
@@ -42,6 +42,11 @@ public sealed class LiteHitStore(LiteDatabaseContext db) : IHitStore
         }
 
         _mandates.Add(d, hit.MandateId, pages: 0, hits: 1, contacts: known + fresh.Count);
+        if (pageItem is { } item)
+        {
+            LiteCrawlStateStore.MarkDone(d, item);
+        }
+
         return (HitStoreResult.Stored(id), true);
     }, durability);
 

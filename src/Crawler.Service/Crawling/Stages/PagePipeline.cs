@@ -110,7 +110,7 @@ internal sealed class PagePipeline(
             : [];
 
         // 10. One write of the final hit.
-        var stored = await recorder.RecordAsync(url, hash, result, ad, score, content, digests, mandate, ct);
+        var stored = await recorder.RecordAsync(url, item.Id, hash, result, ad, score, content, digests, mandate, ct);
         if (stored.RefusedRule == MandateCaps.EndedInFlightRule)
         {
             await DiscardInFlightAsync(url, await responses.EndedInFlightAsync(page: true, ct) ?? stored.Reason!, decision, hash, result.Status, ct);
