@@ -19,7 +19,7 @@ internal static partial class ContactReader
     /// </summary>
     private const int MaxHidden = 20;
 
-    private static readonly char[] NotDigits = [' ', '-', '.', '/', '_', '*', '|', '(', ')', '+'];
+    private static readonly char[] NotDigits = [' ', '-', '\u2013', '\u2014', '.', '/', '_', '*', '|', '(', ')', '+', '\u00A0'];
 
     /// <param name="text">What was read of the ad.</param>
     /// <param name="telLinks">Numbers of tel: links.</param>
@@ -260,7 +260,10 @@ internal static partial class ContactReader
     /// </summary>
     private const int MinPhoneDigits = 9;
 
-    /// <summary>The most digits in one stretch where digit groups are apart by at most two separators ("+31 (0)6 12-34").</summary>
+    /// <summary>
+    /// The most digits in one stretch where digit groups are apart by at most four separators, as libphonenumber
+    /// allows between groups ("+31 (0)6 12-34", "06 - 53 17", "0178 – 66 90").
+    /// </summary>
     private static int LongestDigitRun(ReadOnlySpan<char> s)
     {
         int best = 0, run = 0, gap = 0;
@@ -272,7 +275,7 @@ internal static partial class ContactReader
                 gap = 0;
                 best = Math.Max(best, run);
             }
-            else if (c is ' ' or '-' or '.' or '/' or '(' or ')' or '+' or '\u00A0' or '_' or '*' or '|' && ++gap <= 2)
+            else if (c is ' ' or '-' or '\u2013' or '\u2014' or '.' or '/' or '(' or ')' or '+' or '\u00A0' or '_' or '*' or '|' && ++gap <= 4)
             {
                 continue;
             }
