@@ -50,10 +50,10 @@ public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, boo
 /// </summary>
 public sealed partial class AdExtractor
 {
-    /// <summary>The generic profile's ad region, one selector each, so that the document scan can look for them on its way.</summary>
-    private static readonly string[] HeuristicAdRegionParts = ["article.ad", "[itemtype*=Product]", "article", "main", "[role=main]"];
+    /// <summary>The generic profile's candidates for the ad: the one article or described item, else the page's main content.</summary>
+    private static readonly ISelector OneItem = new CssSelectorParser().ParseSelector("article, [itemtype*=Product], [itemtype*=Person], [itemtype*=Service]")!;
 
-    private static readonly string HeuristicAdRegion = string.Join(", ", HeuristicAdRegionParts);
+    private static readonly ISelector MainContent = new CssSelectorParser().ParseSelector("main, [role=main]")!;
 
     // Parsed once: AngleSharp parses a selector given as text on every call.
     private static readonly ISelector Heading = new CssSelectorParser().ParseSelector("h1")!;
@@ -120,10 +120,8 @@ public sealed partial class AdExtractor
         var parser = new CssSelectorParser();
         _notPublic = SelectorSet.Compile(parser, notPublicSelectors is { Count: > 0 } s ? s : ["input[type=password]"])!;
         _drop = SelectorSet.Compile(parser, Profile.Drop);
-        _adRegion = (Profile.AdRegion.Count == 0 ? [HeuristicAdRegion] : Profile.AdRegion).Select(r => Compile(parser, r)!).ToArray();
-        _adRegionOnTheWay = Profile.AdRegion.Count == 0
-            ? [SelectorSet.Compile(parser, HeuristicAdRegionParts)]
-            : Profile.AdRegion.Select(r => SelectorSet.Compile(parser, [r]) is { OnlyTheElement: true } set ? set : null).ToArray();
+        _adRegion = Profile.AdRegion.Select(r => Compile(parser, r)!).ToArray();
+        _adRegionOnTheWay = Profile.AdRegion.Select(r => SelectorSet.Compile(parser, [r]) is { OnlyTheElement: true } set ? set : null).ToArray();
         _title = Compile(parser, Profile.Title);
         _body = Compile(parser, Profile.Body);
         _fields = Compile(parser, Profile.Fields.Count == 0 ? null : string.Join(", ", Profile.Fields));
@@ -190,8 +188,8 @@ public sealed partial class AdExtractor
         IElement? region;
         if (generic)
         {
-            // Sectioning removed elements the scan saw: the region is looked for again in what is left.
-            region = opening ?? document.ChildNodes.QuerySelector(_adRegion[0]);
+            // Sectioning removed elements the scan saw: the region is looked for in what is left.
+            region = opening ?? GenericRegion(document);
             if (region is null)
             {
                 // No landmark, article or thread says where the ad is: keep only what stands nearest the main heading.
@@ -372,6 +370,50 @@ public sealed partial class AdExtractor
         }
 
         return !region.Contains(wall) && regionText.Length >= 500;
+    }
+
+    /// <summary>
+    /// Where the ad stands when the page says so by its structure: the one article (or schema.org item) of the page,
+    /// or of several the one that holds the main heading (the others are teasers or posts); else the page's main
+    /// content (<c>main</c>, <c>role=main</c>). Null when neither says anything.
+    /// </summary>
+    private static IElement? GenericRegion(IDocument document)
+    {
+        IElement? only = null;
+        IElement? last = null;
+        IElement? withHeading = null;
+        var items = 0;
+        var headed = 0;
+        foreach (var item in document.ChildNodes.QuerySelectorAll(OneItem))
+        {
+            // An article inside another is part of it (a quoted post, a card in the ad's own gallery); in document
+            // order it comes right after its container.
+            if (last is not null && last.Contains(item))
+            {
+                continue;
+            }
+
+            last = item;
+            only ??= item;
+            items++;
+            if (item.ChildNodes.QuerySelector(Heading) is not null)
+            {
+                withHeading = item;
+                headed++;
+            }
+        }
+
+        if (items == 1)
+        {
+            return only;
+        }
+
+        if (headed == 1)
+        {
+            return withHeading;
+        }
+
+        return document.ChildNodes.QuerySelector(MainContent);
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ internal sealed class DocumentScan
 {
     /// <summary>Class or id fragments that mark a region as someone else's on any site (one vectorised search per attribute).</summary>
     private static readonly SearchValues<string> ThirdPartyClassParts = SearchValues.Create(
-        ["review", "comment", "reply", "replies", "sidebar", "other-ads", "related", "site-contact"], StringComparison.OrdinalIgnoreCase);
+        ["review", "comment", "reply", "replies", "sidebar", "related"], StringComparison.OrdinalIgnoreCase);
 
     private static readonly SearchValues<string> ThirdPartyIdParts = SearchValues.Create(["review", "comment"], StringComparison.OrdinalIgnoreCase);
 

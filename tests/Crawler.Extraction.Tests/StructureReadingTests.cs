@@ -1,0 +1,49 @@
+using NUnit.Framework;
+
+namespace Crawler.Extraction.Tests;
+
+/// <summary>
+/// More of issue 22's mechanisms on small pages written for these tests (never the blind corpus): which element is
+/// the ad, tab panels and concealed text, what a page's structured data says it is, and lists inside the ad region.
+/// </summary>
+public sealed class StructureReadingTests
+{
+    private static readonly Uri Page = new("https://www.adsite.example/profiel/77");
+
+    private static PageExtraction Extract(string body, string head = "", Uri? url = null, string lang = "nl") =>
+        new AdExtractor().Extract($"<html lang=\"{lang}\"><head><title>Profiel</title>{head}</head><body>{body}</body></html>", url ?? Page, null, null);
+
+    [Test]
+    public void The_one_article_in_the_main_content_is_the_ad_and_what_stands_beside_it_is_not()
+    {
+        var page = Extract("<main><article><h1>Mirte</h1><p>Privé ontvangst, bel 06-12345678.</p></article>" +
+                           "<section><h2>Ook in de regio</h2><ul>" +
+                           "<li data-phone=\"+31687654321\"><a href=\"/profiel/78\">Noor, 24</a></li>" +
+                           "<li data-phone=\"+31611223344\"><a href=\"/profiel/79\">Fleur, 31</a></li></ul></section></main>");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Ad.IsAd, Is.True, page.Ad.NotAdReason);
+            Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+            Assert.That(page.Ad.Ages, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Of_several_articles_the_one_with_the_main_heading_is_the_ad()
+    {
+        var page = Extract("<main><article><h1>Mirte</h1><p>Privé ontvangst, bel 06-12345678.</p></article>" +
+                           "<article><h3>Noor</h3><p>Escort, 06-87654321</p></article><article><h3>Fleur</h3><p>Escort, 06-11223344</p></article></main>");
+
+        Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+    }
+
+    [Test]
+    public void Several_articles_without_one_main_heading_leave_the_main_content()
+    {
+        var page = Extract("<main><h1>Mirte</h1><article><p>Privé ontvangst, bel 06-12345678.</p></article><article><p>Foto's volgen.</p></article></main>");
+
+        Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+        Assert.That(page.ProfileAdvised, Is.False);
+    }
+}
