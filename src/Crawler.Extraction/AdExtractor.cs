@@ -219,7 +219,7 @@ public sealed partial class AdExtractor
 
         var loginForm = wall is not null;
         var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
-        var structured = StructuredData.Read(scan.JsonLd, scan.Meta);
+        var structured = StructuredData.Read(scan.JsonLd, scan.Meta, url);
         var telLinks = new List<string>();
         var mailtoLinks = new List<string>();
         var messengers = new List<MessengerContact>();
@@ -300,11 +300,13 @@ public sealed partial class AdExtractor
         var adLike = phones.Exists(p => p.Kind is "mobile" or "fixed-line-or-mobile") || AdVocabulary().IsMatch(text);
         var teasers = generic && sections.TeaserItems >= 4 && sections.TeaserChars > text.Length * 3 / 2;
         var listing = generic && structured.Listing && sections.TeaserItems >= 3;
-        var isAd = !loginForm && hasContact && adLike && kind == PageKind.Unknown && !teasers && !listing;
+        var writing = generic && structured.Writing;
+        var isAd = !loginForm && hasContact && adLike && kind == PageKind.Unknown && !teasers && !listing && !writing;
         var reason = loginForm ? wallReason
             : kind != PageKind.Unknown ? $"the page's heading or title says it is not an ad ({kind})"
             : teasers ? "the page is mostly a list of teasers of other ads"
             : listing ? "the page describes a list of ads (structured data)"
+            : writing ? "the page describes itself as an article or a page of the site's (structured data)"
             : isAd ? ""
             : hasContact ? "contact data, but neither a mobile number nor the language of an ad"
             : "no contact data in the ad region";

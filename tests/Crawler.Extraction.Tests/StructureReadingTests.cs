@@ -46,4 +46,48 @@ public sealed class StructureReadingTests
         Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
         Assert.That(page.ProfileAdvised, Is.False);
     }
+
+    [TestCase("BlogPosting")]
+    [TestCase("NewsArticle")]
+    [TestCase("FAQPage")]
+    public void A_page_whose_structured_data_says_it_is_an_article_is_no_ad(string type)
+    {
+        var page = Extract("<main><h1>Veilig afspreken in vijf stappen</h1><p>Maak een afspraak altijd via de site. Twijfel? Bel de hulplijn 06-12345678 " +
+                           "of de politie.</p></main>", $"<script type=\"application/ld+json\">{{\"@context\":\"https://schema.org\",\"@type\":\"{type}\",\"headline\":\"Veilig\"}}</script>");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Ad.IsAd, Is.False);
+            Assert.That(page.Ad.Phones, Is.Empty);
+            Assert.That(page.Ad.NotAdReason, Does.Contain("structured data"));
+        });
+    }
+
+    [Test]
+    public void An_article_type_beside_an_ad_item_leaves_the_ad_an_ad()
+    {
+        var page = Extract("<main><h1>Mirte</h1><p>Privé ontvangst, bel 06-12345678.</p></main>",
+            "<script type=\"application/ld+json\">[{\"@type\":\"Article\"},{\"@type\":\"Person\",\"name\":\"Mirte\"}]</script>");
+
+        Assert.That(page.Ad.IsAd, Is.True, page.Ad.NotAdReason);
+    }
+
+    [Test]
+    public void A_business_described_at_the_pages_own_address_is_the_ad_and_the_sites_organisation_is_not()
+    {
+        const string ld = """
+            <script type="application/ld+json">{"@type":"Organization","url":"https://www.adsite.example/","telephone":"+31 85 000 11 22",
+              "address":{"postalCode":"1011","addressLocality":"Amsterdam"}}</script>
+            <script type="application/ld+json">{"@type":"DaySpa","url":"https://adsite.example/profiel/77/","telephone":"+31 6 1234 5678",
+              "address":{"postalCode":"3512","addressLocality":"Utrecht"}}</script>
+            """;
+        var page = Extract("<main><h1>Salon Mirte</h1><p>Massage op afspraak.</p></main>", ld);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Ad.IsAd, Is.True, page.Ad.NotAdReason);
+            Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+            Assert.That(page.Ad.Locations!.Select(l => l.Value), Is.EquivalentTo(new[] { "Utrecht", "3512" }));
+        });
+    }
 }
