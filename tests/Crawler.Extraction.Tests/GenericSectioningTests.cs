@@ -116,6 +116,8 @@ public sealed class GenericSectioningTests
     [TestCase("Résultats de recherche", PageKind.Search)]
     [TestCase("Zoekertje verwijderd", PageKind.Removed)]
     [TestCase("Are you 18 or older?", PageKind.AgeGate)]
+    [TestCase("De top 10 van Gent deze maand", PageKind.Search)]
+    [TestCase("Bestenliste: die beliebtesten Damen", PageKind.Search)]
     public void A_page_whose_heading_says_it_is_no_ad_is_none(string h1, PageKind kind)
     {
         var page = Extract($"<main><h1>{h1}</h1><p>Escort Lisa, bel 06-12345678 voor een afspraak</p></main>");
