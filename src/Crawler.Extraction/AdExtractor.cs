@@ -150,7 +150,7 @@ public sealed partial class AdExtractor
     public PageExtraction Extract(string html, Uri url, DateTimeOffset? fetchedAt, SiteTemplate? template)
     {
         using var document = ParseDocument(html);
-        var scan = DocumentScan.Run(document, _notPublic, _drop, Profile.DropCommonThirdParty, _adRegionOnTheWay);
+        var scan = DocumentScan.Run(document, _notPublic, _drop, Profile.DropCommonThirdParty, _adRegionOnTheWay, _vocabulary);
         var baseUrl = BaseUrl(scan.BaseHref, url);
         var links = Links(scan.Anchors, baseUrl, _urlRules);
         var siteDomain = SiteDomain.Registrable(url.Host);
@@ -209,16 +209,6 @@ public sealed partial class AdExtractor
 
         var content = Read(document, region);
         var text = content.Text;
-
-        // A password field in the site's chrome or beside a page full of text is a login box, not a wall.
-        var wall = scan.Wall;
-        if (wall is not null && IsLoginBox(wall, scan, region, text))
-        {
-            wall = null;
-        }
-
-        var loginForm = wall is not null;
-        var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
         var structured = StructuredData.Read(scan.JsonLd, scan.Meta, url);
         var telLinks = new List<string>();
         var mailtoLinks = new List<string>();
@@ -244,8 +234,23 @@ public sealed partial class AdExtractor
 
         telLinks.AddRange(content.DataNumbers);
         var hidden = new List<HiddenContact>();
-        var phones = ContactReader.FindPhones(text, telLinks, hidden, region2);
-        var emails = ContactReader.FindEmails(text, mailtoLinks, content.CloudflareEmails.ConvertAll(e => e.GetAttribute("data-cfemail")!), hidden);
+
+        // Concealed text is searched on lines of its own, apart from the visible text it sat in.
+        var searched = content.Concealed.Count == 0 ? text : text + "\n" + string.Join('\n', content.Concealed);
+        var phones = ContactReader.FindPhones(searched, telLinks, hidden, region2);
+        MarkDecoyed(phones, hidden, text, content.DecoysAt);
+        var emails = ContactReader.FindEmails(searched, mailtoLinks, content.CloudflareEmails.ConvertAll(e => e.GetAttribute("data-cfemail")!), hidden);
+
+        // A password field in the site's chrome, beside a page full of text or beside the ad's own contact data is a
+        // login box, not a wall: what the page shows everyone is public.
+        var wall = scan.Wall;
+        if (wall is not null && IsLoginBox(wall, scan, region, text, phones.Count + emails.Count > 0))
+        {
+            wall = null;
+        }
+
+        var loginForm = wall is not null;
+        var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
 
         // Structured data speaks for the page only when the page is one ad (never a listing); in a thread it is the site's.
         if (!sections.Thread)
@@ -358,8 +363,34 @@ public sealed partial class AdExtractor
         return found;
     }
 
-    /// <summary>A password field in the header, navigation, footer or a sidebar, or outside an ad region with much text of its own.</summary>
-    private static bool IsLoginBox(IElement wall, DocumentScan scan, IElement region, string regionText)
+    /// <summary>
+    /// Numbers that run across a concealed digit group ("0178", a concealed "9999", "3307 1948"): read as the
+    /// visitor sees them, and hidden on purpose.
+    /// </summary>
+    private static void MarkDecoyed(List<FoundPhone> phones, List<HiddenContact> hidden, string text, List<int> decoys)
+    {
+        if (decoys.Count == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < phones.Count; i++)
+        {
+            var phone = phones[i];
+            var at = phone.Obfuscated || phone.Raw.Length == 0 ? -1 : text.IndexOf(phone.Raw, StringComparison.Ordinal);
+            if (at >= 0 && decoys.Exists(d => d > at && d < at + phone.Raw.Length))
+            {
+                phones[i] = phone with { Obfuscated = true };
+                hidden.Add(new HiddenContact(HiddenContact.Phone, phone.E164, phone.Raw));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A password field in the header, navigation, footer or a sidebar, or outside an ad region with much text of its
+    /// own or with contact data.
+    /// </summary>
+    private static bool IsLoginBox(IElement wall, DocumentScan scan, IElement region, string regionText, bool regionHasContact)
     {
         if (!string.Equals(wall.GetAttribute("type"), "password", StringComparison.OrdinalIgnoreCase))
         {
@@ -371,7 +402,7 @@ public sealed partial class AdExtractor
             return true;
         }
 
-        return !region.Contains(wall) && regionText.Length >= 500;
+        return !region.Contains(wall) && (regionText.Length >= 500 || regionHasContact);
     }
 
     /// <summary>

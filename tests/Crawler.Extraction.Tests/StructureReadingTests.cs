@@ -90,4 +90,69 @@ public sealed class StructureReadingTests
             Assert.That(page.Ad.Locations!.Select(l => l.Value), Is.EquivalentTo(new[] { "Utrecht", "3512" }));
         });
     }
+
+    [Test]
+    public void A_tab_panel_is_read_or_dropped_by_what_its_tab_says_open_or_closed()
+    {
+        var page = Extract("<main><h1>Mirte</h1><p>Privé ontvangst, bel 06-12345678.</p>" +
+                           "<div role=\"tablist\"><button id=\"t1\" role=\"tab\">Prijzen</button><button id=\"t2\" role=\"tab\">Wat klanten zeggen</button>" +
+                           "<button id=\"t3\" role=\"tab\">Beoordelingen (2)</button></div>" +
+                           "<section role=\"tabpanel\" aria-labelledby=\"t1\" hidden><p>Een uur kost bij mij € 150, een half uur € 90. Ook 's avonds en in het weekend " +
+                           "op afspraak, alleen met een bevestiging vooraf.</p></section>" +
+                           "<section role=\"tabpanel\" aria-labelledby=\"t3\"><p>Piet: aanrader, haar vriendin is ook leuk, bel 06-87654321</p></section></main>");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+            Assert.That(page.Ad.Prices!.Select(p => p.Amount), Is.EquivalentTo(new[] { 150m, 90m }), "the closed panel of the ad's own tab is read");
+        });
+    }
+
+    [Test]
+    public void A_long_concealed_block_without_a_tab_is_not_read()
+    {
+        var page = Extract("<main><h1>Mirte</h1><p>Privé ontvangst, bel 06-12345678.</p>" +
+                           "<div style=\"display: none\"><p>Oude berichten van bezoekers die niet meer getoond worden, met nummers als 06-87654321 " +
+                           "en meer tekst dan een knop ooit zou hebben.</p></div></main>");
+
+        Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+    }
+
+    [Test]
+    public void A_concealed_digit_group_inside_a_number_is_a_decoy_and_the_number_was_hidden()
+    {
+        var page = Extract("<main><h1>Mirte</h1><p>Privé ontvangst. Bel <span>06</span><span style=\"display:none\">4444</span>" +
+                           "<span> 1234</span><span hidden>77</span><span> 5678</span></p></main>");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+            Assert.That(page.Ad.Phones[0].Obfuscated, Is.True);
+            Assert.That(page.Ad.Hidden!.Select(h => h.Value), Is.EqualTo(new[] { "+31612345678" }));
+        });
+    }
+
+    [Test]
+    public void A_number_behind_a_reveal_button_is_read_apart_from_the_text()
+    {
+        var page = Extract("<main><h1>Mirte</h1><p>Privé ontvangst.</p><button>Toon nummer</button><span hidden>06 1234 5678</span></main>");
+
+        Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+        Assert.That(page.Ad.Phones[0].Obfuscated, Is.False, "the site hid it, not the poster");
+    }
+
+    [Test]
+    public void A_login_box_beside_an_ad_that_shows_its_contact_is_no_wall()
+    {
+        var page = Extract("<table><tr><td><form>Gebruiker <input name=\"u\"> Wachtwoord <input type=\"password\" name=\"p\"></form></td></tr></table>" +
+                           "<main><h1>Mirte</h1><p>Privé ontvangst, bel 06-12345678.</p></main>");
+        var wall = Extract("<main><h1>Mirte</h1><p>Log in om deze advertentie te zien.</p><form><input type=\"password\" name=\"p\"></form></main>");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.NotPublic, Is.False);
+            Assert.That(page.Ad.IsAd, Is.True, page.Ad.NotAdReason);
+            Assert.That(wall.NotPublic, Is.True);
+        });
+    }
 }
