@@ -20,9 +20,30 @@ public static partial class AdDetails
     /// Ages the ad states about its subject: "24 jaar", "24yo", "age: 24", "Leeftijd 24", "I am 24". Read from the
     /// two-digit numbers outwards (a vectorised search for digits), not by trying a pattern at every letter.
     /// </summary>
-    public static IReadOnlyList<int> Ages(string text)
+    public static IReadOnlyList<int> Ages(string text) => Ages(text, null);
+
+    /// <summary>
+    /// Stated ages as <see cref="Ages(string)"/> reads them, and ages in brackets after a name ("Kim (28)", "Bo &amp; Noor
+    /// (22 en 24)", "Chantal (33)"), unless the word before the bracket is one that <paramref name="counted"/> says is
+    /// counted or measured ("Foto's (16)", "Maat (38)"): without it, bracketed numbers are not read.
+    /// </summary>
+    public static IReadOnlyList<int> Ages(string text, Func<string, bool>? counted)
     {
         var found = new List<(int At, int Age)>();
+        if (counted is not null && text.Contains('(', StringComparison.Ordinal))
+        {
+            foreach (Match m in BracketedAges().Matches(text))
+            {
+                if (!counted(m.Groups["word"].Value))
+                {
+                    foreach (Capture c in m.Groups["age"].Captures)
+                    {
+                        found.Add((c.Index, int.Parse(c.Value, CultureInfo.InvariantCulture)));
+                    }
+                }
+            }
+        }
+
         var s = text.AsSpan();
         var i = 0;
         while (i < s.Length)
@@ -186,6 +207,37 @@ public static partial class AdDetails
     private static bool IsWordChar(char c) =>
         char.IsLetterOrDigit(c) || c == '_' ||
         CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.SpacingCombiningMark;
+
+    /// <summary>
+    /// The ages a value labelled as age gives: "24", "24 jaar", "22 &amp; 23", "24 / 26", "26 en 31"; not a range ("25-30")
+    /// and not an age limit ("18+").
+    /// </summary>
+    public static IReadOnlyList<int> AgesIn(string labelValue)
+    {
+        var ages = new List<int>();
+        var m = AgeList().Match(labelValue);
+        if (m.Success)
+        {
+            foreach (Capture c in m.Groups["age"].Captures)
+            {
+                var age = int.Parse(c.Value, CultureInfo.InvariantCulture);
+                if (age is >= 12 and <= 80 && !ages.Contains(age))
+                {
+                    ages.Add(age);
+                }
+            }
+        }
+
+        return ages;
+    }
+
+    /// <summary>A capitalised word, then two-digit numbers in brackets joined by "&amp;", "/", ",", "+" or "and" in four languages.</summary>
+    [GeneratedRegex(@"(?<word>\p{Lu}[\p{L}\p{M}'’]*)\s*\(\s*(?<age>\d{2})(?:\s*(?:&|\+|/|,|\ben\b|\band\b|\bund\b|\bet\b)\s*(?<age>\d{2})){0,5}\s*\)")]
+    private static partial Regex BracketedAges();
+
+    /// <summary>The whole of a label's value: two-digit numbers joined as above, with an optional unit after each.</summary>
+    [GeneratedRegex(@"^\s*(?<age>\d{2})(?!\s*\+)(?:\s*(?:jaar|jr\.?|years?|yrs|y/o|yo|jahre|ans))?(?:\s*(?:&|/|,|\ben\b|\band\b|\bund\b|\bet\b)\s*(?<age>\d{2})(?!\s*\+)(?:\s*(?:jaar|jr\.?|years?|yrs|y/o|yo|jahre|ans))?){0,7}\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex AgeList();
 
     /// <summary>
     /// Rates in either order and four languages: "€ 150 per uur", "80 euro per half uur", "€ 100 / 30 min", "250 EUR for

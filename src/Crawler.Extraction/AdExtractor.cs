@@ -514,6 +514,7 @@ public sealed partial class AdExtractor
 
         Labels.ReadLines(text, labels);
         string? labelName = null;
+        var labelAges = new List<int>();
         DateTimeOffset? labelDate = null;
         string? labelId = null;
         foreach (var label in labels)
@@ -522,6 +523,9 @@ public sealed partial class AdExtractor
             {
                 case LabelKind.Name:
                     labelName ??= WorkingNames.FromValue(label.Value, IsLexiconWord);
+                    break;
+                case LabelKind.Age:
+                    labelAges.AddRange(AdDetails.AgesIn(label.Value));
                     break;
                 case LabelKind.Origin or LabelKind.Languages or LabelKind.Services:
                     _prose.Read(TokenizedText.Of(label.Value), findings, label.Kind);
@@ -591,7 +595,8 @@ public sealed partial class AdExtractor
             prices.Add(new StatedPrice(amount, structured.Currency ?? "EUR", "unspecified", null, "structured data (JSON-LD offer)"));
         }
 
-        return new AdFeatures(true, "", title, text, phones, emails, removed, AdDetails.Ages(text), prices,
+        var ages = AdDetails.Ages(text, _vocabulary.IsCounted).Concat(labelAges).Distinct().ToList();
+        return new AdFeatures(true, "", title, text, phones, emails, removed, ages, prices,
             findings.Locations, messengers, name, findings.Origins, findings.Languages, findings.Venues, findings.Services,
             PostedAt(region, content, structured, labelDate, text, fetchedAt),
             AdId(document, region, url, labelId, structured, text),

@@ -155,4 +155,47 @@ public sealed class StructureReadingTests
             Assert.That(wall.NotPublic, Is.True);
         });
     }
+
+    [TestCase("Vandaag bij ons: Roos (24), Femke (31) en Lot (45).", new[] { 24, 31, 45 })]
+    [TestCase("Zussen Ivy & Jade (21 en 23) ontvangen samen.", new[] { 21, 23 })]
+    [TestCase("Foto's (16) · Video's (12) · Maat (38) · Reviews (19)", new int[0])]
+    [TestCase("Fotos (17), Bewertungen (20), Größe (36)", new int[0])]
+    public void Ages_in_brackets_after_a_name_are_read_and_counts_are_not(string text, int[] ages)
+    {
+        var page = Extract($"<main><h1>Huize Marijke</h1><p>Privé ontvangst, bel 06-12345678.</p><p>{text}</p></main>");
+
+        Assert.That(page.Ad.Ages, Is.EqualTo(ages));
+    }
+
+    [Test]
+    public void A_label_row_with_one_value_per_person_gives_every_age()
+    {
+        var page = Extract("<main><h1>Duo Sanne en Mila</h1><p>Escort, bel 06-12345678.</p>" +
+                           "<table><tr><th></th><th>Sanne</th><th>Mila</th></tr><tr><td>Leeftijd</td><td>27</td><td>34</td></tr>" +
+                           "<tr><td>Lengte</td><td>1,68 m</td><td>1,74 m</td></tr></table>" +
+                           "<dl><dt>Ages</dt><dd>27 &amp; 34</dd></dl></main>");
+
+        Assert.That(page.Ad.Ages, Is.EquivalentTo(new[] { 27, 34 }));
+    }
+
+    [TestCase("27 / 34", new[] { 27, 34 })]
+    [TestCase("27 jaar en 34 jaar", new[] { 27, 34 })]
+    [TestCase("25-30", new int[0])]
+    [TestCase("18+", new int[0])]
+    [TestCase("27 (op de foto 25)", new int[0])]
+    public void A_value_labelled_age_is_a_list_of_ages_or_nothing(string value, int[] ages)
+    {
+        Assert.That(AdDetails.AgesIn(value), Is.EqualTo(ages));
+    }
+
+    [Test]
+    public void A_counted_word_must_be_one_word_in_the_vocabulary()
+    {
+        var text = File.ReadAllText(Path.Combine(TestPolicy.PoliciesDir, ExtractionVocabulary.FileName))
+            .Replace("countedThings:\n  nl: [foto,", "countedThings:\n  nl: [\"foto album\",", StringComparison.Ordinal);
+
+        var problem = Assert.Throws<Core.Yaml.InputException>(() => ExtractionVocabulary.Parse("v.yaml", text));
+
+        Assert.That(problem!.Message, Does.Contain("countedThings.nl").And.Contain("more than one word"));
+    }
 }
