@@ -856,12 +856,34 @@ public sealed partial class AdExtractor
         }
     }
 
-    /// <summary>Postcode areas: "3511 AB" anywhere, a bare "3511" only where a label or "postcode" says so.</summary>
+    /// <summary>
+    /// Postcode areas: "3511 AB" anywhere, a bare number of the country's form ("3511", "1050", "04155") only where a
+    /// label or "postcode" says so (a place beside it is the prose reader's).
+    /// </summary>
     private static void AddPostcodes(string text, LexiconFindings findings, bool labelled)
     {
-        foreach (Match m in (labelled ? LabelledPostcode() : Postcode()).Matches(text))
+        var country = findings.Country ?? "nl";
+        if (labelled)
+        {
+            foreach (Match m in LabelledPostcode().Matches(text))
+            {
+                if (Postcodes.IsPostcode(m.Groups["area"].Value, country))
+                {
+                    findings.AddLocation(StatedLocation.PostcodeArea, m.Groups["area"].Value);
+                }
+            }
+
+            return;
+        }
+
+        foreach (Match m in Postcode().Matches(text))
         {
             findings.AddLocation(StatedLocation.PostcodeArea, m.Groups["area"].Value);
+        }
+
+        foreach (var named in Postcodes.Named(text, country))
+        {
+            findings.AddLocation(StatedLocation.PostcodeArea, named);
         }
     }
 
@@ -938,7 +960,7 @@ public sealed partial class AdExtractor
     [GeneratedRegex(@"(?<![\d\-/.,€])(?<area>[1-9]\d{3})\s?(?!SA\b|SD\b|SS\b)[A-Z]{2}\b")]
     private static partial Regex Postcode();
 
-    [GeneratedRegex(@"(?<![\d\-/.,€])(?<area>[1-9]\d{3})(?![\d.,/:-])")]
+    [GeneratedRegex(@"(?<![\d\-/.,€])(?<area>\d{4,5})(?![\d.,/:-])")]
     private static partial Regex LabelledPostcode();
 
     [GeneratedRegex(@"(?i:\b(?:advertentie-?id|advertentie\s?id|advertentienummer|advertentie\s?nr\.?|ad[- ]?id|ad\s+number|ad\s+no\.?|ad\s+nr\.?|listing\s+id|profiel-?id|profile\s+id))\s*[:#]?\s*#?(?<id>[A-Za-z0-9][A-Za-z0-9-]{2,31})")]

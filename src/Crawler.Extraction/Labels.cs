@@ -62,8 +62,10 @@ internal static class Labels
         Add(LabelKind.Languages, "talen", "taal", "languages", "language", "spreekt", "spreek", "ik spreek", "speaks", "i speak",
             "languages spoken", "spoken languages", "gesproken talen");
         Add(LabelKind.Place, "stad", "plaats", "woonplaats", "city", "location", "locatie", "regio", "region", "werkgebied", "area",
-            "town", "gemeente", "omgeving", "provincie", "werkplaats", "based in", "standplaats");
-        Add(LabelKind.Postcode, "postcode", "zip", "zip code", "postal code", "postcodegebied");
+            "town", "gemeente", "omgeving", "provincie", "werkplaats", "based in", "standplaats", "adres", "address", "thuisbasis",
+            "ville", "localité", "lieu", "région", "adresse", "commune", "ort", "stadt", "wohnort", "einsatzort", "standort", "arbeitsort",
+            "bundesland", "gegend");
+        Add(LabelKind.Postcode, "postcode", "zip", "zip code", "postal code", "postcodegebied", "code postal", "cp", "plz", "postleitzahl");
         Add(LabelKind.Incall, "ontvangst", "incall", "privé ontvangst", "prive ontvangst", "ontvangen", "thuisontvangst", "receiving");
         Add(LabelKind.Outcall, "escort", "outcall", "hotelbezoek", "huisbezoek", "visits", "bezoek aan huis");
         Add(LabelKind.Services, "services", "service", "diensten", "mogelijkheden", "extra's", "extras", "specialiteiten",

@@ -198,4 +198,39 @@ public sealed class StructureReadingTests
 
         Assert.That(problem!.Message, Does.Contain("countedThings.nl").And.Contain("more than one word"));
     }
+
+    [TestCase("https://www.adsite.example/a", "nl", "Ik ontvang in Zwolle-Zuid (8022), vlak bij de ring.", new[] { "Zwolle", "8022" })]
+    [TestCase("https://www.adsite.example/a", "nl", "Te vinden in Tilburg (Reeshof, postcode 5043).", new[] { "Tilburg", "5043" })]
+    [TestCase("https://www.adsite.example.be/a", "fr", "Je reçois à Namur (5000), près de la gare.", new[] { "Namur", "5000" })]
+    [TestCase("https://www.adsite.example.de/a", "de", "Besuch mich in 04109 Leipzig, ganz diskret.", new[] { "Leipzig", "04109" })]
+    [TestCase("https://www.adsite.example.de/a", "de", "Seit 2019 in Leipzig, Termine ab 10 Uhr.", new[] { "Leipzig" })]
+    [TestCase("https://www.adsite.example/a", "nl", "Amsterdam (2026 editie) en verder.", new[] { "Amsterdam" })]
+    public void A_postcode_of_the_places_country_beside_the_place_is_its_area(string url, string lang, string text, string[] expected)
+    {
+        var page = Extract($"<main><h1>Mirte</h1><p>Privé ontvangst, bel 06-12345678 of 0471 12 34 56 of 0176 1234567.</p><p>{text}</p></main>",
+            url: new Uri(url), lang: lang);
+
+        Assert.That(page.Ad.Locations!.Select(l => l.Value), Is.EqualTo(expected));
+    }
+
+    [TestCase("Ort", "https://www.adsite.example.de/a", "de", "10115 Berlin-Mitte", new[] { "Berlin", "10115" })]
+    [TestCase("Ville", "https://www.adsite.example.be/a", "fr", "Bruxelles 1050", new[] { "Bruxelles", "1050" })]
+    [TestCase("PLZ", "https://www.adsite.example.de/a", "de", "04109", new[] { "04109" })]
+    public void French_and_german_place_labels_are_read_with_their_postcodes(string label, string url, string lang, string value, string[] expected)
+    {
+        var page = Extract($"<main><h1>Mirte</h1><p>Escort, bel 0471 12 34 56 of 0176 1234567.</p><dl><dt>{label}</dt><dd>{value}</dd></dl></main>",
+            url: new Uri(url), lang: lang);
+
+        Assert.That(page.Ad.Locations!.Select(l => l.Value), Is.EquivalentTo(expected));
+    }
+
+    [Test]
+    public void A_place_of_another_country_than_the_pages_needs_a_place_word()
+    {
+        var page = Extract("<main><h1>Mirte</h1><p>Privé ontvangst in Gent, bel 0471 12 34 56. Mijn appartement ligt op het Kiel, " +
+                           "met Namen en adressen ga ik discreet om; ik kom ook naar klanten in Maastricht.</p></main>",
+            url: new Uri("https://www.adsite.example.be/a"));
+
+        Assert.That(page.Ad.Locations!.Select(l => l.Value), Is.EqualTo(new[] { "Gent", "Maastricht" }));
+    }
 }
