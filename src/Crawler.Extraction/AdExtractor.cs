@@ -233,6 +233,7 @@ public sealed partial class AdExtractor
         }
 
         telLinks.AddRange(content.DataNumbers);
+        mailtoLinks.AddRange(content.ItemEmails);
         var hidden = new List<HiddenContact>();
 
         // Concealed text is searched on lines of its own, apart from the visible text it sat in.

@@ -201,7 +201,7 @@ public static partial class Deobfuscation
         line.Contains('@') || HasLookAlikeForms(line) || line.ContainsAny(AtWords);
 
     private static readonly SearchValues<string> AtWords =
-        SearchValues.Create(["at)", "at]", "at}", "apenstaartje", "at-sign"], StringComparison.OrdinalIgnoreCase);
+        SearchValues.Create(["at)", "at]", "at}", "apenstaartje", "at-sign", "arobase", "klammeraffe"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The first letters of the number words of the four languages: words starting otherwise are not looked up.</summary>
     private static bool NumberWordStart(char c) =>
@@ -352,10 +352,10 @@ public static partial class Deobfuscation
     [GeneratedRegex(@"(?<=^|[\s(])(?<prefix>0[1-9]\d{0,2}|\+\d{2,3})[ \t\u00A0]+(?:\p{L}{1,7}[ \t\u00A0,:]+){1,3}(?<rest>\d(?:[ \-.]?\d){5,8})(?![\d\p{L}])")]
     private static partial Regex WordsInsideNumber();
 
-    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:at|apenstaartje|@)\s*[\)\]\}]\s*|\s+(?:apenstaartje|at-sign)\s+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:at|apenstaartje|arobase|arobas|klammeraffe|@)\s*[\)\]\}]\s*|\s+(?:apenstaartje|at-sign|arobase|klammeraffe)\s+", RegexOptions.IgnoreCase)]
     private static partial Regex AtWord();
 
-    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:punt|dot)\s*[\)\]\}]\s*|(?<=@[\w.-]+)\s+(?:punt|dot)\s+(?=\w)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:punt|dot|point|punkt)\s*[\)\]\}]\s*|(?<=@[\w.-]+)\s+(?:punt|dot|point|punkt)\s+(?=\w)", RegexOptions.IgnoreCase)]
     private static partial Regex DotWord();
 
     /// <summary>Single characters separated by single spaces, around an '@': "l i s a @ e x a m p l e . n l".</summary>

@@ -268,8 +268,14 @@ internal sealed class ContentScan
 
     public List<IElement> CloudflareEmails { get; } = [];
 
-    /// <summary>Values of data attributes that name a phone ("data-phone"): the number behind a reveal button.</summary>
+    /// <summary>
+    /// Values of data attributes that name a phone ("data-phone"): the number behind a reveal button; and microdata
+    /// telephones (<c>itemprop="telephone"</c>).
+    /// </summary>
     public List<string> DataNumbers { get; } = [];
+
+    /// <summary>Microdata addresses (<c>itemprop="email"</c>, as content or text).</summary>
+    public List<string> ItemEmails { get; } = [];
 
     /// <summary>
     /// Short text the visitor does not see (<c>hidden</c>, <c>display:none</c>), each kept apart from the text: a number
@@ -379,6 +385,20 @@ internal sealed class ContentScan
             if (e.HasAttribute("data-cfemail"))
             {
                 CloudflareEmails.Add(e);
+            }
+
+            // Microdata the page gives about the item it describes: within the ad region, the ad's contact.
+            if (e.GetAttribute("itemprop") is { Length: > 0 } property)
+            {
+                var value = e.GetAttribute("content") ?? e.TextContent;
+                if (property.Equals("email", StringComparison.OrdinalIgnoreCase))
+                {
+                    ItemEmails.Add(value.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ? value[7..] : value);
+                }
+                else if (property.Equals("telephone", StringComparison.OrdinalIgnoreCase))
+                {
+                    DataNumbers.Add(value);
+                }
             }
 
             foreach (var attribute in e.Attributes)

@@ -233,4 +233,17 @@ public sealed class StructureReadingTests
 
         Assert.That(page.Ad.Locations!.Select(l => l.Value), Is.EqualTo(new[] { "Gent", "Maastricht" }));
     }
+
+    [Test]
+    public void Microdata_contacts_of_the_item_in_the_region_are_the_ads()
+    {
+        var page = Extract("<main><article itemscope itemtype=\"https://schema.org/Person\"><h1 itemprop=\"name\">Mirte</h1><p>Privé ontvangst.</p>" +
+                           "<meta itemprop=\"email\" content=\"mirte@mail.example\"><meta itemprop=\"telephone\" content=\"+31 6 1234 5678\"></article></main>");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Ad.Emails, Is.EqualTo(new[] { "mirte@mail.example" }));
+            Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+        });
+    }
 }
