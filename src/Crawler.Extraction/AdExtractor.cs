@@ -344,6 +344,12 @@ public sealed partial class AdExtractor
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in chrome)
         {
+            // Menus and footers are mostly links: a look at their characters rules most of them out before a scan.
+            if (!MayHoldContact(e))
+            {
+                continue;
+            }
+
             var scan = new ContentScan();
             scan.Add(e);
             var tel = scan.Anchors.Select(a => a.GetAttribute("href")!.Trim()).Where(h => h.StartsWith("tel:", StringComparison.OrdinalIgnoreCase))
@@ -362,6 +368,52 @@ public sealed partial class AdExtractor
         }
 
         return found;
+    }
+
+    /// <summary>Nine digits or more, an '@', or a tel:, mailto: or Cloudflare-encoded address anywhere in the element.</summary>
+    private static bool MayHoldContact(IElement root)
+    {
+        var digits = 0;
+        var stack = new Stack<INode>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (node is IText t)
+            {
+                var data = t.Data.AsSpan();
+                if (data.Contains('@'))
+                {
+                    return true;
+                }
+
+                for (var i = data.IndexOfAnyInRange('0', '9'); i >= 0 && i < data.Length; i++)
+                {
+                    digits += char.IsAsciiDigit(data[i]) ? 1 : 0;
+                }
+
+                if (digits >= 9)
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (node is IElement e && (e.HasAttribute("data-cfemail") ||
+                                       (e.LocalName == "a" && e.GetAttribute("href")?.TrimStart() is { } href &&
+                                        (href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) || href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)))))
+            {
+                return true;
+            }
+
+            foreach (var c in node.ChildNodes)
+            {
+                stack.Push(c);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

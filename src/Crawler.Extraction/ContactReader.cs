@@ -262,27 +262,46 @@ internal static partial class ContactReader
 
     /// <summary>
     /// The most digits in one stretch where digit groups are apart by at most four separators, as libphonenumber
-    /// allows between groups ("+31 (0)6 12-34", "06 - 53 17", "0178 – 66 90").
+    /// allows between groups ("+31 (0)6 12-34", "06 - 53 17", "0178 – 66 90"), counted from a group that starts as a
+    /// number is written: with its trunk 0 or after a '+'. Dates, prices and sizes ("20-11-2026 14:30") start otherwise
+    /// and are not handed to libphonenumber, whose search is the costly part.
     /// </summary>
     private static int LongestDigitRun(ReadOnlySpan<char> s)
     {
         int best = 0, run = 0, gap = 0;
-        foreach (var c in s)
+        var started = false;
+        var plus = false;
+        for (var i = 0; i < s.Length; i++)
         {
+            var c = s[i];
             if (char.IsAsciiDigit(c))
             {
-                run++;
+                var groupStart = i == 0 || !char.IsAsciiDigit(s[i - 1]);
+                if (groupStart && !started && (c == '0' || plus))
+                {
+                    started = true;
+                    run = 0;
+                }
+
+                if (started)
+                {
+                    run++;
+                    best = Math.Max(best, run);
+                }
+
                 gap = 0;
-                best = Math.Max(best, run);
+                plus = false;
             }
             else if (c is ' ' or '-' or '\u2013' or '\u2014' or '.' or '/' or '(' or ')' or '+' or '\u00A0' or '_' or '*' or '|' && ++gap <= 4)
             {
-                continue;
+                plus |= c == '+';
             }
             else
             {
                 run = 0;
                 gap = 0;
+                started = false;
+                plus = false;
             }
         }
 

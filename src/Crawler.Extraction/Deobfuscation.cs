@@ -28,7 +28,8 @@ public static partial class Deobfuscation
     /// <summary>Unicode folding: NFKC, any other decimal digit to ASCII, keycap marks removed, look-alike letters to Latin.</summary>
     public static string FoldUnicode(string text)
     {
-        if (!text.AsSpan().ContainsAnyExceptInRange('\u0000', '\u007F'))
+        // Accented letters and common punctuation ("privé", "–", "€") fold to themselves: no normalisation needed.
+        if (!HasFoldableChars(text))
         {
             return text;
         }
@@ -70,7 +71,7 @@ public static partial class Deobfuscation
     /// </summary>
     public static bool MayBeObfuscated(ReadOnlySpan<char> line)
     {
-        if (line.ContainsAnyExceptInRange('\u0000', '\u007F'))
+        if (HasFoldableChars(line))
         {
             return true;
         }
@@ -113,6 +114,18 @@ public static partial class Deobfuscation
 
         return digits is >= 2 and <= 4 && digits + 1 < s.Length && s[digits] == ' ' && char.IsLetter(s[digits + 1]);
     }
+
+    /// <summary>
+    /// Characters Latin-1 letters, ASCII and common typography ("–", "’", "€", "•") leave out, which folding may change:
+    /// compatibility and full-width forms, circled and keycap digits, look-alike letters, invisible joiners, ¹²³¼½¾.
+    /// </summary>
+    private static readonly SearchValues<char> Plain = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\t\n\u000B\u000C\r\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F" +
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u007F" +
+        "¡¢£¤¥¦§¨©«¬®¯°±´¶·¸»¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ" +
+        "\u2013\u2014\u2018\u2019\u201A\u201C\u201D\u201E\u2022\u2026\u2030\u2039\u203A\u20AC\u2122");
+
+    private static bool HasFoldableChars(ReadOnlySpan<char> text) => text.ContainsAnyExcept(Plain);
 
     /// <summary>The text as a phone search should see it after undoing every hiding family it knows.</summary>
     public static string ForPhones(string text)

@@ -43,49 +43,89 @@ internal static partial class RateReader
     {
         var prices = new List<StatedPrice>();
         var lines = text.Split('\n');
+
+        // Amounts first, on the lines with digits only (most lines have none): durations are looked for only where an
+        // amount is, or on the lines just above a line that is only an amount.
         var money = new bool[lines.Length];
+        var amounts = new List<Amount>?[lines.Length];
+        HashSet<decimal>? marked = null;
         for (var k = 0; k < lines.Length; k++)
         {
-            money[k] = NamesCurrency(lines[k]) || StartsWithRateHeading(lines[k]);
-        }
-
-        // An amount the page also gives with a currency ("Prijs: 50 euro") is money where it stands bare ("uur 50").
-        var marked = new HashSet<decimal>();
-        foreach (var line in lines)
-        {
-            foreach (var a in Amounts(line, context: false))
+            var line = lines[k];
+            money[k] = NamesCurrency(line) || StartsWithRateHeading(line);
+            if (line.AsSpan().IndexOfAnyInRange('0', '9') >= 0 && Amounts(line) is { Count: > 0 } found)
             {
-                if (a.Marked)
+                amounts[k] = found;
+                foreach (var x in found)
                 {
-                    marked.Add(a.Value);
+                    if (x.Marked)
+                    {
+                        (marked ??= []).Add(x.Value);
+                    }
                 }
             }
         }
 
-        // Lines that are only a duration, and lines that are only an amount, for pairing across lines.
-        var durationOnly = new Duration?[lines.Length];
+        if (Array.TrueForAll(amounts, a => a is null))
+        {
+            return prices;
+        }
+
         var amountOnly = new Amount?[lines.Length];
         for (var k = 0; k < lines.Length; k++)
         {
-            var line = lines[k];
+            if (amounts[k] is not { } found)
+            {
+                continue;
+            }
+
+            // An amount the page also gives with a currency ("Prijs: 50 euro") is money where it stands bare ("uur 50").
             var context = InContext(money, k);
+            for (var i = 0; i < found.Count; i++)
+            {
+                found[i] = found[i] with { Spoken = context || marked?.Contains(found[i].Value) == true };
+            }
+
+            var line = lines[k];
+
+            // A line that is only an amount waits for the duration line above it.
+            if (found.Count == 1 && IsAlmostOnly(line, found[0].Start, found[0].End, words: 0) && Durations(line).Count == 0)
+            {
+                amountOnly[k] = found[0];
+                continue;
+            }
+
+            // Bare numbers where nothing speaks of money make a rate only after "duration:" ("1 uur: 80").
+            if (!found.Exists(a => a.Money) && line.AsSpan().IndexOfAny(':', '=') < 0)
+            {
+                continue;
+            }
+
             var durations = Durations(line);
-            var amounts = Amounts(line, context, marked);
-            if (amounts.Count == 0)
+            foreach (var (start, end) in Segments(line, found))
             {
-                durationOnly[k] = durations.Count == 1 && IsAlmostOnly(line, durations[0].Start, durations[0].End, LabelWords) ? durations[0] : null;
+                Pair(line, start, end, durations, found, prices);
+            }
+        }
+
+        // Lines that are only a duration, looked for above the lines that are only an amount, for pairing across lines.
+        var durationOnly = new Duration?[lines.Length];
+        for (var k = 0; k < lines.Length; k++)
+        {
+            if (amountOnly[k] is null)
+            {
                 continue;
             }
 
-            if (durations.Count == 0 && amounts.Count == 1 && IsAlmostOnly(line, amounts[0].Start, amounts[0].End, words: 0))
+            for (var d = k - 1; d >= 0 && amountOnly[d] is null && amounts[d] is null && durationOnly[d] is null; d--)
             {
-                amountOnly[k] = amounts[0];
-                continue;
-            }
+                var durations = Durations(lines[d]);
+                if (durations.Count != 1 || !IsAlmostOnly(lines[d], durations[0].Start, durations[0].End, LabelWords))
+                {
+                    break;
+                }
 
-            foreach (var (start, end) in Segments(line, amounts))
-            {
-                Pair(line, start, end, durations, amounts, prices);
+                durationOnly[d] = durations[0];
             }
         }
 
@@ -178,8 +218,8 @@ internal static partial class RateReader
     private static decimal? Number(string s) =>
         decimal.TryParse(s.Replace(',', '.'), NumberStyles.Number, CultureInfo.InvariantCulture, out var n) ? n : null;
 
-    /// <summary>Amounts: with a currency anywhere, without one only where the text speaks of money.</summary>
-    private static List<Amount> Amounts(string line, bool context, HashSet<decimal>? corroborated = null)
+    /// <summary>Amounts, with a currency or bare (whether a bare one is money is decided by the lines around it).</summary>
+    private static List<Amount> Amounts(string line)
     {
         var found = new List<Amount>();
         if (line.AsSpan().IndexOfAnyInRange('0', '9') < 0)
@@ -200,15 +240,14 @@ internal static partial class RateReader
             }
 
             // A small number before a unit of time is a duration ("24 uur", "30 min"), not an amount.
-            var after = line.AsSpan(m.Index + m.Length).ToString();
+            var after = line.AsSpan(m.Index + m.Length);
             if ((!marked && value < 10) || value <= 0 || value > 100_000 ||
                 (!marked && ((value <= 24 && HourUnitAfter().IsMatch(after)) || (value <= 600 && MinuteUnitAfter().IsMatch(after)))))
             {
                 continue;
             }
 
-            found.Add(new Amount(m.Index, m.Index + m.Length, value, marked, context || corroborated?.Contains(value) == true,
-                SubscriptionAfter().IsMatch(after)));
+            found.Add(new Amount(m.Index, m.Index + m.Length, value, marked, Spoken: false, SubscriptionAfter().IsMatch(after)));
         }
 
         return found;
@@ -280,10 +319,10 @@ internal static partial class RateReader
                     // A bare amount where nothing speaks of money counts only right after its duration and a colon ("1 uur: 80").
                     var fits = pass switch
                     {
-                        0 => d.End <= a.Start && line.AsSpan(d.End, a.Start - d.End) is var gap && DirectlyBefore().IsMatch(gap.ToString()) &&
+                        0 => d.End <= a.Start && line.AsSpan(d.End, a.Start - d.End) is var gap && DirectlyBefore().IsMatch(gap) &&
                              (a.Money || gap.ContainsAny(':', '=')),
-                        1 => a.Money && d.Start >= a.End && DirectlyAfter().IsMatch(line.AsSpan(a.End, d.Start - a.End).ToString()),
-                        _ => a.Money && d.End <= a.Start && a.Start - d.End <= 40 && FewWordsBefore().IsMatch(line.AsSpan(d.End, a.Start - d.End).ToString()) &&
+                        1 => a.Money && d.Start >= a.End && DirectlyAfter().IsMatch(line.AsSpan(a.End, d.Start - a.End)),
+                        _ => a.Money && d.End <= a.Start && a.Start - d.End <= 40 && FewWordsBefore().IsMatch(line.AsSpan(d.End, a.Start - d.End)) &&
                              !amounts.Exists(o => o.Start > d.End && o.End < a.Start),
                     };
                     if (fits)

@@ -37,6 +37,8 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         "odd", "even", "first", "last", "active", "current", "selected", "alt", "new", "featured", "highlight", "hidden", "visible",
     };
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StateClassLookup = StateClasses.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public SectioningReport Apply(IElement body, string? siteDomain)
     {
         var headings = RemoveThirdPartyHeadingSections(body);
@@ -75,8 +77,13 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
             return false;
         }
 
-        var text = e.TextContent.AsSpan().Trim();
-        if (text.Length is 0 or > 60 || text.Contains('\n') || e.Closest("a") is not null)
+        // Counted before the text is built: most bold runs are too long to be a heading, or empty.
+        if (VisibleLength(e, 60) is 0 or > 60 || InLink(e))
+        {
+            return false;
+        }
+
+        if (e.TextContent.AsSpan().Trim().Contains('\n'))
         {
             return false;
         }
@@ -87,7 +94,39 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         }
 
         // Inline bold: the only text of its parent block.
-        return e.ParentElement is { } parent && parent.TextContent.AsSpan().Trim().Length == text.Length;
+        return e.ParentElement is { } parent && AloneIn(parent, e);
+    }
+
+    private static bool InLink(IElement e)
+    {
+        for (var p = e; p is not null; p = p.ParentElement)
+        {
+            if (p.LocalName == "a")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether nothing but <paramref name="child"/> shows text in <paramref name="parent"/>.</summary>
+    private static bool AloneIn(IElement parent, IElement child)
+    {
+        foreach (var n in parent.ChildNodes)
+        {
+            if (n == child)
+            {
+                continue;
+            }
+
+            if ((n is IText t && !t.Data.AsSpan().Trim().IsEmpty) || (n is IElement el && VisibleLength(el, 0) > 0))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsBoldStyled(IElement e) =>
@@ -255,7 +294,7 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         {
             foreach (var item in run)
             {
-                chars += item.TextContent.AsSpan().Trim().Length;
+                chars += VisibleLength(item);
                 item.Remove();
                 items++;
             }
@@ -287,29 +326,42 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
     /// <summary>Children of one shape, grouped (blocks without text or image between them do not break a group).</summary>
     private static IEnumerable<List<IElement>> RunsOf(IElement parent)
     {
-        if (parent.Children.Length < 2)
+        var children = parent.Children;
+        if (children.Length < 2)
         {
             yield break;
         }
 
-        var groups = new Dictionary<string, List<IElement>>(StringComparer.Ordinal);
-        foreach (var child in parent.Children)
+        // Most elements have few children: a list of (shape, group) pairs beats a dictionary, and most groups stay single.
+        List<(ulong Shape, List<IElement> Group)>? groups = null;
+        var anyPair = false;
+        foreach (var child in children)
         {
-            if (child.LocalName is "br" or "hr" or "script" or "style" || (child.TextContent.AsSpan().Trim().Length == 0 && child.QuerySelector("img") is null))
+            if (child.LocalName is "br" or "hr" or "script" or "style" || !HasTextOrImage(child))
             {
                 continue;
             }
 
             var key = Shape(child);
-            if (!groups.TryGetValue(key, out var list))
+            groups ??= new(children.Length);
+            var at = groups.FindIndex(g => g.Shape == key);
+            if (at < 0)
             {
-                groups[key] = list = [];
+                groups.Add((key, [child]));
             }
-
-            list.Add(child);
+            else
+            {
+                groups[at].Group.Add(child);
+                anyPair = true;
+            }
         }
 
-        foreach (var g in groups.Values)
+        if (!anyPair)
+        {
+            yield break;
+        }
+
+        foreach (var (_, g) in groups!)
         {
             if (g.Count >= 2)
             {
@@ -318,40 +370,122 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         }
     }
 
-    /// <summary>Tag, class words without digits or state words, and the tags of the children: what a repeated block keeps.</summary>
-    internal static string Shape(IElement e)
+    /// <summary>Whether an element shows anything: a letter or digit of text, or an image (without building its text).</summary>
+    private static bool HasTextOrImage(IElement e)
     {
-        var key = new System.Text.StringBuilder(e.LocalName);
-        if (e.GetAttribute("class") is { Length: > 0 } cls)
+        var stack = new Stack<INode>();
+        stack.Push(e);
+        while (stack.Count > 0)
         {
-            foreach (var c in cls.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal))
+            var node = stack.Pop();
+            if (node is IText t)
             {
-                if (!c.Any(char.IsAsciiDigit) && !StateClasses.Contains(c))
+                if (!t.Data.AsSpan().Trim().IsEmpty)
                 {
-                    key.Append('.').Append(c);
+                    return true;
                 }
+
+                continue;
+            }
+
+            if (node is IElement el && el.LocalName == "img")
+            {
+                return true;
+            }
+
+            foreach (var c in node.ChildNodes)
+            {
+                stack.Push(c);
             }
         }
 
-        key.Append('>');
+        return false;
+    }
+
+    /// <summary>
+    /// The visible characters of an element's text (white space not counted), counted up to <paramref name="limit"/> and
+    /// no further: the thresholds need no more, and the text need not be built.
+    /// </summary>
+    internal static int VisibleLength(IElement e, int limit = int.MaxValue)
+    {
+        var n = 0;
+        var stack = new Stack<INode>();
+        stack.Push(e);
+        while (stack.Count > 0 && n <= limit)
+        {
+            var node = stack.Pop();
+            if (node is IText t)
+            {
+                foreach (var c in t.Data)
+                {
+                    n += char.IsWhiteSpace(c) ? 0 : 1;
+                }
+
+                continue;
+            }
+
+            foreach (var c in node.ChildNodes)
+            {
+                stack.Push(c);
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// Tag, class words without digits or state words, and the tags of the children: what a repeated block keeps,
+    /// as a 64-bit hash (classes in any order hash alike).
+    /// </summary>
+    internal static ulong Shape(IElement e)
+    {
+        var h = Hash(14695981039346656037UL, e.LocalName);
+        if (e.GetAttribute("class") is { Length: > 0 } cls)
+        {
+            ulong classes = 0;
+            foreach (var range in cls.AsSpan().SplitAny(' ', '\t', '\n'))
+            {
+                var c = cls.AsSpan(range.Start.Value, range.End.Value - range.Start.Value);
+                if (!c.IsEmpty && c.IndexOfAnyInRange('0', '9') < 0 && !StateClassLookup.Contains(c))
+                {
+                    // Summed, so that the order of the classes does not matter.
+                    classes += Hash(1099511628211UL, c);
+                }
+            }
+
+            h = (h ^ classes) * 1099511628211UL;
+        }
+
+        h = (h ^ '>') * 1099511628211UL;
         string? last = null;
         foreach (var c in e.Children)
         {
             if (c.LocalName != last && c.LocalName is not ("br" or "script"))
             {
-                key.Append(c.LocalName).Append(',');
+                h = Hash(h, c.LocalName);
+                h = (h ^ ',') * 1099511628211UL;
                 last = c.LocalName;
             }
         }
 
-        return key.ToString();
+        return h;
+    }
+
+    private static ulong Hash(ulong seed, ReadOnlySpan<char> text)
+    {
+        var h = seed;
+        foreach (var c in text)
+        {
+            h = (h ^ char.ToLowerInvariant(c)) * 1099511628211UL;
+        }
+
+        return h;
     }
 
     /// <summary>One or two other pages of the site linked, and little text: a teaser, menu entry or listing card.</summary>
     private static bool IsTeaser(IElement item, string? siteDomain)
     {
-        var text = item.TextContent.AsSpan().Trim();
-        if (text.Length is < 2 or > MaxTeaserChars)
+        if (VisibleLength(item, MaxTeaserChars) is < 2 or > MaxTeaserChars)
         {
             return false;
         }
@@ -439,7 +573,7 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
 
             foreach (var run in RunsOf(e))
             {
-                if (run.TrueForAll(p => Poster(p) is not null) && run[0].TextContent.AsSpan().Trim().Length >= MinPostChars)
+                if (run.TrueForAll(p => Poster(p) is not null) && VisibleLength(run[0], MinPostChars) >= MinPostChars)
                 {
                     posts = run;
                     return false;
