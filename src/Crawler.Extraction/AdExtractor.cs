@@ -159,7 +159,7 @@ public sealed partial class AdExtractor
 
         // Read before the site's chrome goes: its address tells the country, its contacts are the site's.
         var country = SiteCountry.Of(url.Host, lang, () => document.Body?.TextContent ?? "");
-        var siteContacts = SiteContacts(scan.Chrome, country);
+        var siteChrome = new SiteChrome(scan.Chrome);
         var removed = scan.Dropped.Count;
 
         // Last first: a removed child shifts only the siblings after it, and there are none left by then.
@@ -286,8 +286,8 @@ public sealed partial class AdExtractor
         template?.ObserveContacts(phones.Select(p => p.E164).Concat(emails));
         var siteOwn = 0;
         var templateContacts = 0;
-        siteOwn += phones.RemoveAll(p => siteContacts.Contains(p.E164));
-        siteOwn += emails.RemoveAll(e => siteContacts.Contains(e) || (generic && SiteDomain.IsOnDomain(e, siteDomain)));
+        siteOwn += phones.RemoveAll(p => siteChrome.ShowsPhone(p.E164));
+        siteOwn += emails.RemoveAll(e => (generic && SiteDomain.IsOnDomain(e, siteDomain)) || siteChrome.ShowsEmail(e));
         if (template is not null)
         {
             templateContacts += phones.RemoveAll(p => template.IsTemplateContact(p.E164));
@@ -336,84 +336,6 @@ public sealed partial class AdExtractor
         var ad = Features(document, region, content, structured, url, baseUrl, fetchedAt, phones, emails, messengers, title, removed,
             new LexiconFindings { Country = country.ToLowerInvariant(), Language = language }, country) with { Hidden = hidden };
         return result with { Ad = ad };
-    }
-
-    /// <summary>Phones and addresses in the site's header, navigation and footer: the site's, wherever else they appear.</summary>
-    private static HashSet<string> SiteContacts(List<IElement> chrome, string country)
-    {
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in chrome)
-        {
-            // Menus and footers are mostly links: a look at their characters rules most of them out before a scan.
-            if (!MayHoldContact(e))
-            {
-                continue;
-            }
-
-            var scan = new ContentScan();
-            scan.Add(e);
-            var tel = scan.Anchors.Select(a => a.GetAttribute("href")!.Trim()).Where(h => h.StartsWith("tel:", StringComparison.OrdinalIgnoreCase))
-                .Select(h => Uri.UnescapeDataString(h[4..])).ToList();
-            var mail = scan.Anchors.Select(a => a.GetAttribute("href")!.Trim()).Where(h => h.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
-                .Select(h => h[7..]).ToList();
-            foreach (var p in ContactReader.FindPhones(scan.Text, tel, null, country))
-            {
-                found.Add(p.E164);
-            }
-
-            foreach (var m in ContactReader.FindEmails(scan.Text, mail, scan.CloudflareEmails.ConvertAll(x => x.GetAttribute("data-cfemail")!)))
-            {
-                found.Add(m);
-            }
-        }
-
-        return found;
-    }
-
-    /// <summary>Nine digits or more, an '@', or a tel:, mailto: or Cloudflare-encoded address anywhere in the element.</summary>
-    private static bool MayHoldContact(IElement root)
-    {
-        var digits = 0;
-        var stack = new Stack<INode>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            var node = stack.Pop();
-            if (node is IText t)
-            {
-                var data = t.Data.AsSpan();
-                if (data.Contains('@'))
-                {
-                    return true;
-                }
-
-                for (var i = data.IndexOfAnyInRange('0', '9'); i >= 0 && i < data.Length; i++)
-                {
-                    digits += char.IsAsciiDigit(data[i]) ? 1 : 0;
-                }
-
-                if (digits >= 9)
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (node is IElement e && (e.HasAttribute("data-cfemail") ||
-                                       (e.LocalName == "a" && e.GetAttribute("href")?.TrimStart() is { } href &&
-                                        (href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) || href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)))))
-            {
-                return true;
-            }
-
-            foreach (var c in node.ChildNodes)
-            {
-                stack.Push(c);
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

@@ -139,7 +139,7 @@ internal static partial class ContactReader
     }
 
     /// <summary>The number without country code or trunk prefix: what any written form of it must contain.</summary>
-    private static string NationalDigits(string e164)
+    internal static string NationalDigits(string e164)
     {
         try
         {

@@ -42,8 +42,11 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
     public SectioningReport Apply(IElement body, string? siteDomain)
     {
         var headings = RemoveThirdPartyHeadingSections(body);
-        var (teasers, teaserChars) = RemoveTeaserRuns(body, siteDomain);
-        var (replies, thread) = RemoveReplies(body);
+
+        // One walk finds both the teaser runs and the thread: the grouping of children by shape is the costly part.
+        var (runs, posts) = FindRunsAndThread(body, siteDomain);
+        var (teasers, teaserChars) = RemoveTeaserRuns(runs);
+        var (replies, thread) = RemoveReplies(posts);
         return new SectioningReport(headings, teasers, teaserChars, replies, thread);
     }
 
@@ -272,23 +275,39 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         return false;
     }
 
-    private (int Items, int Chars) RemoveTeaserRuns(IElement body, string? siteDomain)
+    /// <summary>
+    /// Runs of three or more teasers (each a teaser, most linking to a page of their own) anywhere, and the first run of
+    /// posts that each name their poster (a thread). Below a run nothing more is looked for.
+    /// </summary>
+    private (List<List<IElement>> Runs, List<IElement>? Posts) FindRunsAndThread(IElement body, string? siteDomain)
     {
         var runs = new List<List<IElement>>();
+        List<IElement>? posts = null;
         Collect(body, e =>
         {
+            var found = false;
             foreach (var run in RunsOf(e))
             {
                 if (run.Count >= 3 && run.TrueForAll(item => IsTeaser(item, siteDomain)) && DistinctLinks(run) * 3 >= run.Count * 2)
                 {
                     runs.Add(run);
-                    return false;
+                    found = true;
+                }
+                else if (posts is null && run.TrueForAll(p => Poster(p) is not null) && VisibleLength(run[0], MinPostChars) >= MinPostChars)
+                {
+                    posts = run;
+                    found = true;
                 }
             }
 
-            return true;
+            return !found;
         });
 
+        return (runs, posts);
+    }
+
+    private static (int Items, int Chars) RemoveTeaserRuns(List<List<IElement>> runs)
+    {
         int items = 0, chars = 0;
         foreach (var run in runs)
         {
@@ -373,23 +392,14 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
     /// <summary>Whether an element shows anything: a letter or digit of text, or an image (without building its text).</summary>
     private static bool HasTextOrImage(IElement e)
     {
-        var stack = new Stack<INode>();
+        var stack = Walk();
         stack.Push(e);
         while (stack.Count > 0)
         {
             var node = stack.Pop();
-            if (node is IText t)
+            if ((node is IText t && !t.Data.AsSpan().Trim().IsEmpty) || (node is IElement el && el.LocalName == "img"))
             {
-                if (!t.Data.AsSpan().Trim().IsEmpty)
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (node is IElement el && el.LocalName == "img")
-            {
+                stack.Clear();
                 return true;
             }
 
@@ -409,7 +419,7 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
     internal static int VisibleLength(IElement e, int limit = int.MaxValue)
     {
         var n = 0;
-        var stack = new Stack<INode>();
+        var stack = Walk();
         stack.Push(e);
         while (stack.Count > 0 && n <= limit)
         {
@@ -430,8 +440,15 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
             }
         }
 
+        stack.Clear();
         return n;
     }
+
+    // One stack per thread for the small walks above, which run for nearly every element of a page.
+    [ThreadStatic]
+    private static Stack<INode>? t_walk;
+
+    private static Stack<INode> Walk() => t_walk ??= new Stack<INode>(64);
 
     /// <summary>
     /// Tag, class words without digits or state words, and the tags of the children: what a repeated block keeps,
@@ -561,28 +578,8 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
     /// A thread: two or more sibling blocks of one shape, each long enough and each naming its poster by a profile
     /// link. The first is the opening post (the ad); every later one is a reply and goes, unless the same poster wrote it.
     /// </summary>
-    private (int Replies, bool Thread) RemoveReplies(IElement body)
+    private (int Replies, bool Thread) RemoveReplies(List<IElement>? posts)
     {
-        List<IElement>? posts = null;
-        Collect(body, e =>
-        {
-            if (posts is not null)
-            {
-                return false;
-            }
-
-            foreach (var run in RunsOf(e))
-            {
-                if (run.TrueForAll(p => Poster(p) is not null) && VisibleLength(run[0], MinPostChars) >= MinPostChars)
-                {
-                    posts = run;
-                    return false;
-                }
-            }
-
-            return true;
-        });
-
         if (posts is null)
         {
             return (0, false);

@@ -20,7 +20,8 @@ public sealed class SiteTemplate
     /// <summary>Seen on at least this many pages, and on at least half of the pages seen, a block or contact is template.</summary>
     public const int MinPages = 3;
 
-    private const byte FormatVersion = 1;
+    /// <summary>2: block hashes cover the text as one pass reads it (version 1 hashed a built string; its hashes would never match).</summary>
+    private const byte FormatVersion = 2;
 
     private readonly Dictionary<ulong, int> _blocks = [];
     private readonly Dictionary<ulong, int> _contacts = [];
@@ -57,6 +58,22 @@ public sealed class SiteTemplate
             lock (_lock)
             {
                 return _contacts.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the template takes in memory now: its two tables at their present capacity (an entry of a hash, a count and
+    /// the table's links, and a bucket, about 28 bytes), the bound being <see cref="MaxBlocks"/> and <see cref="MaxContacts"/>
+    /// entries.
+    /// </summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_blocks.EnsureCapacity(0) + _contacts.EnsureCapacity(0)) * 28L;
             }
         }
     }
@@ -165,10 +182,9 @@ public sealed class SiteTemplate
         while (path.Count > 0)
         {
             var (e, pathHash) = path.Pop();
-            var own = OwnText(e);
-            if (Telling(own))
+            if (OwnText(e, pathHash) is { } hash)
             {
-                blocks.Add((e, Mix(pathHash, own)));
+                blocks.Add((e, hash));
             }
 
             foreach (var child in e.Children)
@@ -204,23 +220,50 @@ public sealed class SiteTemplate
     }
 
     /// <summary>
-    /// Long enough to be a sentence of the site, or holding what could be a contact: short labels ("Telefoon:", "1 uur")
-    /// recur on every ad of a site too, and are kept, since the ad's values need them.
+    /// The hash of an element's own text (its text nodes, not its children's; lower case, white space runs as one
+    /// space, trimmed) on top of its path, when that text tells: long enough to be a sentence of the site (30
+    /// characters), or holding what could be a contact (an '@', six digits). Short labels ("Telefoon:", "1 uur") recur on
+    /// every ad of a site too, and are kept, since the ad's values need them. Null otherwise. Built in one pass, no string.
     /// </summary>
-    private static bool Telling(string text)
+    private static ulong? OwnText(IElement e, ulong pathHash)
     {
-        if (text.Length >= 30 || text.Contains('@', StringComparison.Ordinal))
+        var h = pathHash;
+        int length = 0, digits = 0;
+        var at = false;
+        var space = false;
+        foreach (var n in e.ChildNodes)
         {
-            return text.Length > 0;
+            if (n is not IText t)
+            {
+                continue;
+            }
+
+            foreach (var c in t.Data)
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    space = length > 0;
+                    continue;
+                }
+
+                if (space)
+                {
+                    h = (h ^ ' ') * 1099511628211UL;
+                    length++;
+                    space = false;
+                }
+
+                h = (h ^ char.ToLowerInvariant(c)) * 1099511628211UL;
+                length++;
+                digits += char.IsAsciiDigit(c) ? 1 : 0;
+                at |= c == '@';
+            }
+
+            // Text nodes of one element read as one text with a space between them.
+            space = length > 0;
         }
 
-        var digits = 0;
-        foreach (var c in text)
-        {
-            digits += char.IsAsciiDigit(c) ? 1 : 0;
-        }
-
-        return digits >= 6;
+        return length >= 30 || at || digits >= 6 ? h : null;
     }
 
     private bool IsTemplate(int count) => count >= MinPages && count * 2 >= PagesSeen;
@@ -249,21 +292,6 @@ public sealed class SiteTemplate
         }
 
         map[hash] = 1;
-    }
-
-    /// <summary>The element's own text (its text nodes, not its children's), folded and with white space collapsed.</summary>
-    private static string OwnText(IElement e)
-    {
-        System.Text.StringBuilder? sb = null;
-        foreach (var n in e.ChildNodes)
-        {
-            if (n is IText t && t.Data.AsSpan().Trim().Length > 0)
-            {
-                (sb ??= new System.Text.StringBuilder()).Append(t.Data).Append(' ');
-            }
-        }
-
-        return sb is null ? "" : TextBuilder.OneLine(sb.ToString()).ToLowerInvariant();
     }
 
     private ulong Hash(string value) => Mix(_key ^ 0x9E3779B97F4A7C15UL, value);
