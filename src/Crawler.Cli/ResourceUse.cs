@@ -4,16 +4,20 @@ using System.Globalization;
 namespace Crawler.Cli;
 
 /// <summary>
-/// What this process used between two moments: processor time, bytes allocated, bytes written (Linux's
-/// <c>/proc/self/io</c>, where available), and its peak working set. <c>crawl run --json</c> reports it for the crawl
+/// What this process used between two moments: processor time, bytes allocated, garbage collections and the time the
+/// program stood still for them, bytes written (Linux's <c>/proc/self/io</c>, where available), and its peak working set. <c>crawl run --json</c> reports it for the crawl
 /// itself, start-up excluded, so operators and the whole-crawl benchmark read the same figures.
 /// </summary>
-public sealed record ResourceUse(double CpuSeconds, long AllocatedBytes, long? BytesWritten, long? StorageBytesWritten, long PeakWorkingSetBytes, double Seconds)
+public sealed record ResourceUse(double CpuSeconds, long AllocatedBytes, long? BytesWritten, long? StorageBytesWritten, long PeakWorkingSetBytes, double Seconds,
+    int[] Collections, double GcPauseSeconds)
 {
-    public static Mark Start(TimeProvider time) => new(time, time.GetTimestamp(), Cpu(), GC.GetTotalAllocatedBytes(precise: false), Io());
+    public static Mark Start(TimeProvider time) => new(time, time.GetTimestamp(), Cpu(), GC.GetTotalAllocatedBytes(precise: false), Io(), CollectionCounts(),
+        GC.GetTotalPauseDuration());
+
+    private static int[] CollectionCounts() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     /// <summary>A starting point; <see cref="Since"/> measures from it.</summary>
-    public sealed record Mark(TimeProvider Time, long Timestamp, TimeSpan Cpu, long Allocated, (long Written, long Storage)? Io)
+    public sealed record Mark(TimeProvider Time, long Timestamp, TimeSpan Cpu, long Allocated, (long Written, long Storage)? Io, int[] Collections, TimeSpan Paused)
     {
         public ResourceUse Since()
         {
@@ -25,7 +29,9 @@ public sealed record ResourceUse(double CpuSeconds, long AllocatedBytes, long? B
                 io is { } end && Io is { } start ? end.Written - start.Written : null,
                 io is { } end2 && Io is { } start2 ? end2.Storage - start2.Storage : null,
                 process.PeakWorkingSet64,
-                Time.GetElapsedTime(Timestamp).TotalSeconds);
+                Time.GetElapsedTime(Timestamp).TotalSeconds,
+                [.. CollectionCounts().Zip(Collections, (now, then) => now - then)],
+                (GC.GetTotalPauseDuration() - Paused).TotalSeconds);
         }
     }
 

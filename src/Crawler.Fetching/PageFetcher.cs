@@ -142,6 +142,11 @@ public sealed class PageFetcher : IDisposable
         {
             return FetchResult.Failure("fetch.timeout", "the request timed out");
         }
+        catch (IOException ex)
+        {
+            // A transport fault outside the body loop (opening the content stream, say): this URL fails, the crawl goes on.
+            return BrokenBody(ex, 0, null);
+        }
     }
 
     public void Dispose() => _client.Dispose();
@@ -255,6 +260,11 @@ public sealed class PageFetcher : IDisposable
             {
                 return FetchResult.Failure("fetch.content-encoding", "the compressed body is corrupt: " + ex.Message);
             }
+            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            {
+                // The connection failed mid-body: a refusal of this URL, and nothing of what did arrive is kept.
+                return BrokenBody(ex, counted.BytesRead, content.Headers.ContentLength);
+            }
 
             if (n == 0)
             {
@@ -282,6 +292,28 @@ public sealed class PageFetcher : IDisposable
                     $"the body arrived at {counted.BytesRead / elapsed.TotalSeconds:0} bytes/s, below the policy's {_policy.MinBytesPerSecond}; the rest was not read");
             }
         }
+    }
+
+    /// <summary>A body the connection broke off: cut short (fewer bytes than announced, or the stream ended mid-frame), reset by the peer, or otherwise lost.</summary>
+    internal static FetchResult BrokenBody(Exception ex, long received, long? announced)
+    {
+        var of = announced is { } n ? $"{received} of {n} bytes" : $"{received} bytes";
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset or System.Net.Sockets.SocketError.ConnectionAborted })
+            {
+                return FetchResult.Failure("fetch.reset", $"the server reset the connection during the body ({of}); nothing of it is kept");
+            }
+        }
+
+        if (ex is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded })
+        {
+            return FetchResult.Failure("fetch.truncated", $"the connection closed before the whole body arrived ({of}); nothing of it is kept");
+        }
+
+        return ex is HttpRequestException or HttpIOException
+            ? FetchResult.Failure("fetch.protocol", $"the body broke off in an HTTP protocol error ({of}): {ex.Message}; nothing of it is kept")
+            : FetchResult.Failure("fetch.transport", $"the body could not be read ({of}): {ex.Message}; nothing of it is kept");
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)

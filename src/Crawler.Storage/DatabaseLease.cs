@@ -1,93 +1,84 @@
-using System.Diagnostics;
 using LiteDB;
 
 namespace Crawler.Storage;
 
 /// <summary>
-/// Exclusive, short-lived use of the database file, so that the CLI and a running <c>crawler serve</c>
-/// can share a data folder while LiteDB runs in direct mode. Direct mode opens the encrypted file
-/// once per lease instead of once per operation (shared mode derives the AES key on every call,
-/// about 12 ms), but it does not stop a second process from writing at the same time; the lock
-/// file does. A holder gives the file up when idle, and after a long busy stretch pauses briefly so
-/// that a waiting process gets its turn.
+/// Exclusive use of the database file, so that the CLI and a running <c>crawler serve</c> can share a data folder
+/// while LiteDB runs in direct mode (which opens the encrypted file once per hold, not once per call, but does not
+/// keep a second process out; the lock file does). The holder keeps the file while it is busy and gives it up when
+/// idle, or at once when another process asks for it by leaving a request file beside the lock. Used by the one
+/// thread that owns the database in this process, so it needs no lock of its own.
 /// </summary>
 internal sealed class DatabaseLease : IDisposable
 {
-    private static readonly TimeSpan IdleRelease = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxHold = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan Courtesy = TimeSpan.FromMilliseconds(30);
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan CheckRequestsEvery = TimeSpan.FromMilliseconds(20);
+
+    // After handing the file over, the holder lets the asker in before it asks again.
+    private static readonly TimeSpan HandoverGrace = TimeSpan.FromMilliseconds(25);
 
     private readonly ConnectionString _connection;
     private readonly string _lockPath;
-    private readonly object _gate;
-    private readonly Timer _idle;
+    private readonly string _requestPath;
     private readonly Action<LiteDatabase> _onOpen;
+    private readonly TimeProvider _time;
     private FileStream? _lock;
     private LiteDatabase? _db;
-    private long _openedAt;
-    private long _lastUse;
-    private long _releasedBusyAt;
-    private int _depth;
-    private bool _disposed;
+    private long _lastRequestCheck;
+    private long _handedOverAt;
 
-    public DatabaseLease(ConnectionString connection, string lockPath, object gate, Action<LiteDatabase> onOpen)
+    public DatabaseLease(ConnectionString connection, string lockPath, Action<LiteDatabase> onOpen, TimeProvider time)
     {
         _connection = connection;
         _lockPath = lockPath;
-        _gate = gate;
+        _requestPath = lockPath + ".wanted";
         _onOpen = onOpen;
-        _idle = new Timer(_ => ReleaseIfIdle(), null, IdleRelease, IdleRelease);
+        _time = time;
     }
 
-    /// <summary>The open database; only valid between <see cref="Enter"/> and <see cref="Exit"/>, under the gate.</summary>
-    public LiteDatabase Db
-    {
-        get
-        {
-            Debug.Assert(Monitor.IsEntered(_gate) && _depth > 0, "the database is used outside a hold");
-            if (_db is null)
-            {
-                Acquire();
-            }
+    /// <summary>Opened again after being given up: another process may have written meanwhile.</summary>
+    public event Action? Opened;
 
-            _lastUse = Stopwatch.GetTimestamp();
-            return _db!;
+    public bool IsOpen => _db is not null;
+
+    /// <summary>The open database, taking the file first when it is not held.</summary>
+    public LiteDatabase Db => _db ?? Acquire();
+
+    /// <summary>Whether another process has asked for the file (checked at most every few milliseconds: a file-system look-up).</summary>
+    public bool HandoverRequested()
+    {
+        if (_db is null || _time.GetElapsedTime(_lastRequestCheck) < CheckRequestsEvery)
+        {
+            return false;
+        }
+
+        _lastRequestCheck = _time.GetTimestamp();
+        return File.Exists(_requestPath);
+    }
+
+    /// <summary>Gives the file up (idle, or asked for); <paramref name="handover"/> leaves the asker a moment to take it.</summary>
+    public void Release(bool handover = false)
+    {
+        _db?.Dispose();
+        _db = null;
+        _lock?.Dispose();
+        _lock = null;
+        if (handover)
+        {
+            _handedOverAt = _time.GetTimestamp();
         }
     }
 
-    public void Enter()
+    private LiteDatabase Acquire()
     {
-        Monitor.Enter(_gate);
-        _depth++;
-    }
-
-    public void Exit()
-    {
-        try
+        if (_handedOverAt != 0 && _time.GetElapsedTime(_handedOverAt) < HandoverGrace)
         {
-            _depth--;
-            if (_depth == 0 && _db is not null && Stopwatch.GetElapsedTime(_openedAt) > MaxHold)
-            {
-                Release();
-                _releasedBusyAt = Stopwatch.GetTimestamp();
-            }
-        }
-        finally
-        {
-            Monitor.Exit(_gate);
-        }
-    }
-
-    private void Acquire()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_releasedBusyAt != 0 && Stopwatch.GetElapsedTime(_releasedBusyAt) < Courtesy)
-        {
-            Thread.Sleep(Courtesy - Stopwatch.GetElapsedTime(_releasedBusyAt));
+            // Only the database's own thread waits here, holding no lock: the process has nothing to do without the file.
+            Thread.Sleep(HandoverGrace - _time.GetElapsedTime(_handedOverAt));
         }
 
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         while (true)
         {
             try
@@ -95,11 +86,12 @@ internal sealed class DatabaseLease : IDisposable
                 _lock = new FileStream(_lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 break;
             }
-            catch (IOException) when (Stopwatch.GetElapsedTime(started) < WaitLimit)
+            catch (IOException) when (_time.GetElapsedTime(started) < WaitLimit)
             {
-                // The holder is another process: there is no in-process condition to wait on, and a named
-                // mutex would tie the release to the acquiring thread, which the idle timer is not.
-                Thread.Sleep(10);
+                // The holder is another process: ask it to hand over, and look again shortly. There is no in-process
+                // condition to wait on, and a named mutex would tie the release to the thread that took it.
+                Ask();
+                Thread.Sleep(PollEvery);
             }
             catch (IOException ex)
             {
@@ -107,6 +99,7 @@ internal sealed class DatabaseLease : IDisposable
             }
         }
 
+        Withdraw();
         try
         {
             _db = new LiteDatabase(_connection);
@@ -121,44 +114,45 @@ internal sealed class DatabaseLease : IDisposable
             throw;
         }
 
-        _openedAt = Stopwatch.GetTimestamp();
+        _lastRequestCheck = _time.GetTimestamp();
+        Opened?.Invoke();
+        return _db;
     }
 
-    private void Release()
+    private void Ask()
     {
-        _db?.Dispose();
-        _db = null;
-        _lock?.Dispose();
-        _lock = null;
-    }
-
-    private void ReleaseIfIdle()
-    {
-        if (!Monitor.TryEnter(_gate))
-        {
-            return;
-        }
-
         try
         {
-            if (_depth == 0 && _db is not null && Stopwatch.GetElapsedTime(_lastUse) >= IdleRelease)
+            if (!File.Exists(_requestPath))
             {
-                Release();
+                using var _ = new FileStream(_requestPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             }
         }
-        finally
+        catch (IOException)
         {
-            Monitor.Exit(_gate);
+            // Asked already, or the folder is read-only: the holder still gives the file up when idle.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
         }
     }
 
-    public void Dispose()
+    private void Withdraw()
     {
-        _idle.Dispose();
-        lock (_gate)
+        try
         {
-            _disposed = true;
-            Release();
+            File.Delete(_requestPath);
+        }
+        catch (IOException)
+        {
+            // Another asker's request stays; the holder answers it in turn.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
         }
     }
+
+    public void Dispose() => Release();
 }

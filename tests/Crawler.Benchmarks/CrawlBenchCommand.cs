@@ -25,7 +25,10 @@ internal static partial class CrawlBenchCommand
     {
         var pages = Option(args, "--pages", 2000);
         var rounds = Option(args, "--rounds", 3);
-        var crawler = Path.Combine(PolicyFiles.RepositoryRoot, "src", "Crawler.Cli", "bin", "Release", "net10.0", "crawler.dll");
+        var trace = TextOption(args, "--trace");
+        // The build's crawler, or another (a ReadyToRun publish, say) named with --crawler.
+        var crawler = TextOption(args, "--crawler") is { } named ? Path.GetFullPath(named)
+            : Path.Combine(PolicyFiles.RepositoryRoot, "src", "Crawler.Cli", "bin", "Release", "net10.0", "crawler.dll");
         if (!File.Exists(crawler))
         {
             Console.Error.WriteLine($"build the crawler in Release first: dotnet build -c Release src/Crawler.Cli ({crawler} is missing)");
@@ -38,7 +41,7 @@ internal static partial class CrawlBenchCommand
         var results = new List<Round>();
         for (var round = 1; round <= rounds; round++)
         {
-            var result = await RoundAsync(crawler, server.BaseUrl, pages);
+            var result = await RoundAsync(crawler, server.BaseUrl, pages, trace is null ? null : $"{trace}.{round}.nettrace");
             results.Add(result);
             Console.WriteLine(result.Describe(round));
         }
@@ -49,19 +52,20 @@ internal static partial class CrawlBenchCommand
     }
 
     private sealed record Round(int Fetched, int Hits, double Seconds, double CpuSeconds, long Allocated, long? Written, long? Storage, long PeakWorkingSet,
-        double ProcessSeconds, double ProcessCpu, long ProcessMaxRssKb, long DatabaseBytes, long AuditEntries, bool Verified)
+        double ProcessSeconds, double ProcessCpu, long ProcessMaxRssKb, long DatabaseBytes, long AuditEntries, bool Verified, string Collections, double GcPause)
     {
         public double PagesPerSecond => Fetched / Seconds;
 
         public string Describe(int round) => string.Create(CultureInfo.InvariantCulture,
             $"round {round}: {Fetched} pages, {Hits} hits in {Seconds:0.00} s = {PagesPerSecond:0} pages/s; " +
-            $"CPU {CpuSeconds * 1000 / Fetched:0.00} ms/page; allocated {Allocated / 1024.0 / Fetched:0} KB/page; peak working set {PeakWorkingSet / 1048576.0:0} MiB; " +
+            $"CPU {CpuSeconds * 1000 / Fetched:0.00} ms/page; allocated {Allocated / 1024.0 / Fetched:0} KB/page; collections {Collections} (paused {GcPause:0.00} s); " +
+            $"peak working set {PeakWorkingSet / 1048576.0:0} MiB; " +
             $"written {(Written is { } w ? $"{w / 1048576.0:0.0} MiB" : "n/a")} (to storage {(Storage is { } s ? $"{s / 1048576.0:0.0} MiB" : "n/a")}) " +
             $"for a {DatabaseBytes / 1048576.0:0.0} MiB database; {AuditEntries} audit entries, verify {(Verified ? "OK" : "FAILED")}. " +
             $"Whole process: {ProcessSeconds:0.00} s, CPU {ProcessCpu:0.00} s, max RSS {ProcessMaxRssKb / 1024.0:0} MiB");
     }
 
-    private static async Task<Round> RoundAsync(string crawler, Uri site, int pages)
+    private static async Task<Round> RoundAsync(string crawler, Uri site, int pages, string? trace)
     {
         var root = Path.Combine(Path.GetTempPath(), "crawler-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var data = Path.Combine(root, "data");
@@ -134,17 +138,34 @@ internal static partial class CrawlBenchCommand
             var timeFile = Path.Combine(root, "time.txt");
             var start = new ProcessStartInfo("/usr/bin/time")
             {
-                ArgumentList = { "-f", "%e %U %S %M", "-o", timeFile, "dotnet", crawler, "crawl", "run", "--target", "1", "--as", "sanne", "--json",
-                    "--data", data, "--policies", policies },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
+            start.ArgumentList.Add("-f");
+            start.ArgumentList.Add("%e %U %S %M");
+            start.ArgumentList.Add("-o");
+            start.ArgumentList.Add(timeFile);
+            if (trace is not null)
+            {
+                // A CPU sample trace of the crawler process (dotnet-trace, a global tool) for finding where the time goes.
+                foreach (var a in new[] { "dotnet-trace", "collect", "--show-child-io", "true", "--profile", "dotnet-sampled-thread-time", "-o", Path.GetFullPath(trace), "--" })
+                {
+                    start.ArgumentList.Add(a);
+                }
+            }
+
+            foreach (var a in new[] { "dotnet", crawler, "crawl", "run", "--target", "1", "--as", "sanne", "--json", "--data", data, "--policies", policies })
+            {
+                start.ArgumentList.Add(a);
+            }
             start.Environment["CRAWLER_TOKEN"] = people.TokenOf("sanne")!;
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
-            var json = JsonDocument.Parse(await output).RootElement;
+            var printed = await output;
+            // Under dotnet-trace the tool's own lines surround the crawler's JSON.
+            var json = JsonDocument.Parse(trace is null ? printed : printed[printed.IndexOf("\n{", StringComparison.Ordinal)..(printed.LastIndexOf('}') + 1)]).RootElement;
             if (json.GetProperty("state").GetString() != "completed")
             {
                 throw new InvalidOperationException($"the crawl ended {json.GetProperty("state")}: {json.GetProperty("endReason")} {await errors}");
@@ -160,7 +181,8 @@ internal static partial class CrawlBenchCommand
                 r.TryGetProperty("bytesWritten", out var w) && w.ValueKind == JsonValueKind.Number ? w.GetInt64() : null,
                 r.TryGetProperty("storageBytesWritten", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null,
                 r.GetProperty("peakWorkingSetBytes").GetInt64(), time[0], time[1] + time[2], (long)time[3], dbBytes,
-                verified.GetProperty("entries").GetInt64(), verified.GetProperty("ok").GetBoolean());
+                verified.GetProperty("entries").GetInt64(), verified.GetProperty("ok").GetBoolean(),
+                string.Join('/', r.GetProperty("collections").EnumerateArray().Select(c => c.GetInt32())), r.GetProperty("gcPauseSeconds").GetDouble());
         }
         finally
         {
@@ -256,6 +278,12 @@ internal static partial class CrawlBenchCommand
 
     [GeneratedRegex(@"/ads/4\d{4}\.html")]
     private static partial Regex RelatedAd();
+
+    private static string? TextOption(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
 
     private static int Option(string[] args, string name, int fallback)
     {

@@ -208,14 +208,14 @@ public sealed class Lab : IDisposable
         return path;
     }
 
-    public string WriteTarget(Uri site, string name = "fixture", string? schedule = null, int minDelayMs = 0, string? extraHost = null) =>
+    public string WriteTarget(Uri site, string name = "fixture", string? schedule = null, int minDelayMs = 0, string? extraHost = null, int maxPagesPerRun = 60) =>
         WriteFile(name + ".yaml", $"""
             name: {name}
             seeds: ["{site}"]
             scope:
               hosts: ["{site.Host}"{(extraHost is null ? "" : $", \"{extraHost}\"")}]
               maxDepth: 2
-              maxPagesPerRun: 60
+              maxPagesPerRun: {maxPagesPerRun}
             politeness:
               minDelayMs: {minDelayMs}
             {(schedule is null ? "" : $"schedule: \"{schedule}\"")}

@@ -7,6 +7,14 @@ using System.Text;
 
 namespace Crawler.EndToEnd.Tests;
 
+/// <summary>What the server does with the connection after a response: keep it, close it, or reset it (RST).</summary>
+public enum RawEnding
+{
+    KeepAlive,
+    Close,
+    Reset,
+}
+
 /// <summary>One request head exactly as the server read it off the socket, with the path it asked for.</summary>
 public sealed record LoggedRequest(string Path, byte[] Head);
 
@@ -19,6 +27,7 @@ public sealed class RawSocketServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<string, byte[]?> _respond;
+    private readonly Func<string, RawEnding>? _ending;
     private readonly X509Certificate2? _certificate;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<LoggedRequest> _log = new();
@@ -27,9 +36,11 @@ public sealed class RawSocketServer : IAsyncDisposable
 
     /// <param name="respond">The whole response (head and body bytes) for a path, or null for a 404.</param>
     /// <param name="certificate">Speak TLS with this certificate.</param>
-    public RawSocketServer(Func<string, byte[]?> respond, X509Certificate2? certificate = null)
+    /// <param name="ending">What to do with the connection after the response to a path (kept open when not given).</param>
+    public RawSocketServer(Func<string, byte[]?> respond, X509Certificate2? certificate = null, Func<string, RawEnding>? ending = null)
     {
         _respond = respond;
+        _ending = ending;
         _certificate = certificate;
         _listener.Start();
         _accepting = AcceptAsync();
@@ -118,6 +129,16 @@ public sealed class RawSocketServer : IAsyncDisposable
                 var response = _respond(path) ?? Response(["HTTP/1.1 404 Not Found", "Content-Length: 0"], []);
                 await stream.WriteAsync(response, _stop.Token);
                 await stream.FlushAsync(_stop.Token);
+                switch (_ending?.Invoke(path) ?? RawEnding.KeepAlive)
+                {
+                    case RawEnding.Close:
+                        return;
+                    case RawEnding.Reset:
+                        // A zero linger makes the close an RST: the peer sees "connection reset", not an orderly end.
+                        client.Client.LingerState = new LingerOption(true, 0);
+                        client.Client.Close();
+                        return;
+                }
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException or System.Security.Authentication.AuthenticationException)

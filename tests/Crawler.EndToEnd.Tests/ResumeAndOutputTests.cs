@@ -14,7 +14,9 @@ public sealed class ResumeAndOutputTests
         {
             if (path == "/ads/103.html")
             {
+                // The answer comes only after the stop has reached the crawler, so this page is cut off for certain.
                 stop.Cancel();
+                Thread.Sleep(300);
             }
         });
         using var lab = await Lab.CreateAsync();
@@ -31,12 +33,41 @@ public sealed class ResumeAndOutputTests
         Assert.That(second.Json.GetProperty("resumed").GetBoolean(), Is.True);
         Assert.That(second.Json.GetProperty("state").GetString(), Is.EqualTo("completed"));
         var after = site.Requests.Skip(seenBefore).ToList();
-        Assert.That(after, Does.Not.Contain("/ads/101.html"), "pages done before the stop are not fetched again");
+        Assert.That(after, Does.Not.Contain("/ads/101.html").And.Not.Contain("/ads/102.html"), "pages whose answer was in before the stop are finished, not fetched again");
+        Assert.That(first.Json.GetProperty("hits").GetInt32(), Is.EqualTo(2), "the two ads answered before the stop are stored by the stopped run");
         Assert.That(after, Does.Contain("/ads/103.html"), "the page cut off by the stop is fetched again");
         var hits = await lab.Ok("hits", "list", "--json", "--as", "sanne");
         var urls = hits.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("url").GetString()).ToList();
         Assert.That(urls, Is.Unique);
         Assert.That(urls, Has.Count.EqualTo(9));
+    }
+
+    [Test]
+    public async Task A_resumed_run_keeps_the_page_budget_it_had_used_before_the_stop()
+    {
+        using var stop = new CancellationTokenSource();
+        await using var site = await DemoSite.DemoSite.StartAsync(path =>
+        {
+            if (path == "/ads/103.html")
+            {
+                stop.Cancel();
+            }
+        });
+        using var lab = await Lab.CreateAsync();
+        var now = lab.Time.GetUtcNow();
+        await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl, maxPagesPerRun: 12), "--as", "sanne");
+        await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddHours(1)), "--as", "sanne");
+        await lab.Ok("mandate", "approve", "1", "--as", "pieter");
+
+        var first = await lab.Run(stop.Token, "crawl", "run", "--target", "1", "--as", "sanne", "--json");
+        Assert.That(first.Json.GetProperty("state").GetString(), Is.EqualTo("interrupted"), first.Err);
+        var second = await lab.Run("crawl", "run", "--target", "1", "--as", "sanne", "--json");
+
+        // Every page request of the run, before the stop and after it, counts against the one budget of twelve.
+        Assert.That(second.Json.GetProperty("resumed").GetBoolean(), Is.True);
+        Assert.That(second.Json.GetProperty("fetched").GetInt32(), Is.LessThanOrEqualTo(12));
+        Assert.That(site.Requests.Count(r => r != "/robots.txt"), Is.LessThanOrEqualTo(12 + 1), "at most the page cut off by the stop is asked twice");
+        Assert.That(second.Json.GetProperty("endReason").GetString(), Does.Contain("12"));
     }
 
     [Test]

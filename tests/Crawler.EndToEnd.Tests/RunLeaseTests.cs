@@ -140,6 +140,13 @@ public sealed class RunLeaseTests
         var now = time.GetUtcNow();
         ctx.Store.TryTakeRunLease(elsewhere with { OwnerId = "elsewhere/4242/b", AcquiredAt = now, HeartbeatAt = now }, _ => true);
         time.Advance(beat);
+
+        // The heartbeat's renewal goes through the store's own thread: its answer comes back a moment later.
+        for (var waited = 0; Volatile.Read(ref lost) is null && waited < 5_000; waited += 10)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.That(lost, Does.Contain("taken over").And.Contain("elsewhere.example"));
 
         await mine.DisposeAsync();

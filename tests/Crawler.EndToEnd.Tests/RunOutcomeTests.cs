@@ -74,6 +74,44 @@ public sealed class RunOutcomeTests
     }
 
     [Test]
+    public async Task A_body_cut_short_or_reset_mid_way_fails_that_url_only_and_nothing_of_it_is_kept()
+    {
+        var ad = System.Text.Encoding.UTF8.GetBytes(FixtureServer.AdPage("Nieuw", "06-12345678"));
+        var cut = System.Text.Encoding.UTF8.GetBytes(FixtureServer.AdPage("Afgebroken", "06-87654321"));
+        var index = System.Text.Encoding.UTF8.GetBytes(FixtureServer.LinkPage("/ok", "/truncated", "/reset"));
+        byte[] Page(byte[] body, int? sent = null) => RawSocketServer.Response(
+            ["HTTP/1.1 200 OK", "Content-Type: text/html; charset=utf-8", $"Content-Length: {body.Length}"], body[..(sent ?? body.Length)]);
+        await using var site = new RawSocketServer(
+            path => path switch
+            {
+                "/" => Page(index),
+                "/ok" => Page(ad),
+                "/truncated" or "/reset" => Page(cut, sent: cut.Length / 2),
+                _ => null,
+            },
+            ending: path => path switch { "/truncated" => RawEnding.Close, "/reset" => RawEnding.Reset, _ => RawEnding.KeepAlive });
+        using var lab = await Lab.CreateAsync();
+        var (target, _) = await lab.TargetWithApprovedMandateAsync(site.BaseUrl);
+
+        var result = await lab.Run("crawl", "run", "--target", target.ToString(CultureInfo.InvariantCulture), "--as", "sanne", "--json");
+
+        Assert.That(result.Code, Is.EqualTo(3), result.Out + result.Err);
+        var json = result.Json;
+        Assert.That(json.GetProperty("state").GetString(), Is.EqualTo("partial"));
+        Assert.That(json.GetProperty("hits").GetInt32(), Is.EqualTo(1), "the whole ad is stored; the broken one is not");
+        var failures = json.GetProperty("failures").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        Assert.That(failures.Values.Sum(), Is.EqualTo(2), string.Join(", ", failures));
+        Assert.That(failures.Keys, Is.SubsetOf(new[] { "fetch.truncated", "fetch.reset" }));
+        Assert.That(failures.GetValueOrDefault("fetch.truncated"), Is.GreaterThanOrEqualTo(1), "a connection closed before Content-Length is a truncated body");
+
+        using var ctx = lab.OpenContext();
+        Assert.That(ctx.Store.Hits(null).Select(h => new Uri(h.Url).AbsolutePath), Is.EqualTo(new[] { "/ok" }));
+        var refusals = ctx.Store.Entries().Where(e => e.Record.Rule is "fetch.truncated" or "fetch.reset").ToList();
+        Assert.That(refusals, Has.Count.EqualTo(2));
+        Assert.That(refusals.Select(e => e.Record.Reason), Has.All.Contains("nothing of it is kept"));
+    }
+
+    [Test]
     public async Task A_crawl_in_which_every_url_answers_is_completed_with_exit_zero_and_no_failures()
     {
         await using var site = await FixtureServer.StartAsync(new Dictionary<string, Func<HttpContext, Task>>

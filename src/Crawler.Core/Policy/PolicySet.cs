@@ -21,7 +21,12 @@ public sealed record FetchPolicy(
     int MinBytesPerSecond,
     int RobotsCacheHours,
     IReadOnlyList<string> NotPublicSelectors,
-    int MaxConcurrentRequests = 4);
+    int MaxConcurrentRequests = 4,
+    PageBudget? PageBudget = null)
+{
+    /// <summary>What one page may cost to read (the policy's, or the default).</summary>
+    public PageBudget Budget => PageBudget ?? Policy.PageBudget.Default;
+}
 
 /// <summary>
 /// One run per target at a time, across processes: a run holds a lease for <see cref="LeaseSeconds"/> after its

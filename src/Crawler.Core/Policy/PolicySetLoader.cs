@@ -119,7 +119,8 @@ public static partial class PolicySetLoader
         if (fetchMap is not null)
         {
             r.RejectUnknown(fetchMap, "fetch", "allowedContentTypes", "maxBodyBytes", "requestTimeoutSeconds", "maxRedirects",
-                "maxCompressionRatio", "minBytesPerSecond", "robotsCacheHours", "notPublicSelectors", "maxConcurrentRequests");
+                "maxCompressionRatio", "minBytesPerSecond", "robotsCacheHours", "notPublicSelectors", "maxConcurrentRequests", "maxElements", "maxNesting",
+                "maxLinksPerPage");
             var types = r.StringList(fetchMap, "fetch", "allowedContentTypes", true).Select(t => t.Value.ToLowerInvariant()).ToList();
             fetch = new FetchPolicy(
                 types,
@@ -130,7 +131,11 @@ public static partial class PolicySetLoader
                 r.Number(fetchMap, "fetch", "minBytesPerSecond", 0, 100_000_000) ?? 1024,
                 r.Number(fetchMap, "fetch", "robotsCacheHours", 0, 24) ?? 24,
                 r.StringList(fetchMap, "fetch", "notPublicSelectors", false).Select(t => t.Value).ToList(),
-                r.Number(fetchMap, "fetch", "maxConcurrentRequests", 1, 64) ?? 4);
+                r.Number(fetchMap, "fetch", "maxConcurrentRequests", 1, 64) ?? 4,
+                new PageBudget(
+                    r.Number(fetchMap, "fetch", "maxElements", 100, 1_000_000) ?? PageBudget.Default.MaxElements,
+                    r.Number(fetchMap, "fetch", "maxNesting", 16, 4_096) ?? PageBudget.Default.MaxNesting,
+                    r.Number(fetchMap, "fetch", "maxLinksPerPage", 1, 100_000) ?? PageBudget.Default.MaxLinks));
         }
 
         var urlsMap = r.Mapping(root, "", "urls");

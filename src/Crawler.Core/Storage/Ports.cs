@@ -12,6 +12,18 @@ namespace Crawler.Core.Storage;
 // decision must be atomic with a write (a cap, the chain, a pending version), the caller passes the domain's
 // decision in and the store applies it inside its transaction: the rule stays in Core, the atomicity in storage.
 
+/// <summary>
+/// When a write is acknowledged. <see cref="Committed"/>: once committed, so it survives a crash from then on.
+/// <see cref="Applied"/>: once applied, ordered before and visible to every later call, and committed with a later
+/// write; a crawl acknowledges a page's writes so and makes them durable together with the page's completion, so
+/// that a crash loses the unfinished page whole (it is fetched again on resume) and never half of it.
+/// </summary>
+public enum Durability
+{
+    Committed,
+    Applied,
+}
+
 /// <summary>The installation: whether it is a lab, fixed at its creation.</summary>
 public interface IInstallationStore
 {
@@ -58,6 +70,12 @@ public interface ITargetStore
 /// <summary>Mandates with a revision each (for optimistic concurrency) and what has been used of them.</summary>
 public interface IMandateStore
 {
+    /// <summary>
+    /// Changes whenever any mandate may have changed: written through this process, or the store opened anew after
+    /// another process had it. A crawl compares it before trusting the mandate it holds in memory; it reads nothing.
+    /// </summary>
+    long ChangeStamp { get; }
+
     /// <summary>Adds a mandate if <paramref name="admissible"/> holds over the stored mandates at that moment (one transaction); its id, or null.</summary>
     Task<long?> TryAddAsync(Mandate mandate, Func<IReadOnlyList<Mandate>, bool> admissible, CancellationToken ct = default);
 
@@ -74,8 +92,8 @@ public interface IMandateStore
     /// <summary>What has been used of the mandate over all its runs.</summary>
     Task<MandateUsage> UsageAsync(long mandateId, CancellationToken ct = default);
 
-    /// <summary>Counts a page fetched under the mandate, at once: a crash after it can never let a cap be exceeded.</summary>
-    Task CountPageAsync(long mandateId, CancellationToken ct = default);
+    /// <summary>Counts a page fetched under the mandate, before any later decision reads the usage.</summary>
+    Task CountPageAsync(long mandateId, Durability durability = Durability.Committed, CancellationToken ct = default);
 }
 
 public interface IHitStore
@@ -87,7 +105,7 @@ public interface IHitStore
     /// the hit in the mandate's usage.
     /// </summary>
     Task<HitStoreResult> TryAddAsync(Hit hit, IReadOnlyCollection<string> contactKeys, HitAdmission admit, Snapshot? snapshot = null,
-        CancellationToken ct = default);
+        Durability durability = Durability.Committed, CancellationToken ct = default);
 
     Task<Hit?> FindAsync(long id, CancellationToken ct = default);
 
@@ -128,7 +146,7 @@ public interface IAuditLog
     /// transaction, with the URLs their references stand for: all or none.
     /// </summary>
     Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<AuditRecord> records, DateTimeOffset time, IReadOnlyList<UrlMention> urls,
-        AuditSigner signer, CancellationToken ct = default);
+        AuditSigner signer, Durability durability = Durability.Committed, CancellationToken ct = default);
 
     /// <summary>The URL a reference in the trail stands for, or null once it was erased.</summary>
     Task<string?> FindUrlAsync(string reference, CancellationToken ct = default);
@@ -155,9 +173,21 @@ public interface ICrawlStateStore
 
     /// <summary>
     /// Adds URLs to the run's frontier, each unless its canonical form is already there (a pending one found again on a
-    /// shorter path takes the shorter depth); returns the items added.
+    /// shorter path takes the shorter depth); returns the items added. Reads the run's frontier: a caller that holds it
+    /// in memory uses <see cref="AddNewAsync"/> and <see cref="DeepenAsync"/>.
     /// </summary>
-    Task<IReadOnlyList<FrontierItem>> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, CancellationToken ct = default);
+    Task<IReadOnlyList<FrontierItem>> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, Durability durability = Durability.Committed,
+        CancellationToken ct = default);
+
+    /// <summary>
+    /// Adds URLs the run has not seen before, without looking for them first: for the holder of the run's lease, which
+    /// knows the run's whole frontier. Returns the items added.
+    /// </summary>
+    Task<IReadOnlyList<FrontierItem>> AddNewAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, Durability durability = Durability.Committed,
+        CancellationToken ct = default);
+
+    /// <summary>Moves pending items to a shorter depth (a URL found again on a shorter path); done items and deeper ones stay.</summary>
+    Task DeepenAsync(IReadOnlyList<(long ItemId, int Depth)> items, Durability durability = Durability.Committed, CancellationToken ct = default);
 
     /// <summary>Up to <paramref name="limit"/> pending items of the run, oldest first.</summary>
     Task<IReadOnlyList<FrontierItem>> PendingAsync(long runId, int limit, CancellationToken ct = default);

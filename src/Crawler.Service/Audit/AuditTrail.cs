@@ -15,10 +15,17 @@ public sealed class AuditTrail(IAuditLog log, IMandateStore mandates, AuditSigne
     // A mandate's legal basis never changes (an amendment is a new mandate), so it is read once.
     private readonly ConcurrentDictionary<long, string?> _legalBasis = new();
 
-    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken ct = default) => (await AppendAsync([record], ct))[0];
+    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken ct = default) => (await AppendAsync([record], Durability.Committed, ct))[0];
+
+    /// <summary>Appends one entry, acknowledged as <paramref name="durability"/> says (a crawl's page entries: once applied).</summary>
+    public async Task<AuditEntry> AppendAsync(AuditRecord record, Durability durability, CancellationToken ct) => (await AppendAsync([record], durability, ct))[0];
 
     /// <summary>Appends entries together, all or none (one page's decisions, say), at the clock's now.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct = default)
+    public Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct = default) =>
+        AppendAsync(records, Durability.Committed, ct);
+
+    /// <summary>Appends entries together, all or none, acknowledged as <paramref name="durability"/> says.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<AuditRecord> records, Durability durability, CancellationToken ct)
     {
         var mentions = new List<UrlMention>();
         var complete = new AuditRecord[records.Count];
@@ -33,7 +40,7 @@ public sealed class AuditTrail(IAuditLog log, IMandateStore mandates, AuditSigne
             complete[i] = pseudonymiser.SealUrls(r, mentions);
         }
 
-        return await log.AppendAsync(complete, time.GetUtcNow(), mentions, signer, ct);
+        return await log.AppendAsync(complete, time.GetUtcNow(), mentions, signer, durability, ct);
     }
 
     private async ValueTask<string?> LegalBasisOfAsync(long mandateId, CancellationToken ct)

@@ -38,12 +38,13 @@ internal sealed class CrawlRunner
         _guard = guard;
         _counters = new RunCounters(run);
         _audit = new CrawlAudit(d.Audit, actor, mandateId, d.Installation.Lab);
-        var gate = new RequestGate(d.Mandates, target, mandateId, d.Policy, d.Installation.Lab, d.Time);
+        var watch = new MandateWatch(d.Mandates, mandateId);
+        var gate = new RequestGate(d.Mandates, watch, target, d.Policy, d.Installation.Lab, d.Time, run.Fetched);
         var politeness = new HostPacing(target, d.Policy.Network.MinDelayMsPublic, d.Installation.Lab, d.Policy.ProductToken, d.Time);
         var robots = new RobotsRules(d.Robots, gate, politeness, _audit, _counters, d.Policy, d.Time);
         _requests = new PageRequests(gate, politeness, robots, d.Mandates, mandateId, _audit, _counters, _stop, d.Policy);
         var extractor = new AdExtractor(d.Policy.Fetch.NotPublicSelectors, d.Policy.Urls, d.Policy.Profiles.Find(target.Spec.Profile));
-        _pipeline = new PagePipeline(new ResponseGate(d.Mandates, target, mandateId, d.Policy, d.Time), extractor, frontier, d.Hits, d.Mandates,
+        _pipeline = new PagePipeline(new ResponseGate(d.Mandates, watch, target, d.Policy, d.Time), extractor, frontier, d.Hits, watch,
             new ImageDigests(_requests, _audit, d.Pseudonymiser, d.Policy), new HitRecorder(d.Hits, d.Pseudonymiser, target, run.Id, d.Policy, d.Time),
             _audit, _counters, _stop, mandateId, mandateChain, d.Policy, d.Time);
         _dispatcher = new Dispatcher(d.State, frontier, politeness, _counters, _stop, d.Policy.Fetch.MaxConcurrentRequests,
@@ -61,15 +62,19 @@ internal sealed class CrawlRunner
             // Polly reports a circuit's change synchronously; the store underneath completes synchronously too.
             _audit.RunEventAsync(AuditOperation.Circuit, "host:" + change.Host, change.Opened ? "opened" : "closed", "circuit breaker " + change.Reason,
                 change.Opened ? "host.circuit-open" : "host.circuit-closed", null, CancellationToken.None).GetAwaiter().GetResult());
-        await _dispatcher.RunAsync(async (item, token) =>
+        await _dispatcher.RunAsync(async (item, requestOver, token) =>
         {
             var (page, requeued) = await _requests.FetchAsync(fetcher, item, token);
-            if (page is not null)
+            requestOver();
+            if (page is null)
             {
-                await _pipeline.ProcessAsync(fetcher, item, page, token);
+                // Stopped before an answer came: the item stays pending.
+                return token.IsCancellationRequested ? ItemOutcome.Cancelled : requeued ? ItemOutcome.Requeued : ItemOutcome.Done;
             }
 
-            return token.IsCancellationRequested ? ItemOutcome.Cancelled : requeued ? ItemOutcome.Requeued : ItemOutcome.Done;
+            // An answer that came in is read to its end, stop or not.
+            await _pipeline.ProcessAsync(fetcher, item, page, token);
+            return ItemOutcome.Done;
         }, ct);
     }
 

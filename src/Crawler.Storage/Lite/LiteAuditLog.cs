@@ -15,11 +15,11 @@ public sealed class LiteAuditLog(LiteDatabaseContext db) : IAuditLog
     private const int Page = 10_000;
 
     public Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<AuditRecord> records, DateTimeOffset time, IReadOnlyList<UrlMention> urls,
-        AuditSigner signer, CancellationToken ct = default) =>
-        Task.FromResult(db.Write(d => (Append(d, records, time, urls, signer), true)));
+        AuditSigner signer, Durability durability = Durability.Committed, CancellationToken ct = default) =>
+        db.WriteAsync(d => (Append(db, d, records, time, urls, signer), true), durability);
 
     public Task<string?> FindUrlAsync(string reference, CancellationToken ct = default) =>
-        Task.FromResult(db.Read(d => d.GetCollection("urls").FindById(reference)?["url"].AsString));
+        db.ReadAsync(d => d.GetCollection("urls").FindById(reference)?["url"].AsString);
 
     public async IAsyncEnumerable<AuditEntry> EntriesAsync(long after = 0, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -29,7 +29,7 @@ public sealed class LiteAuditLog(LiteDatabaseContext db) : IAuditLog
 
             // A range on _id walks the primary index in order: no sort, no materialised query, and nothing held between pages.
             var from = after;
-            var page = db.Read(d => d.GetCollection("audit").Find(Query.GT("_id", from), 0, Page).Select(FromBson).ToList());
+            var page = await db.ReadAsync(d => d.GetCollection("audit").Find(Filters.Above("_id", from), 0, Page).Select(FromBson).ToList());
             foreach (var e in page)
             {
                 yield return e;
@@ -41,24 +41,22 @@ public sealed class LiteAuditLog(LiteDatabaseContext db) : IAuditLog
             }
 
             after = page[^1].Sequence;
-            await Task.Yield();
         }
     }
 
-    public Task<long> CountAsync(CancellationToken ct = default) => Task.FromResult(db.Read(d => d.GetCollection("audit").LongCount()));
+    public Task<long> CountAsync(CancellationToken ct = default) => db.ReadAsync(d => d.GetCollection("audit").LongCount());
 
-    public Task<AuditAnchor?> AnchorAsync(CancellationToken ct = default) => Task.FromResult(db.Read(Anchor));
+    public Task<AuditAnchor?> AnchorAsync(CancellationToken ct = default) => db.ReadAsync(Anchor);
 
-    internal static IReadOnlyList<AuditEntry> Append(LiteDatabase d, IReadOnlyList<AuditRecord> records, DateTimeOffset time,
+    /// <summary>Appends after the head, which the database's owner keeps in memory between appends (read from the file after a reopen or a rollback).</summary>
+    internal static IReadOnlyList<AuditEntry> Append(LiteDatabaseContext context, LiteDatabase d, IReadOnlyList<AuditRecord> records, DateTimeOffset time,
         IReadOnlyList<UrlMention> urls, AuditSigner signer)
     {
         var col = d.GetCollection("audit");
-        var last = col.Query().OrderByDescending("_id").Limit(1).FirstOrDefault();
-        var head = last is not null ? new AuditHead(last["_id"].AsInt64, last["hash"].AsString)
-            : Anchor(d) is { } anchor ? new AuditHead(anchor.Sequence, anchor.Hash)
-            : AuditHead.Genesis;
+        var head = context.AuditHead ?? Head(d);
         var entries = signer.Link(head, time, records);
         col.InsertBulk(entries.Select(ToBson));
+        context.AuditHead = entries.Count > 0 ? new AuditHead(entries[^1].Sequence, entries[^1].Hash) : head;
         if (urls.Count > 0)
         {
             var vault = d.GetCollection("urls");
@@ -75,6 +73,14 @@ public sealed class LiteAuditLog(LiteDatabaseContext db) : IAuditLog
         }
 
         return entries;
+    }
+
+    private static AuditHead Head(LiteDatabase d)
+    {
+        var last = d.GetCollection("audit").Query().OrderByDescending("_id").Limit(1).FirstOrDefault();
+        return last is not null ? new AuditHead(last["_id"].AsInt64, last["hash"].AsString)
+            : Anchor(d) is { } anchor ? new AuditHead(anchor.Sequence, anchor.Hash)
+            : AuditHead.Genesis;
     }
 
     internal static AuditAnchor? Anchor(LiteDatabase d) =>

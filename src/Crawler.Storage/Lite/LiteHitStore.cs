@@ -9,13 +9,15 @@ namespace Crawler.Storage.Lite;
 /// <summary>Hits, their raw snapshots, the contact keys behind the contact cap, and linking results.</summary>
 public sealed class LiteHitStore(LiteDatabaseContext db) : IHitStore
 {
+    private readonly LiteMandateStore _mandates = new(db);
+
     public Task<HitStoreResult> TryAddAsync(Hit hit, IReadOnlyCollection<string> contactKeys, HitAdmission admit, Snapshot? snapshot = null,
-        CancellationToken ct = default) => Task.FromResult(db.Write(d =>
+        Durability durability = Durability.Committed, CancellationToken ct = default) => db.WriteAsync(d =>
     {
         var contacts = d.GetCollection("contacts");
         var fresh = contactKeys.Where(k => contacts.FindById(k) is null).ToList();
-        var known = contacts.Count(Query.EQ("mandateId", hit.MandateId));
-        if (admit(LiteMandateStore.Find(d, hit.MandateId), LiteMandateStore.Usage(d, hit.MandateId), known, fresh.Count) is { } refused)
+        var known = (int)_mandates.Contacts(d, hit.MandateId);
+        if (admit(_mandates.Find(d, hit.MandateId), _mandates.Usage(d, hit.MandateId), known, fresh.Count) is { } refused)
         {
             return (refused, false);
         }
@@ -25,66 +27,66 @@ public sealed class LiteHitStore(LiteDatabaseContext db) : IHitStore
             contacts.Insert(new BsonDocument { ["_id"] = k, ["mandateId"] = hit.MandateId });
         }
 
+        // One insert: the id is the document's own, and read back into the hit from there.
         var col = d.GetCollection("hits", BsonAutoId.Int64);
-        var doc = new BsonDocument { ["mandateId"] = hit.MandateId, ["sameKey"] = SameKey(hit.MandateId, hit.Url, hit.ContentSha256) };
+        var doc = new BsonDocument
+        {
+            ["mandateId"] = hit.MandateId,
+            ["sameKey"] = SameKey(hit.MandateId, hit.Url, hit.ContentSha256),
+            ["json"] = StoreJson.Write(hit with { Id = 0 }),
+        };
         var id = col.Insert(doc).AsInt64;
-        doc["_id"] = id;
-        doc["json"] = StoreJson.Write(hit with { Id = id });
-        col.Update(doc);
         if (snapshot is not null)
         {
             SaveSnapshot(d, snapshot with { HitId = id });
         }
 
-        LiteMandateStore.Add(d, hit.MandateId, pages: 0, hits: 1);
+        _mandates.Add(d, hit.MandateId, pages: 0, hits: 1, contacts: known + fresh.Count);
         return (HitStoreResult.Stored(id), true);
-    }));
+    }, durability);
 
-    public Task<Hit?> FindAsync(long id, CancellationToken ct = default) => Task.FromResult(db.Read(d => Find(d, id)));
+    public Task<Hit?> FindAsync(long id, CancellationToken ct = default) => db.ReadAsync(d => Find(d, id));
 
-    public Task UpdateAsync(Hit hit, CancellationToken ct = default)
-    {
-        db.Write(d =>
+    public Task UpdateAsync(Hit hit, CancellationToken ct = default) =>
+        db.WriteAsync(d =>
         {
             var col = d.GetCollection("hits");
             var doc = col.FindById(hit.Id) ?? throw new InvalidOperationException($"hit {hit.Id} does not exist");
             doc["json"] = StoreJson.Write(hit);
             col.Update(doc);
         });
-        return Task.CompletedTask;
-    }
 
     public Task<long?> FindSameAsync(IReadOnlyCollection<long> mandateIds, string url, string contentSha256, CancellationToken ct = default) =>
-        Task.FromResult(db.Read(d =>
+        db.ReadAsync(d =>
         {
             var hits = d.GetCollection("hits");
-            return mandateIds.Select(m => hits.FindOne(Query.EQ("sameKey", SameKey(m, url, contentSha256)))?["_id"].AsInt64)
+            return mandateIds.Select(m => hits.FindOne(Filters.Equal("sameKey", SameKey(m, url, contentSha256)))?["_id"].AsInt64)
                 .OfType<long>().Order().Cast<long?>().FirstOrDefault();
-        }));
+        });
 
-    public Task<IReadOnlyList<Hit>> ListAsync(long? mandateId, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<Hit>>(db.Read(d =>
+    public Task<IReadOnlyList<Hit>> ListAsync(long? mandateId, CancellationToken ct = default) => db.ReadAsync<IReadOnlyList<Hit>>(d =>
     {
         var col = d.GetCollection("hits");
-        var docs = mandateId is null ? col.FindAll() : col.Find(Query.EQ("mandateId", mandateId.Value));
-        return docs.Where(doc => doc.ContainsKey("json")).Select(doc => StoreJson.Read<Hit>(doc["json"].AsString)).OrderBy(h => h.Id).ToList();
-    }));
+        var docs = mandateId is null ? col.FindAll() : col.Find(Filters.Equal("mandateId", mandateId.Value));
+        return docs.Where(doc => doc.ContainsKey("json")).Select(ReadHit).OrderBy(h => h.Id).ToList();
+    });
 
-    public Task SaveLinksAsync(long mandateId, Core.Linking.LinkResult result, CancellationToken ct = default)
-    {
-        db.Write(d => d.GetCollection("links").Upsert(new BsonDocument { ["_id"] = mandateId, ["json"] = StoreJson.Write(result) }));
-        return Task.CompletedTask;
-    }
+    public Task SaveLinksAsync(long mandateId, Core.Linking.LinkResult result, CancellationToken ct = default) =>
+        db.WriteAsync(d => d.GetCollection("links").Upsert(new BsonDocument { ["_id"] = mandateId, ["json"] = StoreJson.Write(result) }));
 
-    public Task<Core.Linking.LinkResult?> FindLinksAsync(long mandateId, CancellationToken ct = default) => Task.FromResult(db.Read(d =>
-        d.GetCollection("links").FindById(mandateId) is { } doc ? StoreJson.Read<Core.Linking.LinkResult>(doc["json"].AsString) : null));
+    public Task<Core.Linking.LinkResult?> FindLinksAsync(long mandateId, CancellationToken ct = default) => db.ReadAsync(d =>
+        d.GetCollection("links").FindById(mandateId) is { } doc ? StoreJson.Read<Core.Linking.LinkResult>(doc["json"].AsString) : null);
 
-    public Task<Snapshot?> FindSnapshotAsync(long hitId, CancellationToken ct = default) => Task.FromResult(db.Read(d =>
+    public Task<Snapshot?> FindSnapshotAsync(long hitId, CancellationToken ct = default) => db.ReadAsync(d =>
         d.GetCollection("snapshots").FindById(hitId) is { } doc
             ? StoreJson.Read<Snapshot>(doc["json"].AsString) with { Body = doc["body"].AsBinary }
-            : null));
+            : null);
 
     internal static Hit? Find(LiteDatabase d, long id) =>
-        d.GetCollection("hits").FindById(id) is { } doc && doc.ContainsKey("json") ? StoreJson.Read<Hit>(doc["json"].AsString) : null;
+        d.GetCollection("hits").FindById(id) is { } doc && doc.ContainsKey("json") ? ReadHit(doc) : null;
+
+    /// <summary>A stored hit, with the document's id (a hit is written once, before its id is known in its JSON).</summary>
+    internal static Hit ReadHit(BsonDocument doc) => StoreJson.Read<Hit>(doc["json"].AsString) with { Id = doc["_id"].AsInt64 };
 
     private static void SaveSnapshot(LiteDatabase d, Snapshot snapshot) =>
         d.GetCollection("snapshots").Upsert(new BsonDocument

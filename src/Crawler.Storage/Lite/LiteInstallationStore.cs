@@ -7,7 +7,7 @@ public sealed class LiteInstallationStore(LiteDatabaseContext db) : IInstallatio
 {
     private const string SettingsId = "installation";
 
-    public Task<bool> EnsureAsync(bool lab, DateTimeOffset at, CancellationToken ct = default) => Task.FromResult(db.Write(d =>
+    public Task<bool> EnsureAsync(bool lab, DateTimeOffset at, CancellationToken ct = default) => db.WriteAsync(d =>
     {
         var settings = d.GetCollection("settings");
         if (settings.FindById(SettingsId) is { } existing)
@@ -17,8 +17,8 @@ public sealed class LiteInstallationStore(LiteDatabaseContext db) : IInstallatio
 
         settings.Insert(new BsonDocument { ["_id"] = SettingsId, ["lab"] = lab, ["createdAt"] = at.UtcDateTime });
         return (lab, true);
-    }));
+    });
 
     public Task<bool> IsLabAsync(CancellationToken ct = default) =>
-        Task.FromResult(db.Read(d => d.GetCollection("settings").FindById(SettingsId)?["lab"].AsBoolean ?? false));
+        db.ReadAsync(d => d.GetCollection("settings").FindById(SettingsId)?["lab"].AsBoolean ?? false);
 }

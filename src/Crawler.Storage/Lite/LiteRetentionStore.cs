@@ -8,31 +8,28 @@ namespace Crawler.Storage.Lite;
 /// <summary>Erasure and compaction: what retention needs, each step in one transaction.</summary>
 public sealed class LiteRetentionStore(LiteDatabaseContext db) : IRetentionStore
 {
-    public Task<IReadOnlyList<SnapshotInfo>> SnapshotsAsync(CancellationToken ct = default) => Task.FromResult<IReadOnlyList<SnapshotInfo>>(db.Read(d =>
+    public Task<IReadOnlyList<SnapshotInfo>> SnapshotsAsync(CancellationToken ct = default) => db.ReadAsync<IReadOnlyList<SnapshotInfo>>(d =>
         d.GetCollection("snapshots").Query().Select("{_id, mandateId, fetchedAt, sha256}").ToEnumerable()
             .Select(doc => new SnapshotInfo(doc["_id"].AsInt64, doc["mandateId"].AsInt64, new DateTimeOffset(doc["fetchedAt"].AsInt64, TimeSpan.Zero),
                 doc["sha256"].AsString))
-            .OrderBy(s => s.HitId).ToList()));
+            .OrderBy(s => s.HitId).ToList());
 
-    public Task<bool> EraseSnapshotAsync(long hitId, CancellationToken ct = default) => Task.FromResult(db.Write(d => (EraseSnapshot(d, hitId), true)));
+    public Task<bool> EraseSnapshotAsync(long hitId, CancellationToken ct = default) => db.WriteAsync(d => (EraseSnapshot(d, hitId), true));
 
-    public Task RestrictHitAsync(long hitId, DateTimeOffset at, CancellationToken ct = default)
-    {
-        db.Write(d =>
+    public Task RestrictHitAsync(long hitId, DateTimeOffset at, CancellationToken ct = default) =>
+        db.WriteAsync(d =>
         {
             var hits = d.GetCollection("hits");
             if (hits.FindById(hitId) is { } doc && doc.ContainsKey("json"))
             {
                 // Wpg art. 14: kept for complaints and accountability only; the raw snapshot goes now.
-                doc["json"] = StoreJson.Write(StoreJson.Read<Hit>(doc["json"].AsString) with { RestrictedAt = at, HasSnapshot = false });
+                doc["json"] = StoreJson.Write(LiteHitStore.ReadHit(doc) with { RestrictedAt = at, HasSnapshot = false });
                 hits.Update(doc);
                 d.GetCollection("snapshots").Delete(hitId);
             }
         });
-        return Task.CompletedTask;
-    }
 
-    public Task<bool> EraseHitAsync(long id, Func<Hit, string> urlReference, CancellationToken ct = default) => Task.FromResult(db.Write(d =>
+    public Task<bool> EraseHitAsync(long id, Func<Hit, string> urlReference, CancellationToken ct = default) => db.WriteAsync(d =>
     {
         var hits = d.GetCollection("hits");
         if (LiteHitStore.Find(d, id) is not { } hit)
@@ -45,8 +42,8 @@ public sealed class LiteRetentionStore(LiteDatabaseContext db) : IRetentionStore
 
         // A linking result names the erased hit and its pseudonyms: it goes, and the next linking starts afresh.
         d.GetCollection("links").Delete(hit.MandateId);
-        var sameUrlKept = hits.Find(Query.EQ("mandateId", hit.MandateId))
-            .Any(doc => doc.ContainsKey("json") && StoreJson.Read<Hit>(doc["json"].AsString).Url == hit.Url);
+        var sameUrlKept = hits.Find(Filters.Equal("mandateId", hit.MandateId))
+            .Any(doc => doc.ContainsKey("json") && LiteHitStore.ReadHit(doc).Url == hit.Url);
         if (!sameUrlKept)
         {
             // The trail names the URL by reference only: with the URL gone, the reference proves
@@ -55,26 +52,26 @@ public sealed class LiteRetentionStore(LiteDatabaseContext db) : IRetentionStore
         }
 
         return (true, true);
-    }));
+    });
 
-    public Task<int> PurgeFinishedFrontiersAsync(CancellationToken ct = default) => Task.FromResult(db.Write(d =>
+    public Task<int> PurgeFinishedFrontiersAsync(CancellationToken ct = default) => db.WriteAsync(d =>
     {
         var over = d.GetCollection("runs").FindAll().Where(doc => doc.ContainsKey("json"))
             .Select(doc => StoreJson.Read<CrawlRun>(doc["json"].AsString))
             .Where(r => r.IsOver)
             .Select(r => r.Id).ToList();
         var frontier = d.GetCollection("frontier");
-        var purged = over.Sum(id => frontier.DeleteMany(Query.EQ("runId", id)));
+        var purged = over.Sum(id => frontier.DeleteMany(Filters.Equal("runId", id)));
         return (purged, true);
-    }));
+    });
 
     public Task<AuditAnchor?> EraseAuditBeforeAsync(DateTimeOffset cutoff, AuditRecord erasure, DateTimeOffset now, AuditSigner signer,
-        CancellationToken ct = default) => Task.FromResult(db.Write(d =>
+        CancellationToken ct = default) => db.WriteAsync(d =>
     {
         var col = d.GetCollection("audit");
         var first = LiteAuditLog.Anchor(d)?.Sequence ?? 0;
         AuditEntry? last = null;
-        foreach (var doc in col.Find(Query.GT("_id", first)))
+        foreach (var doc in col.Find(Filters.Above("_id", first)))
         {
             var entry = LiteAuditLog.FromBson(doc);
             if (entry.Time >= cutoff)
@@ -90,7 +87,7 @@ public sealed class LiteRetentionStore(LiteDatabaseContext db) : IRetentionStore
             return ((AuditAnchor?)null, false);
         }
 
-        col.DeleteMany(Query.LTE("_id", last.Sequence));
+        col.DeleteMany(Filters.AtMost("_id", last.Sequence));
         var anchor = new AuditAnchor(last.Sequence, last.Hash, now);
         d.GetCollection("settings").Upsert(new BsonDocument
         {
@@ -99,17 +96,17 @@ public sealed class LiteRetentionStore(LiteDatabaseContext db) : IRetentionStore
             ["hash"] = anchor.Hash,
             ["erasedAt"] = now.UtcTicks,
         });
-        d.GetCollection("urls").DeleteMany(Query.LT("lastUsed", cutoff.UtcTicks));
+        d.GetCollection("urls").DeleteMany(Filters.Below("lastUsed", cutoff.UtcTicks));
 
         // Appended under the new anchor, in the same transaction: the chain itself says where it now starts.
-        LiteAuditLog.Append(d, [erasure with { Subject = anchor.Subject, Rule = AuditAnchor.Rule, Reason = $"{erasure.Reason}; last erased entry {anchor.Sequence} had hash {anchor.Hash}" }],
+        db.AuditHead = null;
+        LiteAuditLog.Append(db, d, [erasure with { Subject = anchor.Subject, Rule = AuditAnchor.Rule, Reason = $"{erasure.Reason}; last erased entry {anchor.Sequence} had hash {anchor.Hash}" }],
             now, [], signer);
         return ((AuditAnchor?)anchor, true);
-    }));
+    });
 
-    public Task CompactAsync(CancellationToken ct = default)
-    {
-        db.Read(d =>
+    public Task CompactAsync(CancellationToken ct = default) =>
+        db.ExclusiveAsync(d =>
         {
             d.Checkpoint();
 
@@ -127,8 +124,6 @@ public sealed class LiteRetentionStore(LiteDatabaseContext db) : IRetentionStore
 
             return true;
         });
-        return Task.CompletedTask;
-    }
 
     private static bool EraseSnapshot(LiteDatabase d, long hitId)
     {

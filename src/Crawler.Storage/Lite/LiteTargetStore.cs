@@ -6,7 +6,7 @@ namespace Crawler.Storage.Lite;
 
 public sealed class LiteTargetStore(LiteDatabaseContext db) : ITargetStore
 {
-    public Task<long> AddAsync(TargetSpec spec, string createdBy, DateTimeOffset at, CancellationToken ct = default) => Task.FromResult(db.Write(d =>
+    public Task<long> AddAsync(TargetSpec spec, string createdBy, DateTimeOffset at, CancellationToken ct = default) => db.WriteAsync(d =>
     {
         var col = d.GetCollection("targets", BsonAutoId.Int64);
         var doc = new BsonDocument { ["name"] = spec.Name };
@@ -15,16 +15,16 @@ public sealed class LiteTargetStore(LiteDatabaseContext db) : ITargetStore
         doc["json"] = StoreJson.Write(new CrawlTarget(id, spec, createdBy, at));
         col.Update(doc);
         return (id, true);
-    }));
+    });
 
     public Task<CrawlTarget?> FindAsync(long id, CancellationToken ct = default) =>
-        Task.FromResult(db.Read(d => Read(d.GetCollection("targets").FindById(id))));
+        db.ReadAsync(d => Read(d.GetCollection("targets").FindById(id)));
 
     public Task<CrawlTarget?> FindByNameAsync(string name, CancellationToken ct = default) =>
-        Task.FromResult(db.Read(d => Read(d.GetCollection("targets").FindOne(Query.EQ("name", new BsonValue(name))))));
+        db.ReadAsync(d => Read(d.GetCollection("targets").FindOne(Filters.Equal("name", name))));
 
-    public Task<IReadOnlyList<CrawlTarget>> ListAsync(CancellationToken ct = default) => Task.FromResult<IReadOnlyList<CrawlTarget>>(db.Read(d =>
-        d.GetCollection("targets").FindAll().Select(Read).OfType<CrawlTarget>().OrderBy(t => t.Id).ToList()));
+    public Task<IReadOnlyList<CrawlTarget>> ListAsync(CancellationToken ct = default) => db.ReadAsync<IReadOnlyList<CrawlTarget>>(d =>
+        d.GetCollection("targets").FindAll().Select(Read).OfType<CrawlTarget>().OrderBy(t => t.Id).ToList());
 
     private static CrawlTarget? Read(BsonDocument? doc) =>
         doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<CrawlTarget>(doc["json"].AsString);

@@ -1,5 +1,6 @@
 using Crawler.Core.Audit;
 using Crawler.Core.Policy;
+using Crawler.Core.Storage;
 using Crawler.Service.Audit;
 
 namespace Crawler.Service.Crawling.Stages;
@@ -7,7 +8,8 @@ namespace Crawler.Service.Crawling.Stages;
 /// <summary>
 /// Every side effect of a crawl on the trail, typed by what happened: a request refused, a response collected, a page
 /// discarded, a hit stored. Each names the run's actor and the decision's mandate, case and policy version; a URL is
-/// sealed to its keyed reference by the trail.
+/// sealed to its keyed reference by the trail. A page's entries are acknowledged once applied: they are committed
+/// with the page's completion, so a crash loses them only together with the page, which is then fetched again.
 /// </summary>
 internal sealed class CrawlAudit(AuditTrail trail, string actor, long mandateId, bool lab)
 {
@@ -30,7 +32,8 @@ internal sealed class CrawlAudit(AuditTrail trail, string actor, long mandateId,
     public Task StoredAsync(long hitId, Uri url, double score, int removedRegions, Core.Mandates.Mandate mandate, string hash, int status, CancellationToken ct) =>
         trail.AppendAsync(new AuditRecord(actor, AuditOperation.Store, $"hit:{hitId}", "stored",
             $"ad from {url} (score {score}, {removedRegions} third-party regions removed)", "hit.store",
-            mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: status, Lab: lab, DataSubject: DataSubject.Unknown), ct);
+            mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: status, Lab: lab, DataSubject: DataSubject.Unknown),
+            Durability.Applied, ct);
 
     /// <summary>An event of the run itself (start, end, a circuit breaker, a discard not about one URL).</summary>
     public Task RunEventAsync(string operation, string subject, string outcome, string reason, string? rule, Core.Mandates.Mandate? mandate, CancellationToken ct) =>
@@ -40,5 +43,5 @@ internal sealed class CrawlAudit(AuditTrail trail, string actor, long mandateId,
     private Task RecordAsync(string operation, Uri url, string outcome, string reason, string rule, PolicyDecision decision, string? hash, int? status,
         CancellationToken ct) =>
         trail.AppendAsync(new AuditRecord(actor, operation, url.ToString(), outcome, reason, rule, decision.MandateId, decision.MandateVersion,
-            decision.Case, decision.PolicyVersion, hash, status, lab, DataSubject: hash is null ? null : DataSubject.Unknown), ct);
+            decision.Case, decision.PolicyVersion, hash, status, lab, DataSubject: hash is null ? null : DataSubject.Unknown), Durability.Applied, ct);
 }

@@ -34,6 +34,6 @@ internal sealed class HitRecorder(IHitStore hits, Pseudonymiser pseudonymiser, C
                 result.Exchange.RequestHeaders, result.Exchange.ResponseHeaders, result.Body, hash)
             : null;
         return await hits.TryAddAsync(hit, pseudonymiser.ContactKeys(hit),
-            (stored, usage, known, fresh) => MandateCaps.AdmitHit(stored, mandate.Id, target.Name, now, usage, known, fresh), snapshot, ct);
+            (stored, usage, known, fresh) => MandateCaps.AdmitHit(stored, mandate.Id, target.Name, now, usage, known, fresh), snapshot, Durability.Applied, ct);
     }
 }

@@ -8,12 +8,14 @@ namespace Crawler.Service.Crawling.Stages;
 /// Stage 3, politeness: one pace per host. A request to a host waits for its booked slot and then for its turn, so
 /// requests to a host start at least its delay apart, counted from the last start and from the last answer; the
 /// delay is the largest of the target's, the policy's floor for public hosts, and robots.txt's Crawl-delay. A host
-/// that pushes back (429/503) is slowed as a whole.
+/// that pushes back (429/503) is slowed as a whole. No more requests are in flight to a host than the target allows,
+/// whoever sends them (pages, images, robots.txt).
 /// </summary>
 internal sealed class HostPacing(CrawlTarget target, int publicFloorMs, bool lab, string productToken, TimeProvider time)
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, HostPace> _paces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SemaphoreSlim> _inFlight = new(StringComparer.Ordinal);
 
     public static string HostKey(Uri url) => url.Scheme + "://" + url.Authority;
 
@@ -49,27 +51,37 @@ internal sealed class HostPacing(CrawlTarget target, int publicFloorMs, bool lab
         }
     }
 
-    /// <summary>Waits until the host's delay since its last actual request has passed, and marks this one as started.</summary>
-    public async Task StartTurnAsync(Uri url, RobotsTxt? robots, CancellationToken ct)
+    /// <summary>
+    /// Waits for room among the host's requests in flight, then until the host's delay since its last actual request
+    /// has passed, and marks this one as started. Disposing the turn ends the request (answered, failed or cancelled).
+    /// </summary>
+    public async Task<IDisposable> StartTurnAsync(Uri url, RobotsTxt? robots, CancellationToken ct)
     {
         var pace = PaceFor(url, robots);
-        while (true)
+        var room = RoomFor(url);
+        await room.WaitAsync(ct);
+        try
         {
-            TimeSpan wait;
-            lock (_lock)
+            while (true)
             {
-                if (pace.TryStart(time.GetUtcNow(), out wait))
+                TimeSpan wait;
+                lock (_lock)
                 {
-                    return;
+                    if (pace.TryStart(time.GetUtcNow(), out wait))
+                    {
+                        return new Turn(this, url, room);
+                    }
                 }
-            }
 
-            await Task.Delay(wait, time, ct);
+                await Task.Delay(wait, time, ct);
+            }
+        }
+        catch
+        {
+            room.Release();
+            throw;
         }
     }
-
-    /// <summary>The request to the host ended (answered, failed or cancelled).</summary>
-    public void Finished(Uri url) => With(url, p => p.Finished(time.GetUtcNow()));
 
     /// <summary>The host answered normally: it may be eased back towards its floor.</summary>
     public void Answered(Uri url) => With(url, p => p.Answered());
@@ -82,6 +94,39 @@ internal sealed class HostPacing(CrawlTarget target, int publicFloorMs, bool lab
         {
             pace.PushedBack(time.GetUtcNow(), retryAfter);
             return pace.Delay;
+        }
+    }
+
+    private void Ended(Uri url) => With(url, p => p.Finished(time.GetUtcNow()));
+
+    private SemaphoreSlim RoomFor(Uri url)
+    {
+        var key = HostKey(url);
+        lock (_lock)
+        {
+            if (!_inFlight.TryGetValue(key, out var room))
+            {
+                var allowed = Math.Max(1, target.Spec.Politeness.MaxConcurrencyPerHost);
+                room = new SemaphoreSlim(allowed, allowed);
+                _inFlight[key] = room;
+            }
+
+            return room;
+        }
+    }
+
+    /// <summary>One request to a host in flight.</summary>
+    private sealed class Turn(HostPacing pacing, Uri url, SemaphoreSlim room) : IDisposable
+    {
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                pacing.Ended(url);
+                room.Release();
+            }
         }
     }
 

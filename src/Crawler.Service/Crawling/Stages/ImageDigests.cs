@@ -16,13 +16,22 @@ internal sealed class ImageDigests(PageRequests requests, CrawlAudit audit, Pseu
 {
     public const int MaxImagesPerAd = 3;
 
-    public async Task<IReadOnlyList<ContactValue>> DigestAsync(PageFetcher fetcher, Uri page, IReadOnlyList<Uri> images, int depth, Treatment treatment,
-        CancellationToken ct)
+    public async Task<IReadOnlyList<ContactValue>> DigestAsync(PageFetcher fetcher, Uri page, PolicyDecision pageDecision, IReadOnlyList<Uri> images, int depth,
+        Treatment treatment, CancellationToken ct)
     {
         var digests = new List<ContactValue>();
-        foreach (var image in images.Take(MaxImagesPerAd))
+        var wanted = images.Take(MaxImagesPerAd).ToList();
+        for (var i = 0; i < wanted.Count; i++)
         {
-            if (ct.IsCancellationRequested || !CanonicalUrl.TryCreate(image.ToString(), null, policy.Urls, out var url, out _))
+            if (ct.IsCancellationRequested)
+            {
+                // The run is stopping: no new request; the ad is recorded with the digests it has.
+                await audit.DiscardedAsync(page, "digests-incomplete", $"the run stopped: {wanted.Count - i} image(s) of this ad not digested", "image.digest",
+                    pageDecision, null, null, CancellationToken.None);
+                break;
+            }
+
+            if (!CanonicalUrl.TryCreate(wanted[i].ToString(), null, policy.Urls, out var url, out _))
             {
                 continue;
             }

@@ -19,7 +19,7 @@ internal sealed class PagePipeline(
     AdExtractor extractor,
     RunFrontier frontier,
     IHitStore hits,
-    IMandateStore mandates,
+    MandateWatch mandates,
     ImageDigests images,
     HitRecorder recorder,
     CrawlAudit audit,
@@ -30,8 +30,14 @@ internal sealed class PagePipeline(
     PolicySet policy,
     TimeProvider time)
 {
-    public async Task ProcessAsync(PageFetcher fetcher, FrontierItem item, Fetched page, CancellationToken ct)
+    /// <summary>
+    /// Takes a response to its end. A page whose response is in is finished even when the run is being stopped, so that a
+    /// stop does not throw away what the site already served; only its image requests (new requests) heed
+    /// <paramref name="stopping"/>: the ad of a stopping run is recorded without the digests not yet taken, and the trail says so.
+    /// </summary>
+    public async Task ProcessAsync(PageFetcher fetcher, FrontierItem item, Fetched page, CancellationToken stopping)
     {
+        var ct = CancellationToken.None;
         var (url, result, decision) = page;
         var hash = Convert.ToHexStringLower(SHA256.HashData(result.Body));
 
@@ -50,8 +56,17 @@ internal sealed class PagePipeline(
             return;
         }
 
-        // 6. Extraction; relative posting dates ("2 dagen geleden") are read against the moment of fetching.
-        var extracted = extractor.Extract(PageText.Decode(result.Body, result.Charset), url, time.GetUtcNow());
+        // 6. Extraction, within the page budget; relative posting dates ("2 dagen geleden") are read against the moment of fetching.
+        var html = PageText.Decode(result.Body, result.Charset);
+        if (policy.Fetch.Budget.Check(html) is { } over)
+        {
+            // A page too large or too deep to parse in bounded time: this page fails, the crawl goes on.
+            counters.Failed(over.Rule);
+            await audit.DiscardedAsync(url, "over-budget", over.Reason, over.Rule, decision, hash, result.Status, ct);
+            return;
+        }
+
+        var extracted = extractor.Extract(html, url, time.GetUtcNow());
         if (extracted.NotPublic)
         {
             await audit.DiscardedAsync(url, "not-public", extracted.NotPublicReason + "; content discarded", "response.not-public", decision, hash, result.Status, ct);
@@ -62,11 +77,21 @@ internal sealed class PagePipeline(
         // A fetch that relied on the mandate's robots override carries the override and its justification.
         var collectReason = decision.Rule == RequestPolicy.RobotsOverrideRule ? $"{decision.Reason}; {verdict.Reason}" : verdict.Reason;
         await audit.CollectedAsync(url, "fetched", collectReason, decision.Rule, decision, hash, result.Status, ct);
-        await frontier.AddAsync(extracted.Links.Select(l => (l.ToString(), item.Depth + 1)).ToList(), ct);
+        var links = extracted.Links;
+        if (links.Count > policy.Fetch.Budget.MaxLinks)
+        {
+            // The first links in the page's order are followed; the rest are not, and the trail says how many.
+            await audit.DiscardedAsync(url, "links-capped",
+                $"the page has {links.Count} links, more than the policy's {policy.Fetch.Budget.MaxLinks}: the first {policy.Fetch.Budget.MaxLinks} are followed, {links.Count - policy.Fetch.Budget.MaxLinks} are not",
+                PageBudget.LinksRule, decision, hash, result.Status, ct);
+            links = [.. links.Take(policy.Fetch.Budget.MaxLinks)];
+        }
+
+        await frontier.AddAsync(links.Select(l => (l.ToString(), item.Depth + 1)).ToList(), ct);
 
         // 7. Admission: an ad, not unchanged since a hit of any version of the mandate, within its keywords, above the threshold.
         var ad = extracted.Ad;
-        var mandate = (await mandates.FindAsync(mandateId, ct))!;
+        var mandate = (await mandates.CurrentAsync(ct))!;
         var score = IndicatorScorer.Score(ad, policy.Indicators);
         var same = ad.IsAd ? await SameHitAsync(url, hash, ct) : null;
         var admission = AdAdmission.Decide(ad, same, mandate.Spec, score, policy.Indicators.HitThreshold);
@@ -81,7 +106,7 @@ internal sealed class PagePipeline(
         var content = recorder.Minimise(ad, score, mandate);
         var treatment = mandate.Spec.TreatmentOf(DataCategory.Images);
         var digests = treatment != Treatment.Drop && ad.Images is { Count: > 0 } pictures
-            ? await images.DigestAsync(fetcher, url, pictures, item.Depth, treatment, ct)
+            ? await images.DigestAsync(fetcher, url, decision, pictures, item.Depth, treatment, stopping)
             : [];
 
         // 10. One write of the final hit.

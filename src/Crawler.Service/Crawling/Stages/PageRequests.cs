@@ -145,24 +145,26 @@ internal sealed class PageRequests(RequestGate gate, HostPacing politeness, Robo
     private async Task<FetchResult> FetchReservedAsync(PageFetcher fetcher, Uri url, Core.Robots.RobotsTxt? rules, CancellationToken ct)
     {
         FetchResult? result = null;
+        IDisposable? turn = null;
         try
         {
-            await politeness.StartTurnAsync(url, rules, ct);
+            turn = await politeness.StartTurnAsync(url, rules, ct);
             result = await fetcher.GetAsync(url, policy.Fetch.MaxBodyBytes, ct);
             return result;
         }
         finally
         {
+            // The host's part ends with the answer; the cap's reservation only once the page is counted.
+            turn?.Dispose();
             var fetched = result is { Failed: false };
             if (fetched)
             {
-                // Counted in the store before the reservation is given back: a decision in between sees the page once, and a crash
-                // after it can never let the cap be exceeded.
-                await mandates.CountPageAsync(mandateId, CancellationToken.None);
+                // Counted in the store before the reservation is given back, so that a decision in between sees the page once; the
+                // count is committed with the page's completion, and a crash before that leaves the page to be fetched (and counted) again.
+                await mandates.CountPageAsync(mandateId, Durability.Applied, CancellationToken.None);
             }
 
             gate.Release(fetched);
-            politeness.Finished(url);
         }
     }
 

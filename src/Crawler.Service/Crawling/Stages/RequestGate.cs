@@ -6,12 +6,13 @@ using Crawler.Core.Targets;
 namespace Crawler.Service.Crawling.Stages;
 
 /// <summary>
-/// Stage 2, the request gate: every request is put to the policy with the mandate and its usage read afresh, so a
-/// revocation, expiry or cap stops the crawl at its next request. An allowed request reserves a page of the caps
+/// Stage 2, the request gate: every request is put to the policy with the mandate as it stands (held in memory until the
+/// store says it changed) and its usage read afresh, so a revocation, expiry or cap stops the crawl at its next request. An allowed request reserves a page of the caps
 /// until its fetch is counted, so requests in flight at once can never overshoot a cap. The store is read before the
-/// lock is taken; only the in-memory counters are under it.
+/// lock is taken; only the in-memory counters are under it. A resumed run starts from the pages it had fetched before
+/// it was stopped: its budget is one, across a stop or a crash.
 /// </summary>
-internal sealed class RequestGate(IMandateStore mandates, CrawlTarget target, long mandateId, PolicySet policy, bool lab, TimeProvider time)
+internal sealed class RequestGate(IMandateStore mandates, MandateWatch watch, CrawlTarget target, PolicySet policy, bool lab, TimeProvider time, int pagesBefore)
 {
     /// <summary>Refusals by these rules end the run: nothing after them could be allowed either.</summary>
     public static readonly IReadOnlySet<string> StopRules = new HashSet<string>(StringComparer.Ordinal)
@@ -21,7 +22,7 @@ internal sealed class RequestGate(IMandateStore mandates, CrawlTarget target, lo
     };
 
     private readonly object _lock = new();
-    private int _runPages;
+    private int _runPages = pagesBefore;
     private int _inFlight;
 
     /// <summary>The decision for a request now, reserving nothing (before the politeness wait).</summary>
@@ -47,8 +48,8 @@ internal sealed class RequestGate(IMandateStore mandates, CrawlTarget target, lo
 
     private async Task<PolicyDecision> DecideAsync(Uri url, int depth, RequestPurpose purpose, RobotsTxt? robots, bool reserve, CancellationToken ct)
     {
-        var mandate = await mandates.FindAsync(mandateId, ct);
-        var stored = await mandates.UsageAsync(mandateId, ct);
+        var stored = await mandates.UsageAsync(watch.MandateId, ct);
+        var mandate = await watch.CurrentAsync(ct);
         lock (_lock)
         {
             // Pages in flight count against the caps as if already fetched.

@@ -10,16 +10,17 @@ namespace Crawler.Service.Crawling.Stages;
 /// expired, no longer naming the target, or its hit cap reached while the request was in flight) is not ours to use;
 /// otherwise the response policy decides on status, size, type and whether the page is public.
 /// </summary>
-internal sealed class ResponseGate(IMandateStore mandates, CrawlTarget target, long mandateId, PolicySet policy, TimeProvider time)
+internal sealed class ResponseGate(IMandateStore mandates, MandateWatch watch, CrawlTarget target, PolicySet policy, TimeProvider time)
 {
-    /// <summary>Why a response that just arrived may no longer be used, read afresh from the store; null while it may.</summary>
+    /// <summary>Why a response that just arrived may no longer be used, as the store has it now; null while it may.</summary>
     public async Task<string?> EndedInFlightAsync(bool page, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var mandate = await mandates.FindAsync(mandateId, ct);
+        var usage = await mandates.UsageAsync(watch.MandateId, ct);
+        var mandate = await watch.CurrentAsync(ct);
         if (mandate is null)
         {
-            return $"mandate {mandateId} no longer exists";
+            return $"mandate {watch.MandateId} no longer exists";
         }
 
         var state = mandate.StateAt(now);
@@ -36,7 +37,7 @@ internal sealed class ResponseGate(IMandateStore mandates, CrawlTarget target, l
             return $"the response arrived after mandate {mandate.Id} stopped naming target '{target.Name}'";
         }
 
-        return page && (await mandates.UsageAsync(mandateId, ct)).HitsStored >= mandate.Spec.Limits.MaxHits
+        return page && usage.HitsStored >= mandate.Spec.Limits.MaxHits
             ? $"the response arrived after mandate {mandate.Id} reached its cap of {mandate.Spec.Limits.MaxHits} hits"
             : null;
     }

@@ -58,9 +58,11 @@ internal sealed class RobotsRules(IRobotsCache cache, RequestGate gate, HostPaci
         for (var hop = 0; ; hop++)
         {
             await politeness.WaitForSlotAsync(current, null, ct);
-            await politeness.StartTurnAsync(current, null, ct);
-            var result = await fetcher.GetAsync(current, RobotsTxt.MaxParsedBytes, ct);
-            politeness.Finished(current);
+            FetchResult result;
+            using (await politeness.StartTurnAsync(current, null, ct))
+            {
+                result = await fetcher.GetAsync(current, RobotsTxt.MaxParsedBytes, ct);
+            }
 
             if (result.Failed)
             {

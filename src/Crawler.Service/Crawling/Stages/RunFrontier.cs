@@ -16,7 +16,7 @@ internal sealed class RunFrontier
     private readonly long _runId;
     private readonly object _lock = new();
     private readonly HashSet<ulong> _seen = [];
-    private readonly Dictionary<ulong, FrontierItem> _pending = [];
+    private readonly Dictionary<ulong, (FrontierItem Item, LinkedListNode<ulong> Node)> _pending = [];
     private readonly LinkedList<ulong> _order = new();
 
     private RunFrontier(ICrawlStateStore store, long runId)
@@ -35,8 +35,7 @@ internal sealed class RunFrontier
             frontier._seen.Add(key);
             if (!done)
             {
-                frontier._pending[key] = item;
-                frontier._order.AddLast(key);
+                frontier._pending[key] = (item, frontier._order.AddLast(key));
             }
         }
 
@@ -58,7 +57,7 @@ internal sealed class RunFrontier
     public async Task AddAsync(IReadOnlyList<(string Url, int Depth)> urls, CancellationToken ct)
     {
         var fresh = new List<(string Url, int Depth)>();
-        var shorter = new List<(string Url, int Depth)>();
+        var shorter = new List<(long ItemId, int Depth)>();
         lock (_lock)
         {
             foreach (var (url, depth) in urls)
@@ -68,10 +67,10 @@ internal sealed class RunFrontier
                 {
                     fresh.Add((url, depth));
                 }
-                else if (_pending.TryGetValue(key, out var pending) && depth < pending.Depth)
+                else if (_pending.TryGetValue(key, out var pending) && depth < pending.Item.Depth)
                 {
-                    _pending[key] = pending with { Depth = depth };
-                    shorter.Add((url, depth));
+                    _pending[key] = (pending.Item with { Depth = depth }, pending.Node);
+                    shorter.Add((pending.Item.Id, depth));
                 }
             }
         }
@@ -81,29 +80,34 @@ internal sealed class RunFrontier
             return;
         }
 
-        var added = await _store.EnqueueAsync(_runId, [.. fresh, .. shorter], ct);
+        // The store adds the unseen ones without looking for them: this run holds its lease and knows its whole frontier.
+        var added = fresh.Count == 0 ? [] : await _store.AddNewAsync(_runId, fresh, Durability.Applied, ct);
+        if (shorter.Count > 0)
+        {
+            await _store.DeepenAsync(shorter, Durability.Applied, ct);
+        }
+
         lock (_lock)
         {
             foreach (var item in added)
             {
                 var key = Fingerprint(item.Url);
-                _pending[key] = item;
-                _order.AddLast(key);
+                _pending[key] = (item, _order.AddLast(key));
             }
         }
     }
 
-    /// <summary>Up to <paramref name="limit"/> pending items, oldest first, leaving out those <paramref name="busy"/> holds.</summary>
-    public IReadOnlyList<FrontierItem> Pending(int limit, IReadOnlySet<long> busy)
+    /// <summary>Up to <paramref name="limit"/> pending items, oldest first, leaving out those that are <paramref name="busy"/>.</summary>
+    public IReadOnlyList<FrontierItem> Pending(int limit, Func<long, bool> busy)
     {
         var items = new List<FrontierItem>(Math.Min(limit, 64));
         lock (_lock)
         {
             for (var node = _order.First; node is not null && items.Count < limit; node = node.Next)
             {
-                if (_pending.TryGetValue(node.Value, out var item) && !busy.Contains(item.Id))
+                if (_pending.TryGetValue(node.Value, out var entry) && !busy(entry.Item.Id))
                 {
-                    items.Add(item);
+                    items.Add(entry.Item);
                 }
             }
         }
@@ -117,16 +121,15 @@ internal sealed class RunFrontier
         var key = Fingerprint(item.Url);
         lock (_lock)
         {
-            var node = _order.Find(key);
-            if (node is not null)
+            if (!_pending.TryGetValue(key, out var pending))
             {
-                _order.Remove(node);
+                return;
             }
 
-            if (requeue && _pending.TryGetValue(key, out var pending))
+            _order.Remove(pending.Node);
+            if (requeue)
             {
-                _pending[key] = pending with { Attempts = pending.Attempts + 1 };
-                _order.AddLast(key);
+                _pending[key] = (pending.Item with { Attempts = pending.Item.Attempts + 1 }, _order.AddLast(key));
             }
             else
             {
