@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using AngleSharp.Dom;
 
@@ -7,33 +8,86 @@ namespace Crawler.Extraction;
 /// <summary>
 /// What recurs on many pages of one host is the site's template, not any advertiser's: blocks of text (by their place
 /// in the page and their words) and contact values. Learned page by page (each extraction with a template observes
-/// the page, then drops what the template holds), kept as keyed 64-bit hashes with the number of pages each was seen
-/// on, never as text. Memory is bounded: at most <see cref="MaxBlocks"/> block hashes and <see cref="MaxContacts"/>
-/// contact hashes (12 bytes each in the serialised form; about 150 KB per host in memory at the most), the rarest
-/// forgotten first when full. Safe to share between threads.
+/// the page, then drops what the template holds), kept as keyed 64-bit hashes (SipHash-2-4 under a key of the host's,
+/// derived from the crawl's secret) with the number of pages each was seen on, never as text.
+/// <para>
+/// Kept per host with the crawl state: <see cref="Export"/> gives the state (hashes and counts, no key, no page text),
+/// <see cref="Import"/> takes it back with the same secret. Without the secret the state cannot be searched for a
+/// phone number or a sentence: a hash of a guess can only be made with the key.
+/// </para>
+/// <para>
+/// Bounded per host: at most <see cref="MaxBlocks"/> block and <see cref="MaxContacts"/> contact hashes, the rarest
+/// forgotten first when full; at most <see cref="MaxMemoryBytes"/> in memory and <see cref="MaxStateChars"/> characters
+/// of exported state. Safe to share between threads.
+/// </para>
 /// </summary>
 public sealed class SiteTemplate
 {
-    public const int MaxBlocks = 4096;
-    public const int MaxContacts = 1024;
+    /// <summary>
+    /// At most this many block hashes: 4,000, the most a table of 4,049 slots holds (a table grows to the next size of
+    /// its series, 4,049 after 1,931, and a larger maximum would make it grow to 8,419).
+    /// </summary>
+    public const int MaxBlocks = 4000;
+
+    /// <summary>At most this many contact hashes: 900, held in 919 slots.</summary>
+    public const int MaxContacts = 900;
 
     /// <summary>Seen on at least this many pages, and on at least half of the pages seen, a block or contact is template.</summary>
     public const int MinPages = 3;
 
-    /// <summary>2: block hashes cover the text as one pass reads it (version 1 hashed a built string; its hashes would never match).</summary>
-    private const byte FormatVersion = 2;
+    /// <summary>The least length of the secret a template's key is derived from.</summary>
+    public const int MinSecretBytes = 16;
+
+    /// <summary>
+    /// The most a template's tables take in memory: a table slot of a hash, a count, the table's links and a bucket is
+    /// 28 bytes, and the tables at their maximum have 4,049 and 919 slots: 139,104 bytes, with the objects' headers
+    /// 139,616 (136 KiB) per host.
+    /// </summary>
+    public const int MaxMemoryBytes = ((4049 + 919) * SlotBytes) + 512;
+
+    /// <summary>The longest exported state: a 29-byte head and 12 bytes a hash, in base64 (78,440 characters, 58,829 bytes).</summary>
+    public const int MaxStateChars = (HeadBytes + ((MaxBlocks + MaxContacts) * EntryBytes) + 2) / 3 * 4;
+
+    /// <summary>3: keyed by SipHash under a key derived from the crawl's secret and the host; the key is not in the state.</summary>
+    private const byte FormatVersion = 3;
+
+    private const int HeadBytes = 1 + 8 + 4 + 4 + 4 + 8;
+    private const int EntryBytes = 12;
+    private const int SlotBytes = 28;
 
     private readonly Dictionary<ulong, int> _blocks = [];
     private readonly Dictionary<ulong, int> _contacts = [];
-    private readonly ulong _key;
+    private readonly SipHash _hash;
+    private readonly ulong _pathSeed;
+    private readonly ulong _check;
     private readonly Lock _lock = new();
+    private int _blocksSweptAt = -1;
+    private int _contactsSweptAt = -1;
+
+    /// <summary>A template for one run only (<c>crawler extract</c>): keyed by a random secret, so its state cannot be imported.</summary>
+    public SiteTemplate(string host)
+        : this(host, RandomNumberGenerator.GetBytes(32))
+    {
+    }
 
     /// <param name="host">The host the pages come from.</param>
-    /// <param name="key">Keys the hashes, so that a stored template cannot be searched for a phone number without it; random when not given.</param>
-    public SiteTemplate(string host, ulong? key = null)
+    /// <param name="secret">
+    /// The crawl's secret (at least <see cref="MinSecretBytes"/> bytes, kept apart from the crawl state); the host's
+    /// key is derived from it (HMAC-SHA256 of the host), so one secret serves every host and no two hosts hash alike.
+    /// </param>
+    public SiteTemplate(string host, ReadOnlySpan<byte> secret)
     {
+        if (secret.Length < MinSecretBytes)
+        {
+            throw new ArgumentException($"the secret needs at least {MinSecretBytes} bytes", nameof(secret));
+        }
+
         Host = host;
-        _key = key ?? BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8));
+        Span<byte> key = stackalloc byte[32];
+        HMACSHA256.HashData(secret, System.Text.Encoding.UTF8.GetBytes(host.ToLowerInvariant()), key);
+        _hash = SipHash.FromKey(key);
+        _pathSeed = _hash.Hash("body"u8);
+        _check = _hash.Hash("crawler site template"u8);
     }
 
     public string Host { get; }
@@ -62,18 +116,14 @@ public sealed class SiteTemplate
         }
     }
 
-    /// <summary>
-    /// What the template takes in memory now: its two tables at their present capacity (an entry of a hash, a count and
-    /// the table's links, and a bucket, about 28 bytes), the bound being <see cref="MaxBlocks"/> and <see cref="MaxContacts"/>
-    /// entries.
-    /// </summary>
+    /// <summary>What the template's tables take in memory now (their slots at present capacity); never above <see cref="MaxMemoryBytes"/>.</summary>
     public long MemoryBytes
     {
         get
         {
             lock (_lock)
             {
-                return (_blocks.EnsureCapacity(0) + _contacts.EnsureCapacity(0)) * 28L;
+                return (_blocks.EnsureCapacity(0) + _contacts.EnsureCapacity(0)) * (long)SlotBytes;
             }
         }
     }
@@ -90,26 +140,30 @@ public sealed class SiteTemplate
         }
     }
 
-    /// <summary>The hashes, counts and key as text (base64), for the crawl state: no page text and no contact in it.</summary>
-    public string Serialise()
+    /// <summary>
+    /// The template's state for the crawl state, as base64 text of at most <see cref="MaxStateChars"/> characters:
+    /// the pages seen, each keyed hash with its count, and a check value of the key (so a state is never read with
+    /// another secret). No page text, no contact value, no key.
+    /// </summary>
+    public string Export()
     {
         lock (_lock)
         {
-            var bytes = new byte[1 + 8 + 4 + 4 + 4 + ((_blocks.Count + _contacts.Count) * 12)];
+            var bytes = new byte[HeadBytes + ((_blocks.Count + _contacts.Count) * EntryBytes)];
             var span = bytes.AsSpan();
             span[0] = FormatVersion;
-            BinaryPrimitives.WriteUInt64LittleEndian(span[1..], _key);
+            BinaryPrimitives.WriteUInt64LittleEndian(span[1..], _check);
             BinaryPrimitives.WriteInt32LittleEndian(span[9..], PagesSeen);
             BinaryPrimitives.WriteInt32LittleEndian(span[13..], _blocks.Count);
             BinaryPrimitives.WriteInt32LittleEndian(span[17..], _contacts.Count);
-            var at = 21;
+            var at = HeadBytes;
             foreach (var map in new[] { _blocks, _contacts })
             {
                 foreach (var (hash, count) in map)
                 {
                     BinaryPrimitives.WriteUInt64LittleEndian(span[at..], hash);
                     BinaryPrimitives.WriteInt32LittleEndian(span[(at + 8)..], count);
-                    at += 12;
+                    at += EntryBytes;
                 }
             }
 
@@ -117,33 +171,45 @@ public sealed class SiteTemplate
         }
     }
 
-    /// <summary>A template as <see cref="Serialise"/> wrote it; throws <see cref="FormatException"/> for anything else.</summary>
-    public static SiteTemplate Deserialise(string host, string text)
+    /// <summary>
+    /// A template as <see cref="Export"/> wrote it for this host, with the secret it was made with. Throws
+    /// <see cref="FormatException"/> for anything else: another format, wrong counts or length, another host or secret.
+    /// </summary>
+    public static SiteTemplate Import(string host, string state, ReadOnlySpan<byte> secret)
     {
-        var bytes = Convert.FromBase64String(text);
+        if (state.Length > MaxStateChars)
+        {
+            throw new FormatException("not a site template (longer than any)");
+        }
+
+        var bytes = Convert.FromBase64String(state);
         var span = bytes.AsSpan();
-        if (span.Length < 21 || span[0] != FormatVersion)
+        if (span.Length < HeadBytes || span[0] != FormatVersion)
         {
             throw new FormatException("not a site template (unknown format)");
         }
 
-        var template = new SiteTemplate(host, BinaryPrimitives.ReadUInt64LittleEndian(span[1..]))
+        var template = new SiteTemplate(host, secret);
+        if (BinaryPrimitives.ReadUInt64LittleEndian(span[1..]) != template._check)
         {
-            PagesSeen = BinaryPrimitives.ReadInt32LittleEndian(span[9..]),
-        };
+            throw new FormatException("the site template was made for another host or with another secret");
+        }
+
+        template.PagesSeen = BinaryPrimitives.ReadInt32LittleEndian(span[9..]);
         var blocks = BinaryPrimitives.ReadInt32LittleEndian(span[13..]);
         var contacts = BinaryPrimitives.ReadInt32LittleEndian(span[17..]);
-        if (blocks is < 0 or > MaxBlocks || contacts is < 0 or > MaxContacts || span.Length != 21 + ((blocks + contacts) * 12) || template.PagesSeen < 0)
+        if (blocks is < 0 or > MaxBlocks || contacts is < 0 or > MaxContacts || span.Length != HeadBytes + ((blocks + contacts) * EntryBytes) ||
+            template.PagesSeen < 0)
         {
             throw new FormatException("not a site template (wrong length or counts)");
         }
 
-        var at = 21;
+        var at = HeadBytes;
         for (var i = 0; i < blocks + contacts; i++)
         {
             var map = i < blocks ? template._blocks : template._contacts;
             map[BinaryPrimitives.ReadUInt64LittleEndian(span[at..])] = BinaryPrimitives.ReadInt32LittleEndian(span[(at + 8)..]);
-            at += 12;
+            at += EntryBytes;
         }
 
         return template;
@@ -165,7 +231,7 @@ public sealed class SiteTemplate
         {
             foreach (var v in values.Distinct(StringComparer.Ordinal))
             {
-                Count(_contacts, Hash(v), MaxContacts);
+                Count(_contacts, Hash(v), MaxContacts, ref _contactsSweptAt);
             }
         }
     }
@@ -178,13 +244,13 @@ public sealed class SiteTemplate
     {
         var blocks = new List<(IElement Element, ulong Hash)>();
         var path = new Stack<(IElement Element, ulong PathHash)>();
-        path.Push((body, Mix(_key, "body")));
+        path.Push((body, _pathSeed));
         while (path.Count > 0)
         {
             var (e, pathHash) = path.Pop();
             if (OwnText(e, pathHash) is { } hash)
             {
-                blocks.Add((e, hash));
+                blocks.Add((e, _hash.Hash(hash)));
             }
 
             foreach (var child in e.Children)
@@ -201,7 +267,7 @@ public sealed class SiteTemplate
             {
                 if (seen.Add(hash))
                 {
-                    Count(_blocks, hash, MaxBlocks);
+                    Count(_blocks, hash, MaxBlocks, ref _blocksSweptAt);
                 }
             }
 
@@ -268,7 +334,12 @@ public sealed class SiteTemplate
 
     private bool IsTemplate(int count) => count >= MinPages && count * 2 >= PagesSeen;
 
-    private static void Count(Dictionary<ulong, int> map, ulong hash, int max)
+    /// <summary>
+    /// Counts a hash. When the table is full, what was seen on one page only goes (least evidence); failing that, what
+    /// is not template now; failing that, the newest waits. A full table is swept at most once a page, so a page costs
+    /// no more when the template is at its bound.
+    /// </summary>
+    private void Count(Dictionary<ulong, int> map, ulong hash, int max, ref int sweptAtPage)
     {
         if (map.TryGetValue(hash, out var count))
         {
@@ -278,9 +349,19 @@ public sealed class SiteTemplate
 
         if (map.Count >= max)
         {
-            // Full: forget what was seen once (least evidence); if everything was seen more often, the newest waits.
-            var once = map.Where(kv => kv.Value <= 1).Select(kv => kv.Key).ToList();
-            foreach (var k in once)
+            if (sweptAtPage == PagesSeen)
+            {
+                return;
+            }
+
+            sweptAtPage = PagesSeen;
+            var forget = map.Where(kv => kv.Value <= 1).Select(kv => kv.Key).ToList();
+            if (forget.Count == 0)
+            {
+                forget = map.Where(kv => !IsTemplate(kv.Value)).Select(kv => kv.Key).ToList();
+            }
+
+            foreach (var k in forget)
             {
                 map.Remove(k);
             }
@@ -294,9 +375,9 @@ public sealed class SiteTemplate
         map[hash] = 1;
     }
 
-    private ulong Hash(string value) => Mix(_key ^ 0x9E3779B97F4A7C15UL, value);
+    private ulong Hash(string value) => _hash.Hash(MemoryMarshal.AsBytes(value.AsSpan()));
 
-    /// <summary>FNV-1a over the text, seeded: stable across processes (string.GetHashCode is not), and fast.</summary>
+    /// <summary>FNV-1a over the text, seeded: stable across processes (string.GetHashCode is not), and fast; keyed after, by <see cref="SipHash"/>.</summary>
     private static ulong Mix(ulong seed, string text)
     {
         var h = seed ^ 14695981039346656037UL;

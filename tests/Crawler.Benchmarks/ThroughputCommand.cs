@@ -71,12 +71,12 @@ internal static class ThroughputCommand
                           $"(rounds from {whole.BestMs * 1000:N0} to {whole.WorstMs * 1000:N0} µs a page)");
         Console.WriteLine($"{page.Name}: the page is {(extraction.Ad.IsAd ? "an ad" : "no ad: " + extraction.Ad.NotAdReason)}; the host's template holds " +
                           $"{template.BlockCount:N0} block and {template.ContactCount:N0} contact hashes after {template.PagesSeen:N0} pages " +
-                          $"({template.Serialise().Length * 3 / 4 / 1024.0:N1} KB serialised)");
+                          $"({template.Export().Length * 3 / 4 / 1024.0:N1} KB exported)");
         TemplateBound(extractor, page);
         Console.WriteLine();
     }
 
-    /// <summary>A host's template at its bound: 400 different ads of the site observed, then its size in memory and serialised.</summary>
+    /// <summary>A host's template at its bound: 400 different ads of the site observed, then its size in memory and exported.</summary>
     private static void TemplateBound(AdExtractor extractor, AdPage page)
     {
         var template = new SiteTemplate(page.Url.Host);
@@ -87,7 +87,7 @@ internal static class ThroughputCommand
 
         Console.WriteLine($"{page.Name}: after {template.PagesSeen} different ads the host's template holds {template.BlockCount:N0} of at most " +
                           $"{SiteTemplate.MaxBlocks:N0} block and {template.ContactCount:N0} of at most {SiteTemplate.MaxContacts:N0} contact hashes: " +
-                          $"{template.MemoryBytes / 1024.0:N0} KB in memory, {template.Serialise().Length * 3 / 4 / 1024.0:N0} KB serialised");
+                          $"{template.MemoryBytes / 1024.0:N0} KB in memory (at most {SiteTemplate.MaxMemoryBytes / 1024.0:N0} KB), {template.Export().Length * 3 / 4 / 1024.0:N0} KB exported");
     }
 
     private static Result Measure(Action action)

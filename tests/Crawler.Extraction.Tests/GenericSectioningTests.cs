@@ -143,28 +143,6 @@ public sealed class GenericSectioningTests
     }
 
     [Test]
-    public void What_recurs_on_a_hosts_pages_is_template_and_its_hashes_survive_serialisation()
-    {
-        var template = new SiteTemplate("www.adsite.example");
-        string PageOf(int i) => $"<main><h1>Dame {i}</h1><p>Escort, bel me: 06-1234567{i}.</p><p>Top escort van de week: Nina 06-99887766</p></main>";
-        for (var i = 0; i < 4; i++)
-        {
-            Extract(PageOf(i), template: template);
-        }
-
-        var copy = SiteTemplate.Deserialise(template.Host, template.Serialise());
-        var page = Extract(PageOf(5), template: copy);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345675" }));
-            Assert.That(page.TemplateBlocks, Is.EqualTo(1));
-            Assert.That(copy.PagesSeen, Is.EqualTo(5));
-            Assert.That(template.Serialise(), Does.Not.Contain("06-99887766"));
-        });
-    }
-
-    [Test]
     public void A_bad_vocabulary_file_names_file_line_and_field()
     {
         var ex = Assert.Throws<InputException>(() => ExtractionVocabulary.Parse("v.yaml",
