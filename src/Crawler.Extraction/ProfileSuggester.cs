@@ -23,7 +23,8 @@ public sealed record ProfileSuggestion(int Pages, string? AdRegion, IReadOnlyLis
 /// <summary>
 /// Proposes a profile from several saved pages of one site by comparing them: an element (named by its id or first
 /// class) whose text is the same on nearly every page is the site's template and proposed for <c>drop</c>; the smallest
-/// element that holds the main heading and whose text differs on every page is proposed as the <c>adRegion</c>.
+/// element that holds the main heading wherever it stands, stands on at least half of the pages (listing and help pages
+/// of the site have no ad) and whose text differs on every page is proposed as the <c>adRegion</c>.
 /// Only ids and classes without digits are used, so a selector names a kind of element, not one page's element.
 /// </summary>
 public static class ProfileSuggester
@@ -55,7 +56,9 @@ public static class ProfileSuggester
         var quorum = Math.Max(2, (int)Math.Ceiling(pages.Count * 0.8));
         var drop = seen.Where(kv => kv.Value.Count >= quorum && kv.Value[0].Text.Length >= 20 && kv.Value.All(v => v.Text == kv.Value[0].Text))
             .OrderByDescending(kv => kv.Value[0].Text.Length).Select(kv => kv.Key).Take(12).ToList();
-        var region = seen.Where(kv => kv.Value.Count >= quorum && kv.Value.All(v => v.HoldsHeading) &&
+        // The ad region need not be on every page: a site's listing, search and help pages have none.
+        var regionQuorum = Math.Max(2, (int)Math.Ceiling(pages.Count * 0.5));
+        var region = seen.Where(kv => kv.Value.Count >= regionQuorum && kv.Value.All(v => v.HoldsHeading) &&
                                       kv.Value.Select(v => v.Text).Distinct(StringComparer.Ordinal).Count() == kv.Value.Count)
             .OrderBy(kv => kv.Value.Average(v => v.Text.Length)).Select(kv => kv.Key).FirstOrDefault();
         return new ProfileSuggestion(pages.Count, region, drop);

@@ -210,4 +210,25 @@ public sealed class ProfileSuggesterTests
             Assert.That(suggestion.ToYaml(), Does.Contain("adRegion: [\"div.advert\"]"));
         });
     }
+
+    [TestCase("classic")]
+    [TestCase("cards")]
+    [TestCase("forum")]
+    [TestCase("jsonld")]
+    public void The_profile_proposed_from_a_layouts_pages_extracts_those_pages_as_expected(string layout)
+    {
+        // Every saved page of the layout (ads, a listing, a login, a news item ...), as a specialist would save them.
+        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", layout);
+        var yaml = ProfileSuggester.Suggest(Directory.GetFiles(dir, "*.html").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToList()).ToYaml();
+        var policy = Core.Policy.PolicySetLoader.Load([.. TestPolicy.Files(), new Core.Policy.PolicyFileText("profiles/suggested.yaml", yaml)]);
+        var extractor = new AdExtractor(policy.Fetch.NotPublicSelectors, policy.Urls, policy.Profiles.Get("suggested"));
+
+        var report = ProfileTester.Run(extractor, dir, new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(1)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(yaml, Does.Not.Contain("adRegion: []"), yaml);
+            Assert.That(report.Ok, Is.True, yaml + report.ToText());
+        });
+    }
 }
