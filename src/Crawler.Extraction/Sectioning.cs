@@ -335,9 +335,14 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
                 continue;
             }
 
-            for (var i = e.Children.Length - 1; i >= 0; i--)
+            // Child nodes, not Children: AngleSharp's element collection counts and indexes by walking the children again.
+            var nodes = e.ChildNodes;
+            for (var i = nodes.Length - 1; i >= 0; i--)
             {
-                stack.Push(e.Children[i]);
+                if (nodes[i] is IElement child)
+                {
+                    stack.Push(child);
+                }
             }
         }
     }
@@ -345,7 +350,7 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
     /// <summary>Children of one shape, grouped (blocks without text or image between them do not break a group).</summary>
     private static IEnumerable<List<IElement>> RunsOf(IElement parent)
     {
-        var children = parent.Children;
+        var children = parent.ChildNodes;
         if (children.Length < 2)
         {
             yield break;
@@ -354,9 +359,9 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         // Most elements have few children: a list of (shape, group) pairs beats a dictionary, and most groups stay single.
         List<(ulong Shape, List<IElement> Group)>? groups = null;
         var anyPair = false;
-        foreach (var child in children)
+        for (var i = 0; i < children.Length; i++)
         {
-            if (child.LocalName is "br" or "hr" or "script" or "style" || !HasTextOrImage(child))
+            if (children[i] is not IElement child || child.LocalName is "br" or "hr" or "script" or "style" || !HasTextOrImage(child))
             {
                 continue;
             }
@@ -475,9 +480,10 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
 
         h = (h ^ '>') * 1099511628211UL;
         string? last = null;
-        foreach (var c in e.Children)
+        var nodes = e.ChildNodes;
+        for (var i = 0; i < nodes.Length; i++)
         {
-            if (c.LocalName != last && c.LocalName is not ("br" or "script"))
+            if (nodes[i] is IElement c && c.LocalName != last && c.LocalName is not ("br" or "script"))
             {
                 h = Hash(h, c.LocalName);
                 h = (h ^ ',') * 1099511628211UL;

@@ -14,6 +14,14 @@ internal sealed class SiteChrome(List<IElement> chrome)
 
     public bool ShowsPhone(string e164)
     {
+        // Any written form holds the number's last four digits: most pages' chrome has none of them, and the number
+        // need not be parsed for its national digits.
+        var tail = e164[Math.Max(1, e164.Length - 4)..];
+        if (!Lines().Exists(l => l.Digits.Contains(tail, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
         var national = ContactReader.NationalDigits(e164);
         foreach (var (_, digits) in Lines())
         {

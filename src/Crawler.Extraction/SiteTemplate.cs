@@ -253,9 +253,13 @@ public sealed class SiteTemplate
                 blocks.Add((e, _hash.Hash(hash)));
             }
 
-            foreach (var child in e.Children)
+            var nodes = e.ChildNodes;
+            for (var i = 0; i < nodes.Length; i++)
             {
-                path.Push((child, Mix(pathHash, child.LocalName)));
+                if (nodes[i] is IElement child)
+                {
+                    path.Push((child, Mix(pathHash, child.LocalName)));
+                }
             }
         }
 
@@ -297,9 +301,10 @@ public sealed class SiteTemplate
         int length = 0, digits = 0;
         var at = false;
         var space = false;
-        foreach (var n in e.ChildNodes)
+        var nodes = e.ChildNodes;
+        for (var i = 0; i < nodes.Length; i++)
         {
-            if (n is not IText t)
+            if (nodes[i] is not IText t)
             {
                 continue;
             }
