@@ -195,15 +195,19 @@ public sealed class GenericSectioningTests
 /// <summary>Profile suggestion from pages of one synthetic site.</summary>
 public sealed class ProfileSuggesterTests
 {
+    /// <summary>The ad's heading and text on page <paramref name="i"/>: more than a line beyond the heading.</summary>
+    private static string Ad(int i) =>
+        $"<h1>Dame {i}</h1><p>Tekst van advertentie {i}: ik ontvang je graag in mijn eigen appartement, rustig gelegen en discreet, bel me op nummer 06-1234567{i}</p>";
+
+    /// <summary>The proposal from three pages of one synthetic site, each the body <paramref name="body"/> gives.</summary>
+    private static ProfileSuggestion SuggestFrom(Func<int, string> body) =>
+        ProfileSuggester.Suggest([.. Enumerable.Range(1, 3).Select(i => $"<html><body>{body(i)}</body></html>")]);
+
     [Test]
     public void A_region_with_what_generic_sectioning_keeps_out_or_with_little_beyond_its_heading_is_not_proposed()
     {
-        string PageOf(int i) => $"<html><body><div class=\"advert\"><h1>Dame {i}</h1><p>Tekst van advertentie {i}: ik ontvang je graag in mijn " +
-                                $"eigen appartement, rustig gelegen en discreet, bel me op nummer 06-1234567{i}</p>" +
-                                $"<h2>Gastenboek</h2><p>Top avond gehad, groet van Kees {i}, 06-9988776{i}</p></div>" +
-                                $"<div class=\"kop\"><h1>Dame {i}</h1><p>Nieuw {i}</p></div></body></html>";
-
-        var suggestion = ProfileSuggester.Suggest([PageOf(1), PageOf(2), PageOf(3)]);
+        var suggestion = SuggestFrom(i => $"<div class=\"advert\">{Ad(i)}<h2>Gastenboek</h2><p>Top avond gehad, groet van Kees {i}, 06-9988776{i}</p></div>" +
+                                          $"<div class=\"kop\"><h1>Dame {i}</h1><p>Nieuw {i}</p></div>");
 
         Assert.That(suggestion.AdRegion, Is.Null, suggestion.ToYaml());
     }
@@ -211,11 +215,8 @@ public sealed class ProfileSuggesterTests
     [Test]
     public void A_selector_is_proposed_for_drop_only_when_all_its_elements_stay_the_same()
     {
-        string PageOf(int i) => $"<html><body><div class=\"box\">Welkom op de site, de gids van alle dames</div><div class=\"box\"><h1>Dame {i}</h1>" +
-                                $"<p>Tekst van advertentie {i}: ik ontvang je graag in mijn eigen appartement, rustig en discreet, 06-1234567{i}</p></div>" +
-                                "<div class=\"voet\">Alle rechten voorbehouden, de gids van alle dames</div></body></html>";
-
-        var suggestion = ProfileSuggester.Suggest([PageOf(1), PageOf(2), PageOf(3)]);
+        var suggestion = SuggestFrom(i => $"<div class=\"box\">Welkom op de site, de gids van alle dames</div><div class=\"box\">{Ad(i)}</div>" +
+                                          "<div class=\"voet\">Alle rechten voorbehouden, de gids van alle dames</div>");
 
         Assert.Multiple(() =>
         {
@@ -227,11 +228,8 @@ public sealed class ProfileSuggesterTests
     [Test]
     public void What_changes_is_proposed_as_the_region_and_what_stays_as_drop()
     {
-        string PageOf(int i) => $"<html><body><div id=\"top\">Welkom op de site, de gids van alle dames</div><div class=\"wrap\"><div class=\"advert\"><h1>Dame {i}</h1>" +
-                                $"<p>Tekst van advertentie {i}: ik ontvang je graag in mijn eigen appartement, rustig gelegen en discreet, bel me op nummer 06-1234567{i}</p></div>" +
-                                "<div class=\"promo\">Adverteren? Mail ons vandaag nog!</div></div></body></html>";
-
-        var suggestion = ProfileSuggester.Suggest([PageOf(1), PageOf(2), PageOf(3)]);
+        var suggestion = SuggestFrom(i => $"<div id=\"top\">Welkom op de site, de gids van alle dames</div><div class=\"wrap\"><div class=\"advert\">{Ad(i)}</div>" +
+                                          "<div class=\"promo\">Adverteren? Mail ons vandaag nog!</div></div>");
 
         Assert.Multiple(() =>
         {
