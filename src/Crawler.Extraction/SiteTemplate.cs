@@ -174,6 +174,8 @@ public sealed class SiteTemplate
     /// <summary>
     /// A template as <see cref="Export"/> wrote it for this host, with the secret it was made with. Throws
     /// <see cref="FormatException"/> for anything else: another format, wrong counts or length, another host or secret.
+    /// A state of an earlier format (its hashes would not match) is refused too: the caller starts a new template,
+    /// which learns the site again within <see cref="MinPages"/> pages.
     /// </summary>
     public static SiteTemplate Import(string host, string state, ReadOnlySpan<byte> secret)
     {
