@@ -82,6 +82,9 @@ public static class CommandAccess
         new("robots check", Kind.Anyone),
         new("extract", Kind.Anyone),
         new("profile test", Kind.Anyone),
+
+        // A proposed profile decides what a target's crawl reads of its site: the specialist's, as targets are.
+        new("profile suggest", Kind.Role, Permission.TargetsWrite),
         new("demo", Kind.Anyone),
     ];
 

@@ -20,9 +20,30 @@ public static partial class AdDetails
     /// Ages the ad states about its subject: "24 jaar", "24yo", "age: 24", "Leeftijd 24", "I am 24". Read from the
     /// two-digit numbers outwards (a vectorised search for digits), not by trying a pattern at every letter.
     /// </summary>
-    public static IReadOnlyList<int> Ages(string text)
+    public static IReadOnlyList<int> Ages(string text) => Ages(text, null);
+
+    /// <summary>
+    /// Stated ages as <see cref="Ages(string)"/> reads them, and ages in brackets after a name ("Kim (28)", "Bo &amp; Noor
+    /// (22 en 24)", "Chantal (33)"), unless the word before the bracket is one that <paramref name="counted"/> says is
+    /// counted or measured ("Foto's (16)", "Maat (38)"): without it, bracketed numbers are not read.
+    /// </summary>
+    public static IReadOnlyList<int> Ages(string text, Func<string, bool>? counted)
     {
         var found = new List<(int At, int Age)>();
+        if (counted is not null && text.Contains('(', StringComparison.Ordinal))
+        {
+            foreach (Match m in BracketedAges().Matches(text))
+            {
+                if (!counted(m.Groups["word"].Value))
+                {
+                    foreach (Capture c in m.Groups["age"].Captures)
+                    {
+                        found.Add((c.Index, int.Parse(c.Value, CultureInfo.InvariantCulture)));
+                    }
+                }
+            }
+        }
+
         var s = text.AsSpan();
         var i = 0;
         while (i < s.Length)
@@ -188,85 +209,41 @@ public static partial class AdDetails
         CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.SpacingCombiningMark;
 
     /// <summary>
-    /// Rates in either order and four languages: "€ 150 per uur", "80 euro per half uur", "€ 100 / 30 min", "250 EUR for
-    /// 2 hours", "100€ de l'heure", "50 € la demi-heure", "100 € pro Stunde"; and duration first: "1 Std. 150 €",
-    /// "30 Min. 80 €", "half uur 40 euro", "1 uur: 80", and "uur 70" on a line that names a currency.
+    /// The ages a value labelled as age gives: "24", "24 jaar", "22 &amp; 23", "24 / 26", "26 en 31"; not a range ("25-30")
+    /// and not an age limit ("18+").
     /// </summary>
-    public static IReadOnlyList<StatedPrice> Prices(string text)
+    public static IReadOnlyList<int> AgesIn(string labelValue)
     {
-        var prices = new List<StatedPrice>();
-        foreach (Match m in PricePattern().Matches(text))
+        var ages = new List<int>();
+        var m = AgeList().Match(labelValue);
+        if (m.Success)
         {
-            var amountGroup = m.Groups["a1"].Success ? m.Groups["a1"] : m.Groups["a2"].Success ? m.Groups["a2"] : m.Groups["b"];
-            if (m.Groups["b"].Success && !m.Groups["bc"].Success && !m.Groups["sep"].Success && !LineNamesCurrency(text, m.Index))
+            foreach (Capture c in m.Groups["age"].Captures)
             {
-                // "uur 70" without a currency is a price only where the line speaks of money.
-                continue;
+                var age = int.Parse(c.Value, CultureInfo.InvariantCulture);
+                if (age is >= 12 and <= 80 && !ages.Contains(age))
+                {
+                    ages.Add(age);
+                }
             }
-
-            var amountText = amountGroup.Value.Replace(",-", "", StringComparison.Ordinal).Replace(',', '.');
-            if (!decimal.TryParse(amountText, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) || amount <= 0 || amount > 100_000)
-            {
-                continue;
-            }
-
-            var (per, hours) = Duration(m.Groups["per"].Success ? m.Groups["per"].Value : m.Groups["dur"].Value);
-            prices.Add(new StatedPrice(amount, "EUR", per, hours is { } h && h > 0 ? Math.Round(amount / h, 2) : null, m.Value.Trim()));
         }
 
-        return prices;
+        return ages;
     }
+
+    /// <summary>A capitalised word, then two-digit numbers in brackets joined by "&amp;", "/", ",", "+" or "and" in four languages.</summary>
+    [GeneratedRegex(@"(?<word>\p{Lu}[\p{L}\p{M}'’]*)\s*\(\s*(?<age>\d{2})(?:\s*(?:&|\+|/|,|\ben\b|\band\b|\bund\b|\bet\b)\s*(?<age>\d{2})){0,5}\s*\)")]
+    private static partial Regex BracketedAges();
+
+    /// <summary>The whole of a label's value: two-digit numbers joined as above, with an optional unit after each.</summary>
+    [GeneratedRegex(@"^\s*(?<age>\d{2})(?!\s*\+)(?:\s*(?:jaar|jr\.?|years?|yrs|y/o|yo|jahre|ans))?(?:\s*(?:&|/|,|\ben\b|\band\b|\bund\b|\bet\b)\s*(?<age>\d{2})(?!\s*\+)(?:\s*(?:jaar|jr\.?|years?|yrs|y/o|yo|jahre|ans))?){0,7}\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex AgeList();
 
     /// <summary>
-    /// A stated duration ("per uur", "/ 30 min", "half uur", "1,5 uur", "kwartier"), as shown and in hours; "unspecified"
-    /// without hours when there is none, a night without hours (its length is not said).
+    /// Rates in either order and four languages: "€ 150 per uur", "80 euro per half uur", "€ 100 / 30 min", "250 EUR for
+    /// 2 hours", "100€ de l'heure", "50 € la demi-heure", "100 € pro Stunde"; duration first: "1 Std. 150 €", "30 Min. 80 €",
+    /// "half uur 40 euro, uur 70", "1 uur: 80"; lists on a line and durations with their amounts on the next line
+    /// (<see cref="RateReader"/>).
     /// </summary>
-    internal static (string Per, decimal? Hours) Duration(string text)
-    {
-        var t = text.Trim().ToLowerInvariant();
-        if (t.Length == 0)
-        {
-            return ("unspecified", null);
-        }
-
-        if (t.Contains("half", StringComparison.Ordinal) || t.Contains("halve", StringComparison.Ordinal) || t.Contains('½', StringComparison.Ordinal) ||
-            t.Contains("demi", StringComparison.Ordinal) || t.Contains("halbe", StringComparison.Ordinal))
-        {
-            return ("30 min", 0.5m);
-        }
-
-        if (t.Contains("kwartier", StringComparison.Ordinal) || t.Contains("quarter", StringComparison.Ordinal))
-        {
-            return ("15 min", 0.25m);
-        }
-
-        if (t.Contains("nacht", StringComparison.Ordinal) || t.Contains("night", StringComparison.Ordinal) || t.Contains("nuit", StringComparison.Ordinal))
-        {
-            return ("night", null);
-        }
-
-        var number = NumberIn().Match(t);
-        var n = number.Success ? decimal.Parse(number.Value.Replace(',', '.'), CultureInfo.InvariantCulture) : 1m;
-        return t.Contains("min", StringComparison.Ordinal) ? ($"{n} min", n / 60m) : ($"{n} h", n);
-    }
-
-    [GeneratedRegex(
-        @"(?:€\s*(?<a1>\d{2,5}(?:[.,]\d{2}|,-)?)|(?<a2>\d{2,5})(?:,-|[.,]00)?\s*(?:€|euros?\b|eur\b))" +
-        @"\s*(?<per>(?:(?:per|pro|/|voor|for|p\.?|de|la|le|l['’]|par|die|das|the|een|an?|une?|eine?)\s*){1,3}(?:(?:1|2|3|4|6|8|12|24|een|half|halve|halbe|demi)\s*)?" +
-        @"(?:uur|hour|hours|u|h|std\.?|stunden?|heures?|nacht|night|nuit|kwartier|quarter|demi-heure|\d{1,3}\s*min(?:uten|utes|\.)?|min(?:uten|utes)?)(?![a-z]))?" +
-        @"|(?<dur>(?:(?:\d{1,2}(?:[.,]5)?|een|an?|one|eine?|une?|½|half|halve|halbe|une\s+demi|la\s+demi)\s*-?\s*)?(?:uur|uren|hours?|hrs?|std\.?|stunden?|heures?|heure|min\.?|mins|minuten|minutes|nacht|night|nuit|kwartier|quarter|demi-heure))" +
-        @"(?![a-z])[ \t\u00A0]*(?<sep>[:=]|-(?!\d))?[ \t\u00A0]*(?:€[ \t\u00A0]*)?(?<b>\d{2,4})(?![\d.,]\d)(?:,-)?[ \t\u00A0]*(?<bc>€|euros?\b|eur\b)?",
-        RegexOptions.IgnoreCase)]
-    private static partial Regex PricePattern();
-
-    [GeneratedRegex(@"\d+(?:[.,]\d+)?")]
-    private static partial Regex NumberIn();
-
-    private static bool LineNamesCurrency(string text, int at)
-    {
-        var start = text.LastIndexOf('\n', Math.Max(0, at - 1)) + 1;
-        var end = text.IndexOf('\n', at);
-        var line = text.AsSpan(start, (end < 0 ? text.Length : end) - start);
-        return line.Contains('€') || line.Contains("euro", StringComparison.OrdinalIgnoreCase) || line.Contains("eur ", StringComparison.OrdinalIgnoreCase);
-    }
+    public static IReadOnlyList<StatedPrice> Prices(string text) => RateReader.Read(text);
 }

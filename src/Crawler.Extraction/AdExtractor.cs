@@ -50,10 +50,10 @@ public sealed record PageExtraction(AdFeatures Ad, IReadOnlyList<Uri> Links, boo
 /// </summary>
 public sealed partial class AdExtractor
 {
-    /// <summary>The generic profile's ad region, one selector each, so that the document scan can look for them on its way.</summary>
-    private static readonly string[] HeuristicAdRegionParts = ["article.ad", "[itemtype*=Product]", "article", "main", "[role=main]"];
+    /// <summary>The generic profile's candidates for the ad: the one article or described item, else the page's main content.</summary>
+    private static readonly ISelector OneItem = new CssSelectorParser().ParseSelector("article, [itemtype*=Product], [itemtype*=Person], [itemtype*=Service]")!;
 
-    private static readonly string HeuristicAdRegion = string.Join(", ", HeuristicAdRegionParts);
+    private static readonly ISelector MainContent = new CssSelectorParser().ParseSelector("main, [role=main]")!;
 
     // Parsed once: AngleSharp parses a selector given as text on every call.
     private static readonly ISelector Heading = new CssSelectorParser().ParseSelector("h1")!;
@@ -120,10 +120,8 @@ public sealed partial class AdExtractor
         var parser = new CssSelectorParser();
         _notPublic = SelectorSet.Compile(parser, notPublicSelectors is { Count: > 0 } s ? s : ["input[type=password]"])!;
         _drop = SelectorSet.Compile(parser, Profile.Drop);
-        _adRegion = (Profile.AdRegion.Count == 0 ? [HeuristicAdRegion] : Profile.AdRegion).Select(r => Compile(parser, r)!).ToArray();
-        _adRegionOnTheWay = Profile.AdRegion.Count == 0
-            ? [SelectorSet.Compile(parser, HeuristicAdRegionParts)]
-            : Profile.AdRegion.Select(r => SelectorSet.Compile(parser, [r]) is { OnlyTheElement: true } set ? set : null).ToArray();
+        _adRegion = Profile.AdRegion.Select(r => Compile(parser, r)!).ToArray();
+        _adRegionOnTheWay = Profile.AdRegion.Select(r => SelectorSet.Compile(parser, [r]) is { OnlyTheElement: true } set ? set : null).ToArray();
         _title = Compile(parser, Profile.Title);
         _body = Compile(parser, Profile.Body);
         _fields = Compile(parser, Profile.Fields.Count == 0 ? null : string.Join(", ", Profile.Fields));
@@ -152,7 +150,7 @@ public sealed partial class AdExtractor
     public PageExtraction Extract(string html, Uri url, DateTimeOffset? fetchedAt, SiteTemplate? template)
     {
         using var document = ParseDocument(html);
-        var scan = DocumentScan.Run(document, _notPublic, _drop, Profile.DropCommonThirdParty, _adRegionOnTheWay);
+        var scan = DocumentScan.Run(document, _notPublic, _drop, Profile.DropCommonThirdParty, _adRegionOnTheWay, _vocabulary);
         var baseUrl = BaseUrl(scan.BaseHref, url);
         var links = Links(scan.Anchors, baseUrl, _urlRules);
         var siteDomain = SiteDomain.Registrable(url.Host);
@@ -161,7 +159,7 @@ public sealed partial class AdExtractor
 
         // Read before the site's chrome goes: its address tells the country, its contacts are the site's.
         var country = SiteCountry.Of(url.Host, lang, () => document.Body?.TextContent ?? "");
-        var siteContacts = SiteContacts(scan.Chrome, country);
+        var siteChrome = new SiteChrome(scan.Chrome);
         var removed = scan.Dropped.Count;
 
         // Last first: a removed child shifts only the siblings after it, and there are none left by then.
@@ -190,8 +188,8 @@ public sealed partial class AdExtractor
         IElement? region;
         if (generic)
         {
-            // Sectioning removed elements the scan saw: the region is looked for again in what is left.
-            region = opening ?? document.ChildNodes.QuerySelector(_adRegion[0]);
+            // Sectioning removed elements the scan saw: the region is looked for in what is left.
+            region = opening ?? GenericRegion(document);
             if (region is null)
             {
                 // No landmark, article or thread says where the ad is: keep only what stands nearest the main heading.
@@ -211,17 +209,7 @@ public sealed partial class AdExtractor
 
         var content = Read(document, region);
         var text = content.Text;
-
-        // A password field in the site's chrome or beside a page full of text is a login box, not a wall.
-        var wall = scan.Wall;
-        if (wall is not null && IsLoginBox(wall, scan, region, text))
-        {
-            wall = null;
-        }
-
-        var loginForm = wall is not null;
-        var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
-        var structured = StructuredData.Read(scan.JsonLd, scan.Meta);
+        var structured = StructuredData.Read(scan.JsonLd, scan.Meta, url);
         var telLinks = new List<string>();
         var mailtoLinks = new List<string>();
         var messengers = new List<MessengerContact>();
@@ -245,9 +233,25 @@ public sealed partial class AdExtractor
         }
 
         telLinks.AddRange(content.DataNumbers);
+        mailtoLinks.AddRange(content.ItemEmails);
         var hidden = new List<HiddenContact>();
-        var phones = ContactReader.FindPhones(text, telLinks, hidden, region2);
-        var emails = ContactReader.FindEmails(text, mailtoLinks, content.CloudflareEmails.ConvertAll(e => e.GetAttribute("data-cfemail")!), hidden);
+
+        // Concealed text is searched on lines of its own, apart from the visible text it sat in.
+        var searched = content.Concealed.Count == 0 ? text : text + "\n" + string.Join('\n', content.Concealed);
+        var phones = ContactReader.FindPhones(searched, telLinks, hidden, region2);
+        MarkDecoyed(phones, hidden, text, content.DecoysAt);
+        var emails = ContactReader.FindEmails(searched, mailtoLinks, content.CloudflareEmails.ConvertAll(e => e.GetAttribute("data-cfemail")!), hidden);
+
+        // A password field in the site's chrome, beside a page full of text or beside the ad's own contact data is a
+        // login box, not a wall: what the page shows everyone is public.
+        var wall = scan.Wall;
+        if (wall is not null && IsLoginBox(wall, scan, region, text, phones.Count + emails.Count > 0))
+        {
+            wall = null;
+        }
+
+        var loginForm = wall is not null;
+        var wallReason = wall is null ? "" : $"the page shows '{Describe(wall)}': it is behind a login or paywall";
 
         // Structured data speaks for the page only when the page is one ad (never a listing); in a thread it is the site's.
         if (!sections.Thread)
@@ -282,8 +286,8 @@ public sealed partial class AdExtractor
         template?.ObserveContacts(phones.Select(p => p.E164).Concat(emails));
         var siteOwn = 0;
         var templateContacts = 0;
-        siteOwn += phones.RemoveAll(p => siteContacts.Contains(p.E164));
-        siteOwn += emails.RemoveAll(e => siteContacts.Contains(e) || (generic && SiteDomain.IsOnDomain(e, siteDomain)));
+        siteOwn += phones.RemoveAll(p => siteChrome.ShowsPhone(p.E164));
+        siteOwn += emails.RemoveAll(e => (generic && SiteDomain.IsOnDomain(e, siteDomain)) || siteChrome.ShowsEmail(e));
         if (template is not null)
         {
             templateContacts += phones.RemoveAll(p => template.IsTemplateContact(p.E164));
@@ -302,11 +306,13 @@ public sealed partial class AdExtractor
         var adLike = phones.Exists(p => p.Kind is "mobile" or "fixed-line-or-mobile") || AdVocabulary().IsMatch(text);
         var teasers = generic && sections.TeaserItems >= 4 && sections.TeaserChars > text.Length * 3 / 2;
         var listing = generic && structured.Listing && sections.TeaserItems >= 3;
-        var isAd = !loginForm && hasContact && adLike && kind == PageKind.Unknown && !teasers && !listing;
+        var writing = generic && structured.Writing;
+        var isAd = !loginForm && hasContact && adLike && kind == PageKind.Unknown && !teasers && !listing && !writing;
         var reason = loginForm ? wallReason
             : kind != PageKind.Unknown ? $"the page's heading or title says it is not an ad ({kind})"
             : teasers ? "the page is mostly a list of teasers of other ads"
             : listing ? "the page describes a list of ads (structured data)"
+            : writing ? "the page describes itself as an article or a page of the site's (structured data)"
             : isAd ? ""
             : hasContact ? "contact data, but neither a mobile number nor the language of an ad"
             : "no contact data in the ad region";
@@ -332,34 +338,34 @@ public sealed partial class AdExtractor
         return result with { Ad = ad };
     }
 
-    /// <summary>Phones and addresses in the site's header, navigation and footer: the site's, wherever else they appear.</summary>
-    private static HashSet<string> SiteContacts(List<IElement> chrome, string country)
+    /// <summary>
+    /// Numbers that run across a concealed digit group ("0178", a concealed "9999", "3307 1948"): read as the
+    /// visitor sees them, and hidden on purpose.
+    /// </summary>
+    private static void MarkDecoyed(List<FoundPhone> phones, List<HiddenContact> hidden, string text, List<int> decoys)
     {
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in chrome)
+        if (decoys.Count == 0)
         {
-            var scan = new ContentScan();
-            scan.Add(e);
-            var tel = scan.Anchors.Select(a => a.GetAttribute("href")!.Trim()).Where(h => h.StartsWith("tel:", StringComparison.OrdinalIgnoreCase))
-                .Select(h => Uri.UnescapeDataString(h[4..])).ToList();
-            var mail = scan.Anchors.Select(a => a.GetAttribute("href")!.Trim()).Where(h => h.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
-                .Select(h => h[7..]).ToList();
-            foreach (var p in ContactReader.FindPhones(scan.Text, tel, null, country))
-            {
-                found.Add(p.E164);
-            }
-
-            foreach (var m in ContactReader.FindEmails(scan.Text, mail, scan.CloudflareEmails.ConvertAll(x => x.GetAttribute("data-cfemail")!)))
-            {
-                found.Add(m);
-            }
+            return;
         }
 
-        return found;
+        for (var i = 0; i < phones.Count; i++)
+        {
+            var phone = phones[i];
+            var at = phone.Obfuscated || phone.Raw.Length == 0 ? -1 : text.IndexOf(phone.Raw, StringComparison.Ordinal);
+            if (at >= 0 && decoys.Exists(d => d > at && d < at + phone.Raw.Length))
+            {
+                phones[i] = phone with { Obfuscated = true };
+                hidden.Add(new HiddenContact(HiddenContact.Phone, phone.E164, phone.Raw));
+            }
+        }
     }
 
-    /// <summary>A password field in the header, navigation, footer or a sidebar, or outside an ad region with much text of its own.</summary>
-    private static bool IsLoginBox(IElement wall, DocumentScan scan, IElement region, string regionText)
+    /// <summary>
+    /// A password field in the header, navigation, footer or a sidebar, or outside an ad region with much text of its
+    /// own or with contact data.
+    /// </summary>
+    private static bool IsLoginBox(IElement wall, DocumentScan scan, IElement region, string regionText, bool regionHasContact)
     {
         if (!string.Equals(wall.GetAttribute("type"), "password", StringComparison.OrdinalIgnoreCase))
         {
@@ -371,7 +377,51 @@ public sealed partial class AdExtractor
             return true;
         }
 
-        return !region.Contains(wall) && regionText.Length >= 500;
+        return !region.Contains(wall) && (regionText.Length >= 500 || regionHasContact);
+    }
+
+    /// <summary>
+    /// Where the ad stands when the page says so by its structure: the one article (or schema.org item) of the page,
+    /// or of several the one that holds the main heading (the others are teasers or posts); else the page's main
+    /// content (<c>main</c>, <c>role=main</c>). Null when neither says anything.
+    /// </summary>
+    private static IElement? GenericRegion(IDocument document)
+    {
+        IElement? only = null;
+        IElement? last = null;
+        IElement? withHeading = null;
+        var items = 0;
+        var headed = 0;
+        foreach (var item in document.ChildNodes.QuerySelectorAll(OneItem))
+        {
+            // An article inside another is part of it (a quoted post, a card in the ad's own gallery); in document
+            // order it comes right after its container.
+            if (last is not null && last.Contains(item))
+            {
+                continue;
+            }
+
+            last = item;
+            only ??= item;
+            items++;
+            if (item.ChildNodes.QuerySelector(Heading) is not null)
+            {
+                withHeading = item;
+                headed++;
+            }
+        }
+
+        if (items == 1)
+        {
+            return only;
+        }
+
+        if (headed == 1)
+        {
+            return withHeading;
+        }
+
+        return document.ChildNodes.QuerySelector(MainContent);
     }
 
     /// <summary>
@@ -439,6 +489,7 @@ public sealed partial class AdExtractor
 
         Labels.ReadLines(text, labels);
         string? labelName = null;
+        var labelAges = new List<int>();
         DateTimeOffset? labelDate = null;
         string? labelId = null;
         foreach (var label in labels)
@@ -447,6 +498,9 @@ public sealed partial class AdExtractor
             {
                 case LabelKind.Name:
                     labelName ??= WorkingNames.FromValue(label.Value, IsLexiconWord);
+                    break;
+                case LabelKind.Age:
+                    labelAges.AddRange(AdDetails.AgesIn(label.Value));
                     break;
                 case LabelKind.Origin or LabelKind.Languages or LabelKind.Services:
                     _prose.Read(TokenizedText.Of(label.Value), findings, label.Kind);
@@ -516,7 +570,8 @@ public sealed partial class AdExtractor
             prices.Add(new StatedPrice(amount, structured.Currency ?? "EUR", "unspecified", null, "structured data (JSON-LD offer)"));
         }
 
-        return new AdFeatures(true, "", title, text, phones, emails, removed, AdDetails.Ages(text), prices,
+        var ages = AdDetails.Ages(text, _vocabulary.IsCounted).Concat(labelAges).Distinct().ToList();
+        return new AdFeatures(true, "", title, text, phones, emails, removed, ages, prices,
             findings.Locations, messengers, name, findings.Origins, findings.Languages, findings.Venues, findings.Services,
             PostedAt(region, content, structured, labelDate, text, fetchedAt),
             AdId(document, region, url, labelId, structured, text),
@@ -776,12 +831,34 @@ public sealed partial class AdExtractor
         }
     }
 
-    /// <summary>Postcode areas: "3511 AB" anywhere, a bare "3511" only where a label or "postcode" says so.</summary>
+    /// <summary>
+    /// Postcode areas: "3511 AB" anywhere, a bare number of the country's form ("3511", "1050", "04155") only where a
+    /// label or "postcode" says so (a place beside it is the prose reader's).
+    /// </summary>
     private static void AddPostcodes(string text, LexiconFindings findings, bool labelled)
     {
-        foreach (Match m in (labelled ? LabelledPostcode() : Postcode()).Matches(text))
+        var country = findings.Country ?? "nl";
+        if (labelled)
+        {
+            foreach (Match m in LabelledPostcode().Matches(text))
+            {
+                if (Postcodes.IsPostcode(m.Groups["area"].Value, country))
+                {
+                    findings.AddLocation(StatedLocation.PostcodeArea, m.Groups["area"].Value);
+                }
+            }
+
+            return;
+        }
+
+        foreach (Match m in Postcode().Matches(text))
         {
             findings.AddLocation(StatedLocation.PostcodeArea, m.Groups["area"].Value);
+        }
+
+        foreach (var named in Postcodes.Named(text, country))
+        {
+            findings.AddLocation(StatedLocation.PostcodeArea, named);
         }
     }
 
@@ -858,7 +935,7 @@ public sealed partial class AdExtractor
     [GeneratedRegex(@"(?<![\d\-/.,€])(?<area>[1-9]\d{3})\s?(?!SA\b|SD\b|SS\b)[A-Z]{2}\b")]
     private static partial Regex Postcode();
 
-    [GeneratedRegex(@"(?<![\d\-/.,€])(?<area>[1-9]\d{3})(?![\d.,/:-])")]
+    [GeneratedRegex(@"(?<![\d\-/.,€])(?<area>\d{4,5})(?![\d.,/:-])")]
     private static partial Regex LabelledPostcode();
 
     [GeneratedRegex(@"(?i:\b(?:advertentie-?id|advertentie\s?id|advertentienummer|advertentie\s?nr\.?|ad[- ]?id|ad\s+number|ad\s+no\.?|ad\s+nr\.?|listing\s+id|profiel-?id|profile\s+id))\s*[:#]?\s*#?(?<id>[A-Za-z0-9][A-Za-z0-9-]{2,31})")]

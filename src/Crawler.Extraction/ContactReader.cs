@@ -19,7 +19,7 @@ internal static partial class ContactReader
     /// </summary>
     private const int MaxHidden = 20;
 
-    private static readonly char[] NotDigits = [' ', '-', '.', '/', '_', '*', '|', '(', ')', '+'];
+    private static readonly char[] NotDigits = [' ', '-', '\u2013', '\u2014', '.', '/', '_', '*', '|', '(', ')', '+', '\u00A0'];
 
     /// <param name="text">What was read of the ad.</param>
     /// <param name="telLinks">Numbers of tel: links.</param>
@@ -139,7 +139,7 @@ internal static partial class ContactReader
     }
 
     /// <summary>The number without country code or trunk prefix: what any written form of it must contain.</summary>
-    private static string NationalDigits(string e164)
+    internal static string NationalDigits(string e164)
     {
         try
         {
@@ -260,26 +260,48 @@ internal static partial class ContactReader
     /// </summary>
     private const int MinPhoneDigits = 9;
 
-    /// <summary>The most digits in one stretch where digit groups are apart by at most two separators ("+31 (0)6 12-34").</summary>
+    /// <summary>
+    /// The most digits in one stretch where digit groups are apart by at most four separators, as libphonenumber
+    /// allows between groups ("+31 (0)6 12-34", "06 - 53 17", "0178 – 66 90"), counted from a group that starts as a
+    /// number is written: with its trunk 0 or after a '+'. Dates, prices and sizes ("20-11-2026 14:30") start otherwise
+    /// and are not handed to libphonenumber, whose search is the costly part.
+    /// </summary>
     private static int LongestDigitRun(ReadOnlySpan<char> s)
     {
         int best = 0, run = 0, gap = 0;
-        foreach (var c in s)
+        var started = false;
+        var plus = false;
+        for (var i = 0; i < s.Length; i++)
         {
+            var c = s[i];
             if (char.IsAsciiDigit(c))
             {
-                run++;
+                var groupStart = i == 0 || !char.IsAsciiDigit(s[i - 1]);
+                if (groupStart && !started && (c == '0' || plus))
+                {
+                    started = true;
+                    run = 0;
+                }
+
+                if (started)
+                {
+                    run++;
+                    best = Math.Max(best, run);
+                }
+
                 gap = 0;
-                best = Math.Max(best, run);
+                plus = false;
             }
-            else if (c is ' ' or '-' or '.' or '/' or '(' or ')' or '+' or '\u00A0' or '_' or '*' or '|' && ++gap <= 2)
+            else if (c is ' ' or '-' or '\u2013' or '\u2014' or '.' or '/' or '(' or ')' or '+' or '\u00A0' or '_' or '*' or '|' && ++gap <= 4)
             {
-                continue;
+                plus |= c == '+';
             }
             else
             {
                 run = 0;
                 gap = 0;
+                started = false;
+                plus = false;
             }
         }
 

@@ -13,18 +13,6 @@ namespace Crawler.Extraction;
 /// </summary>
 public static partial class Deobfuscation
 {
-    private static readonly Dictionary<string, char> NumberWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["nul"] = '0', ["een"] = '1', ["één"] = '1', ["twee"] = '2', ["drie"] = '3', ["vier"] = '4', ["vijf"] = '5',
-        ["zes"] = '6', ["zeven"] = '7', ["acht"] = '8', ["negen"] = '9',
-        ["zero"] = '0', ["oh"] = '0', ["one"] = '1', ["two"] = '2', ["three"] = '3', ["four"] = '4', ["five"] = '5',
-        ["six"] = '6', ["seven"] = '7', ["eight"] = '8', ["nine"] = '9',
-    };
-
-    /// <summary>The number words in lower case, compared ordinally (the caller lower-cases).</summary>
-    private static readonly Dictionary<string, char>.AlternateLookup<ReadOnlySpan<char>> NumberWordLookup =
-        NumberWords.ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-
     private static readonly SearchValues<char> Latin1Numbers = SearchValues.Create("²³¹¼½¾");
 
     /// <summary>Cyrillic and Greek letters that look like Latin ones.</summary>
@@ -40,7 +28,8 @@ public static partial class Deobfuscation
     /// <summary>Unicode folding: NFKC, any other decimal digit to ASCII, keycap marks removed, look-alike letters to Latin.</summary>
     public static string FoldUnicode(string text)
     {
-        if (!text.AsSpan().ContainsAnyExceptInRange('\u0000', '\u007F'))
+        // Accented letters and common punctuation ("privé", "–", "€") fold to themselves: no normalisation needed.
+        if (!HasFoldableChars(text))
         {
             return text;
         }
@@ -76,12 +65,13 @@ public static partial class Deobfuscation
 
     /// <summary>
     /// Whether <see cref="ForPhones"/> could change the line at all: characters outside ASCII, a number word,
-    /// a look-alike letter (O, o, l, I) within two characters of a digit, or single digits apart by separators
-    /// ("0 6 1 ..."). Most lines with numbers are plain dates, prices and sizes; they skip the costly pass.
+    /// a look-alike letter (O, o, l, I) within two characters of a digit, single digits apart by separators
+    /// ("0 6 1 ..."), or a short group starting with 0 followed by a word ("06 en dan ..."). Most lines with numbers
+    /// are plain dates, prices and sizes; they skip the costly pass.
     /// </summary>
     public static bool MayBeObfuscated(ReadOnlySpan<char> line)
     {
-        if (line.ContainsAnyExceptInRange('\u0000', '\u007F'))
+        if (HasFoldableChars(line))
         {
             return true;
         }
@@ -104,10 +94,38 @@ public static partial class Deobfuscation
             {
                 return true;
             }
+            else if (c == '0' && (i == 0 || !char.IsAsciiDigit(line[i - 1])) && PrefixThenWord(line[i..]))
+            {
+                return true;
+            }
         }
 
         return CountNumberWords(line, 1) > 0;
     }
+
+    /// <summary>Two to four digits, a space, then a letter: a prefix the words after it may break off from its number.</summary>
+    private static bool PrefixThenWord(ReadOnlySpan<char> s)
+    {
+        var digits = 0;
+        while (digits < s.Length && char.IsAsciiDigit(s[digits]))
+        {
+            digits++;
+        }
+
+        return digits is >= 2 and <= 4 && digits + 1 < s.Length && s[digits] == ' ' && char.IsLetter(s[digits + 1]);
+    }
+
+    /// <summary>
+    /// Characters Latin-1 letters, ASCII and common typography ("–", "’", "€", "•") leave out, which folding may change:
+    /// compatibility and full-width forms, circled and keycap digits, look-alike letters, invisible joiners, ¹²³¼½¾.
+    /// </summary>
+    private static readonly SearchValues<char> Plain = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\t\n\u000B\u000C\r\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F" +
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u007F" +
+        "¡¢£¤¥¦§¨©«¬®¯°±´¶·¸»¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ" +
+        "\u2013\u2014\u2018\u2019\u201A\u201C\u201D\u201E\u2022\u2026\u2030\u2039\u203A\u20AC\u2122");
+
+    private static bool HasFoldableChars(ReadOnlySpan<char> text) => text.ContainsAnyExcept(Plain);
 
     /// <summary>The text as a phone search should see it after undoing every hiding family it knows.</summary>
     public static string ForPhones(string text)
@@ -116,6 +134,9 @@ public static partial class Deobfuscation
         t = ReadNumberWords(t);
         t = LettersNextToDigits().Replace(t, m => m.Value.Replace('O', '0').Replace('o', '0').Replace('l', '1').Replace('I', '1'));
         t = SpacedDigits().Replace(t, m => new string(m.Value.Where(char.IsAsciiDigit).ToArray()));
+
+        // "06 en dan 2392 8055", "0176 und dann 123 4567": a prefix, a few short words, the rest of the number.
+        t = WordsInsideNumber().Replace(t, m => m.Groups["prefix"].Value + " " + m.Groups["rest"].Value);
         return t;
     }
 
@@ -155,12 +176,11 @@ public static partial class Deobfuscation
     }
 
     /// <summary>
-    /// Number words standing as words ("een", not the "een" of "geen"), counted up to <paramref name="enough"/>.
-    /// One scalar pass; only words of two to five letters are looked up, lower-cased on the stack.
+    /// Number words standing as words ("een", not the "een" of "geen"; "vijfentwintig", "zwanzig"), counted up to
+    /// <paramref name="enough"/>. One scalar pass; only words whose first letter begins some number word are looked up.
     /// </summary>
     private static int CountNumberWords(ReadOnlySpan<char> line, int enough)
     {
-        Span<char> word = stackalloc char[5];
         var words = 0;
         var i = 0;
         while (i < line.Length)
@@ -177,18 +197,7 @@ public static partial class Deobfuscation
                 i++;
             }
 
-            var length = i - start;
-            if (length is < 2 or > 5 || !NumberWordStart(line[start]))
-            {
-                continue;
-            }
-
-            for (var k = 0; k < length; k++)
-            {
-                word[k] = char.ToLowerInvariant(line[start + k]);
-            }
-
-            if (NumberWordLookup.ContainsKey(word[..length]) && ++words >= enough)
+            if (NumberWordStart(line[start]) && SpelledNumbers.IsNumberWord(line[start..i]) && ++words >= enough)
             {
                 break;
             }
@@ -205,10 +214,11 @@ public static partial class Deobfuscation
         line.Contains('@') || HasLookAlikeForms(line) || line.ContainsAny(AtWords);
 
     private static readonly SearchValues<string> AtWords =
-        SearchValues.Create(["at)", "at]", "at}", "apenstaartje", "at-sign"], StringComparison.OrdinalIgnoreCase);
+        SearchValues.Create(["at)", "at]", "at}", "apenstaartje", "at-sign", "arobase", "klammeraffe"], StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The first letters of the number words (n, e, é, t, d, v, z, a, o, s, f): most words start otherwise.</summary>
-    private static bool NumberWordStart(char c) => (c | 0x20) is 'n' or 'e' or 't' or 'd' or 'v' or 'z' or 'a' or 'o' or 's' or 'f' || c is 'é' or 'É';
+    /// <summary>The first letters of the number words of the four languages: words starting otherwise are not looked up.</summary>
+    private static bool NumberWordStart(char c) =>
+        (c | 0x20) is 'n' or 'e' or 't' or 'd' or 'v' or 'z' or 'a' or 'o' or 's' or 'f' or 'u' or 'q' or 'c' or 'h' || c is 'é' or 'É';
 
     /// <summary>Greek, Cyrillic, full-width, small, circled or mathematical forms (not Latin-1 accents, not punctuation).</summary>
     private static bool HasLookAlikeForms(ReadOnlySpan<char> line)
@@ -258,8 +268,9 @@ public static partial class Deobfuscation
     }
 
     /// <summary>
-    /// Number words become digits only in a run of at least four tokens that are all digits or
-    /// number words and hold at least one word: "nul zes een twee ..." but not "een mooie dame".
+    /// Number words become digits only in a run of at least four numbers that are all digits or number words (one
+    /// word, or a compound such as "vingt-cinq") and hold at least one word: "nul zes een twee ...", "null eins sieben
+    /// acht", "nul vier negen drie, vijfentwintig, zeventien" but not "een mooie dame".
     /// </summary>
     private static string ReadNumberWords(string text)
     {
@@ -269,50 +280,53 @@ public static partial class Deobfuscation
             return text;
         }
 
+        var values = tokens.ConvertAll(t => t.Value);
+        bool Joined(int k) => OnlySeparators(text, tokens[k], tokens[k + 1]);
+
         var sb = new StringBuilder(text.Length);
         var last = 0;
         var i = 0;
         while (i < tokens.Count)
         {
+            // The run from token i: each number a run of digits or a spelled phrase, next to the one before.
+            var numbers = new List<(int Token, string Digits, bool Word)>();
             var j = i;
-            var words = 0;
-            while (j < tokens.Count && IsDigitish(tokens[j].Value, ref words) && (j == i || OnlySeparators(text, tokens[j - 1], tokens[j])))
+            while (j < tokens.Count && (j == i || Joined(j - 1)))
             {
-                j++;
+                if (values[j].All(char.IsAsciiDigit))
+                {
+                    numbers.Add((j, values[j], false));
+                    j++;
+                }
+                else if (SpelledNumbers.Read(values, j, Joined) is { } phrase)
+                {
+                    numbers.Add((j, phrase.Digits, true));
+                    j += phrase.Used;
+                }
+                else
+                {
+                    break;
+                }
             }
 
             // "24/7 zero six one ...": digits before a spelled-out leading zero belong to something else.
-            var firstWord = i;
-            while (firstWord < j && tokens[firstWord].Value.All(char.IsAsciiDigit))
-            {
-                firstWord++;
-            }
-
-            var split = firstWord > i && firstWord < j && NumberWords.TryGetValue(tokens[firstWord].Value, out var lead) && lead == '0' && j - firstWord >= 4;
+            var firstWord = numbers.FindIndex(n => n.Word);
+            var split = firstWord > 0 && numbers[firstWord].Digits == "0" && numbers.Count - firstWord >= 4;
             if (split)
             {
-                i = firstWord;
+                numbers.RemoveRange(0, firstWord);
             }
 
-            if (j - i >= 4 && words > 0)
+            if (numbers.Count >= 4 && numbers.Exists(n => n.Word))
             {
-                sb.Append(text, last, tokens[i].Index - last);
+                sb.Append(text, last, tokens[numbers[0].Token].Index - last);
                 if (split)
                 {
                     // Kept apart from the digits before, or "24/7 0 6 1 ..." would read as one spaced-out number.
                     sb.Append("; ");
                 }
 
-                for (var k = i; k < j; k++)
-                {
-                    var v = tokens[k].Value;
-                    sb.Append(NumberWords.TryGetValue(v, out var d) ? d.ToString() : v);
-                    if (k < j - 1)
-                    {
-                        sb.Append(' ');
-                    }
-                }
-
+                sb.AppendJoin(' ', numbers.Select(n => n.Digits));
                 last = tokens[j - 1].Index + tokens[j - 1].Length;
                 i = j;
             }
@@ -326,26 +340,11 @@ public static partial class Deobfuscation
         return sb.ToString();
     }
 
-    private static bool IsDigitish(string token, ref int words)
-    {
-        if (token.All(char.IsAsciiDigit))
-        {
-            return true;
-        }
-
-        if (NumberWords.ContainsKey(token))
-        {
-            words++;
-            return true;
-        }
-
-        return false;
-    }
-
+    /// <summary>Only separators between two words: at most three of spaces, hyphens, dashes, dots, commas and slashes.</summary>
     private static bool OnlySeparators(string text, Match a, Match b)
     {
         var between = text.AsSpan(a.Index + a.Length, b.Index - a.Index - a.Length);
-        return between.Length <= 3 && between.Trim(" -.,/").IsEmpty;
+        return between.Length <= 3 && between.Trim(" -\u2013\u2014.,/\u00A0").IsEmpty;
     }
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
@@ -359,10 +358,17 @@ public static partial class Deobfuscation
     [GeneratedRegex(@"(?<![\d])\d(?:[ .\-/_*|]\d){8,}(?![\d])")]
     private static partial Regex SpacedDigits();
 
-    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:at|apenstaartje|@)\s*[\)\]\}]\s*|\s+(?:apenstaartje|at-sign)\s+", RegexOptions.IgnoreCase)]
+    /// <summary>
+    /// A trunk or country prefix alone (after a space, not "05:00"), one to three words of up to seven letters, then at least six more
+    /// digits: the words are there to break the number. What comes of joining them still has to be a valid number to count.
+    /// </summary>
+    [GeneratedRegex(@"(?<=^|[\s(])(?<prefix>0[1-9]\d{0,2}|\+\d{2,3})[ \t\u00A0]+(?:\p{L}{1,7}[ \t\u00A0,:]+){1,3}(?<rest>\d(?:[ \-.]?\d){5,8})(?![\d\p{L}])")]
+    private static partial Regex WordsInsideNumber();
+
+    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:at|apenstaartje|arobase|arobas|klammeraffe|@)\s*[\)\]\}]\s*|\s+(?:apenstaartje|at-sign|arobase|klammeraffe)\s+", RegexOptions.IgnoreCase)]
     private static partial Regex AtWord();
 
-    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:punt|dot)\s*[\)\]\}]\s*|(?<=@[\w.-]+)\s+(?:punt|dot)\s+(?=\w)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\s*[\(\[\{]\s*(?:punt|dot|point|punkt)\s*[\)\]\}]\s*|(?<=@[\w.-]+)\s+(?:punt|dot|point|punkt)\s+(?=\w)", RegexOptions.IgnoreCase)]
     private static partial Regex DotWord();
 
     /// <summary>Single characters separated by single spaces, around an '@': "l i s a @ e x a m p l e . n l".</summary>

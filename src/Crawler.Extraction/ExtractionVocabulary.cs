@@ -40,11 +40,16 @@ public sealed class ExtractionVocabulary
     private readonly PhraseTable<bool> _thirdParty;
     private readonly PhraseTable<PageKind> _pageKinds;
 
-    private ExtractionVocabulary(PhraseTable<bool> thirdParty, PhraseTable<PageKind> pageKinds, IReadOnlyList<string> posterLinks)
+    private readonly HashSet<string> _counted;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _countedLookup;
+
+    private ExtractionVocabulary(PhraseTable<bool> thirdParty, PhraseTable<PageKind> pageKinds, IReadOnlyList<string> posterLinks, HashSet<string> counted)
     {
         _thirdParty = thirdParty;
         _pageKinds = pageKinds;
         PosterLinks = posterLinks;
+        _counted = counted;
+        _countedLookup = counted.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The vocabulary shipped with this build.</summary>
@@ -63,7 +68,7 @@ public sealed class ExtractionVocabulary
             throw new InputException(new InputProblem(file, 0, 0, "(document)", "empty"));
         }
 
-        r.RejectUnknown(root, "", ["thirdPartyHeadings", .. PageKindFields, "posterLinks"]);
+        r.RejectUnknown(root, "", ["thirdPartyHeadings", .. PageKindFields, "posterLinks", "countedThings"]);
         var thirdParty = new PhraseTable<bool>();
         foreach (var phrase in ByLanguage(r, root, "thirdPartyHeadings"))
         {
@@ -81,8 +86,14 @@ public sealed class ExtractionVocabulary
         }
 
         var poster = r.StringList(root, "", "posterLinks", required: true).Select(p => p.Value.ToLowerInvariant()).ToList();
+        var counted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in ByLanguage(r, root, "countedThings", oneWord: true))
+        {
+            counted.Add(TokenizedText.Words(word)[0]);
+        }
+
         r.ThrowIfProblems();
-        return new ExtractionVocabulary(thirdParty.Freeze(), kinds.Freeze(), poster);
+        return new ExtractionVocabulary(thirdParty.Freeze(), kinds.Freeze(), poster, counted);
     }
 
     /// <summary>Reads <c>extraction-vocabulary.yaml</c> from a policy folder, or the compiled-in copy when the folder has none.</summary>
@@ -127,6 +138,16 @@ public sealed class ExtractionVocabulary
     }
 
     /// <summary>
+    /// Whether a number in brackets after this word counts or measures it ("Foto's (16)", "Maat (38)") rather than
+    /// giving the age of whoever the word names ("Kim (28)").
+    /// </summary>
+    public bool IsCounted(string word)
+    {
+        var words = TokenizedText.Words(word);
+        return words.Length == 1 && _countedLookup.Contains(words[0]);
+    }
+
+    /// <summary>
     /// What a main heading or one part of a title says the page is: a one-word phrase must begin it, a longer
     /// phrase may stand anywhere in it.
     /// </summary>
@@ -144,7 +165,7 @@ public sealed class ExtractionVocabulary
         return PageKind.Unknown;
     }
 
-    private static IEnumerable<string> ByLanguage(YamlReader r, YamlMappingNode root, string key)
+    private static IEnumerable<string> ByLanguage(YamlReader r, YamlMappingNode root, string key, bool oneWord = false)
     {
         var map = r.Mapping(root, "", key);
         if (map is null)
@@ -163,6 +184,10 @@ public sealed class ExtractionVocabulary
                 if (words.Length == 0)
                 {
                     r.Problem(node, $"{key}.{language}", $"'{value}' has no letters or digits");
+                }
+                else if (oneWord && words.Contains(' ', StringComparison.Ordinal))
+                {
+                    r.Problem(node, $"{key}.{language}", $"'{value}' is more than one word");
                 }
                 else if (!seen.Add(words))
                 {

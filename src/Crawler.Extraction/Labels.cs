@@ -9,6 +9,7 @@ internal enum LabelKind
 {
     Other,
     Name,
+    Age,
     Origin,
     Languages,
     Place,
@@ -55,13 +56,16 @@ internal static class Labels
         }
 
         Add(LabelKind.Name, "naam", "name", "werknaam", "working name", "mijn naam", "my name", "roepnaam", "alias");
+        Add(LabelKind.Age, "leeftijd", "leeftijden", "age", "ages", "alter", "âge", "age des filles", "jaren", "years");
         Add(LabelKind.Origin, "nationaliteit", "nationality", "afkomst", "herkomst", "origin", "origine", "etniciteit", "ethnicity",
             "afkomstig uit", "land van herkomst", "country of origin", "heritage", "roots");
         Add(LabelKind.Languages, "talen", "taal", "languages", "language", "spreekt", "spreek", "ik spreek", "speaks", "i speak",
             "languages spoken", "spoken languages", "gesproken talen");
         Add(LabelKind.Place, "stad", "plaats", "woonplaats", "city", "location", "locatie", "regio", "region", "werkgebied", "area",
-            "town", "gemeente", "omgeving", "provincie", "werkplaats", "based in", "standplaats");
-        Add(LabelKind.Postcode, "postcode", "zip", "zip code", "postal code", "postcodegebied");
+            "town", "gemeente", "omgeving", "provincie", "werkplaats", "based in", "standplaats", "adres", "address", "thuisbasis",
+            "ville", "localité", "lieu", "région", "adresse", "commune", "ort", "stadt", "wohnort", "einsatzort", "standort", "arbeitsort",
+            "bundesland", "gegend");
+        Add(LabelKind.Postcode, "postcode", "zip", "zip code", "postal code", "postcodegebied", "code postal", "cp", "plz", "postleitzahl");
         Add(LabelKind.Incall, "ontvangst", "incall", "privé ontvangst", "prive ontvangst", "ontvangen", "thuisontvangst", "receiving");
         Add(LabelKind.Outcall, "escort", "outcall", "hotelbezoek", "huisbezoek", "visits", "bezoek aan huis");
         Add(LabelKind.Services, "services", "service", "diensten", "mogelijkheden", "extra's", "extras", "specialiteiten",
@@ -137,10 +141,11 @@ internal static class Labels
             case "table":
                 foreach (var row in structure.ChildNodes.QuerySelectorAll(Row))
                 {
+                    // A label and its value, or a label and one value per person or column ("Alter | 25 | 28").
                     var cells = row.Children;
-                    if (cells.Length == 2 && cells[1].LocalName == "td")
+                    for (var c = 1; c < cells.Length && cells[c].LocalName == "td"; c++)
                     {
-                        AddPair(cells[0].TextContent, cells[1].TextContent, into);
+                        AddPair(cells[0].TextContent, cells[c].TextContent, into);
                     }
                 }
 

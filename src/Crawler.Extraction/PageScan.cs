@@ -12,7 +12,7 @@ internal sealed class DocumentScan
 {
     /// <summary>Class or id fragments that mark a region as someone else's on any site (one vectorised search per attribute).</summary>
     private static readonly SearchValues<string> ThirdPartyClassParts = SearchValues.Create(
-        ["review", "comment", "reply", "replies", "sidebar", "other-ads", "related", "site-contact"], StringComparison.OrdinalIgnoreCase);
+        ["review", "comment", "reply", "replies", "sidebar", "related"], StringComparison.OrdinalIgnoreCase);
 
     private static readonly SearchValues<string> ThirdPartyIdParts = SearchValues.Create(["review", "comment"], StringComparison.OrdinalIgnoreCase);
 
@@ -43,9 +43,11 @@ internal sealed class DocumentScan
     /// <param name="dropCommon">Whether regions that look like someone else's on any site are dropped too.</param>
     /// <param name="regions">Selectors of the ad region that depend on the element alone (null where not): their first
     /// match outside dropped regions is noted on the way, in <see cref="RegionMatches"/>.</param>
-    public static DocumentScan Run(IDocument document, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon, SelectorSet?[]? regions = null)
+    /// <param name="vocabulary">Third-party headings, to tell a tab panel of reviews from one of the ad's own; without it every long concealed panel goes.</param>
+    public static DocumentScan Run(IDocument document, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon, SelectorSet?[]? regions = null,
+        ExtractionVocabulary? vocabulary = null)
     {
-        var scan = new DocumentScan { _regions = regions ?? [] };
+        var scan = new DocumentScan { _regions = regions ?? [], _vocabulary = vocabulary, _document = document };
         scan.RegionMatches = new IElement?[scan._regions.Length];
         if (document.DocumentElement is not { } root)
         {
@@ -81,6 +83,8 @@ internal sealed class DocumentScan
     }
 
     private SelectorSet?[] _regions = [];
+    private ExtractionVocabulary? _vocabulary;
+    private IDocument? _document;
 
     private void Enter(IElement e, SelectorSet? notPublic, SelectorSet? drop, bool dropCommon, bool inDropped, bool inContent, out bool dropped)
     {
@@ -102,9 +106,20 @@ internal sealed class DocumentScan
         }
 
         var role = e.GetAttribute("role");
-        if (e.HasAttribute("hidden") && e.TextContent.Length >= 100)
+        if (_vocabulary is not null && TabLabel(e, role) is { } label)
         {
-            // A panel the visitor does not see (a closed tab of reviews) is not the ad's text.
+            // A tab panel is read when the visitor opens it, open or closed now: its tab says whose it is ("Reviews (3)", "Tarieven").
+            if (_vocabulary.IsThirdPartyHeading(label))
+            {
+                Dropped.Add(e);
+                dropped = true;
+                return;
+            }
+        }
+        else if (Visibility.IsConcealed(e) && e.TextContent.Length >= 100)
+        {
+            // A long block the visitor does not see, and no tab says what it is: not the ad's text. Short concealed
+            // text (a number behind a reveal button, a decoy digit) is left to the content scan, which reads it apart.
             Dropped.Add(e);
             dropped = true;
             return;
@@ -164,6 +179,50 @@ internal sealed class DocumentScan
         }
     }
 
+    /// <summary>
+    /// The label of a tab panel (<c>role=tabpanel</c>, or any element <c>aria-labelledby</c> names a label of): the text of
+    /// the elements it names, its <c>aria-label</c>, or the first heading inside it.
+    /// </summary>
+    private string? TabLabel(IElement e, string? role)
+    {
+        if (e.GetAttribute("aria-labelledby") is { Length: > 0 } ids && _document is not null)
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (var id in ids.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (_document.GetElementById(id) is { } labelElement && !labelElement.Contains(e))
+                {
+                    text.Append(labelElement.TextContent).Append(' ');
+                }
+            }
+
+            if (text.Length > 0)
+            {
+                return text.ToString();
+            }
+        }
+
+        if (!string.Equals(role, "tabpanel", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return e.GetAttribute("aria-label") ?? FirstHeading(e)?.TextContent;
+    }
+
+    private static IElement? FirstHeading(IElement e)
+    {
+        foreach (var d in e.Descendants<IElement>())
+        {
+            if (Sectioning.HeadingLevel(d) is > 0 and < 7)
+            {
+                return d;
+            }
+        }
+
+        return null;
+    }
+
     private static bool IsCommonThirdParty(IElement e, string name, string? role)
     {
         if (name is "footer" or "aside" || role is "complementary" or "contentinfo")
@@ -209,8 +268,23 @@ internal sealed class ContentScan
 
     public List<IElement> CloudflareEmails { get; } = [];
 
-    /// <summary>Values of data attributes that name a phone ("data-phone"): the number behind a reveal button.</summary>
+    /// <summary>
+    /// Values of data attributes that name a phone ("data-phone"): the number behind a reveal button; and microdata
+    /// telephones (<c>itemprop="telephone"</c>).
+    /// </summary>
     public List<string> DataNumbers { get; } = [];
+
+    /// <summary>Microdata addresses (<c>itemprop="email"</c>, as content or text).</summary>
+    public List<string> ItemEmails { get; } = [];
+
+    /// <summary>
+    /// Short text the visitor does not see (<c>hidden</c>, <c>display:none</c>), each kept apart from the text: a number
+    /// behind a reveal button is still the ad's, and a decoy digit between the visible groups of a number must not join them.
+    /// </summary>
+    public List<string> Concealed { get; } = [];
+
+    /// <summary>Where in <see cref="Text"/> concealed digits stood (the text's length then): a number that spans one was hidden on purpose.</summary>
+    public List<int> DecoysAt { get; } = [];
 
     private string? _textCache;
 
@@ -260,6 +334,18 @@ internal sealed class ContentScan
                 case IText t:
                     _text.Append(t.Data);
                     break;
+                case IElement e when Visibility.IsConcealed(e) && !Visibility.IsTabPanel(e):
+                    var concealed = TextBuilder.OneLine(e.TextContent);
+                    if (concealed.Length > 0)
+                    {
+                        Concealed.Add(concealed);
+                        if (concealed.Length <= 8 && concealed.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0)
+                        {
+                            DecoysAt.Add(_text.Length);
+                        }
+                    }
+
+                    break;
                 case IElement e:
                     var isBlock = BlockElements.Contains(e.LocalName);
                     if (isBlock)
@@ -301,6 +387,20 @@ internal sealed class ContentScan
                 CloudflareEmails.Add(e);
             }
 
+            // Microdata the page gives about the item it describes: within the ad region, the ad's contact.
+            if (e.GetAttribute("itemprop") is { Length: > 0 } property)
+            {
+                var value = e.GetAttribute("content") ?? e.TextContent;
+                if (property.Equals("email", StringComparison.OrdinalIgnoreCase))
+                {
+                    ItemEmails.Add(value.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ? value[7..] : value);
+                }
+                else if (property.Equals("telephone", StringComparison.OrdinalIgnoreCase))
+                {
+                    DataNumbers.Add(value);
+                }
+            }
+
             foreach (var attribute in e.Attributes)
             {
                 // A number kept for a "show number" button: data-phone, data-tel, data-mobile, data-whatsapp.
@@ -315,4 +415,44 @@ internal sealed class ContentScan
             }
         }
     }
+}
+
+/// <summary>Whether the visitor sees an element: the <c>hidden</c> attribute and inline styles that hide it.</summary>
+internal static class Visibility
+{
+    public static bool IsConcealed(IElement e)
+    {
+        if (e.HasAttribute("hidden"))
+        {
+            return true;
+        }
+
+        if (e.GetAttribute("style") is not { Length: > 0 } style || !style.Contains(':', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var declaration in style.Split(';'))
+        {
+            var colon = declaration.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                continue;
+            }
+
+            var property = declaration.AsSpan(0, colon).Trim();
+            var value = declaration.AsSpan(colon + 1).Trim();
+            if ((property.Equals("display", StringComparison.OrdinalIgnoreCase) && value.StartsWith("none", StringComparison.OrdinalIgnoreCase)) ||
+                (property.Equals("visibility", StringComparison.OrdinalIgnoreCase) && value.StartsWith("hidden", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A panel of tabs: hidden only until the visitor picks its tab.</summary>
+    public static bool IsTabPanel(IElement e) =>
+        string.Equals(e.GetAttribute("role"), "tabpanel", StringComparison.OrdinalIgnoreCase) || e.HasAttribute("aria-labelledby");
 }

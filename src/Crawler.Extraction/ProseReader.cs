@@ -163,10 +163,17 @@ internal sealed class ProseReader(PhraseTable<Term[]> table)
                         LexiconFindings.AddOnce(into.Services, term.Codes[0]);
                         break;
                     case TermKind.Place when term == place:
+                        // A place of another country than the page's ("Kiel" on a Belgian page) needs a cue, as a common word does.
                         var capital = i + term.CapitalAt < tokens.Count && tokens[i + term.CapitalAt].Capitalised;
-                        if (label == LabelKind.Place || (capital && (!term.Ambiguous || placeCueEnd == i)))
+                        var needsCue = term.Ambiguous || (into.Country is { } country && term.Place is { } p && p.Country != country);
+                        if (label == LabelKind.Place || (capital && (!needsCue || placeCueEnd == i)))
                         {
                             into.AddLocation(StatedLocation.City, term.Place?.CanonicalIn(into.Language) ?? term.Codes[0]);
+                            if (Postcodes.NextToPlace(text.Original, tokens[i].Start, tokens[end - 1].Start + tokens[end - 1].Length,
+                                    term.Place?.Country ?? "nl") is { } postcode)
+                            {
+                                into.AddLocation(StatedLocation.PostcodeArea, postcode);
+                            }
                         }
 
                         break;

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using Crawler.Core.Hits;
 
@@ -9,7 +8,7 @@ namespace Crawler.Extraction;
 /// € 100 | € 130", "<dt>1 uur</dt><dd>€ 160</dd>"), or durations across the first row. Read as text, such a price
 /// stands on its own line without its duration; read here, it gets its price per hour.
 /// </summary>
-internal static partial class RateTables
+internal static class RateTables
 {
     public static List<StatedPrice> Read(IEnumerable<IElement> structures)
     {
@@ -74,13 +73,15 @@ internal static partial class RateTables
             return;
         }
 
-        // Durations across the head row: each column is a duration, each later row a kind of visit.
+        // Durations across the head row: each column is a duration, each later row a kind of visit (named in its
+        // first cell, or not at all when every head cell is a duration).
         var columns = rows[0].Select(Duration).ToArray();
-        if (columns[0] is null && columns.Skip(1).Any(d => d is not null))
+        var allDurations = columns.Length > 1 && columns.All(d => d is not null);
+        if ((columns[0] is null && columns.Skip(1).Any(d => d is not null)) || allDurations)
         {
             foreach (var row in rows.Skip(1))
             {
-                for (var c = 1; c < row.Length && c < columns.Length; c++)
+                for (var c = allDurations ? 0 : 1; c < row.Length && c < columns.Length; c++)
                 {
                     if (columns[c] is { } duration)
                     {
@@ -134,24 +135,7 @@ internal static partial class RateTables
         }
     }
 
-    /// <summary>A cell that is a duration and nothing much else: "30 minuten", "1 uur", "Avond (4 uur)", "half hour".</summary>
-    private static (string Per, decimal Hours)? Duration(string cell)
-    {
-        // A duration has a number, or says half an hour or a quarter.
-        if (cell.Length is 0 or > 30 || cell.Contains('€', StringComparison.Ordinal) ||
-            (cell.AsSpan().IndexOfAnyInRange('0', '9') < 0 && !cell.Contains('½', StringComparison.Ordinal) &&
-             !cell.Contains("half", StringComparison.OrdinalIgnoreCase) && !cell.Contains("halve", StringComparison.OrdinalIgnoreCase) &&
-             !cell.Contains("kwartier", StringComparison.OrdinalIgnoreCase) && !cell.Contains("quarter", StringComparison.OrdinalIgnoreCase) &&
-             !cell.Contains("demi", StringComparison.OrdinalIgnoreCase)))
-        {
-            return null;
-        }
-
-        // The pattern says whether the cell is a duration; the price reader's duration says how long it is.
-        var m = DurationPattern().Match(cell);
-        return m.Success && AdDetails.Duration(m.Value) is (var per, decimal hours and > 0) ? (per, hours) : null;
-    }
-
-    [GeneratedRegex(@"(?<half>\b(?:half|halve|halbe|½)\s*(?:uur|hour|stunde)\b|\bdemi-heure\b)|(?<quarter>\b(?:kwartier|quarter)\b)|(?<![\d.,])(?<n>\d{1,3}(?:[.,]5)?)\s*(?<unit>minuten|minutes|min|mins|uur|u|uren|hours|hour|hrs|hr|h|std|stunden|stunde|heures|heure)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex DurationPattern();
+    /// <summary>A cell that is a duration and nothing much else: "30 minuten", "1 uur", "Stunde", "Avond (4 uur)", "half hour".</summary>
+    private static (string Per, decimal Hours)? Duration(string cell) =>
+        RateReader.DurationOf(cell) is { Hours: { } hours and > 0 } d ? (d.Per, hours) : null;
 }

@@ -37,11 +37,16 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         "odd", "even", "first", "last", "active", "current", "selected", "alt", "new", "featured", "highlight", "hidden", "visible",
     };
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StateClassLookup = StateClasses.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public SectioningReport Apply(IElement body, string? siteDomain)
     {
         var headings = RemoveThirdPartyHeadingSections(body);
-        var (teasers, teaserChars) = RemoveTeaserRuns(body, siteDomain);
-        var (replies, thread) = RemoveReplies(body);
+
+        // One walk finds both the teaser runs and the thread: the grouping of children by shape is the costly part.
+        var (runs, posts) = FindRunsAndThread(body, siteDomain);
+        var (teasers, teaserChars) = RemoveTeaserRuns(runs);
+        var (replies, thread) = RemoveReplies(posts);
         return new SectioningReport(headings, teasers, teaserChars, replies, thread);
     }
 
@@ -75,8 +80,13 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
             return false;
         }
 
-        var text = e.TextContent.AsSpan().Trim();
-        if (text.Length is 0 or > 60 || text.Contains('\n') || e.Closest("a") is not null)
+        // Counted before the text is built: most bold runs are too long to be a heading, or empty.
+        if (VisibleLength(e, 60) is 0 or > 60 || InLink(e))
+        {
+            return false;
+        }
+
+        if (e.TextContent.AsSpan().Trim().Contains('\n'))
         {
             return false;
         }
@@ -87,7 +97,39 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         }
 
         // Inline bold: the only text of its parent block.
-        return e.ParentElement is { } parent && parent.TextContent.AsSpan().Trim().Length == text.Length;
+        return e.ParentElement is { } parent && AloneIn(parent, e);
+    }
+
+    private static bool InLink(IElement e)
+    {
+        for (var p = e; p is not null; p = p.ParentElement)
+        {
+            if (p.LocalName == "a")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether nothing but <paramref name="child"/> shows text in <paramref name="parent"/>.</summary>
+    private static bool AloneIn(IElement parent, IElement child)
+    {
+        foreach (var n in parent.ChildNodes)
+        {
+            if (n == child)
+            {
+                continue;
+            }
+
+            if ((n is IText t && !t.Data.AsSpan().Trim().IsEmpty) || (n is IElement el && VisibleLength(el, 0) > 0))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsBoldStyled(IElement e) =>
@@ -233,29 +275,45 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         return false;
     }
 
-    private (int Items, int Chars) RemoveTeaserRuns(IElement body, string? siteDomain)
+    /// <summary>
+    /// Runs of three or more teasers (each a teaser, most linking to a page of their own) anywhere, and the first run of
+    /// posts that each name their poster (a thread). Below a run nothing more is looked for.
+    /// </summary>
+    private (List<List<IElement>> Runs, List<IElement>? Posts) FindRunsAndThread(IElement body, string? siteDomain)
     {
         var runs = new List<List<IElement>>();
+        List<IElement>? posts = null;
         Collect(body, e =>
         {
+            var found = false;
             foreach (var run in RunsOf(e))
             {
                 if (run.Count >= 3 && run.TrueForAll(item => IsTeaser(item, siteDomain)) && DistinctLinks(run) * 3 >= run.Count * 2)
                 {
                     runs.Add(run);
-                    return false;
+                    found = true;
+                }
+                else if (posts is null && run.TrueForAll(p => Poster(p) is not null) && VisibleLength(run[0], MinPostChars) >= MinPostChars)
+                {
+                    posts = run;
+                    found = true;
                 }
             }
 
-            return true;
+            return !found;
         });
 
+        return (runs, posts);
+    }
+
+    private static (int Items, int Chars) RemoveTeaserRuns(List<List<IElement>> runs)
+    {
         int items = 0, chars = 0;
         foreach (var run in runs)
         {
             foreach (var item in run)
             {
-                chars += item.TextContent.AsSpan().Trim().Length;
+                chars += VisibleLength(item);
                 item.Remove();
                 items++;
             }
@@ -277,9 +335,14 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
                 continue;
             }
 
-            for (var i = e.Children.Length - 1; i >= 0; i--)
+            // Child nodes, not Children: AngleSharp's element collection counts and indexes by walking the children again.
+            var nodes = e.ChildNodes;
+            for (var i = nodes.Length - 1; i >= 0; i--)
             {
-                stack.Push(e.Children[i]);
+                if (nodes[i] is IElement child)
+                {
+                    stack.Push(child);
+                }
             }
         }
     }
@@ -287,29 +350,42 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
     /// <summary>Children of one shape, grouped (blocks without text or image between them do not break a group).</summary>
     private static IEnumerable<List<IElement>> RunsOf(IElement parent)
     {
-        if (parent.Children.Length < 2)
+        var children = parent.ChildNodes;
+        if (children.Length < 2)
         {
             yield break;
         }
 
-        var groups = new Dictionary<string, List<IElement>>(StringComparer.Ordinal);
-        foreach (var child in parent.Children)
+        // Most elements have few children: a list of (shape, group) pairs beats a dictionary, and most groups stay single.
+        List<(ulong Shape, List<IElement> Group)>? groups = null;
+        var anyPair = false;
+        for (var i = 0; i < children.Length; i++)
         {
-            if (child.LocalName is "br" or "hr" or "script" or "style" || (child.TextContent.AsSpan().Trim().Length == 0 && child.QuerySelector("img") is null))
+            if (children[i] is not IElement child || child.LocalName is "br" or "hr" or "script" or "style" || !HasTextOrImage(child))
             {
                 continue;
             }
 
             var key = Shape(child);
-            if (!groups.TryGetValue(key, out var list))
+            groups ??= new(children.Length);
+            var at = groups.FindIndex(g => g.Shape == key);
+            if (at < 0)
             {
-                groups[key] = list = [];
+                groups.Add((key, [child]));
             }
-
-            list.Add(child);
+            else
+            {
+                groups[at].Group.Add(child);
+                anyPair = true;
+            }
         }
 
-        foreach (var g in groups.Values)
+        if (!anyPair)
+        {
+            yield break;
+        }
+
+        foreach (var (_, g) in groups!)
         {
             if (g.Count >= 2)
             {
@@ -318,40 +394,121 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         }
     }
 
-    /// <summary>Tag, class words without digits or state words, and the tags of the children: what a repeated block keeps.</summary>
-    internal static string Shape(IElement e)
+    /// <summary>Whether an element shows anything: a letter or digit of text, or an image (without building its text).</summary>
+    private static bool HasTextOrImage(IElement e)
     {
-        var key = new System.Text.StringBuilder(e.LocalName);
-        if (e.GetAttribute("class") is { Length: > 0 } cls)
+        var stack = Walk();
+        stack.Push(e);
+        while (stack.Count > 0)
         {
-            foreach (var c in cls.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal))
+            var node = stack.Pop();
+            if ((node is IText t && !t.Data.AsSpan().Trim().IsEmpty) || (node is IElement el && el.LocalName == "img"))
             {
-                if (!c.Any(char.IsAsciiDigit) && !StateClasses.Contains(c))
-                {
-                    key.Append('.').Append(c);
-                }
+                stack.Clear();
+                return true;
+            }
+
+            foreach (var c in node.ChildNodes)
+            {
+                stack.Push(c);
             }
         }
 
-        key.Append('>');
-        string? last = null;
-        foreach (var c in e.Children)
+        return false;
+    }
+
+    /// <summary>
+    /// The visible characters of an element's text (white space not counted), counted up to <paramref name="limit"/> and
+    /// no further: the thresholds need no more, and the text need not be built.
+    /// </summary>
+    internal static int VisibleLength(IElement e, int limit = int.MaxValue)
+    {
+        var n = 0;
+        var stack = Walk();
+        stack.Push(e);
+        while (stack.Count > 0 && n <= limit)
         {
-            if (c.LocalName != last && c.LocalName is not ("br" or "script"))
+            var node = stack.Pop();
+            if (node is IText t)
             {
-                key.Append(c.LocalName).Append(',');
+                foreach (var c in t.Data)
+                {
+                    n += char.IsWhiteSpace(c) ? 0 : 1;
+                }
+
+                continue;
+            }
+
+            foreach (var c in node.ChildNodes)
+            {
+                stack.Push(c);
+            }
+        }
+
+        stack.Clear();
+        return n;
+    }
+
+    // One stack per thread for the small walks above, which run for nearly every element of a page.
+    [ThreadStatic]
+    private static Stack<INode>? t_walk;
+
+    private static Stack<INode> Walk() => t_walk ??= new Stack<INode>(64);
+
+    /// <summary>
+    /// Tag, class words without digits or state words, and the tags of the children: what a repeated block keeps,
+    /// as a 64-bit hash (classes in any order hash alike).
+    /// </summary>
+    internal static ulong Shape(IElement e)
+    {
+        var h = Hash(14695981039346656037UL, e.LocalName);
+        if (e.GetAttribute("class") is { Length: > 0 } cls)
+        {
+            ulong classes = 0;
+            foreach (var range in cls.AsSpan().SplitAny(' ', '\t', '\n'))
+            {
+                var c = cls.AsSpan(range.Start.Value, range.End.Value - range.Start.Value);
+                if (!c.IsEmpty && c.IndexOfAnyInRange('0', '9') < 0 && !StateClassLookup.Contains(c))
+                {
+                    // Summed, so that the order of the classes does not matter.
+                    classes += Hash(1099511628211UL, c);
+                }
+            }
+
+            h = (h ^ classes) * 1099511628211UL;
+        }
+
+        h = (h ^ '>') * 1099511628211UL;
+        string? last = null;
+        var nodes = e.ChildNodes;
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (nodes[i] is IElement c && c.LocalName != last && c.LocalName is not ("br" or "script"))
+            {
+                h = Hash(h, c.LocalName);
+                h = (h ^ ',') * 1099511628211UL;
                 last = c.LocalName;
             }
         }
 
-        return key.ToString();
+        return h;
+    }
+
+    private static ulong Hash(ulong seed, ReadOnlySpan<char> text)
+    {
+        var h = seed;
+        foreach (var c in text)
+        {
+            h = (h ^ char.ToLowerInvariant(c)) * 1099511628211UL;
+        }
+
+        return h;
     }
 
     /// <summary>One or two other pages of the site linked, and little text: a teaser, menu entry or listing card.</summary>
     private static bool IsTeaser(IElement item, string? siteDomain)
     {
-        var text = item.TextContent.AsSpan().Trim();
-        if (text.Length is < 2 or > MaxTeaserChars)
+        if (VisibleLength(item, MaxTeaserChars) is < 2 or > MaxTeaserChars)
         {
             return false;
         }
@@ -427,28 +584,8 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
     /// A thread: two or more sibling blocks of one shape, each long enough and each naming its poster by a profile
     /// link. The first is the opening post (the ad); every later one is a reply and goes, unless the same poster wrote it.
     /// </summary>
-    private (int Replies, bool Thread) RemoveReplies(IElement body)
+    private (int Replies, bool Thread) RemoveReplies(List<IElement>? posts)
     {
-        List<IElement>? posts = null;
-        Collect(body, e =>
-        {
-            if (posts is not null)
-            {
-                return false;
-            }
-
-            foreach (var run in RunsOf(e))
-            {
-                if (run.TrueForAll(p => Poster(p) is not null) && run[0].TextContent.AsSpan().Trim().Length >= MinPostChars)
-                {
-                    posts = run;
-                    return false;
-                }
-            }
-
-            return true;
-        });
-
         if (posts is null)
         {
             return (0, false);

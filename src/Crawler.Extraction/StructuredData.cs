@@ -25,6 +25,12 @@ internal sealed class StructuredData
     /// <summary>The page describes a list of items (ItemList, CollectionPage, SearchResultsPage, OfferCatalog).</summary>
     public bool Listing { get; private set; }
 
+    /// <summary>
+    /// The page describes itself as writing of the site's (BlogPosting, NewsArticle, Article, an about, contact or FAQ
+    /// page) and describes no ad item: an article about the trade is no ad, whatever numbers it quotes.
+    /// </summary>
+    public bool Writing { get; private set; }
+
     public string? PersonName { get; private set; }
 
     public List<string> Telephones { get; } = [];
@@ -49,7 +55,10 @@ internal sealed class StructuredData
 
     public string? Currency { get; private set; }
 
-    public static StructuredData Read(IReadOnlyList<string> jsonLd, IReadOnlyList<(string Property, string Content)> meta)
+    /// <param name="jsonLd">The page's JSON-LD blocks.</param>
+    /// <param name="meta">Its OpenGraph and other meta properties.</param>
+    /// <param name="page">Its address: an item whose url is this page describes the page's own subject, whatever its type.</param>
+    public static StructuredData Read(IReadOnlyList<string> jsonLd, IReadOnlyList<(string Property, string Content)> meta, Uri? page = null)
     {
         var data = new StructuredData();
         foreach (var (property, content) in meta)
@@ -70,6 +79,7 @@ internal sealed class StructuredData
 
         var items = new List<JsonElement>();
         var listing = false;
+        var writing = false;
         var documents = new List<JsonDocument>();
         try
         {
@@ -84,7 +94,7 @@ internal sealed class StructuredData
                 {
                     var doc = JsonDocument.Parse(text, JsonOptions);
                     documents.Add(doc);
-                    Collect(doc.RootElement, items, ref listing);
+                    Collect(doc.RootElement, items, ref listing, ref writing, page);
                 }
                 catch (JsonException)
                 {
@@ -93,6 +103,7 @@ internal sealed class StructuredData
             }
 
             data.Listing = listing;
+            data.Writing = writing && items.Count == 0;
             if (!listing && items.Count == 1)
             {
                 data.ReadItem(items[0], depth: 0);
@@ -109,14 +120,17 @@ internal sealed class StructuredData
         return data;
     }
 
-    /// <summary>Top-level items (and those of an @graph) that describe one ad; notes whether the page is a listing.</summary>
-    private static void Collect(JsonElement e, List<JsonElement> items, ref bool listing)
+    /// <summary>
+    /// Top-level items (and those of an @graph) that describe one ad; notes whether the page is a listing or the
+    /// site's own writing.
+    /// </summary>
+    private static void Collect(JsonElement e, List<JsonElement> items, ref bool listing, ref bool writing, Uri? page)
     {
         if (e.ValueKind == JsonValueKind.Array)
         {
             foreach (var x in e.EnumerateArray())
             {
-                Collect(x, items, ref listing);
+                Collect(x, items, ref listing, ref writing, page);
             }
 
             return;
@@ -129,7 +143,7 @@ internal sealed class StructuredData
 
         if (e.TryGetProperty("@graph", out var graph))
         {
-            Collect(graph, items, ref listing);
+            Collect(graph, items, ref listing, ref writing, page);
         }
 
         if (HasType(e, "ItemList", "CollectionPage", "SearchResultsPage", "OfferCatalog"))
@@ -140,6 +154,15 @@ internal sealed class StructuredData
         {
             items.Add(e);
         }
+        else if (HasType(e, "Article", "BlogPosting", "NewsArticle", "Report", "TechArticle", "AboutPage", "ContactPage", "FAQPage"))
+        {
+            writing = true;
+        }
+        else if (page is not null && IsPage(e, page) && !HasType(e, "Organization", "WebSite", "WebPage", "BreadcrumbList"))
+        {
+            // A business or other thing whose address is this page ("HealthAndBeautyBusiness" of a salon's ad) is its subject.
+            items.Add(e);
+        }
         else if (HasType(e, "ProfilePage") && e.TryGetProperty("mainEntity", out var main) && main.ValueKind == JsonValueKind.Object)
         {
             items.Add(main);
@@ -148,7 +171,8 @@ internal sealed class StructuredData
 
     private void ReadItem(JsonElement e, int depth)
     {
-        if (depth > 3 || e.ValueKind != JsonValueKind.Object || HasType(e, "Organization", "Corporation", "LocalBusiness", "WebSite"))
+        // Nested, an organisation is the platform or the operator; at the top it is there only because its address is the page's.
+        if (depth > 3 || e.ValueKind != JsonValueKind.Object || (depth > 0 && HasType(e, "Organization", "Corporation", "LocalBusiness", "WebSite")))
         {
             return;
         }
@@ -257,6 +281,27 @@ internal sealed class StructuredData
             AddOnce(PostalCodes, postcode);
         }
     }
+
+    /// <summary>Whether the item's url or @id is the page's address (scheme, "www.", a trailing slash and a fragment aside).</summary>
+    private static bool IsPage(JsonElement e, Uri page)
+    {
+        foreach (var property in (ReadOnlySpan<string>)["url", "@id"])
+        {
+            if (Text(e, property) is { } value && Uri.TryCreate(page, value, out var address) && SameAddress(address, page))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool SameAddress(Uri a, Uri b) =>
+        string.Equals(Host(a), Host(b), StringComparison.OrdinalIgnoreCase) &&
+        string.Equals(a.AbsolutePath.TrimEnd('/'), b.AbsolutePath.TrimEnd('/'), StringComparison.Ordinal) &&
+        string.Equals(a.Query, b.Query, StringComparison.Ordinal);
+
+    private static string Host(Uri u) => u.Host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? u.Host[4..] : u.Host;
 
     private static string? Identifier(JsonElement e)
     {

@@ -143,24 +143,30 @@ internal static class Vocabulary
         ("alles mogelijk/alles kan/anything goes/no limits", "anything-goes"),
     ];
 
-    private static readonly string[] Negations = ["geen", "niet", "nooit", "no", "not", "never", "don't", "dont", "doesn't", "kein", "keine", "nicht", "nie", "ohne", "pas", "jamais", "sans"];
+    private static readonly string[] Negations =
+        ["geen", "niet", "nooit", "no", "not", "never", "don't", "dont", "doesn't", "kein", "keine", "keinen", "nicht", "nie", "niemals", "ohne", "pas",
+         "jamais", "sans", "aucun", "aucune"];
 
     /// <summary>
     /// Negations that close a term's clause after it ("anaal doe ik niet"). With the two below, the
     /// <c>negation.after</c> block of policies/indicators.yaml, which extraction does not read: a test keeps them
     /// equal, so the services an ad records agree with its score.
     /// </summary>
-    public static readonly string[] NegationsAfter = ["niet", "nee", "neen", "nooit", "no", "not", "never"];
+    public static readonly string[] NegationsAfter =
+        ["niet", "nee", "neen", "nooit", "no", "not", "never", "non", "pas", "jamais", "nein", "nicht", "nie", "niemals"];
 
     /// <summary>Words that may stand between a negation after a term and the end of its clause ("niet mogelijk").</summary>
     public static readonly string[] NegationCompletions =
-        ["mogelijk", "aan", "toegestaan", "bespreekbaar", "gedaan", "possible", "offered", "available", "allowed", "done"];
+        ["mogelijk", "aan", "toegestaan", "bespreekbaar", "gedaan", "possible", "offered", "available", "allowed", "done", "propose", "accepte",
+        "pratique", "moglich", "angeboten", "erlaubt"];
 
     /// <summary>The only words that may stand between a term and a negation after it ("anaal doe ik niet"; not "bareback en ik rook niet").</summary>
     public static readonly string[] NegationBetween =
-        ["doe", "doen", "ik", "is", "kan", "bied", "biedt", "bieden", "wordt", "word", "worden", "zijn", "dat", "dit", "het", "je", "jij", "we", "wij", "hier", "ook", "helaas", "echt", "absoluut", "zeker", "wil", "zeg", "heb", "hebben", "meiden", "meisjes", "dames", "vrouwen", "i", "it",
-        "are", "am", "do", "does", "this", "that", "also", "sorry", "absolutely", "definitely", "can", "will", "say", "have", "has", "girls", "ladies",
-        "women"];
+        ["doe", "doen", "ik", "is", "kan", "bied", "biedt", "bieden", "wordt", "word", "worden", "zijn", "dat", "dit", "het", "je", "jij", "we",
+        "wij", "hier", "ook", "helaas", "echt", "absoluut", "zeker", "wil", "zeg", "heb", "hebben", "meiden", "meisjes", "dames", "vrouwen", "i",
+        "it", "are", "am", "do", "does", "this", "that", "also", "sorry", "absolutely", "definitely", "can", "will", "say", "have", "has", "girls",
+        "ladies", "women", "ne", "fais", "fait", "est", "ce", "suis", "propose", "pratique", "accepte", "vraiment", "absolument", "aussi",
+        "ich", "mache", "machen", "ist", "wird", "gibt", "es", "das", "biete", "bieten", "leider", "auch", "wirklich", "absolut", "definitiv"];
 
     /// <summary>How many words may stand between a term and a negation after it.</summary>
     public const int NegationAfterWindow = 3;

@@ -38,6 +38,33 @@ internal sealed class AdPage
 
     public int Bytes => Encoding.UTF8.GetByteCount(Html);
 
+    /// <summary>
+    /// The page as <paramref name="count"/> ads of the same site: the layout, menus and footer stay, the ad's own text
+    /// (its paragraphs, name, number and id) changes, as a site template meets them.
+    /// </summary>
+    public IReadOnlyList<string> Variants(int count)
+    {
+        string[] names = ["Nina", "Lotte", "Sanne", "Iris", "Fleur", "Roos", "Eva", "Noor"];
+        var variants = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var html = Html;
+            var start = html.IndexOf("<article", StringComparison.Ordinal);
+            var end = html.IndexOf("</article>", StringComparison.Ordinal);
+            if (start >= 0 && end > start)
+            {
+                var ad = html[start..end].Replace("<p>", $"<p>({i + 1}) ", StringComparison.Ordinal)
+                    .Replace("Nina", names[i % names.Length], StringComparison.Ordinal)
+                    .Replace("8213", (8213 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                html = html[..start] + ad + html[end..];
+            }
+
+            variants.Add(html);
+        }
+
+        return variants;
+    }
+
     public static AdPage Load(string name)
     {
         var policy = PolicyFiles.Load();

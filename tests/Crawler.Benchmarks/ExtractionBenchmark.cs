@@ -36,9 +36,9 @@ public class ExtractionBenchmark
 /// <summary>What the crawl does with a fetched page before storing it.</summary>
 internal static class Pipeline
 {
-    public static MinimisedContent Run(AdExtractor extractor, AdPage page)
+    public static MinimisedContent Run(AdExtractor extractor, AdPage page, string? html = null, SiteTemplate? template = null)
     {
-        var extraction = extractor.Extract(page.Html, page.Url, DateTimeOffset.UnixEpoch);
+        var extraction = extractor.Extract(html ?? page.Html, page.Url, DateTimeOffset.UnixEpoch, template);
         var score = IndicatorScorer.Score(extraction.Ad, page.Policy.Indicators);
         return Minimiser.Apply(extraction.Ad, score, page.Mandate, page.Key);
     }

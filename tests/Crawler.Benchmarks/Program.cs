@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Running;
 using Crawler.Benchmarks;
 
-if (args is ["throughput"])
+if (args is ["throughput", .. var pages])
 {
-    ThroughputCommand.Run();
+    ThroughputCommand.Run(pages);
     return 0;
 }
 

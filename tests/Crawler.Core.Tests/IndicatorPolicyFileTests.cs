@@ -342,8 +342,9 @@ public sealed class IndicatorPolicyFileTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(after.Words, Is.EqualTo(TestData.Seq("niet", "nee", "neen", "nooit", "no", "not", "never")));
-            Assert.That(after.Completions, Does.Contain("mogelijk").And.Contain("possible").And.Contain("aan"));
+            Assert.That(after.Words, Is.EqualTo(TestData.Seq("niet", "nee", "neen", "nooit", "no", "not", "never", "non", "pas", "jamais", "nein",
+                "nicht", "nie", "niemals")), "Dutch, English, French and German");
+            Assert.That(after.Completions, Does.Contain("mogelijk").And.Contain("possible").And.Contain("aan").And.Contain("moglich"));
             Assert.That(after.Window, Is.EqualTo(3));
         });
     }

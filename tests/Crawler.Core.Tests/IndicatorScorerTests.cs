@@ -61,6 +61,35 @@ public sealed class IndicatorScorerTests
         new object[] { "low-price", "Cheap and discreet", "Cheap" },
         new object[] { "new-in-town", "Nieuw in de stad!", "Nieuw in de stad" },
         new object[] { "new-in-town", "New in town this week", "New in town" },
+
+        // French and German, and a Flemish form, written for these tests.
+        new object[] { "minor-age", "Coucou, j'ai 17 ans et je découvre", "j'ai 17 ans" },
+        new object[] { "minor-age", "Hallo, ich bin 16 und neu hier", "ich bin 16" },
+        new object[] { "youth-emphasis", "Toute jeune et timide", "Toute jeune" },
+        new object[] { "youth-emphasis", "Gerade 18 geworden, sehr süß", "Gerade 18" },
+        new object[] { "youth-emphasis", "Een jong meiske uit Gent", "jong meiske" },
+        new object[] { "hidden-contact", "Mon numéro sur la photo", "numéro sur la photo" },
+        new object[] { "hidden-contact", "Meine Nummer im Bild, ruf an", "Nummer im Bild" },
+        new object[] { "professional-language", "Vraies photos, femme sérieuse", "Vraies photos" },
+        new object[] { "professional-language", "Echte Fotos, kein Fake", "Echte Fotos" },
+        new object[] { "foreign-origin", "Belle Roumaine à Liège", "Roumaine" },
+        new object[] { "foreign-origin", "Süße Ungarin in Köln", "Ungarin" },
+        new object[] { "third-party-language", "Nos filles vous attendent", "Nos filles" },
+        new object[] { "third-party-language", "Unsere Damen freuen sich", "Unsere Damen" },
+        new object[] { "multiple-persons", "Deux copines pour vous", "Deux copines" },
+        new object[] { "multiple-persons", "Zwei Freundinnen zusammen", "Zwei Freundinnen" },
+        new object[] { "unprotected-services", "Tout est possible chez moi", "Tout est possible" },
+        new object[] { "unprotected-services", "Alles ohne, auch AO", "Alles ohne" },
+        new object[] { "always-available", "Disponible 24h/24", "24h/24" },
+        new object[] { "always-available", "Rund um die Uhr für dich da", "Rund um die Uhr" },
+        new object[] { "venue-hotel-park-car", "Je me déplace à l'hôtel", "à l'hôtel" },
+        new object[] { "venue-hotel-park-car", "Treffen im Auto möglich", "im Auto" },
+        new object[] { "language-barrier", "Je parle un peu d'anglais", "un peu d'anglais" },
+        new object[] { "language-barrier", "Spreche kein Deutsch", "kein Deutsch" },
+        new object[] { "low-price", "Massage pas cher", "pas cher" },
+        new object[] { "low-price", "Heute günstig", "günstig" },
+        new object[] { "new-in-town", "Nouvelle en ville !", "Nouvelle en ville" },
+        new object[] { "new-in-town", "Neu in der Stadt", "Neu in der Stadt" },
     ];
 
     [TestCaseSource(nameof(Examples))]
@@ -355,18 +384,32 @@ public sealed class IndicatorScorerTests
 
     [TestCase("No limits", "unprotected-services")]
     [TestCase("Geen nep", "professional-language")]
+    [TestCase("Pas de fake, photos réelles", "professional-language")]
+    [TestCase("Kein Fake", "professional-language")]
+    [TestCase("Ohne Gummi", "unprotected-services")]
     [TestCase("Real pics, not fake", "professional-language")]
     public void A_real_term_that_holds_a_negation_is_not_negated_by_it(string text, string id)
     {
         Assert.That(Fired(IndicatorScorer.Score(Ad(text), Real), id), Is.Not.Null);
     }
 
+    [TestCase("Keine Hotelbesuche, nur privat", "venue-hotel-park-car", false)]
+    [TestCase("Je ne me déplace pas à l'hôtel", "venue-hotel-park-car", false)]
+    [TestCase("Pas de rapport sans préservatif", "unprotected-services", false)]
+    [TestCase("Niemals ohne Gummi", "unprotected-services", false)]
+    [TestCase("Aucune photo réelle? Si: photos réelles", "professional-language", true)]
     [TestCase("Zonder condoom doe ik niet", "unprotected-services", false)]
     [TestCase("Bareback no", "unprotected-services", false)]
     [TestCase("Hotelbezoek nooit", "venue-hotel-park-car", false)]
     [TestCase("Hotelbezoek is niet duur", "venue-hotel-park-car", true)]
     [TestCase("24/7 bereikbaar, niet op zondag", "always-available", true)]
     [TestCase("Hotel: nee. Camping: niet mogelijk", "venue-hotel-park-car", false)]
+    [TestCase("Sans capote ? Non, jamais.", "unprotected-services", false)]
+    [TestCase("Hôtel : pas possible", "venue-hotel-park-car", false)]
+    [TestCase("Ohne Gummi? Nein!", "unprotected-services", false)]
+    [TestCase("Hotelbesuche mache ich nicht", "venue-hotel-park-car", false)]
+    [TestCase("Hotelbesuche sind nicht teuer", "venue-hotel-park-car", true)]
+    [TestCase("Hotel, nie op zondag", "venue-hotel-park-car", true)]
     public void The_real_policy_sees_negations_after_a_term(string text, string id, bool fires)
     {
         Assert.That(Fired(IndicatorScorer.Score(Ad(text), Real), id), fires ? Is.Not.Null : Is.Null);

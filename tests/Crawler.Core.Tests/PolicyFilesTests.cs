@@ -38,7 +38,7 @@ public sealed class PolicyFilesTests
             Assert.That(policy.Indicators.Indicators.Single(i => i.Id == "low-price").PerHourBelow, Is.EqualTo(60m));
             Assert.That(policy.Indicators.Indicators.Single(i => i.Id == "new-in-town").Weight, Is.Zero);
             Assert.That(policy.Indicators.Negation.Words, Does.Contain("geen").And.Contain("never"));
-            Assert.That(policy.Indicators.Negation.AdjacentWords, Is.EqualTo(TestData.Seq("without", "zonder")));
+            Assert.That(policy.Indicators.Negation.AdjacentWords, Is.EqualTo(TestData.Seq("without", "zonder", "sans", "ohne")));
             Assert.That(policy.Indicators.Linking, Is.EqualTo(LinkingPolicy.Default), "the code's defaults are the shipped file's values");
             Assert.That(policy.Profiles, Is.EqualTo(TestData.Seq("cards", "classic", "forum", "generic", "jsonld")));
         });

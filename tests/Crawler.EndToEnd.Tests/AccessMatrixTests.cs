@@ -225,6 +225,7 @@ public sealed class AccessMatrixTests
             "robots check" => ["robots", "check", "--robots-file", s.Robots, "--user-agent", "CrawlerNL", "/private/x"],
             "extract" => ["extract", s.Page],
             "profile test" => ["profile", "test", "generic", "--dir", Path.GetDirectoryName(s.Page)!],
+            "profile suggest" => ["profile", "suggest", "--dir", Path.Combine(Lab.RepoRoot, "tests", "Crawler.Extraction.Tests", "Fixtures", "forum")],
             "demo" => ["demo"],
             _ => throw new InvalidOperationException("no arguments for " + command),
         };

@@ -22,14 +22,58 @@ internal static class BlindCorpus
 
     public static readonly string[] Features = [Phones, Emails, Ages, Cities, Rates, Indicators];
 
-    public static string Dir => Path.Combine(TestPolicy.RepositoryRoot, "tests", "Crawler.Extraction.Tests", "Blind");
+    /// <summary>The first blind corpus (parts A and B), which the report's floors hold.</summary>
+    public const string Blind = "Blind";
 
-    public static IReadOnlyList<string> Layouts() =>
-        Directory.GetDirectories(Dir).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToList();
+    /// <summary>The second (part C), held out: measured, never designed against.</summary>
+    public const string Blind2 = "Blind2";
 
-    public static IReadOnlyList<BlindPage> Pages(string layout) =>
-        Directory.GetFiles(Path.Combine(Dir, layout), "*.html").Order(StringComparer.Ordinal)
+    public static string Dir(string corpus) => Path.Combine(TestPolicy.RepositoryRoot, "tests", "Crawler.Extraction.Tests", corpus);
+
+    public static IReadOnlyList<string> Layouts(string corpus = Blind) =>
+        Directory.GetDirectories(Dir(corpus)).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToList();
+
+    public static IReadOnlyList<BlindPage> Pages(string layout, string corpus = Blind) =>
+        Directory.GetFiles(Path.Combine(Dir(corpus), layout), "*.html").Order(StringComparer.Ordinal)
             .Select(f => BlindPage.Load(layout, f)).ToList();
+
+    /// <summary>
+    /// The generic profile over a corpus: per layout and in total. Template learning as a crawl that has seen the site
+    /// before would have it: one pass over the host's pages learns, the second is measured. Only pages of the same host
+    /// teach it, so no layout learns from another.
+    /// </summary>
+    public static (string Report, Dictionary<string, BlindTally> PerLayout, BlindTally Total) Measure(string corpus)
+    {
+        var extractor = TestPolicy.Extractor("generic");
+        var indicators = TestPolicy.Policy.Indicators;
+        var perLayout = new Dictionary<string, BlindTally>(StringComparer.Ordinal);
+        var total = new BlindTally();
+        var lines = new List<string> { BlindTally.Header };
+        var templates = new Dictionary<string, SiteTemplate>(StringComparer.Ordinal);
+        foreach (var layout in Layouts(corpus))
+        {
+            var pages = Pages(layout, corpus);
+            foreach (var page in pages)
+            {
+                var template = templates.TryGetValue(page.Url.Host, out var t) ? t : templates[page.Url.Host] = new SiteTemplate(page.Url.Host);
+                extractor.Extract(page.Html, page.Url, page.FetchedAt, template);
+            }
+
+            var tally = new BlindTally();
+            foreach (var page in pages)
+            {
+                var extraction = extractor.Extract(page.Html, page.Url, page.FetchedAt, templates[page.Url.Host]);
+                tally.Add(page, extraction.Ad, indicators, extraction.ProfileAdvised);
+            }
+
+            perLayout[layout] = tally;
+            total.Add(tally);
+            lines.Add(tally.Row(layout));
+        }
+
+        lines.Add(total.Row("TOTAL"));
+        return (string.Join(Environment.NewLine, lines), perLayout, total);
+    }
 
     /// <summary>Matched, missed and extra values of one feature, as (expected, found) sets.</summary>
     public static (int Tp, int Fn, int Fp) Compare(IReadOnlyCollection<string> expected, IReadOnlyCollection<string> found)

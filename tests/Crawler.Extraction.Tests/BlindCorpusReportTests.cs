@@ -27,42 +27,8 @@ public sealed class BlindCorpusReportTests
         TOTAL                      132  0.689   340 0.21/0.64     0.13/0.83     0.56/0.50     0.19/0.55     0.34/0.33     0.45/0.57
         """;
 
-    private static readonly Lazy<(string Report, Dictionary<string, BlindTally> PerLayout, BlindTally Total)> Run = new(Measure);
-
-    private static (string, Dictionary<string, BlindTally>, BlindTally) Measure()
-    {
-        var extractor = TestPolicy.Extractor("generic");
-        var indicators = TestPolicy.Policy.Indicators;
-        var perLayout = new Dictionary<string, BlindTally>(StringComparer.Ordinal);
-        var total = new BlindTally();
-        var lines = new List<string> { BlindTally.Header };
-        var templates = new Dictionary<string, SiteTemplate>(StringComparer.Ordinal);
-        foreach (var layout in BlindCorpus.Layouts())
-        {
-            // Template learning as a crawl that has seen the site before would have it: one pass over the host's pages
-            // learns, the second is measured. Only pages of the same host teach it, so no layout learns from another.
-            var pages = BlindCorpus.Pages(layout);
-            foreach (var page in pages)
-            {
-                var template = templates.TryGetValue(page.Url.Host, out var t) ? t : templates[page.Url.Host] = new SiteTemplate(page.Url.Host);
-                extractor.Extract(page.Html, page.Url, page.FetchedAt, template);
-            }
-
-            var tally = new BlindTally();
-            foreach (var page in pages)
-            {
-                var extraction = extractor.Extract(page.Html, page.Url, page.FetchedAt, templates[page.Url.Host]);
-                tally.Add(page, extraction.Ad, indicators, extraction.ProfileAdvised);
-            }
-
-            perLayout[layout] = tally;
-            total.Add(tally);
-            lines.Add(tally.Row(layout));
-        }
-
-        lines.Add(total.Row("TOTAL"));
-        return (string.Join(Environment.NewLine, lines), perLayout, total);
-    }
+    private static readonly Lazy<(string Report, Dictionary<string, BlindTally> PerLayout, BlindTally Total)> Run =
+        new(() => BlindCorpus.Measure(BlindCorpus.Blind));
 
     [Test]
     public void The_corpus_has_at_least_100_pages_in_10_layouts()
@@ -74,30 +40,42 @@ public sealed class BlindCorpusReportTests
     [Test]
     public void Report_per_layout_meets_the_bars()
     {
-        var (report, _, total) = Run.Value;
+        var (report, perLayout, total) = Run.Value;
         TestContext.Out.WriteLine("before (4b4a1e7):");
         TestContext.Out.WriteLine(Before);
         TestContext.Out.WriteLine("now:");
         TestContext.Out.WriteLine(report);
-        // The issue's "must reach" column where it is reached; elsewhere what is reached now (never below the numbers
-        // before), with the bar beside it. Raising a floor is welcome; lowering one needs a reason in the commit.
+        // Every bar of the issue's "must reach" column is reached; the floors are what is reached now (a ratchet: raising
+        // one is welcome, lowering one needs a reason in the commit). No third party's contact on any layout.
         Assert.Multiple(() =>
         {
             Assert.That(total.Pages, Is.EqualTo(132), report);
-            Assert.That(total.Leaks, Is.LessThanOrEqualTo(6), "third-party leaks: must reach 0 (340 before)" + Environment.NewLine + report);
-            Assert.That(total.Precision(BlindCorpus.Phones), Is.GreaterThanOrEqualTo(0.92), "phones precision: must reach 0.98" + Environment.NewLine + report);
-            Assert.That(total.Recall(BlindCorpus.Phones), Is.GreaterThanOrEqualTo(0.81), "phones recall: must reach 0.95" + Environment.NewLine + report);
-            Assert.That(total.Precision(BlindCorpus.Emails), Is.GreaterThanOrEqualTo(0.97), "e-mail precision" + Environment.NewLine + report);
-            Assert.That(total.Recall(BlindCorpus.Emails), Is.GreaterThanOrEqualTo(0.89), "e-mail recall: must reach 0.95" + Environment.NewLine + report);
-            Assert.That(total.AdAccuracy, Is.GreaterThanOrEqualTo(0.88), "ad or not: must reach 0.97" + Environment.NewLine + report);
-            Assert.That(total.Precision(BlindCorpus.Ages), Is.GreaterThanOrEqualTo(0.90), "ages precision" + Environment.NewLine + report);
-            Assert.That(total.Recall(BlindCorpus.Ages), Is.GreaterThanOrEqualTo(0.65), "ages recall: must reach 0.90" + Environment.NewLine + report);
-            Assert.That(total.Precision(BlindCorpus.Cities), Is.GreaterThanOrEqualTo(0.90), "cities precision" + Environment.NewLine + report);
-            Assert.That(total.Recall(BlindCorpus.Cities), Is.GreaterThanOrEqualTo(0.69), "cities recall: must reach 0.90" + Environment.NewLine + report);
-            Assert.That(total.Precision(BlindCorpus.Rates), Is.GreaterThanOrEqualTo(0.81), "rates precision: must reach 0.90" + Environment.NewLine + report);
-            Assert.That(total.Recall(BlindCorpus.Rates), Is.GreaterThanOrEqualTo(0.63), "rates recall: must reach 0.85" + Environment.NewLine + report);
-            Assert.That(total.Precision(BlindCorpus.Indicators), Is.GreaterThanOrEqualTo(0.85), "indicators precision" + Environment.NewLine + report);
-            Assert.That(total.Recall(BlindCorpus.Indicators), Is.GreaterThanOrEqualTo(0.56), "indicators recall: must reach 0.80" + Environment.NewLine + report);
+            foreach (var (layout, tally) in perLayout)
+            {
+                Assert.That(tally.Leaks, Is.Zero, $"third-party leaks on {layout} (340 in all before)" + Environment.NewLine + report);
+            }
+
+            Assert.That(total.Leaks, Is.Zero, "third-party leaks (340 before)" + Environment.NewLine + report);
+            Floor(total.Precision(BlindCorpus.Phones), 1.00, 0.98, "phones precision", report);
+            Floor(total.Recall(BlindCorpus.Phones), 0.97, 0.95, "phones recall", report);
+            Floor(total.Precision(BlindCorpus.Emails), 1.00, 0.97, "e-mail precision", report);
+            Floor(total.Recall(BlindCorpus.Emails), 1.00, 0.95, "e-mail recall", report);
+            Floor(total.AdAccuracy, 0.99, 0.97, "ad or not", report);
+            Floor(total.Precision(BlindCorpus.Ages), 1.00, 0.90, "ages precision", report);
+            Floor(total.Recall(BlindCorpus.Ages), 0.95, 0.90, "ages recall", report);
+            Floor(total.Precision(BlindCorpus.Cities), 0.97, 0.90, "cities precision", report);
+            Floor(total.Recall(BlindCorpus.Cities), 0.97, 0.90, "cities recall", report);
+            Floor(total.Precision(BlindCorpus.Rates), 1.00, 0.90, "rates precision", report);
+            Floor(total.Recall(BlindCorpus.Rates), 0.94, 0.85, "rates recall", report);
+            Floor(total.Precision(BlindCorpus.Indicators), 0.92, 0.85, "indicators precision", report);
+            Floor(total.Recall(BlindCorpus.Indicators), 0.88, 0.80, "indicators recall", report);
         });
+    }
+
+    /// <summary>A measure at or above its floor (what was reached), which is never below the issue's bar.</summary>
+    private static void Floor(double measured, double floor, double mustReach, string what, string report)
+    {
+        Assert.That(floor, Is.GreaterThanOrEqualTo(mustReach), $"{what}: the floor is below the issue's bar");
+        Assert.That(measured, Is.GreaterThanOrEqualTo(floor), $"{what}: floor {floor:F2}, the issue's bar {mustReach:F2}" + Environment.NewLine + report);
     }
 }

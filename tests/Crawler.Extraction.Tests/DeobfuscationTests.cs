@@ -70,6 +70,9 @@ public sealed class DeobfuscationTests
     [TestCase("mila apenstaartje example punt nl", "mila@example.nl")]
     [TestCase("l i s a @ e x a m p l e . n l", "lisa@example.nl")]
     [TestCase("\u0430nna@example.nl", "anna@example.nl")]
+    [TestCase("noemie (arobase) exemple (point) be", "noemie@exemple.be")]
+    [TestCase("jana [at] beispiel [punkt] de", "jana@beispiel.de")]
+    [TestCase("jana klammeraffe beispiel punkt de", "jana@beispiel.de")]
     public void Hidden_email_addresses_are_decoded(string text, string expected)
     {
         Assert.That(Extract($"<p>{text}</p>").Emails, Does.Contain(expected));

@@ -116,6 +116,8 @@ public sealed class GenericSectioningTests
     [TestCase("Résultats de recherche", PageKind.Search)]
     [TestCase("Zoekertje verwijderd", PageKind.Removed)]
     [TestCase("Are you 18 or older?", PageKind.AgeGate)]
+    [TestCase("De top 10 van Gent deze maand", PageKind.Search)]
+    [TestCase("Bestenliste: die beliebtesten Damen", PageKind.Search)]
     public void A_page_whose_heading_says_it_is_no_ad_is_none(string h1, PageKind kind)
     {
         var page = Extract($"<main><h1>{h1}</h1><p>Escort Lisa, bel 06-12345678 voor een afspraak</p></main>");
@@ -137,28 +139,6 @@ public sealed class GenericSectioningTests
         {
             Assert.That(page.ProfileAdvised, Is.True);
             Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
-        });
-    }
-
-    [Test]
-    public void What_recurs_on_a_hosts_pages_is_template_and_its_hashes_survive_serialisation()
-    {
-        var template = new SiteTemplate("www.adsite.example");
-        string PageOf(int i) => $"<main><h1>Dame {i}</h1><p>Escort, bel me: 06-1234567{i}.</p><p>Top escort van de week: Nina 06-99887766</p></main>";
-        for (var i = 0; i < 4; i++)
-        {
-            Extract(PageOf(i), template: template);
-        }
-
-        var copy = SiteTemplate.Deserialise(template.Host, template.Serialise());
-        var page = Extract(PageOf(5), template: copy);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345675" }));
-            Assert.That(page.TemplateBlocks, Is.EqualTo(1));
-            Assert.That(copy.PagesSeen, Is.EqualTo(5));
-            Assert.That(template.Serialise(), Does.Not.Contain("06-99887766"));
         });
     }
 
@@ -215,19 +195,68 @@ public sealed class GenericSectioningTests
 /// <summary>Profile suggestion from pages of one synthetic site.</summary>
 public sealed class ProfileSuggesterTests
 {
+    /// <summary>The ad's heading and text on page <paramref name="i"/>: more than a line beyond the heading.</summary>
+    private static string Ad(int i) =>
+        $"<h1>Dame {i}</h1><p>Tekst van advertentie {i}: ik ontvang je graag in mijn eigen appartement, rustig gelegen en discreet, bel me op nummer 06-1234567{i}</p>";
+
+    /// <summary>The proposal from three pages of one synthetic site, each the body <paramref name="body"/> gives.</summary>
+    private static ProfileSuggestion SuggestFrom(Func<int, string> body) =>
+        ProfileSuggester.Suggest([.. Enumerable.Range(1, 3).Select(i => $"<html><body>{body(i)}</body></html>")]);
+
+    [Test]
+    public void A_region_with_what_generic_sectioning_keeps_out_or_with_little_beyond_its_heading_is_not_proposed()
+    {
+        var suggestion = SuggestFrom(i => $"<div class=\"advert\">{Ad(i)}<h2>Gastenboek</h2><p>Top avond gehad, groet van Kees {i}, 06-9988776{i}</p></div>" +
+                                          $"<div class=\"kop\"><h1>Dame {i}</h1><p>Nieuw {i}</p></div>");
+
+        Assert.That(suggestion.AdRegion, Is.Null, suggestion.ToYaml());
+    }
+
+    [Test]
+    public void A_selector_is_proposed_for_drop_only_when_all_its_elements_stay_the_same()
+    {
+        var suggestion = SuggestFrom(i => $"<div class=\"box\">Welkom op de site, de gids van alle dames</div><div class=\"box\">{Ad(i)}</div>" +
+                                          "<div class=\"voet\">Alle rechten voorbehouden, de gids van alle dames</div>");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(suggestion.Drop, Does.Not.Contain("div.box"), "a box of the site and the ad's box are both div.box");
+            Assert.That(suggestion.Drop, Does.Contain("div.voet"));
+        });
+    }
+
     [Test]
     public void What_changes_is_proposed_as_the_region_and_what_stays_as_drop()
     {
-        string PageOf(int i) => $"<html><body><div id=\"top\">Welkom op de site, de gids van alle dames</div><div class=\"wrap\"><div class=\"advert\"><h1>Dame {i}</h1>" +
-                                $"<p>Tekst van advertentie {i} met nummer 06-1234567{i}</p></div><div class=\"promo\">Adverteren? Mail ons vandaag nog!</div></div></body></html>";
-
-        var suggestion = ProfileSuggester.Suggest([PageOf(1), PageOf(2), PageOf(3)]);
+        var suggestion = SuggestFrom(i => $"<div id=\"top\">Welkom op de site, de gids van alle dames</div><div class=\"wrap\"><div class=\"advert\">{Ad(i)}</div>" +
+                                          "<div class=\"promo\">Adverteren? Mail ons vandaag nog!</div></div>");
 
         Assert.Multiple(() =>
         {
             Assert.That(suggestion.AdRegion, Is.EqualTo("div.advert"));
             Assert.That(suggestion.Drop, Is.SupersetOf(new[] { "div#top", "div.promo" }));
             Assert.That(suggestion.ToYaml(), Does.Contain("adRegion: [\"div.advert\"]"));
+        });
+    }
+
+    [TestCase("classic")]
+    [TestCase("cards")]
+    [TestCase("forum")]
+    [TestCase("jsonld")]
+    public void The_profile_proposed_from_a_layouts_pages_extracts_those_pages_as_expected(string layout)
+    {
+        // Every saved page of the layout (ads, a listing, a login, a news item ...), as a specialist would save them.
+        var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", layout);
+        var yaml = ProfileSuggester.Suggest(Directory.GetFiles(dir, "*.html").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToList()).ToYaml();
+        var policy = Core.Policy.PolicySetLoader.Load([.. TestPolicy.Files(), new Core.Policy.PolicyFileText("profiles/suggested.yaml", yaml)]);
+        var extractor = new AdExtractor(policy.Fetch.NotPublicSelectors, policy.Urls, policy.Profiles.Get("suggested"));
+
+        var report = ProfileTester.Run(extractor, dir, new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(1)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(yaml, Does.Not.Contain("adRegion: []"), yaml);
+            Assert.That(report.Ok, Is.True, yaml + report.ToText());
         });
     }
 }
