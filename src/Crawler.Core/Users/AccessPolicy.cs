@@ -29,6 +29,7 @@ public static class AccessPolicy
         [Permission.RetentionRun] = [Role.Admin],
         [Permission.RetentionPreview] = [Role.Admin, Role.Auditor],
         [Permission.EvidenceExport] = [Role.Officer],
+        [Permission.StatusRead] = [Role.Specialist, Role.Officer, Role.Auditor, Role.Admin],
     };
 
     /// <summary>Permissions the service itself holds when it acts on a schedule: starting crawls and enforcing retention.</summary>
