@@ -15,7 +15,7 @@ public sealed record ServiceStatus(IReadOnlyList<CrawlRun> Runs, IReadOnlyList<T
 /// The operator's view (the console's status page): runs, counters and leases. It holds no personal data (target names,
 /// counts, times), so reading it is not a consultation of police data and is not logged; it is still authorised.
 /// </summary>
-public sealed class StatusService(ICrawlStateStore crawlState, ITargetStore targets, Crawling.CrawlService crawls, AccessControl access, TimeProvider time)
+public sealed class StatusService(IInstallationStore installation, ICrawlStateStore crawlState, ITargetStore targets, Crawling.CrawlService crawls, AccessControl access, TimeProvider time)
 {
     public async Task<ServiceStatus> StatusAsync(int latestRuns, CancellationToken ct = default)
     {
@@ -30,5 +30,19 @@ public sealed class StatusService(ICrawlStateStore crawlState, ITargetStore targ
         }
 
         return new ServiceStatus(runs, list, now);
+    }
+
+    /// <summary>Whether the database answers a read now (for <c>/readyz</c>; needs no one signed in and returns no data).</summary>
+    public async Task<bool> DatabaseAnswersAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await installation.IsLabAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }
