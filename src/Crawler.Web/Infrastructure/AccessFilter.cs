@@ -8,8 +8,11 @@ using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Crawler.Web.Infrastructure;
 
-/// <summary>The permission of the access matrix a console page needs; checked (and a refusal logged) before any handler runs.</summary>
-[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+/// <summary>
+/// The permission of the access matrix a console page needs (on the class) or one of its actions needs besides (on a
+/// handler method); checked, and a refusal written to the audit trail, before the handler runs.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, Inherited = false)]
 public sealed class RequirePermissionAttribute(Permission permission) : Attribute
 {
     public Permission Permission { get; } = permission;
@@ -24,7 +27,7 @@ public sealed class SignedInAttribute : Attribute;
 /// is the same <c>access.PERMISSION</c> audit entry; and turns the services' refusals and input errors into error pages
 /// (403, 404, 400) that name the rule, never a stack trace.
 /// </summary>
-internal sealed class AccessFilter(AccessControl access) : IAsyncPageFilter
+internal sealed partial class AccessFilter(AccessControl access, ILogger<AccessFilter> logger) : IAsyncPageFilter
 {
     public const string RefusalItem = "crawler.refusal";
 
@@ -33,17 +36,26 @@ internal sealed class AccessFilter(AccessControl access) : IAsyncPageFilter
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var http = context.HttpContext;
-        if (context.HandlerInstance.GetType().GetCustomAttribute<RequirePermissionAttribute>() is { } required && http.User.Identity?.IsAuthenticated == true)
+        var required = new[]
         {
-            try
+            context.HandlerInstance.GetType().GetCustomAttribute<RequirePermissionAttribute>(),
+            context.HandlerMethod?.MethodInfo.GetCustomAttribute<RequirePermissionAttribute>(),
+        }.OfType<RequirePermissionAttribute>();
+        if (http.User.Identity?.IsAuthenticated == true)
+        {
+            foreach (var permission in required.Select(r => r.Permission).Distinct())
             {
-                await access.AuthorizeAsync(required.Permission, "console:" + http.Request.Path.Value, http.RequestAborted);
-            }
-            catch (RefusalException ex)
-            {
-                http.Items[RefusalItem] = ex;
-                context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
-                return;
+                try
+                {
+                    await access.AuthorizeAsync(permission, "console:" + http.Request.Path.Value, http.RequestAborted);
+                }
+                catch (RefusalException ex)
+                {
+                    Log.Refused(logger, ex.Rule, context.ActionDescriptor.ViewEnginePath, http.Request.Method);
+                    http.Items[RefusalItem] = ex;
+                    context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
+                    return;
+                }
             }
         }
 
@@ -66,5 +78,12 @@ internal sealed class AccessFilter(AccessControl access) : IAsyncPageFilter
             executed.Result = new StatusCodeResult(status);
             executed.ExceptionHandled = true;
         }
+    }
+
+    /// <summary>The console's log: a rule, a page's route template and a method; never a name, a case or a filter.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4030, Level = LogLevel.Warning, Message = "refused {Rule} on page {Page} ({Method}); the audit trail has the entry")]
+        public static partial void Refused(ILogger logger, string rule, string page, string method);
     }
 }

@@ -37,6 +37,7 @@ public sealed class ShowModel(HitService hits, RetentionService retention) : Con
         await LoadAsync(id, ct);
     }
 
+    [RequirePermission(Permission.HitsReview)]
     public async Task<IActionResult> OnPostReviewAsync(long id, string? verdict, string? note, CancellationToken ct)
     {
         Note = note;
@@ -67,6 +68,7 @@ public sealed class ShowModel(HitService hits, RetentionService retention) : Con
         return Page();
     }
 
+    [RequirePermission(Permission.HitsReveal)]
     public async Task<IActionResult> OnPostRevealAsync(long id, string? contact, string? reason, CancellationToken ct)
     {
         RevealReason = reason;

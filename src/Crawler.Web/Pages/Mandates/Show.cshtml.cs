@@ -42,21 +42,27 @@ public sealed class ShowModel(MandateService mandates, Core.Policy.PolicySet pol
         await LoadAsync(id, ct);
     }
 
+    [RequirePermission(Permission.MandatesDecide)]
     public Task<IActionResult> OnPostApproveAsync(long id, string? reason, bool urgent, CancellationToken ct) =>
         DecideAsync(id, "approve", "approve-reason", reason, "approved", () => mandates.ApproveAsync(id, null, urgent, reason!.Trim(), ct), ct);
 
+    [RequirePermission(Permission.MandatesDecide)]
     public Task<IActionResult> OnPostRejectAsync(long id, string? reason, CancellationToken ct) =>
         DecideAsync(id, "reject", "reject-reason", reason, "rejected", () => mandates.RejectAsync(id, null, reason!.Trim(), ct), ct);
 
+    [RequirePermission(Permission.MandatesDecide)]
     public Task<IActionResult> OnPostSuspendAsync(long id, string? reason, CancellationToken ct) =>
         DecideAsync(id, "suspend", "suspend-reason", reason, "suspended", () => mandates.SuspendAsync(id, null, reason!.Trim(), ct), ct);
 
+    [RequirePermission(Permission.MandatesDecide)]
     public Task<IActionResult> OnPostRevokeAsync(long id, string? reason, CancellationToken ct) =>
         DecideAsync(id, "revoke", "revoke-reason", reason, "revoked", () => mandates.RevokeAsync(id, null, reason!.Trim(), ct), ct);
 
+    [RequirePermission(Permission.MandatesDecide)]
     public Task<IActionResult> OnPostConfirmAsync(long id, string? reason, CancellationToken ct) =>
         DecideAsync(id, "confirm", "confirm-order", reason, "confirmed", () => mandates.ConfirmAsync(id, null, reason!.Trim(), ct), ct);
 
+    [RequirePermission(Permission.MandatesDecide)]
     public async Task<IActionResult> OnPostReviewAsync(long id, string? decision, string? reason, CancellationToken ct)
     {
         if (!Enum.TryParse<ReviewDecision>(decision, ignoreCase: true, out var d) || !Enum.IsDefined(d))

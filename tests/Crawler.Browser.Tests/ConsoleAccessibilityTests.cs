@@ -1,0 +1,64 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using NUnit.Framework;
+
+namespace Crawler.Browser.Tests;
+
+/// <summary>
+/// Issue 24 in the real browser: every console page each person opens (and the refusal page of the pages they may not),
+/// in Dutch and in English, with sample data loaded, shows zero axe-core violations for WCAG 2.0/2.1 A and AA; its
+/// <c>lang</c> is the chosen language; and at a 320 px wide viewport the page does not scroll sideways.
+/// </summary>
+public sealed class ConsoleAccessibilityTests : ConsoleBrowserFixture
+{
+    private static readonly string[] Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+    public static IEnumerable<TestCaseData> PeopleAndLanguages() =>
+        from language in new[] { "nl", "en" }
+        from person in ConsoleServer.People
+        select new TestCaseData(person, language).SetName($"Every_page_as_{person}_in_{language}_has_no_axe_violations_and_reflows");
+
+    [TestCaseSource(nameof(PeopleAndLanguages))]
+    public async Task Every_page_has_no_axe_violations_and_reflows_at_320_px(ConsolePerson person, string language)
+    {
+        await UseLanguageAsync(language);
+        await SignInAsync(person);
+        var violations = new StringBuilder();
+        var checkedPages = new List<string>();
+        foreach (var page in ConsolePage.All.Where(p => p.IsHtml && !(p.Name == "signin" && person.Role is not null)))
+        {
+            // Signed out, a page that needs a sign-in shows the sign-in page (checked once, as itself).
+            if (person.Role is null && !page.Opens(person))
+            {
+                continue;
+            }
+
+            var response = await Page.GotoAsync(Server.Url(page.Path(Server)).AbsoluteUri);
+            var expected = page.Opens(person) ? 200 : 403;
+            Assert.That(response!.Status, Is.EqualTo(expected), $"{page.Name} as {person}");
+            var name = expected == 200 ? page.Name : page.Name + " (refused)";
+            checkedPages.Add(name);
+            Assert.That(await Page.GetAttributeAsync("html", "lang"), Is.EqualTo(language), $"{name}: lang");
+            Assert.That(await Page.Locator("h1").CountAsync(), Is.EqualTo(1), $"{name}: one h1");
+
+            var result = await Page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Tags] } });
+            foreach (var v in result.Violations)
+            {
+                violations.AppendLine($"{name}: {v.Id} ({v.Impact}): {v.Help}");
+                foreach (var node in v.Nodes.Take(3))
+                {
+                    violations.AppendLine($"    {string.Join(' ', node.Target)}: {node.Html}");
+                }
+            }
+
+            await Page.SetViewportSizeAsync(320, 800);
+            var overflow = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.That(overflow, Is.LessThanOrEqualTo(0), $"{name}: at 320 px the page scrolls sideways by {overflow} px");
+            await Page.SetViewportSizeAsync(1280, 900);
+        }
+
+        TestContext.Out.WriteLine($"axe ({string.Join(", ", Tags)}) as {person} in {language}: {string.Join(", ", checkedPages)}");
+        Assert.That(violations.ToString(), Is.Empty, "axe-core violations");
+    }
+}
