@@ -116,6 +116,35 @@ public sealed class ConsoleAccessTests
     }
 
     [Test]
+    public async Task Five_wrong_passwords_lock_the_account_and_the_page_says_so_in_words()
+    {
+        var client = await ClientAsync(ConsoleServer.People[0]);
+        var failed = Web.Infrastructure.Text.Get("signin.failed", ConsoleHosting.Cultures[0]);
+        var locked = Web.Infrastructure.Text.Get("signin.locked", ConsoleHosting.Cultures[0]);
+        for (var i = 0; i < 5; i++)
+        {
+            var page = await PostSignInAsync(client, "lotte", "not the password " + i);
+            Assert.That(page, Does.Contain(i < 4 ? failed : locked), $"attempt {i + 1}");
+        }
+
+        var right = await PostSignInAsync(client, "lotte", _server.PasswordOf("lotte"));
+        Assert.That(right, Does.Contain(locked), "the right password does not open a locked account");
+        Assert.That(right, Does.Contain("href=\"#password\""), "the error summary links to the field");
+    }
+
+    private static async Task<string> PostSignInAsync(HttpClient client, string name, string password)
+    {
+        var token = await ConsoleServer.AntiforgeryTokenAsync(client, "/signin");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Name"] = name, ["Password"] = password, ["__RequestVerificationToken"] = token,
+        });
+        using var response = await client.PostAsync(new Uri("/signin", UriKind.Relative), form);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a failed sign-in shows the form again");
+        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
     public async Task Every_response_carries_the_strict_security_headers()
     {
         var client = await ClientAsync(ConsoleServer.People[0]);

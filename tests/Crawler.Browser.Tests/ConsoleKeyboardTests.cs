@@ -20,6 +20,24 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
     }
 
     [Test]
+    public async Task An_officer_with_a_second_factor_signs_in_with_the_code_by_keyboard_alone()
+    {
+        await Page.GotoAsync(Server.Url("/signin").AbsoluteUri);
+        var order = await TabToAsync("#name");
+        Assert.That(order[0], Is.EqualTo("a[#main]"), "the skip link first");
+        await Page.Keyboard.TypeAsync("olga");
+        Assert.That(await TabToAsync("#password", maxTabs: 1), Has.Count.EqualTo(1));
+        await Page.Keyboard.TypeAsync(Server.PasswordOf("olga"));
+        Assert.That(await TabToAsync("#code", maxTabs: 1), Has.Count.EqualTo(1));
+        await Page.Keyboard.TypeAsync(Server.OlgaTotp.ComputeTotp(Server.Lab.Time.GetUtcNow().UtcDateTime));
+        Assert.That(await TabToAsync("form.form button[type=submit]", maxTabs: 1), Has.Count.EqualTo(1));
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal));
+
+        Assert.That(await Page.Locator("p.who").InnerTextAsync(), Does.Contain("olga"));
+    }
+
+    [Test]
     public async Task An_officer_approves_a_mandate_with_a_reason_by_keyboard_alone()
     {
         var officer = ConsoleServer.People.Single(p => p.Name == "pieter");

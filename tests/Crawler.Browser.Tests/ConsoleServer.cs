@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
+using OtpNet;
 
 namespace Crawler.Browser.Tests;
 
@@ -63,6 +64,9 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     /// <summary>The approved mandate the demo site was crawled under.</summary>
     public long CrawledMandate { get; private set; }
 
+    /// <summary>The secret of olga's second factor (an officer who signs in with a TOTP code).</summary>
+    public Totp OlgaTotp { get; private set; } = null!;
+
     /// <summary>The hits of the crawl, by id.</summary>
     public IReadOnlyList<long> Hits { get; private set; } = [];
 
@@ -87,10 +91,16 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         var lab = await Lab.CreateAsync();
         var now = lab.Time.GetUtcNow();
         await lab.CrawlUnderMandateAsync(site.BaseUrl, now.AddDays(2));
-        foreach (var name in new[] { "admin", "sanne", "pieter", "olga", "aaron" })
+        await lab.AddUserAsync("lotte", "auditor");
+        foreach (var name in new[] { "admin", "sanne", "pieter", "olga", "aaron", "lotte" })
         {
             await lab.SignInAsync(name);
         }
+
+        // olga has a second factor, confirmed with the previous step's code so that the current one is still unused.
+        var secret = (await lab.Ok("users", "totp", "enrol", "--json", "--as", "olga")).Json.GetProperty("secret").GetString()!;
+        var totp = new Totp(Base32Encoding.ToBytes(secret));
+        await lab.Ok("users", "totp", "confirm", "--code", totp.ComputeTotp(lab.Time.GetUtcNow().AddSeconds(-30).UtcDateTime), "--as", "olga");
 
         var hits = (await lab.Ok("hits", "list", "--json", "--as", "pieter")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt64()).Order().ToList();
@@ -102,7 +112,9 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             pending.Add((await lab.Ok("mandate", "request", "--file", file, "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64());
         }
 
-        var app = ConsoleHosting.Build(new ConsoleOptions(lab.Dir, lab.Policies) { Urls = "http://127.0.0.1:0" }, b => b.Services.AddSingleton(lab.Time));
+        // Every test signs in from 127.0.0.1: the per-address limit on sign-ins is raised above what the tests send.
+        var options = new ConsoleOptions(lab.Dir, lab.Policies) { Urls = "http://127.0.0.1:0", SignInsPerMinute = 1000 };
+        var app = ConsoleHosting.Build(options, b => b.Services.AddSingleton(lab.Time));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ConsoleServer(lab, site, app, new Uri(address + "/"))
@@ -112,6 +124,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             KeyboardMandate = pending[1],
             ServerMandate = pending[2],
             Hits = hits,
+            OlgaTotp = totp,
         };
     }
 
