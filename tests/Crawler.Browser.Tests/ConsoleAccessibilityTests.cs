@@ -1,6 +1,4 @@
 using System.Text;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using NUnit.Framework;
 
 namespace Crawler.Browser.Tests;
@@ -12,8 +10,6 @@ namespace Crawler.Browser.Tests;
 /// </summary>
 public sealed class ConsoleAccessibilityTests : ConsoleBrowserFixture
 {
-    private static readonly string[] Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-
     public static IEnumerable<TestCaseData> PeopleAndLanguages() =>
         from language in new[] { "nl", "en" }
         from person in ConsoleServer.People
@@ -26,9 +22,6 @@ public sealed class ConsoleAccessibilityTests : ConsoleBrowserFixture
         var rules = (await ViolationsAsync()).Select(v => v.Id).ToList();
         Assert.That(rules, Does.Contain("label").And.Contain("html-has-lang"), "the checks of this fixture can fail");
     }
-
-    private async Task<AxeResultItem[]> ViolationsAsync() =>
-        (await Page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Tags] } })).Violations;
 
     [TestCaseSource(nameof(PeopleAndLanguages))]
     public async Task Every_page_has_no_axe_violations_and_reflows_at_320_px(ConsolePerson person, string language)

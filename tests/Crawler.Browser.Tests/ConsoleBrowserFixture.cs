@@ -1,4 +1,6 @@
 using Crawler.Web;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using NUnit.Framework;
 
@@ -14,6 +16,20 @@ public abstract class ConsoleBrowserFixture : BrowserFixture
 
     [OneTimeSetUp]
     public async Task StartConsoleAsync() => Server = await ConsoleServer.SharedAsync();
+
+    /// <summary>The axe-core rule tags the console must pass: WCAG 2.0 and 2.1, levels A and AA.</summary>
+    protected static readonly string[] Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+    /// <summary>The axe-core violations of the page as it is now.</summary>
+    protected async Task<AxeResultItem[]> ViolationsAsync() =>
+        (await Page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Tags] } })).Violations;
+
+    /// <summary>Asserts the page as it is now (an error state, say) has no axe-core violations.</summary>
+    protected async Task AssertNoViolationsAsync(string state)
+    {
+        var found = (await ViolationsAsync()).Select(v => $"{v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(' ', n.Target)))}");
+        Assert.That(found, Is.Empty, $"axe-core violations on {state}");
+    }
 
     /// <summary>The page's language from now on: <c>nl</c> (the default) or <c>en</c>, as the language button would set it.</summary>
     protected async Task UseLanguageAsync(string language)

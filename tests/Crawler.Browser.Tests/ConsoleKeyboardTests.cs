@@ -85,6 +85,7 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         Assert.That(await link.GetAttributeAsync("href"), Is.EqualTo("#approve-reason"));
         Assert.That(await Page.GetAttributeAsync("#approve-reason", "aria-describedby"), Does.Contain("approve-reason-error"));
         Assert.That(await Page.GetAttributeAsync("#approve-reason", "aria-invalid"), Is.EqualTo("true"));
+        await AssertNoViolationsAsync("the mandate page with an error");
         await TabToAsync(".error-summary a");
         await Page.Keyboard.PressAsync("Enter");
         Assert.That(await Page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("approve-reason"), "the link takes focus to the field");
@@ -143,5 +144,45 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         await PressAndWaitAsync("Enter", "handler=verify");
         var result = await Page.Locator("[role=status], [role=alert]").First.InnerTextAsync();
         Assert.That(result, Does.Contain("In orde"), "the chain holds");
+    }
+
+    [Test]
+    public async Task A_target_with_two_invalid_fields_puts_focus_on_a_summary_linking_to_both_and_a_valid_one_is_added()
+    {
+        await SignInAsync(ConsoleServer.People.Single(p => p.Name == "sanne"));
+        await TabToAsync("nav a[href='/targets']");
+        await PressAndWaitAsync("Enter", "/targets");
+
+        await TabToAsync("#target-name");
+        await Page.Keyboard.TypeAsync("Niet Geldig!");
+        await TabToAsync("#target-seeds", maxTabs: 1);
+        await Page.Keyboard.TypeAsync("geen adres");
+        await TabToAsync("form[action*='handler=add'] button[type=submit]");
+        await PressAndWaitAsync("Enter", "handler=add");
+
+        Assert.That(await Page.EvaluateAsync<bool>("() => document.activeElement.matches('.error-summary')"), Is.True, "focus on the summary");
+        var links = await Page.Locator(".error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        Assert.That(links, Is.SupersetOf(new[] { "#target-name", "#target-seeds" }), "the summary links to both fields");
+        foreach (var field in new[] { "target-name", "target-seeds" })
+        {
+            Assert.That(await Page.GetAttributeAsync("#" + field, "aria-invalid"), Is.EqualTo("true"), field);
+            Assert.That(await Page.GetAttributeAsync("#" + field, "aria-describedby"), Does.Contain(field + "-error"), field);
+        }
+
+        Assert.That(await Page.InputValueAsync("#target-name"), Is.EqualTo("Niet Geldig!"), "what was typed stays");
+        await AssertNoViolationsAsync("the target form with errors");
+        await TabToAsync(".error-summary a[href='#target-name']");
+        await Page.Keyboard.PressAsync("Enter");
+        Assert.That(await Page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("target-name"));
+        await Page.Keyboard.PressAsync("Control+A");
+        await Page.Keyboard.TypeAsync("toetsenbord-doel");
+        await TabToAsync("#target-seeds", maxTabs: 3);
+        await Page.Keyboard.PressAsync("Control+A");
+        await Page.Keyboard.TypeAsync(Server.Site.BaseUrl.AbsoluteUri);
+        await TabToAsync("form[action*='handler=add'] button[type=submit]");
+        await PressAndWaitAsync("Enter", "added=");
+
+        Assert.That(await Page.Locator("p.notice[role=status]").InnerTextAsync(), Does.Contain("is toegevoegd"));
+        Assert.That(await Page.Locator("table th[scope=row]").AllInnerTextsAsync(), Does.Contain("toetsenbord-doel"));
     }
 }
