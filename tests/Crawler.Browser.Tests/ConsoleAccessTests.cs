@@ -86,6 +86,26 @@ public sealed class ConsoleAccessTests
     }
 
     [Test]
+    public async Task A_refusal_is_logged_by_rule_and_page_and_no_log_line_names_a_person_or_a_case()
+    {
+        var specialist = await ClientAsync(ConsoleServer.People.Single(p => p.Name == "sanne"));
+        using (var refused = await specialist.GetAsync(new Uri("/audit?actor=pieter&case=TEST-001", UriKind.Relative)))
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        }
+
+        var officer = await ClientAsync(ConsoleServer.People.Single(p => p.Name == "pieter"));
+        (await officer.GetAsync(new Uri("/audit?actor=sanne&case=TEST-001", UriKind.Relative))).Dispose();
+
+        var lines = _server.Logs.Lines;
+        Assert.That(lines, Has.Some.Contains("refused access.audit-read on page /Audit/Index (GET)"));
+        foreach (var secret in new[] { "sanne", "pieter", "aaron", "olga", "lotte", "TEST-001", "Test case", "actor=" })
+        {
+            Assert.That(lines.Where(l => l.Contains(secret, StringComparison.OrdinalIgnoreCase)), Is.Empty, $"a log line holds '{secret}'");
+        }
+    }
+
+    [Test]
     public async Task A_form_sent_without_its_antiforgery_token_is_refused_and_decides_nothing()
     {
         var officer = await ClientAsync(ConsoleServer.People.Single(p => p.Name == "pieter"));

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using OtpNet;
 
@@ -30,8 +31,9 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 {
     private static readonly Lazy<Task<ConsoleServer>> Shared = new(StartAsync);
 
-    private ConsoleServer(Lab lab, Crawler.DemoSite.DemoSite site, WebApplication app, Uri baseUrl)
+    private ConsoleServer(Lab lab, Crawler.DemoSite.DemoSite site, WebApplication app, Uri baseUrl, CollectedLogs logs)
     {
+        Logs = logs;
         Lab = lab;
         Site = site;
         App = app;
@@ -67,6 +69,9 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     /// <summary>The secret of olga's second factor (an officer who signs in with a TOTP code).</summary>
     public Totp OlgaTotp { get; private set; } = null!;
 
+    /// <summary>What the console has logged so far.</summary>
+    public CollectedLogs Logs { get; }
+
     /// <summary>The hits of the crawl, by id.</summary>
     public IReadOnlyList<long> Hits { get; private set; } = [];
 
@@ -87,6 +92,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 
     private static async Task<ConsoleServer> StartAsync()
     {
+        var logs = new CollectedLogs();
         var site = await Crawler.DemoSite.DemoSite.StartAsync();
         var lab = await Lab.CreateAsync();
         var now = lab.Time.GetUtcNow();
@@ -114,10 +120,14 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 
         // Every test signs in from 127.0.0.1: the per-address limit on sign-ins is raised above what the tests send.
         var options = new ConsoleOptions(lab.Dir, lab.Policies) { Urls = "http://127.0.0.1:0", SignInsPerMinute = 1000 };
-        var app = ConsoleHosting.Build(options, b => b.Services.AddSingleton(lab.Time));
+        var app = ConsoleHosting.Build(options, b =>
+        {
+            b.Services.AddSingleton(lab.Time);
+            b.Logging.AddProvider(logs);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ConsoleServer(lab, site, app, new Uri(address + "/"))
+        return new ConsoleServer(lab, site, app, new Uri(address + "/"), logs)
         {
             CrawledMandate = 1,
             PendingMandate = pending[0],
