@@ -1,3 +1,6 @@
+using System.Globalization;
+using Crawler.Web;
+using Crawler.Web.Infrastructure;
 using NUnit.Framework;
 
 namespace Crawler.Browser.Tests;
@@ -37,11 +40,13 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         Assert.That(await Page.Locator("p.who").InnerTextAsync(), Does.Contain("olga"));
     }
 
-    [Test]
-    public async Task An_officer_approves_a_mandate_with_a_reason_by_keyboard_alone()
+    [TestCase("nl")]
+    [TestCase("en")]
+    public async Task An_officer_approves_a_mandate_with_a_reason_by_keyboard_alone(string language)
     {
         var officer = ConsoleServer.People.Single(p => p.Name == "pieter");
-        var id = ConsoleServer.Id(Server.KeyboardMandate);
+        var id = ConsoleServer.Id(Server.KeyboardMandates[language]);
+        await UseLanguageAsync(language);
         await SignInAsync(officer);
 
         await TabToAsync("nav a[href='/mandates']");
@@ -64,9 +69,9 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         await PressAndWaitAsync("Enter", "done=approved");
 
         var notice = Page.Locator("p.notice[role=status]");
-        Assert.That(await notice.InnerTextAsync(), Does.Contain($"Mandaat {id}"));
+        Assert.That(await notice.InnerTextAsync(), Does.StartWith(Said(language, "mandate.done.approved", id, 1)));
         Assert.That(await Page.EvaluateAsync<bool>("() => document.activeElement.matches('p.notice')"), Is.True, "focus moves to the confirmation");
-        Assert.That(await Page.Locator("p.state").InnerTextAsync(), Does.Not.Contain("wacht"), "no longer awaiting approval");
+        Assert.That(await Page.Locator("p.state").InnerTextAsync(), Does.Not.Contain(Said(language, "state.awaiting-approval")), "no longer awaiting approval");
     }
 
     [Test]
@@ -89,14 +94,16 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         await TabToAsync(".error-summary a");
         await Page.Keyboard.PressAsync("Enter");
         Assert.That(await Page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("approve-reason"), "the link takes focus to the field");
-        Assert.That(await Page.Locator("p.state").InnerTextAsync(), Does.Contain("wacht"), "nothing was decided");
+        Assert.That(await Page.Locator("p.state").InnerTextAsync(), Does.Contain(Said("nl", "state.awaiting-approval")), "nothing was decided");
     }
 
-    [Test]
-    public async Task A_specialist_reviews_a_hit_by_keyboard_alone()
+    [TestCase("nl")]
+    [TestCase("en")]
+    public async Task A_specialist_reviews_a_hit_by_keyboard_alone(string language)
     {
         var specialist = ConsoleServer.People.Single(p => p.Name == "sanne");
-        var hit = ConsoleServer.Id(Server.Hits[^1]);
+        var hit = ConsoleServer.Id(Server.Hits[language == "nl" ? ^1 : ^2]);
+        await UseLanguageAsync(language);
         await SignInAsync(specialist);
 
         await TabToAsync("nav a[href='/hits']");
@@ -113,14 +120,16 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         Assert.That(await TabToAsync("form[action*='handler=review'] button[type=submit]", maxTabs: 1), Has.Count.EqualTo(1));
         await PressAndWaitAsync("Enter", "done=");
 
-        Assert.That(await Page.Locator("[role=status]").First.InnerTextAsync(), Does.Contain(hit));
+        Assert.That(await Page.Locator("[role=status]").First.InnerTextAsync(), Is.EqualTo(Said(language, "hit.done.reviewed", hit, Said(language, "verdict.relevant"))));
         Assert.That(await Page.ContentAsync(), Does.Contain("Advertentie past bij de indicatoren van de zaak."), "the review is in the hit's history");
     }
 
-    [Test]
-    public async Task An_auditor_filters_the_trail_verifies_it_and_downloads_csv_by_keyboard_alone()
+    [TestCase("nl")]
+    [TestCase("en")]
+    public async Task An_auditor_filters_the_trail_verifies_it_and_downloads_csv_by_keyboard_alone(string language)
     {
         var auditor = ConsoleServer.People.Single(p => p.Name == "aaron");
+        await UseLanguageAsync(language);
         await SignInAsync(auditor);
 
         await TabToAsync("nav a[href='/audit']");
@@ -143,7 +152,7 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         await TabToAsync("form[action*='handler=verify'] button[type=submit]");
         await PressAndWaitAsync("Enter", "handler=verify");
         var result = await Page.Locator("[role=status], [role=alert]").First.InnerTextAsync();
-        Assert.That(result, Does.Contain("In orde"), "the chain holds");
+        Assert.That(result, Does.Contain(Said(language, "audit.verify.ok-word")), "the chain holds");
     }
 
     [Test]
@@ -182,7 +191,13 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         await TabToAsync("form[action*='handler=add'] button[type=submit]");
         await PressAndWaitAsync("Enter", "added=");
 
-        Assert.That(await Page.Locator("p.notice[role=status]").InnerTextAsync(), Does.Contain("is toegevoegd"));
+        var added = await Page.Locator("p.notice[role=status]").InnerTextAsync();
+        var around = Said("nl", "targets.added", "\u0000").Split('\u0000');
+        Assert.That(added, Does.StartWith(around[0]).And.EndWith(around[1]), "the target was added");
         Assert.That(await Page.Locator("table th[scope=row]").AllInnerTextsAsync(), Does.Contain("toetsenbord-doel"));
     }
+
+    /// <summary>A text of the console in <paramref name="language"/>, with its placeholders filled in.</summary>
+    private static string Said(string language, string key, params object[] args) =>
+        string.Format(CultureInfo.InvariantCulture, Text.Get(key, ConsoleHosting.Cultures[language == "en" ? 1 : 0]), args);
 }

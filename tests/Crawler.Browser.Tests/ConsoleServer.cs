@@ -57,8 +57,8 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     /// <summary>A mandate awaiting approval that no test decides (the pages show it as waiting).</summary>
     public long PendingMandate { get; private set; }
 
-    /// <summary>A mandate awaiting approval for the officer's keyboard walkthrough to approve.</summary>
-    public long KeyboardMandate { get; private set; }
+    /// <summary>Mandates awaiting approval for the officer's keyboard walkthroughs to approve, one per language.</summary>
+    public IReadOnlyDictionary<string, long> KeyboardMandates { get; private set; } = new Dictionary<string, long>();
 
     /// <summary>A mandate awaiting approval for the in-process tests to decide.</summary>
     public long ServerMandate { get; private set; }
@@ -111,7 +111,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         var hits = (await lab.Ok("hits", "list", "--json", "--as", "pieter")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt64()).Order().ToList();
         var pending = new List<long>();
-        foreach (var target in new[] { "waiting", "keyboard", "server" })
+        foreach (var target in new[] { "waiting", "keyboard-nl", "keyboard-en", "server" })
         {
             await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl, name: target), "--as", "sanne");
             var file = lab.WriteMandate(now.AddHours(1), now.AddDays(30), target: target);
@@ -131,8 +131,8 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         {
             CrawledMandate = 1,
             PendingMandate = pending[0],
-            KeyboardMandate = pending[1],
-            ServerMandate = pending[2],
+            KeyboardMandates = new Dictionary<string, long>(StringComparer.Ordinal) { ["nl"] = pending[1], ["en"] = pending[2] },
+            ServerMandate = pending[3],
             Hits = hits,
             OlgaTotp = totp,
         };
