@@ -106,6 +106,18 @@ public sealed class ConsoleAccessTests
     }
 
     [Test]
+    public async Task Reading_a_hit_in_the_console_is_a_consultation_in_the_trail_as_in_the_cli()
+    {
+        var hit = ConsoleServer.Id(_server.Hits[1]);
+        var specialist = await ClientAsync(ConsoleServer.People.Single(p => p.Name == "sanne"));
+        (await specialist.GetAsync(new Uri("/hits/" + hit, UriKind.Relative))).Dispose();
+
+        var auditor = await ClientAsync(ConsoleServer.People.Single(p => p.Name == "aaron"));
+        var trail = WebUtility.HtmlDecode(await auditor.GetStringAsync(new Uri("/audit?actor=sanne&operation=consult", UriKind.Relative)));
+        Assert.That(trail, Does.Contain("hit:" + hit).And.Contain("hits.show"));
+    }
+
+    [Test]
     public async Task A_form_sent_without_its_antiforgery_token_is_refused_and_decides_nothing()
     {
         var officer = await ClientAsync(ConsoleServer.People.Single(p => p.Name == "pieter"));
