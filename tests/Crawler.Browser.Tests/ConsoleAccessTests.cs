@@ -118,6 +118,37 @@ public sealed class ConsoleAccessTests
     }
 
     [Test]
+    public async Task A_decision_the_service_refuses_is_shown_in_words_at_the_top_and_decides_nothing_twice()
+    {
+        var path = "/mandates/" + ConsoleServer.Id(_server.ContestedMandate);
+        var officer = ConsoleServer.People.Single(p => p.Name == "pieter");
+        using var first = await _server.ClientAsync(officer);
+        using var second = await _server.ClientAsync(officer);
+        var firstToken = await ConsoleServer.AntiforgeryTokenAsync(first, path);
+        var secondToken = await ConsoleServer.AntiforgeryTokenAsync(second, path);
+
+        using (var approved = await PostDecisionAsync(second, path, secondToken))
+        {
+            Assert.That(approved.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "the first approval goes through");
+        }
+
+        using var stale = await PostDecisionAsync(first, path, firstToken);
+        var page = WebUtility.HtmlDecode(await stale.Content.ReadAsStringAsync());
+        Assert.That(stale.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the page again, with the refusal");
+        Assert.That(page, Does.Contain("class=\"error-summary\"").And.Contain("href=\"#approve-reason\""));
+        Assert.That(page, Does.Contain(Web.Infrastructure.Text.Get("refusal.transition", ConsoleHosting.Cultures[0])));
+    }
+
+    private static async Task<HttpResponseMessage> PostDecisionAsync(HttpClient client, string path, string token)
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["reason"] = "Noodzakelijk en proportioneel", ["__RequestVerificationToken"] = token,
+        });
+        return await client.PostAsync(new Uri(path + "?handler=approve", UriKind.Relative), form);
+    }
+
+    [Test]
     public async Task A_form_sent_without_its_antiforgery_token_is_refused_and_decides_nothing()
     {
         var officer = await ClientAsync(ConsoleServer.People.Single(p => p.Name == "pieter"));

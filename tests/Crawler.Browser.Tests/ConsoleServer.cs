@@ -60,6 +60,9 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     /// <summary>Mandates awaiting approval for the officer's keyboard walkthroughs to approve, one per language.</summary>
     public IReadOnlyDictionary<string, long> KeyboardMandates { get; private set; } = new Dictionary<string, long>();
 
+    /// <summary>A mandate awaiting approval that two officers try to approve at once (the second is refused by the service).</summary>
+    public long ContestedMandate { get; private set; }
+
     /// <summary>A mandate awaiting approval for the in-process tests to decide.</summary>
     public long ServerMandate { get; private set; }
 
@@ -111,7 +114,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         var hits = (await lab.Ok("hits", "list", "--json", "--as", "pieter")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt64()).Order().ToList();
         var pending = new List<long>();
-        foreach (var target in new[] { "waiting", "keyboard-nl", "keyboard-en", "server" })
+        foreach (var target in new[] { "waiting", "keyboard-nl", "keyboard-en", "server", "contested" })
         {
             await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl, name: target), "--as", "sanne");
             var file = lab.WriteMandate(now.AddHours(1), now.AddDays(30), target: target);
@@ -133,6 +136,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             PendingMandate = pending[0],
             KeyboardMandates = new Dictionary<string, long>(StringComparer.Ordinal) { ["nl"] = pending[1], ["en"] = pending[2] },
             ServerMandate = pending[3],
+            ContestedMandate = pending[4],
             Hits = hits,
             OlgaTotp = totp,
         };
