@@ -410,21 +410,55 @@ internal static class Commands
     private static Command Serve(CliIo io)
     {
         var sync = CliArgs.Whole("--sync-seconds", "How often schedules are brought in line with mandates", 1, 86_400, 30);
-        var cmd = new Command("serve", "Run the service: Quartz fires each target that has an active mandate on its cron schedule") { sync };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where the web console listens: http on a loopback address only (put a TLS reverse proxy in front, see deploy/)",
+            DefaultValueFactory = _ => Web.ConsoleOptions.DefaultUrls,
+        };
+        var noConsole = new Option<bool>("--no-console") { Description = "Run the scheduler only, without the web console" };
+        var cmd = new Command("serve", "Run the service: Quartz fires each target that has an active mandate on its cron schedule, and the web console answers on --urls")
+        {
+            sync, urls, noConsole,
+        };
         cmd.SetAction(async (r, ct) =>
         {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-            builder.Services.AddSingleton(io.Env.Time);
-            builder.Services.AddCrawler(io.DataDir(r), io.PoliciesDir(r), io.Keys(r));
-            builder.Services.AddCrawlScheduling(TimeSpan.FromSeconds(Math.Max(1, r.GetValue(sync))),
-                PolicyDirectory.LoadRetention(io.PoliciesDir(r)).Schedule);
-            using var host = builder.Build();
+            var console = !r.GetValue(noConsole);
+            if (console && Web.ConsoleOptions.ProblemWith(r.GetValue(urls)) is { } problem)
+            {
+                await io.Err.WriteLineAsync("refused: --urls: " + problem);
+                return CliApp.Refused;
+            }
 
-            // Opened before the scheduler starts, so a wrong folder or key is reported at once.
-            _ = host.Services.GetRequiredService<Storage.Lite.LiteDatabaseContext>();
-            await host.RunAsync(ct);
+            var keys = io.Keys(r);
+            void Compose(IServiceCollection services)
+            {
+                services.AddSingleton(io.Env.Time);
+                services.AddCrawlScheduling(TimeSpan.FromSeconds(Math.Max(1, r.GetValue(sync))), PolicyDirectory.LoadRetention(io.PoliciesDir(r)).Schedule);
+            }
+
+            IHost host;
+            if (console)
+            {
+                host = Web.ConsoleHosting.Build(new Web.ConsoleOptions(io.DataDir(r), io.PoliciesDir(r), keys) { Urls = r.GetValue(urls)! },
+                    builder => Compose(builder.Services));
+            }
+            else
+            {
+                var builder = Host.CreateApplicationBuilder();
+                builder.Logging.ClearProviders();
+                builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+                Compose(builder.Services);
+                builder.Services.AddCrawler(io.DataDir(r), io.PoliciesDir(r), keys);
+                host = builder.Build();
+            }
+
+            using (host)
+            {
+                // Opened before the scheduler starts, so a wrong folder or key is reported at once.
+                _ = host.Services.GetRequiredService<Storage.Lite.LiteDatabaseContext>();
+                await host.RunAsync(ct);
+            }
+
             return CliApp.Ok;
         });
         return cmd;

@@ -29,6 +29,7 @@ public static class AccessPolicy
         [Permission.RetentionRun] = [Role.Admin],
         [Permission.RetentionPreview] = [Role.Admin, Role.Auditor],
         [Permission.EvidenceExport] = [Role.Officer],
+        [Permission.StatusRead] = [Role.Specialist, Role.Officer, Role.Auditor, Role.Admin],
     };
 
     /// <summary>Permissions the service itself holds when it acts on a schedule: starting crawls and enforcing retention.</summary>
@@ -44,9 +45,11 @@ public static class AccessPolicy
     public static bool AllowsService(Permission permission) => Service.Contains(permission);
 
     /// <summary>Kebab-case name of a permission, as refusal rules and the README use it ("hits-read").</summary>
-    public static string Name(Permission permission)
+    public static string Name(Permission permission) => Kebab(permission.ToString());
+
+    /// <summary>"PascalCase" as "pascal-case": how permissions, states and other enum names are written for people and keys.</summary>
+    public static string Kebab(string text)
     {
-        var text = permission.ToString();
         var sb = new System.Text.StringBuilder(text.Length + 4);
         for (var i = 0; i < text.Length; i++)
         {

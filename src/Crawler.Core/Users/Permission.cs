@@ -62,4 +62,7 @@ public enum Permission
 
     /// <summary>Export hits as evidence (a disclosure).</summary>
     EvidenceExport,
+
+    /// <summary>See what the service is doing: runs and their counters, targets by name, health. No personal data.</summary>
+    StatusRead,
 }

@@ -37,6 +37,9 @@ public sealed record AuditFilter(
     }.OfType<string>());
 }
 
+/// <summary>One page of the trail; <see cref="NextAfter"/> is the cursor of the next page, null on the last.</summary>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? NextAfter);
+
 /// <summary>Reading and proving the audit trail: what auditors do.</summary>
 public sealed class AuditService(IAuditLog log, IMandateStore mandates, AccessControl access, AuditTrail audit, AuditSigner signer)
 {
@@ -51,6 +54,36 @@ public sealed class AuditService(IAuditLog log, IMandateStore mandates, AccessCo
         await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, "audit", "ok",
             "read the audit trail" + (filter is null ? "" : " (" + filter.Describe() + ")"), "audit.list"), ct);
         return ListAsync(filter, ct);
+    }
+
+    /// <summary>
+    /// One page of the trail for a reader who pages through it (the console): the entries that match
+    /// <paramref name="filter"/> after sequence <paramref name="after"/> (a cursor, not an offset, so a page stays
+    /// the same while the trail grows), at most <paramref name="take"/>. Checked and logged as <see cref="ConsultAsync"/>.
+    /// </summary>
+    public async Task<AuditPage> ConsultPageAsync(AuditFilter? filter, long after, int take, string? actingAs, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        var reader = await access.RequireUserAsync(actingAs, ct);
+        await access.AuthorizeAsync(Permission.AuditRead, "audit", ct);
+        await ValidateAsync(filter, ct);
+        await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, "audit", "ok",
+            $"read a page of the audit trail after entry {after}" + (filter is null ? "" : " (" + filter.Describe() + ")"), "audit.list"), ct);
+        var entries = new List<AuditEntry>(take);
+        long? next = null;
+        await foreach (var e in ListAsync(filter, after, ct))
+        {
+            if (entries.Count == take)
+            {
+                next = entries[^1].Sequence;
+                break;
+            }
+
+            entries.Add(e);
+        }
+
+        return new AuditPage(entries, next);
     }
 
     /// <summary>
@@ -87,10 +120,13 @@ public sealed class AuditService(IAuditLog log, IMandateStore mandates, AccessCo
     }
 
     /// <summary>The entries for reading: URL references resolved to the URLs they stand for, or marked erased.</summary>
-    public async IAsyncEnumerable<AuditEntry> ListAsync(AuditFilter? filter = null, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<AuditEntry> ListAsync(AuditFilter? filter = null, CancellationToken ct = default) => ListAsync(filter, 0, ct);
+
+    /// <summary>The entries after sequence <paramref name="after"/>, for reading, as above.</summary>
+    public async IAsyncEnumerable<AuditEntry> ListAsync(AuditFilter? filter, long after, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var urls = new Dictionary<string, string?>(StringComparer.Ordinal);
-        await foreach (var e in log.EntriesAsync(0, ct))
+        await foreach (var e in log.EntriesAsync(after, ct))
         {
             if (filter is not null && !filter.Matches(e))
             {
@@ -148,37 +184,53 @@ public sealed class AuditService(IAuditLog log, IMandateStore mandates, AccessCo
     /// </summary>
     public static AuditCheckpoint ReadCheckpoint(string file)
     {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            throw new InputException(new InputProblem(file, 0, 0, "--checkpoint", "not a readable checkpoint file: " + ex.Message));
+        }
+
+        return ParseCheckpoint(file, text);
+    }
+
+    /// <summary>A checkpoint from its text (an uploaded file); <paramref name="name"/> names it in problems. Malformed is bad input, as above.</summary>
+    public static AuditCheckpoint ParseCheckpoint(string name, string text)
+    {
         AuditCheckpoint? cp;
         try
         {
-            cp = JsonSerializer.Deserialize<AuditCheckpoint>(File.ReadAllText(file), Json);
+            cp = JsonSerializer.Deserialize<AuditCheckpoint>(text, Json);
         }
-        catch (Exception ex) when (ex is JsonException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        catch (JsonException je)
         {
-            var why = ex is JsonException je ? $"not JSON ({(je.LineNumber is { } l ? $"line {l + 1}: " : "")}{je.Message.Split('.')[0]})" : ex.Message;
-            throw new InputException(new InputProblem(file, 0, 0, "--checkpoint", "not a readable checkpoint file: " + why));
+            var why = $"not JSON ({(je.LineNumber is { } l ? $"line {l + 1}: " : "")}{je.Message.Split('.')[0]})";
+            throw new InputException(new InputProblem(name, 0, 0, "--checkpoint", "not a readable checkpoint file: " + why));
         }
 
         var problems = new List<InputProblem>();
         if (cp is null)
         {
-            problems.Add(new InputProblem(file, 0, 0, "--checkpoint", "the file is empty (null)"));
+            problems.Add(new InputProblem(name, 0, 0, "--checkpoint", "the file is empty (null)"));
         }
         else
         {
             if (cp.Sequence < 1)
             {
-                problems.Add(new InputProblem(file, 0, 0, "sequence", "missing or not a positive entry number"));
+                problems.Add(new InputProblem(name, 0, 0, "sequence", "missing or not a positive entry number"));
             }
 
             if (cp.Hash is null || cp.Hash.Length != 64 || !cp.Hash.All(char.IsAsciiHexDigitLower))
             {
-                problems.Add(new InputProblem(file, 0, 0, "hash", "missing or not 64 lower-case hex digits"));
+                problems.Add(new InputProblem(name, 0, 0, "hash", "missing or not 64 lower-case hex digits"));
             }
 
             if (cp.Time == default)
             {
-                problems.Add(new InputProblem(file, 0, 0, "time", "missing"));
+                problems.Add(new InputProblem(name, 0, 0, "time", "missing"));
             }
         }
 

@@ -90,7 +90,11 @@ public sealed class MandateService(IMandateStore mandates, ITargetStore targets,
     /// Approves a request. A new version's approval supersedes exactly the version it was requested of, in
     /// the same transaction, and only while that version is still in force.
     /// </summary>
-    public async Task<Mandate> ApproveAsync(long id, string? actingAs, bool urgent = false, CancellationToken ct = default)
+    public Task<Mandate> ApproveAsync(long id, string? actingAs, bool urgent = false, CancellationToken ct = default) =>
+        ApproveAsync(id, actingAs, urgent, null, ct);
+
+    /// <summary>As above, with the officer's reason for approving, recorded in the approval's audit entry (the console asks for one).</summary>
+    public async Task<Mandate> ApproveAsync(long id, string? actingAs, bool urgent, string? reason, CancellationToken ct = default)
     {
         var user = await access.RequireUserAsync(actingAs, ct);
         await access.AuthorizeAsync(Permission.MandatesDecide, $"mandate:{id}", ct);
@@ -121,8 +125,8 @@ public sealed class MandateService(IMandateStore mandates, ITargetStore targets,
         var records = new List<AuditRecord>
         {
             new(user.Name, AuditOperation.Approve, $"mandate:{id}", "approved",
-                urgent ? $"urgent oral approval; to be confirmed in writing by the approving officer within {policy.Mandates.UrgentConfirmDays} days"
-                    : $"approve by {user.Name}", "mandate.approve", id, approved.Version, approved.Spec.Case, ContentSha256: approved.Spec.ContentSha256()),
+                (urgent ? $"urgent oral approval; to be confirmed in writing by the approving officer within {policy.Mandates.UrgentConfirmDays} days"
+                    : $"approve by {user.Name}") + (string.IsNullOrWhiteSpace(reason) ? "" : ": " + reason.Trim()), "mandate.approve", id, approved.Version, approved.Spec.Case, ContentSha256: approved.Spec.ContentSha256()),
         };
         if (superseded is not null)
         {

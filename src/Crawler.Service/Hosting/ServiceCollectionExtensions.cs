@@ -83,6 +83,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<RetentionService>();
         services.AddScoped<EvidenceService>();
         services.AddScoped<PolicyExplainer>();
+        services.AddScoped<StatusService>();
         services.AddScoped(sp => new CrawlService(sp.GetRequiredService<CrawlDependencies>(), sp.GetRequiredService<ITargetStore>(),
             sp.GetRequiredService<MandateService>(), sp.GetRequiredService<LinkingService>(), sp.GetRequiredService<AccessControl>(),
             sp.GetRequiredService<NameResolution>().Resolve));

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Crawler.Core.Audit;
 
-namespace Crawler.Cli;
+namespace Crawler.Service.Application;
 
 /// <summary>The audit trail as CSV (RFC 4180), for auditors' spreadsheets and the data-protection authority.</summary>
-internal static class AuditCsv
+public static class AuditCsv
 {
     private static readonly string[] Header =
     [

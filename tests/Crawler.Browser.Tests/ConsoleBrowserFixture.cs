@@ -1,0 +1,112 @@
+using Crawler.Web;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using NUnit.Framework;
+
+namespace Crawler.Browser.Tests;
+
+/// <summary>
+/// Browser tests of the web console: the shared <see cref="ConsoleServer"/>, chromium with one context per test, and
+/// helpers to choose the language, sign in with the keyboard and walk the focus order with Tab.
+/// </summary>
+public abstract class ConsoleBrowserFixture : BrowserFixture
+{
+    protected ConsoleServer Server { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public async Task StartConsoleAsync() => Server = await ConsoleServer.SharedAsync();
+
+    /// <summary>The axe-core rule tags the console must pass: WCAG 2.0 and 2.1, levels A and AA.</summary>
+    protected static readonly string[] Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+    /// <summary>The axe-core violations of the page as it is now.</summary>
+    protected async Task<AxeResultItem[]> ViolationsAsync() =>
+        (await Page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Tags] } })).Violations;
+
+    /// <summary>Asserts the page as it is now (an error state, say) has no axe-core violations.</summary>
+    protected async Task AssertNoViolationsAsync(string state)
+    {
+        var found = (await ViolationsAsync()).Select(v => $"{v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(' ', n.Target)))}");
+        Assert.That(found, Is.Empty, $"axe-core violations on {state}");
+    }
+
+    /// <summary>The page's language from now on: <c>nl</c> (the default) or <c>en</c>, as the language button would set it.</summary>
+    protected async Task UseLanguageAsync(string language)
+    {
+        var culture = language == "en" ? "en-GB" : "nl-NL";
+        await Page.Context.AddCookiesAsync(
+        [
+            new Cookie { Name = ConsoleHosting.LanguageCookieName, Value = $"c={culture}|uic={culture}", Url = Server.BaseUrl.AbsoluteUri },
+        ]);
+    }
+
+    /// <summary>Signs in through the form with the keyboard only: Tab to each field, type, Enter.</summary>
+    protected async Task SignInAsync(ConsolePerson person)
+    {
+        await Page.GotoAsync(Server.Url("/signin").AbsoluteUri);
+        if (person.Name is not { } name)
+        {
+            return;
+        }
+
+        await TabToAsync("#name");
+        await Page.Keyboard.TypeAsync(name);
+        await TabToAsync("#password");
+        await Page.Keyboard.TypeAsync(Server.PasswordOf(name));
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Presses Tab until the focused element matches <paramref name="selector"/>, asserting on the way that every element
+    /// that takes focus shows it (an outline or a box shadow); returns the ids (or tag and text) of the elements passed.
+    /// </summary>
+    protected async Task<IReadOnlyList<string>> TabToAsync(string selector, int maxTabs = 60, bool backwards = false)
+    {
+        var passed = new List<string>();
+        for (var i = 0; i < maxTabs; i++)
+        {
+            await Page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+            var focus = await Page.EvaluateAsync<FocusState>(FocusScript, selector);
+            passed.Add(focus.Name);
+            Assert.That(focus.Visible, Is.True, $"focus is visible on {focus.Name} ({Page.Url})");
+            if (focus.Matches)
+            {
+                return passed;
+            }
+        }
+
+        Assert.Fail($"{selector} was not reached with {maxTabs} presses of Tab on {Page.Url}; passed: {string.Join(", ", passed)}");
+        return passed;
+    }
+
+    /// <summary>Presses a key (Enter on a link or a submit button) and waits until the page at an address holding <paramref name="arrivesAt"/> has loaded.</summary>
+    protected async Task PressAndWaitAsync(string key, string arrivesAt)
+    {
+        await Page.Keyboard.PressAsync(key);
+        await Page.WaitForURLAsync(u => u.Contains(arrivesAt, StringComparison.Ordinal));
+    }
+
+    /// <summary>What has focus (as Playwright reads it back from the page: settable properties).</summary>
+    public sealed class FocusState
+    {
+        public string Name { get; set; } = "";
+
+        public bool Matches { get; set; }
+
+        public bool Visible { get; set; }
+    }
+
+    private const string FocusScript = """
+        selector => {
+            const e = document.activeElement;
+            if (!e || e === document.body) return { name: 'body', matches: false, visible: false };
+            const s = getComputedStyle(e);
+            const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+            const shadow = s.boxShadow && s.boxShadow !== 'none';
+            const name = e.id ? '#' + e.id : e.tagName.toLowerCase() + '[' + (e.getAttribute('href') || e.getAttribute('name') || e.textContent.trim().slice(0, 30)) + ']';
+            return { name, matches: e.matches(selector), visible: outline || shadow };
+        }
+        """;
+}
