@@ -205,7 +205,7 @@ public sealed class AccessMatrixTests
             "mandate show" => ["mandate", "show", "1"],
             "mandate history" => ["mandate", "history", "1"],
             "crawl run" => ["crawl", "run", "--target", "1"],
-            "serve" => ["serve"],
+            "serve" => ["serve", "--urls", "http://127.0.0.1:0"],
             "hits list" => ["hits", "list"],
             "hits show" => ["hits", "show", s.Hit],
             "hits show (restricted hit)" => ["hits", "show", s.RestrictedHit],
