@@ -8,14 +8,16 @@ namespace Crawler.EndToEnd.Tests;
 public sealed class HostilePageTests
 {
     [Test]
-    public async Task Too_deep_too_large_and_too_many_links_are_each_logged_by_rule_and_the_ad_behind_them_is_stored()
+    public async Task Too_deep_too_large_too_much_text_and_too_many_links_are_each_logged_by_rule_and_the_ad_behind_them_is_stored()
     {
         var deep = "<!doctype html><html><body>" + string.Concat(Enumerable.Repeat("<div>", 190_000)) + "Bel 06-11122233" + "</body></html>";
         var wide = "<!doctype html><html><body><main>" + string.Concat(Enumerable.Repeat("<p>x</p>", 60_000)) + "</main></body></html>";
+        var text = "<!doctype html><html><body><main><p>" + string.Concat(Enumerable.Repeat("Bel 06-99988877 nu. ", 30_000)) + "</p></main></body></html>";
         var links = FixtureServer.AdPage("Veel links", "06-44455566", [.. Enumerable.Range(1, 2_500).Select(i => "/l/" + i.ToString(CultureInfo.InvariantCulture))]);
         await using var site = await FixtureServer.StartAsync(new Dictionary<string, Func<HttpContext, Task>>
         {
-            ["/"] = FixtureServer.Html(FixtureServer.LinkPage("/deep", "/wide", "/links", "/ok")),
+            ["/"] = FixtureServer.Html(FixtureServer.LinkPage("/deep", "/wide", "/text", "/links", "/ok")),
+            ["/text"] = FixtureServer.Html(text),
             ["/deep"] = FixtureServer.Html(deep),
             ["/wide"] = FixtureServer.Html(wide),
             ["/links"] = FixtureServer.Html(links),
@@ -31,6 +33,7 @@ public sealed class HostilePageTests
         Assert.That(guard.IsCancellationRequested, Is.False, "the crawl did not stall");
         var failures = result.Json.GetProperty("failures").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
         Assert.That(failures, Does.ContainKey("page.too-many-elements").WithValue(2), "the 190,000 nested elements are also too many");
+        Assert.That(failures, Does.ContainKey("page.too-much-text").WithValue(1), "600,000 characters of text");
         using var ctx = lab.OpenContext();
         var entries = ctx.Store.Entries().ToList();
         Assert.That(entries.Where(e => e.Record.Rule == "page.too-many-elements").Select(e => e.Record.Reason), Has.All.Contain("it was not parsed"));
@@ -38,7 +41,7 @@ public sealed class HostilePageTests
         Assert.That(capped.Record.Reason, Does.Contain("2500 links").And.Contain("the first 2000 are followed, 500 are not"));
         var stored = ctx.Store.Hits(null).Select(h => new Uri(h.Url).AbsolutePath).ToList();
         Assert.That(stored, Does.Contain("/ok"));
-        Assert.That(stored, Does.Not.Contain("/deep"));
+        Assert.That(stored, Does.Not.Contain("/deep").And.Not.Contain("/text"));
         Assert.That(site.Requests.Select(r => r.Path), Has.None.EqualTo("/l/2001"), "links past the cap are not followed");
     }
 

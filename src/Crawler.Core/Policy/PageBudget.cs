@@ -3,25 +3,31 @@ namespace Crawler.Core.Policy;
 /// <summary>
 /// How much work one page may cost before it is parsed: a hostile or broken page (a hundred thousand nested elements,
 /// a hundred thousand links) must not stall a crawl. A page over <see cref="MaxElements"/> or
-/// <see cref="MaxNesting"/> is not parsed at all; of a page with more than <see cref="MaxLinks"/> links, only the
-/// first are followed. Each is logged with its rule.
+/// <see cref="MaxNesting"/>, or with more than <see cref="MaxTextChars"/> characters of text, is not parsed at all; of
+/// a page with more than <see cref="MaxLinks"/> links, only the first are followed. Each is logged with its rule.
 /// </summary>
-public sealed record PageBudget(int MaxElements, int MaxNesting, int MaxLinks)
+public sealed record PageBudget(int MaxElements, int MaxNesting, int MaxLinks, int MaxTextChars = 500_000)
 {
+    public const string TextRule = "page.too-much-text";
     public const string ElementsRule = "page.too-many-elements";
     public const string NestingRule = "page.too-deep";
     public const string LinksRule = "page.links-capped";
 
-    /// <summary>About ten times a large ad or listing page; browsers stop nesting at 512.</summary>
-    public static PageBudget Default { get; } = new(50_000, 512, 2_000);
+    /// <summary>About ten times a large ad or listing page (whose text is some 10,000 to 50,000 characters); browsers stop nesting at 512.</summary>
+    public static PageBudget Default { get; } = new(50_000, 512, 2_000, 500_000);
 
     /// <summary>The rule and reason a page breaks, or null when it is within the budget.</summary>
     public (string Rule, string Reason)? Check(string html)
     {
-        var (elements, depth) = PageShape.Measure(html);
+        var (elements, depth, text) = PageShape.Measure(html);
         if (elements > MaxElements)
         {
             return (ElementsRule, $"the page has about {elements} elements, more than the policy's {MaxElements}; it was not parsed");
+        }
+
+        if (text > MaxTextChars)
+        {
+            return (TextRule, $"the page has about {text} characters of text, more than the policy's {MaxTextChars}; it was not parsed");
         }
 
         return depth > MaxNesting
@@ -31,8 +37,8 @@ public sealed record PageBudget(int MaxElements, int MaxNesting, int MaxLinks)
 }
 
 /// <summary>
-/// A page's size and depth, counted over its tags without building anything: an upper bound for the element count and
-/// an estimate of the nesting that a parser would build. Comments, and the text of script, style and other raw-text
+/// A page's size, depth and text, counted over its tags without building anything: an upper bound for the element
+/// count, an estimate of the nesting that a parser would build, and the characters between tags. Comments, and the text of script, style and other raw-text
 /// elements, are skipped; void elements and elements whose end tag may be left out (p, li, td…) do not deepen it.
 /// </summary>
 public static class PageShape
@@ -49,8 +55,9 @@ public static class PageShape
 
     private static readonly HashSet<string> RawText = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext" };
 
-    public static (int Elements, int Depth) Measure(ReadOnlySpan<char> html)
+    public static (int Elements, int Depth, int Text) Measure(ReadOnlySpan<char> html)
     {
+        var text = 0;
         var elements = 0;
         var depth = 0;
         var deepest = 0;
@@ -60,9 +67,11 @@ public static class PageShape
             var lt = html[i..].IndexOf('<');
             if (lt < 0)
             {
+                text += html.Length - i;
                 break;
             }
 
+            text += lt;
             i += lt + 1;
             if (i >= html.Length)
             {
@@ -87,6 +96,7 @@ public static class PageShape
             if (nameEnd == start || !char.IsAsciiLetter(html[start]))
             {
                 // Not a tag ("a < b", "<!DOCTYPE", "<?xml"): text.
+                text++;
                 continue;
             }
 
@@ -121,7 +131,7 @@ public static class PageShape
             }
         }
 
-        return (elements, deepest);
+        return (elements, deepest, text);
     }
 
     private static int IndexOfEndTag(ReadOnlySpan<char> text, ReadOnlySpan<char> name)

@@ -120,7 +120,7 @@ public static partial class PolicySetLoader
         {
             r.RejectUnknown(fetchMap, "fetch", "allowedContentTypes", "maxBodyBytes", "requestTimeoutSeconds", "maxRedirects",
                 "maxCompressionRatio", "minBytesPerSecond", "robotsCacheHours", "notPublicSelectors", "maxConcurrentRequests", "maxElements", "maxNesting",
-                "maxLinksPerPage");
+                "maxLinksPerPage", "maxTextChars");
             var types = r.StringList(fetchMap, "fetch", "allowedContentTypes", true).Select(t => t.Value.ToLowerInvariant()).ToList();
             fetch = new FetchPolicy(
                 types,
@@ -135,7 +135,8 @@ public static partial class PolicySetLoader
                 new PageBudget(
                     r.Number(fetchMap, "fetch", "maxElements", 100, 1_000_000) ?? PageBudget.Default.MaxElements,
                     r.Number(fetchMap, "fetch", "maxNesting", 16, 4_096) ?? PageBudget.Default.MaxNesting,
-                    r.Number(fetchMap, "fetch", "maxLinksPerPage", 1, 100_000) ?? PageBudget.Default.MaxLinks));
+                    r.Number(fetchMap, "fetch", "maxLinksPerPage", 1, 100_000) ?? PageBudget.Default.MaxLinks,
+                    r.Number(fetchMap, "fetch", "maxTextChars", 1_000, 100_000_000) ?? PageBudget.Default.MaxTextChars));
         }
 
         var urlsMap = r.Mapping(root, "", "urls");
