@@ -64,6 +64,7 @@ public abstract class ConsoleBrowserFixture : BrowserFixture
     /// </summary>
     protected async Task<IReadOnlyList<string>> TabToAsync(string selector, int maxTabs = 60, bool backwards = false)
     {
+        await SettleAsync();
         var passed = new List<string>();
         for (var i = 0; i < maxTabs; i++)
         {
@@ -86,6 +87,26 @@ public abstract class ConsoleBrowserFixture : BrowserFixture
     {
         await Page.Keyboard.PressAsync(key);
         await Page.WaitForURLAsync(u => u.Contains(arrivesAt, StringComparison.Ordinal));
+        await SettleAsync();
+    }
+
+    /// <summary>
+    /// Waits until the browser has given focus to the page's autofocus element, if it has one: it does so in a rendering
+    /// step after the load event, and a key pressed before then goes to whatever had focus. A page that never moves focus
+    /// there is left to the test's own assertions, which then say what has focus.
+    /// </summary>
+    protected async Task SettleAsync()
+    {
+        try
+        {
+            await Page.WaitForFunctionAsync(
+                "() => { const a = document.querySelector('[autofocus]'); return !a || document.activeElement === a || a.contains(document.activeElement) || document.activeElement !== document.body; }",
+                null, new PageWaitForFunctionOptions { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            // The assertions that follow report the focus as it is.
+        }
     }
 
     /// <summary>What has focus (as Playwright reads it back from the page: settable properties).</summary>
