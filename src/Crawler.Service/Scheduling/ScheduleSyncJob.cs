@@ -12,7 +12,7 @@ namespace Crawler.Service.Scheduling;
 /// fired at once, so the next start resumes it.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ScheduleSyncJob(ITargetStore targets, ICrawlStateStore runs, MandateService mandates, TimeProvider time, ILogger<ScheduleSyncJob> logger) : IJob
+public sealed partial class ScheduleSyncJob(ITargetStore targets, ICrawlStateStore runs, MandateService mandates, TimeProvider time, ILogger<ScheduleSyncJob> logger) : IJob
 {
     public const string Group = "crawl-targets";
 
@@ -31,7 +31,7 @@ public sealed class ScheduleSyncJob(ITargetStore targets, ICrawlStateStore runs,
             }
             else if (await scheduler.DeleteJob(key, ct))
             {
-                logger.LogInformation("Unscheduled {Job}: no active mandate covers it now", key.Name);
+                LogUnscheduled(logger, key.Name);
             }
         }
 
@@ -49,12 +49,21 @@ public sealed class ScheduleSyncJob(ITargetStore targets, ICrawlStateStore runs,
             await scheduler.DeleteJob(key, ct);
             await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
 
-            logger.LogInformation("Scheduled target {TargetId} on '{Cron}'", targetId, cron);
+            LogScheduled(logger, targetId, cron);
             if (await runs.UnfinishedRunAsync(targetId, ct) is { State: RunState.Interrupted })
             {
                 await scheduler.TriggerJob(key, cancellationToken: ct);
-                logger.LogInformation("Resuming the interrupted run of target {TargetId}", targetId);
+                LogResuming(logger, targetId);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unscheduled {Job}: no active mandate covers it now")]
+    private static partial void LogUnscheduled(ILogger logger, string job);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled target {TargetId} on '{Cron}'")]
+    private static partial void LogScheduled(ILogger logger, long targetId, string cron);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the interrupted run of target {TargetId}")]
+    private static partial void LogResuming(ILogger logger, long targetId);
 }
