@@ -10,9 +10,6 @@ namespace Crawler.Cli;
 /// <summary>Per-invocation plumbing shared by the commands: output, the environment, opening the data folder and signing in.</summary>
 public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment env, GlobalOptions globals)
 {
-    /// <summary>Files larger than this are refused before they are read: no mandate, target or page needs more.</summary>
-    public const long MaxInputBytes = 16 * 1024 * 1024;
-
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Err { get; } = stderr;
@@ -110,21 +107,7 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
     /// A user's input file, read whole once its size is known to be sensible: strictly as UTF-8 (a document the user
     /// wrote), or, for a saved web page (<paramref name="strictUtf8"/> false), leniently as the page's bytes allow.
     /// </summary>
-    public static string ReadInputFile(string path, bool strictUtf8 = true)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new Core.Yaml.InputException(new Core.Yaml.InputProblem(path, 0, 0, "--file", "file not found"));
-        }
-
-        if (info.Length > MaxInputBytes)
-        {
-            throw new Core.Yaml.InputException(new Core.Yaml.InputProblem(path, 0, 0, "--file",
-                $"the file is {info.Length / (1024 * 1024)} MiB; input files may be at most {MaxInputBytes / (1024 * 1024)} MiB"));
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        return strictUtf8 ? Core.Yaml.InputText.Decode(bytes, path) : System.Text.Encoding.UTF8.GetString(bytes);
-    }
+    public static string ReadInputFile(string path, bool strictUtf8 = true) => strictUtf8
+        ? Service.Application.InputFiles.ReadDocument(path, "--file")
+        : System.Text.Encoding.UTF8.GetString(Service.Application.InputFiles.ReadBytes(path, "--file"));
 }

@@ -30,7 +30,7 @@ public sealed class CrashSafetyTests
         }
 
         // A separate crawler process, killed without warning while it fetches and appends.
-        using var process = await KillPropertyTests.StartCrawlerAsync(lab);
+        using var process = await lab.StartCrawlerProcessAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         var started = await Task.WhenAny(firstPageServed.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
         Assert.That(started, Is.SameAs(firstPageServed.Task), "the crawler process did not start crawling: " + (process.HasExited ? await stderr : "(still running)"));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Crawler.Core.Storage;
 using NUnit.Framework;
 
@@ -54,7 +53,7 @@ public sealed class KillPropertyTests
         await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddHours(2)), "--as", "sanne");
         await lab.Ok("mandate", "approve", "1", "--as", "pieter");
 
-        using (var process = await StartCrawlerAsync(lab))
+        using (var process = await lab.StartCrawlerProcessAsync())
         {
             var stderr = process.StandardError.ReadToEndAsync();
             var first = await Task.WhenAny(reached.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
@@ -140,15 +139,16 @@ public sealed class KillPropertyTests
     public async Task A_url_in_flight_at_two_deaths_of_the_process_is_quarantined_and_the_run_goes_on_without_it()
     {
         const string poison = "/ads/104.html";
-        var asked = new SemaphoreSlim(0);
+        using var asked = new SemaphoreSlim(0);
+        using var killed = new SemaphoreSlim(0);
         await using var site = await DemoSite.DemoSite.StartAsync(path =>
         {
             if (path == poison)
             {
                 asked.Release();
 
-                // The answer is held back: the process dies with this URL in flight.
-                Thread.Sleep(1500);
+                // The answer is held back until the process is dead: it dies with this URL in flight.
+                killed.Wait(TimeSpan.FromSeconds(30));
             }
         });
         using var lab = await Lab.CreateAsync();
@@ -157,12 +157,15 @@ public sealed class KillPropertyTests
 
         for (var death = 1; death <= 2; death++)
         {
-            using var process = await StartCrawlerAsync(lab);
+            using var process = await lab.StartCrawlerProcessAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             Assert.That(await asked.WaitAsync(TimeSpan.FromSeconds(60)), Is.True, "the poison URL was not asked for: " + (process.HasExited ? await stderr : ""));
+
+            // Its start mark is committed while the request is out (at once: nothing else is being written).
             await Task.Delay(300);
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
+            killed.Release();
         }
 
         var requestsBefore = site.Requests.Count;
@@ -175,20 +178,5 @@ public sealed class KillPropertyTests
         var entry = ctx.Store.Entries().Single(e => e.Record.Rule == "fetch.quarantined");
         Assert.That(entry.Record.Reason, Does.Contain("died 2 times while this URL was in flight"));
         Assert.That(ctx.Store.Hits(null).Select(h => h.Url).ToList(), Has.Count.EqualTo(8).And.None.EndsWith(poison), "the other ads are stored");
-    }
-
-    /// <summary>A separate crawler process (the program as built in its own project), crawling target 1.</summary>
-    internal static async Task<Process> StartCrawlerAsync(Lab lab)
-    {
-        var testDir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        var crawler = Path.Combine(Lab.RepoRoot, "src", "Crawler.Cli", "bin", testDir.Parent!.Name, testDir.Name, "crawler.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { crawler, "crawl", "run", "--target", "1", "--as", "sanne", "--json", "--data", lab.Dir, "--policies", lab.Policies },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["CRAWLER_TOKEN"] = await lab.TokenAsync("sanne");
-        return Process.Start(start)!;
     }
 }

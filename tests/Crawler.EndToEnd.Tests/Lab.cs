@@ -201,6 +201,22 @@ public sealed class Lab : IDisposable
         return r;
     }
 
+    /// <summary>A separate crawler process (the program as built in its own project) crawling target 1 as sanne, to be killed.</summary>
+    public async Task<System.Diagnostics.Process> StartCrawlerProcessAsync()
+    {
+        var testDir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        var crawler = Path.Combine(RepoRoot, "src", "Crawler.Cli", "bin", testDir.Parent!.Name, testDir.Name, "crawler.dll");
+        Assert.That(File.Exists(crawler), Is.True, crawler);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { crawler, "crawl", "run", "--target", "1", "--as", "sanne", "--json", "--data", Dir, "--policies", Policies },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["CRAWLER_TOKEN"] = await TokenAsync("sanne");
+        return System.Diagnostics.Process.Start(start)!;
+    }
+
     public string WriteFile(string name, string text)
     {
         var path = Path.Combine(Dir, name);

@@ -10,13 +10,14 @@ public sealed class ResumeAndOutputTests
     public async Task An_interrupted_crawl_resumes_from_its_saved_frontier_without_refetching()
     {
         using var stop = new CancellationTokenSource();
+        using var stopped = new ManualResetEventSlim();
         await using var site = await DemoSite.DemoSite.StartAsync(path =>
         {
-            if (path == "/ads/103.html")
+            if (path == "/ads/103.html" && !stop.IsCancellationRequested)
             {
-                // The answer comes only after the stop has reached the crawler, so this page is cut off for certain.
+                // The answer is held until the stopped run has ended, so this page is cut off for certain.
                 stop.Cancel();
-                Thread.Sleep(300);
+                stopped.Wait(TimeSpan.FromSeconds(30));
             }
         });
         using var lab = await Lab.CreateAsync();
@@ -24,6 +25,7 @@ public sealed class ResumeAndOutputTests
         var id = target.ToString(CultureInfo.InvariantCulture);
 
         var first = await lab.Run(stop.Token, "crawl", "run", "--target", id, "--as", "sanne", "--json");
+        stopped.Set();
         Assert.That(first.Code, Is.EqualTo(0), first.Err);
         Assert.That(first.Json.GetProperty("state").GetString(), Is.EqualTo("interrupted"));
         var seenBefore = site.Requests.Count;

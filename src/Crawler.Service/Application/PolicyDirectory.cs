@@ -30,13 +30,13 @@ public static class PolicyDirectory
         }
 
         var files = Directory.GetFiles(directory, "*.yaml", SearchOption.TopDirectoryOnly)
-            .Select(f => new PolicyFileText(Path.GetFileName(f), ReadText(f)))
+            .Select(f => new PolicyFileText(Path.GetFileName(f), InputFiles.ReadDocument(f, "(file)")))
             .ToList();
         var profiles = Path.Combine(directory, "profiles");
         if (Directory.Exists(profiles))
         {
             files.AddRange(Directory.GetFiles(profiles, "*.yaml", SearchOption.TopDirectoryOnly)
-                .Select(f => new PolicyFileText("profiles/" + Path.GetFileName(f), ReadText(f))));
+                .Select(f => new PolicyFileText("profiles/" + Path.GetFileName(f), InputFiles.ReadDocument(f, "(file)"))));
         }
 
         try
@@ -63,16 +63,6 @@ public static class PolicyDirectory
     /// <summary>policies/identity.yaml; like every top-level policy file it is part of the policy set's version.</summary>
     public static IdentityPolicy LoadIdentity(string directory) => LoadFile(directory, IdentityPolicyReader.FileName, (file, _) => IdentityPolicyReader.Read(file));
 
-    /// <summary>A policy file's text, strictly UTF-8, within the size of any sensible policy.</summary>
-    private static string ReadText(string path)
-    {
-        const long maxBytes = 16 * 1024 * 1024;
-        var length = new FileInfo(path).Length;
-        return length > maxBytes
-            ? throw new InputException(new InputProblem(path, 0, 0, "(file)", $"a policy file of {length / (1024 * 1024)} MiB is not a policy"))
-            : InputText.Decode(File.ReadAllBytes(path), path);
-    }
-
     private static T LoadFile<T>(string directory, string name, Func<PolicyFileText, string, T> read)
     {
         var path = Path.Combine(directory, name);
@@ -83,7 +73,7 @@ public static class PolicyDirectory
 
         try
         {
-            var text = ReadText(path);
+            var text = InputFiles.ReadDocument(path, "(file)");
             return read(new PolicyFileText(name, text), text);
         }
         catch (InputException ex)

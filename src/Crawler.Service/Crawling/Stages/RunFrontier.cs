@@ -19,7 +19,6 @@ internal sealed class RunFrontier
     private readonly Dictionary<ulong, (FrontierItem Item, LinkedListNode<ulong> Node)> _pending = [];
     private readonly LinkedList<ulong> _order = new();
     private readonly List<FrontierItem> _quarantined = [];
-    private int _crashed;
 
     private RunFrontier(ICrawlStateStore store, long runId)
     {
@@ -54,10 +53,6 @@ internal sealed class RunFrontier
             else
             {
                 frontier._pending[key] = (item, frontier._order.AddLast(key));
-                if (item.Starts > 0)
-                {
-                    frontier._crashed++;
-                }
             }
         }
 
@@ -66,9 +61,6 @@ internal sealed class RunFrontier
 
     /// <summary>Pending items that were in flight when a process died too often: to be given up, not fetched.</summary>
     public IReadOnlyList<FrontierItem> Quarantined => _quarantined;
-
-    /// <summary>Pending items that were in flight when the last process died, and are tried once more.</summary>
-    public int InFlightAtCrash => _crashed;
 
     public int PendingCount
     {
