@@ -1,5 +1,6 @@
 using System.Reflection;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
 using YamlDotNet.RepresentationModel;
 
 namespace Crawler.Extraction;

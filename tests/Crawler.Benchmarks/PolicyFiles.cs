@@ -1,4 +1,5 @@
 using Crawler.Core.Policy;
+using Crawler.Documents;
 
 namespace Crawler.Benchmarks;
 

@@ -1,6 +1,6 @@
-using Crawler.Core.Policy;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
 using NUnit.Framework;
 
 namespace Crawler.Core.Tests;

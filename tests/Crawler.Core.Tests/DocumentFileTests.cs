@@ -1,6 +1,7 @@
 using Crawler.Core.Mandates;
 using Crawler.Core.Targets;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
 using NUnit.Framework;
 
 namespace Crawler.Core.Tests;

@@ -1,6 +1,7 @@
-using NUnit.Framework;
 using Crawler.Core.Policy;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
+using NUnit.Framework;
 
 namespace Crawler.Core.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using Crawler.Core.Targets;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
 using NUnit.Framework;
 
 namespace Crawler.Core.Tests;

@@ -1,5 +1,6 @@
 using Crawler.Core.Policy;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
 using NUnit.Framework;
 
 namespace Crawler.Core.Tests;

@@ -1,7 +1,6 @@
-using Crawler.Core.Mandates;
 using Crawler.Core.Policy;
-using Crawler.Core.Targets;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
 using NUnit.Framework;
 
 namespace Crawler.Core.Tests;

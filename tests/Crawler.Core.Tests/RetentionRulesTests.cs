@@ -1,9 +1,9 @@
-using NUnit.Framework;
 using Crawler.Core.Hits;
 using Crawler.Core.Mandates;
-using Crawler.Core.Policy;
 using Crawler.Core.Retention;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
+using NUnit.Framework;
 
 namespace Crawler.Core.Tests;
 

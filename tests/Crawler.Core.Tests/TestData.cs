@@ -2,6 +2,7 @@ using Crawler.Core.Mandates;
 using Crawler.Core.Policy;
 using Crawler.Core.Targets;
 using Crawler.Core.Users;
+using Crawler.Documents;
 using NUnit.Framework;
 
 namespace Crawler.Core.Tests;

@@ -1,3 +1,4 @@
+using Crawler.Documents;
 using Crawler.Core.Yaml;
 using NUnit.Framework;
 
@@ -248,7 +249,7 @@ public sealed class ProfileSuggesterTests
         // Every saved page of the layout (ads, a listing, a login, a news item ...), as a specialist would save them.
         var dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", layout);
         var yaml = ProfileSuggester.Suggest(Directory.GetFiles(dir, "*.html").Order(StringComparer.Ordinal).Select(File.ReadAllText).ToList()).ToYaml();
-        var policy = Core.Policy.PolicySetLoader.Load([.. TestPolicy.Files(), new Core.Policy.PolicyFileText("profiles/suggested.yaml", yaml)]);
+        var policy = PolicySetLoader.Load([.. TestPolicy.Files(), new PolicyFileText("profiles/suggested.yaml", yaml)]);
         var extractor = new AdExtractor(policy.Fetch.NotPublicSelectors, policy.Urls, policy.Profiles.Get("suggested"));
 
         var report = ProfileTester.Run(extractor, dir, new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(1)));

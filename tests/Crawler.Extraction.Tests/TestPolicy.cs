@@ -1,6 +1,7 @@
-using NUnit.Framework;
 using System.Text.Json;
 using Crawler.Core.Policy;
+using Crawler.Documents;
+using NUnit.Framework;
 
 namespace Crawler.Extraction.Tests;
 

@@ -1,4 +1,5 @@
 using Crawler.Core.Yaml;
+using Crawler.Documents;
 
 namespace Crawler.Service.Application;
 

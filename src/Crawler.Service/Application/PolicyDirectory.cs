@@ -2,6 +2,7 @@ using Crawler.Core.Policy;
 using Crawler.Core.Retention;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
 
 namespace Crawler.Service.Application;
 

@@ -4,6 +4,7 @@ using Crawler.Core.Storage;
 using Crawler.Core.Targets;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
+using Crawler.Documents;
 using Crawler.Service.Access;
 using Crawler.Service.Audit;
 

@@ -1,9 +1,7 @@
 using System.Text.RegularExpressions;
-using Crawler.Core.Indicators;
-using Crawler.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
-namespace Crawler.Core.Policy;
+namespace Crawler.Documents;
 
 /// <summary>Reads policies/indicators.yaml, naming file, line, column and field for every problem.</summary>
 internal static partial class IndicatorPolicyReader

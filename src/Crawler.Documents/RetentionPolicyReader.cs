@@ -1,8 +1,6 @@
-using Crawler.Core.Policy;
-using Crawler.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
-namespace Crawler.Core.Retention;
+namespace Crawler.Documents;
 
 /// <summary>Reads policies/retention.yaml, naming file, line and field for every problem.</summary>
 public static class RetentionPolicyReader

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Crawler.Core.Yaml;
+namespace Crawler.Documents;
 
 /// <summary>
 /// The text of a user's input file, decoded strictly: a byte that is not UTF-8 is an error at its line and column,

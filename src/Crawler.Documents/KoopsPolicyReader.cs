@@ -1,9 +1,6 @@
-using Crawler.Core.Mandates;
-using Crawler.Core.Users;
-using Crawler.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
-namespace Crawler.Core.Policy;
+namespace Crawler.Documents;
 
 /// <summary>Reads policies/koops.yaml, naming file, line and field for every problem.</summary>
 internal static class KoopsPolicyReader

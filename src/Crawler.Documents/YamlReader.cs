@@ -2,7 +2,7 @@ using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Crawler.Core.Yaml;
+namespace Crawler.Documents;
 
 /// <summary>
 /// Reads a YAML mapping field by field, collecting problems with file, line and field instead of

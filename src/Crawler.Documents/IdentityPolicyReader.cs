@@ -1,7 +1,5 @@
-using Crawler.Core.Policy;
-using Crawler.Core.Yaml;
 
-namespace Crawler.Core.Users;
+namespace Crawler.Documents;
 
 /// <summary>Reads policies/identity.yaml, naming file, line and field for every problem.</summary>
 public static class IdentityPolicyReader

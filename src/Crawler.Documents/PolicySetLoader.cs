@@ -1,11 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using Crawler.Core.Urls;
-using Crawler.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
-namespace Crawler.Core.Policy;
+namespace Crawler.Documents;
 
 /// <summary>One policy file as read from disk: its name relative to the policy folder, and its text.</summary>
 public sealed record PolicyFileText(string Name, string Text);

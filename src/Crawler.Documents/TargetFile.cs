@@ -1,8 +1,6 @@
-using Crawler.Core.Policy;
-using Crawler.Core.Urls;
-using Crawler.Core.Yaml;
+using Crawler.Core.Network;
 
-namespace Crawler.Core.Targets;
+namespace Crawler.Documents;
 
 /// <summary>Parses and validates a target file. Pure: the caller reads the file.</summary>
 public static class TargetFile
@@ -154,13 +152,13 @@ public static class TargetFile
     {
         var host = url.IdnHost.Trim('[', ']');
         var kind = System.Net.IPAddress.TryParse(host, out var address)
-            ? Network.AddressClass.Classify(address)
+            ? AddressClass.Classify(address)
             : host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
-                ? Network.AddressKind.Loopback
-                : Network.AddressKind.Public;
-        return Network.AddressClass.MayConnect(kind, labInstallation, policy.Network.AllowLoopbackInLab)
+                ? AddressKind.Loopback
+                : AddressKind.Public;
+        return AddressClass.MayConnect(kind, labInstallation, policy.Network.AllowLoopbackInLab)
             ? null
             : $"is on a {kind.ToString().ToLowerInvariant()} address, not a public source" +
-              (kind == Network.AddressKind.Loopback ? " (loopback is allowed only in a lab installation whose policy allows it)" : "");
+              (kind == AddressKind.Loopback ? " (loopback is allowed only in a lab installation whose policy allows it)" : "");
     }
 }

@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
 using AngleSharp.Css.Parser;
-using Crawler.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
-namespace Crawler.Core.Policy;
+namespace Crawler.Documents;
 
 /// <summary>
 /// Reads one <c>policies/profiles/NAME.yaml</c>, naming file, line and field for every problem: unknown

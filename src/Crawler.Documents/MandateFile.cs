@@ -1,8 +1,5 @@
-using Crawler.Core.Policy;
-using Crawler.Core.Targets;
-using Crawler.Core.Yaml;
 
-namespace Crawler.Core.Mandates;
+namespace Crawler.Documents;
 
 /// <summary>Parses and validates a mandate file against the policy set. Pure: the caller reads the file.</summary>
 public static class MandateFile
