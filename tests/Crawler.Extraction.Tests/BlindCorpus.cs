@@ -28,6 +28,9 @@ internal static class BlindCorpus
     /// <summary>The second (part C), held out: measured, never designed against.</summary>
     public const string Blind2 = "Blind2";
 
+    /// <summary>The third (part D), held out like the second.</summary>
+    public const string Blind3 = "Blind3";
+
     public static string Dir(string corpus) => Path.Combine(TestPolicy.RepositoryRoot, "tests", "Crawler.Extraction.Tests", corpus);
 
     public static IReadOnlyList<string> Layouts(string corpus = Blind) =>
