@@ -59,6 +59,16 @@ public static class CliApp
             await stderr.WriteLineAsync($"refused ({ex.Rule}): {ex.Message}");
             return Refused;
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // A service setting (configuration or environment) out of bounds: each named, nothing started.
+            foreach (var failure in ex.Failures)
+            {
+                await stderr.WriteLineAsync("error: configuration: " + failure);
+            }
+
+            return Refused;
+        }
         catch (DirectoryNotFoundException ex)
         {
             await stderr.WriteLineAsync("error: " + ex.Message);

@@ -10,7 +10,9 @@ public sealed record CliEnvironment(TimeProvider Time, Func<string, string?> Var
 {
     public static CliEnvironment Process { get; } = new(
         TimeProvider.System,
+#pragma warning disable RS0030 // The one place the CLI reads its process environment; everything else asks this record.
         Environment.GetEnvironmentVariable,
+#pragma warning restore RS0030
         !Console.IsOutputRedirected,
         ConsoleSecrets.Read);
 

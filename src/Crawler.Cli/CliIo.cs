@@ -25,7 +25,7 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
 
     public string DataDir(ParseResult r) => r.GetValue(Globals.Data)!;
 
-    public string PoliciesDir(ParseResult r) => PolicyDirectory.Resolve(r.GetValue(Globals.Policies));
+    public string PoliciesDir(ParseResult r) => PolicyDirectory.Resolve(r.GetValue(Globals.Policies), Env.Variable);
 
     /// <summary>The key folder, and the database key when a secret store hands it over in CRAWLER_DB_KEY.</summary>
     public Storage.KeySource Keys(ParseResult r) =>

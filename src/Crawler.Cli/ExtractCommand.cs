@@ -28,7 +28,7 @@ internal static class ExtractCommand
                          ?? throw new InputException(new InputProblem("(command line)", 0, 0, "--profile", $"unknown profile '{profileName}' (known: {string.Join(", ", policy.Profiles)})"));
 
             var paths = r.GetValue(file)!;
-            var extractor = new AdExtractor(policy.Fetch.NotPublicSelectors, policy.Urls, chosen, ExtractionVocabulary.Load(PolicyDirectory.Resolve(io.PoliciesDir(r))));
+            var extractor = new AdExtractor(policy.Fetch.NotPublicSelectors, policy.Urls, chosen, ExtractionVocabulary.Load(io.PoliciesDir(r)));
             var pages = paths.Select(p => (Path: p, Html: CliIo.ReadInputFile(p, strictUtf8: false),
                 Url: r.GetValue(url) is { } u && Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed : new Uri("https://local.invalid/" + Path.GetFileName(p)))).ToList();
 

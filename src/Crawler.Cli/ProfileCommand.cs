@@ -62,7 +62,7 @@ internal static class ProfileCommand
                     : "folder not found"));
             }
 
-            var suggestion = ProfileSuggester.Suggest(files.ConvertAll(f => CliIo.ReadInputFile(f, strictUtf8: false)), ExtractionVocabulary.Load(PolicyDirectory.Resolve(io.PoliciesDir(r))));
+            var suggestion = ProfileSuggester.Suggest(files.ConvertAll(f => CliIo.ReadInputFile(f, strictUtf8: false)), ExtractionVocabulary.Load(io.PoliciesDir(r)));
             var yaml = suggestion.ToYaml();
             var file = r.GetValue(output);
             if (file is not null)

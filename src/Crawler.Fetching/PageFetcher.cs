@@ -64,12 +64,16 @@ public sealed class PageFetcher : IDisposable
     private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _pipelines = new(StringComparer.Ordinal);
     private readonly Action<CircuitChange>? _onCircuitChange;
     private readonly NetworkGuard _guard;
+    private readonly FetchResilienceOptions _resilience;
+    private readonly TimeProvider _time;
 
-    public PageFetcher(PolicySet policy, NetworkGuard guard, Action<CircuitChange>? onCircuitChange = null)
+    public PageFetcher(PolicySet policy, NetworkGuard guard, FetchResilienceOptions resilience, NetworkTime time, Action<CircuitChange>? onCircuitChange = null)
     {
         _policy = policy.Fetch;
         _onCircuitChange = onCircuitChange;
         _guard = guard;
+        _resilience = resilience;
+        _time = time.Provider;
         var sockets = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -81,8 +85,8 @@ public sealed class PageFetcher : IDisposable
             ConnectCallback = guard.ConnectAsync,
             // Above TLS, below HTTP: copies each exchange's heads as sent and received, for the evidence record.
             PlaintextStreamFilter = HeadTap.Filter,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectTimeout = resilience.ConnectTimeout,
+            PooledConnectionLifetime = resilience.PooledConnectionLifetime,
         };
         var handler = new ResilienceHandler(request => PipelineFor(request.RequestUri!.Authority)) { InnerHandler = sockets };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -240,13 +244,14 @@ public sealed class PageFetcher : IDisposable
         await using var _ = body;
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
-        var started = TimeProvider.System.GetTimestamp();
+        var started = _time.GetTimestamp();
         var grace = TimeSpan.FromSeconds(1);
-        using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var readDeadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct, readDeadline.Token);
         while (true)
         {
             // A server that stops sending must not hold the crawl: each read gets a deadline.
-            readTimeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(2, _policy.RequestTimeoutSeconds / 3)));
+            readDeadline.CancelAfter(TimeSpan.FromSeconds(Math.Max(2, _policy.RequestTimeoutSeconds / 3)));
             int n;
             try
             {
@@ -285,7 +290,7 @@ public sealed class PageFetcher : IDisposable
                     $"{counted.BytesRead} compressed bytes inflated to more than {buffer.Length} (ratio above {_policy.MaxCompressionRatio}); the rest was not read");
             }
 
-            var elapsed = TimeProvider.System.GetElapsedTime(started);
+            var elapsed = _time.GetElapsedTime(started);
             if (_policy.MinBytesPerSecond > 0 && elapsed > grace && counted.BytesRead / elapsed.TotalSeconds < _policy.MinBytesPerSecond)
             {
                 return FetchResult.Failure("fetch.slow-drip",
@@ -328,28 +333,18 @@ public sealed class PageFetcher : IDisposable
     }
 
     private ResiliencePipeline<HttpResponseMessage> PipelineFor(string authority) =>
-        _pipelines.GetOrAdd(authority, host => new ResiliencePipelineBuilder<HttpResponseMessage>
+        _pipelines.GetOrAdd(authority, host => WithRetries(new ResiliencePipelineBuilder<HttpResponseMessage>
         {
-            // Network timeouts and backoff are about the real network, so they run on the system clock
-            // even when the domain clock (mandate windows, audit time) is a fake one in tests.
-            TimeProvider = TimeProvider.System,
+            // Timeouts and backoff run on the network's clock, not the domain's (see NetworkTime).
+            TimeProvider = _time,
         }
-            .AddTimeout(TimeSpan.FromSeconds(_policy.RequestTimeoutSeconds * 3))
-            .AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 2,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(500),
-                ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
-            })
+            .AddTimeout(TimeSpan.FromSeconds(_policy.RequestTimeoutSeconds * 3)))
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
-                FailureRatio = 0.8,
-                MinimumThroughput = 5,
-                SamplingDuration = TimeSpan.FromSeconds(60),
-                BreakDuration = TimeSpan.FromSeconds(30),
+                FailureRatio = _resilience.CircuitFailureRatio,
+                MinimumThroughput = _resilience.CircuitMinimumThroughput,
+                SamplingDuration = _resilience.CircuitSamplingDuration,
+                BreakDuration = _resilience.CircuitBreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
                 OnOpened = args =>
                 {
@@ -365,6 +360,20 @@ public sealed class PageFetcher : IDisposable
             })
             .AddTimeout(TimeSpan.FromSeconds(_policy.RequestTimeoutSeconds))
             .Build());
+
+    /// <summary>Polly refuses a retry strategy of no attempts; none configured means none added.</summary>
+    private ResiliencePipelineBuilder<HttpResponseMessage> WithRetries(ResiliencePipelineBuilder<HttpResponseMessage> builder) =>
+        _resilience.MaxRetryAttempts == 0
+            ? builder
+            : builder.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = _resilience.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _resilience.RetryDelay,
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
+            });
 
     /// <summary>Connection failures, timeouts, 408 and 5xx other than 503. Never a network-guard refusal.</summary>
     private static bool IsRetryable(Outcome<HttpResponseMessage> outcome)

@@ -185,7 +185,9 @@ public sealed class DataFolder
                 throw new InvalidDataException($"{path}: not a PKCS#8 PEM private key; restore the evidence key from its backup");
             }
 
+#pragma warning disable RS0030 // Another process is writing the key file now; this is a real file on the real clock, read at start before any clock is composed.
             Thread.Sleep(20);
+#pragma warning restore RS0030
         }
     }
 

@@ -70,12 +70,15 @@ internal sealed class DatabaseLease : IDisposable
         }
     }
 
+    /// <summary>LiteDB's API is synchronous, so its thread blocks; on the lease's clock, so a test can move the wait.</summary>
+    private void Pause(TimeSpan span) => Task.Delay(span, _time).GetAwaiter().GetResult();
+
     private LiteDatabase Acquire()
     {
         if (_handedOverAt != 0 && _time.GetElapsedTime(_handedOverAt) < HandoverGrace)
         {
             // Only the database's own thread waits here, holding no lock: the process has nothing to do without the file.
-            Thread.Sleep(HandoverGrace - _time.GetElapsedTime(_handedOverAt));
+            Pause(HandoverGrace - _time.GetElapsedTime(_handedOverAt));
         }
 
         var started = _time.GetTimestamp();
@@ -91,7 +94,7 @@ internal sealed class DatabaseLease : IDisposable
                 // The holder is another process: ask it to hand over, and look again shortly. There is no in-process
                 // condition to wait on, and a named mutex would tie the release to the thread that took it.
                 Ask();
-                Thread.Sleep(PollEvery);
+                Pause(PollEvery);
             }
             catch (IOException ex)
             {

@@ -11,15 +11,15 @@ public static class PolicyDirectory
 {
     public const string EnvironmentVariable = "CRAWLER_POLICIES";
 
-    /// <summary>The folder given, else $CRAWLER_POLICIES, else the policies/ that ships beside the program.</summary>
-    public static string Resolve(string? given)
+    /// <summary>The folder given, else $CRAWLER_POLICIES (read through the entry point's <paramref name="variable"/>), else the policies/ that ships beside the program.</summary>
+    public static string Resolve(string? given, Func<string, string?> variable)
     {
         if (!string.IsNullOrWhiteSpace(given))
         {
             return given;
         }
 
-        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var env = variable(EnvironmentVariable);
         return !string.IsNullOrWhiteSpace(env) ? env : Path.Combine(AppContext.BaseDirectory, "policies");
     }
 

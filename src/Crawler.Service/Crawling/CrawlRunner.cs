@@ -26,6 +26,7 @@ internal sealed class CrawlRunner
     private readonly IMandateStore _mandates;
     private readonly long _mandateId;
     private readonly PolicySet _policy;
+    private readonly PageFetcherFactory _fetchers;
     private readonly NetworkGuard _guard;
     private readonly RunFrontier _frontier;
     private readonly PageReservations _reservations;
@@ -39,6 +40,7 @@ internal sealed class CrawlRunner
         _mandates = d.Mandates;
         _mandateId = mandateId;
         _policy = d.Policy;
+        _fetchers = d.Fetchers;
         _guard = guard;
         _counters = new RunCounters(run);
         _audit = new CrawlAudit(d.Audit, actor, mandateId, d.Installation.Lab);
@@ -63,7 +65,7 @@ internal sealed class CrawlRunner
 
     public async Task RunAsync(CancellationToken ct)
     {
-        using var fetcher = new PageFetcher(_policy, _guard, change =>
+        using var fetcher = _fetchers.Create(_guard, change =>
             // Polly reports a circuit's change synchronously; the store underneath completes synchronously too.
             _audit.RunEventAsync(AuditOperation.Circuit, "host:" + change.Host, change.Opened ? "opened" : "closed", "circuit breaker " + change.Reason,
                 change.Opened ? "host.circuit-open" : "host.circuit-closed", null, CancellationToken.None).GetAwaiter().GetResult());
@@ -143,7 +145,7 @@ internal sealed class CrawlRunner
     }
 }
 
-/// <summary>What every run needs from the application: stores, the trail, the key holder, the policy, the installation and the clock.</summary>
+/// <summary>What every run needs from the application: stores, the trail, the key holder, the policy, the installation, the clock and the fetcher factory.</summary>
 public sealed record CrawlDependencies(
     ICrawlStateStore State,
     IMandateStore Mandates,
@@ -153,4 +155,5 @@ public sealed record CrawlDependencies(
     Core.Hits.Pseudonymiser Pseudonymiser,
     PolicySet Policy,
     Application.Installation Installation,
-    TimeProvider Time);
+    TimeProvider Time,
+    PageFetcherFactory Fetchers);

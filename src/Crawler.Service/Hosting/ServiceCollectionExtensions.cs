@@ -8,10 +8,13 @@ using Crawler.Service.Application;
 using Crawler.Service.Audit;
 using Crawler.Service.Crawling;
 using Crawler.Service.Scheduling;
+using Crawler.Fetching;
+using Microsoft.Extensions.Configuration;
 using Crawler.Storage;
 using Crawler.Storage.Lite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Crawler.Service.Hosting;
@@ -28,7 +31,7 @@ public static class ServiceCollectionExtensions
     /// <summary>Everything over one data folder and policy set.</summary>
     public static IServiceCollection AddCrawler(this IServiceCollection services, string dataDirectory, string policiesDirectory, KeySource? keys = null,
         bool createDataFolder = false) =>
-        services.AddCrawlerPolicies(policiesDirectory).AddCrawlerStorage(dataDirectory, keys, createDataFolder).AddCrawlerApplication();
+        services.AddCrawlerPolicies(policiesDirectory).AddCrawlerStorage(dataDirectory, keys, createDataFolder).AddCrawlerFetching().AddCrawlerApplication();
 
     /// <summary>The policy set, retention and identity policies, read and validated once.</summary>
     public static IServiceCollection AddCrawlerPolicies(this IServiceCollection services, string policiesDirectory)
@@ -61,6 +64,22 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The fetcher's resilience settings, bound from the host's configuration (section <c>Crawler:Fetch</c>, e.g. the
+    /// environment variable <c>Crawler__Fetch__MaxRetryAttempts</c>) when there is one, validated when the host starts
+    /// (and at first use where there is no host, as in a CLI command); and the clock the network runs on.
+    /// </summary>
+    public static IServiceCollection AddCrawlerFetching(this IServiceCollection services)
+    {
+        services.AddOptions<FetchResilienceOptions>()
+            .Configure<IServiceProvider>((options, sp) => sp.GetService<IConfiguration>()?.GetSection(FetchResilienceOptions.Section).Bind(options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchResilienceOptions>, FetchResilienceOptionsValidator>());
+        services.TryAddSingleton(new NetworkTime(TimeProvider.System));
+        services.AddSingleton<PageFetcherFactory>();
+        return services;
+    }
+
     /// <summary>The application services: who acts (per scope), the audit trail, and the services the CLI, the console and the jobs call.</summary>
     public static IServiceCollection AddCrawlerApplication(this IServiceCollection services)
     {
@@ -70,7 +89,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new CrawlDependencies(
             sp.GetRequiredService<ICrawlStateStore>(), sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<IHitStore>(),
             sp.GetRequiredService<IRobotsCache>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<Pseudonymiser>(),
-            sp.GetRequiredService<PolicySet>(), sp.GetRequiredService<Installation>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<PolicySet>(), sp.GetRequiredService<Installation>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PageFetcherFactory>()));
         services.AddScoped<AccessControl>();
         services.AddScoped<InstallationService>();
         services.AddScoped<IdentityService>();

@@ -1,0 +1,50 @@
+using Crawler.Fetching;
+using Crawler.Service.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NUnit.Framework;
+
+namespace Crawler.EndToEnd.Tests;
+
+/// <summary>The service's own settings are checked when it starts: a bad one stops it, named, before any crawl.</summary>
+public sealed class ServiceStartupTests
+{
+    [Test]
+    public async Task A_fetch_setting_out_of_bounds_stops_the_service_at_start_and_is_named()
+    {
+        using var lab = await Lab.CreateAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Crawler:Fetch:MaxRetryAttempts"] = "9",
+            ["Crawler:Fetch:CircuitBreakDuration"] = "00:00:00.5",
+        });
+        builder.Services.AddCrawler(lab.Dir, Lab.PoliciesDir);
+        using var host = builder.Build();
+
+        var ex = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(ex!.Failures, Is.EquivalentTo(new[]
+        {
+            "Crawler:Fetch:MaxRetryAttempts must be from 0 to 5",
+            "Crawler:Fetch:CircuitBreakDuration must be from 1 s to 1 h",
+        }));
+    }
+
+    [Test]
+    public async Task Fetch_settings_from_configuration_reach_the_fetcher()
+    {
+        using var lab = await Lab.CreateAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Crawler:Fetch:MaxRetryAttempts"] = "4" });
+        builder.Services.AddCrawler(lab.Dir, Lab.PoliciesDir);
+        using var host = builder.Build();
+
+        Assert.That(host.Services.GetRequiredService<IOptions<FetchResilienceOptions>>().Value.MaxRetryAttempts, Is.EqualTo(4));
+    }
+}

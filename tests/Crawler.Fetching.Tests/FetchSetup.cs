@@ -1,0 +1,49 @@
+using Crawler.Core.Policy;
+using Crawler.Documents;
+using NUnit.Framework;
+
+namespace Crawler.Fetching.Tests;
+
+/// <summary>The repository's policy set and a lab guard that lets the fetcher reach loopback servers.</summary>
+internal static class FetchSetup
+{
+    private static readonly Lazy<PolicySet> Loaded = new(() =>
+    {
+        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crawler.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var policies = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "policies");
+        return PolicySetLoader.Load(Directory.GetFiles(policies, "*.yaml")
+            .Select(f => new PolicyFileText(Path.GetFileName(f), File.ReadAllText(f)))
+            .Concat(Directory.GetFiles(Path.Combine(policies, "profiles"), "*.yaml")
+                .Select(f => new PolicyFileText("profiles/" + Path.GetFileName(f), File.ReadAllText(f))))
+            .ToList());
+    });
+
+    public static PolicySet Policy => Loaded.Value;
+
+    public static PageFetcher Fetcher(TimeProvider network, FetchResilienceOptions? options = null, Action<CircuitChange>? onCircuitChange = null) =>
+        new(Policy, new NetworkGuard(labInstallation: true, allowLoopbackInLab: true), options ?? new FetchResilienceOptions(), new NetworkTime(network),
+            onCircuitChange);
+
+    /// <summary>
+    /// Moves the network clock on in small steps until the fetch completes: the fetch's timers (read deadline, retry
+    /// backoff) fire only when the clock moves, so the test never waits for real seconds.
+    /// </summary>
+    public static async Task<FetchResult> DriveAsync(Task<FetchResult> fetch, Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, TimeSpan step,
+        int maxSteps = 2000)
+    {
+        for (var i = 0; i < maxSteps && !fetch.IsCompleted; i++)
+        {
+            // A real pause lets the socket's bytes arrive between steps; it bounds nothing.
+            await Task.WhenAny(fetch, Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System));
+            clock.Advance(step);
+        }
+
+        Assert.That(fetch.IsCompleted, Is.True, "the fetch did not finish while the network clock moved on");
+        return await fetch;
+    }
+}
