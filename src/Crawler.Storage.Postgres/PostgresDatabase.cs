@@ -38,18 +38,29 @@ public sealed class PostgresDatabase : IDisposable
         {
             PostgresSchema.Migrate(source);
         }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            Close(source, retention);
+            var at = new NpgsqlConnectionStringBuilder(connectionString);
+            throw new InvalidDataException($"PostgreSQL database '{at.Database}' on {at.Host}:{at.Port}: cannot be opened ({ex.Message})", ex);
+        }
         catch
         {
-            source.Dispose();
-            if (!ReferenceEquals(retention, source))
-            {
-                retention.Dispose();
-            }
-
+            Close(source, retention);
             throw;
         }
 
         return new PostgresDatabase(source, retention);
+    }
+
+    private static void Close(NpgsqlDataSource source, NpgsqlDataSource retention)
+    {
+        if (!ReferenceEquals(retention, source))
+        {
+            retention.Dispose();
+        }
+
+        source.Dispose();
     }
 
     /// <summary>Runs <paramref name="body"/> in a transaction, committed when it says so and rolled back otherwise.</summary>
@@ -106,15 +117,7 @@ public sealed class PostgresDatabase : IDisposable
         return result;
     }
 
-    public void Dispose()
-    {
-        if (!ReferenceEquals(_retention, _source))
-        {
-            _retention.Dispose();
-        }
-
-        _source.Dispose();
-    }
+    public void Dispose() => Close(_source, _retention);
 }
 
 /// <summary>The schema's versions: embedded SQL files named <c>NNNN_what.sql</c>, applied in order, each recorded in <c>schema_version</c>.</summary>

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using System.Security.Cryptography;
 using Crawler.Storage.Postgres;
+using Crawler.Testing;
 
 namespace Crawler.Storage.Tests;
 

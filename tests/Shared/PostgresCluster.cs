@@ -3,17 +3,17 @@ using System.Net;
 using System.Net.Sockets;
 using Crawler.Storage.Postgres;
 using Npgsql;
-using NUnit.Framework;
 
-namespace Crawler.Storage.Tests;
+namespace Crawler.Testing;
 
 /// <summary>
 /// The PostgreSQL server the storage tests use: the one <c>.ci/run</c> started (its connection string in
 /// CRAWLER_TEST_POSTGRES), or else a throwaway cluster of its own in a temp folder on a loopback port, started with
 /// initdb and pg_ctl from PATH or /usr/lib/postgresql/*/bin and stopped when the tests end. Without either, the
 /// PostgreSQL tests fail saying what is missing. Each test gets a fresh database copied from a migrated template.
+/// Shared by the test projects as a linked source file; a cluster started here is stopped when the test process exits.
 /// </summary>
-internal sealed class PostgresCluster
+public sealed class PostgresCluster
 {
     public const string Variable = "CRAWLER_TEST_POSTGRES";
     private const string Template = "crawler_template";
@@ -43,7 +43,14 @@ internal sealed class PostgresCluster
 
     public static PostgresCluster Instance => Shared.Value;
 
-    public static bool Started => Shared.IsValueCreated;
+    /// <summary>Stops the cluster if this process started one (it is stopped at the process's exit otherwise).</summary>
+    public static void StopStarted()
+    {
+        if (Shared.IsValueCreated)
+        {
+            Shared.Value.Stop();
+        }
+    }
 
     /// <summary>A new empty database with the current schema; its connection string.</summary>
     public string CreateDatabase()
@@ -63,10 +70,10 @@ internal sealed class PostgresCluster
     }
 
     /// <summary>Stops a cluster this process started, and removes its folder.</summary>
-    public void Stop()
+    private void Stop()
     {
         NpgsqlConnection.ClearAllPools();
-        if (_folder is null || _pgCtl is null)
+        if (_folder is null || _pgCtl is null || !Directory.Exists(_folder))
         {
             return;
         }
@@ -116,7 +123,11 @@ internal sealed class PostgresCluster
         Run(pgCtl, ["-D", data, "-l", Path.Combine(folder, "log"), "-w", "-o", $"-h 127.0.0.1 -p {port} -k {folder} -F", "start"], asRoot);
         try
         {
-            return new PostgresCluster($"Host=127.0.0.1;Port={port};Username=crawler;Database=postgres", folder, pgCtl, asRoot);
+            var cluster = new PostgresCluster($"Host=127.0.0.1;Port={port};Username=crawler;Database=postgres", folder, pgCtl, asRoot);
+
+            // Whatever the tests' outcome, the cluster goes with the test process.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+            return cluster;
         }
         catch
         {
@@ -166,20 +177,6 @@ internal sealed class PostgresCluster
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {error}{output.Result}");
-        }
-    }
-}
-
-/// <summary>Stops the cluster the tests started, whatever their outcome.</summary>
-[SetUpFixture]
-public sealed class PostgresClusterLifetime
-{
-    [OneTimeTearDown]
-    public void StopCluster()
-    {
-        if (PostgresCluster.Started)
-        {
-            PostgresCluster.Instance.Stop();
         }
     }
 }
