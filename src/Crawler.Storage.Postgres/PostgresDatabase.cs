@@ -137,7 +137,13 @@ internal static class PostgresSchema
         using var connection = source.OpenConnection();
         using var transaction = connection.BeginTransaction();
         Execute(connection, $"SELECT pg_advisory_xact_lock({MigrationLock})");
-        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+        // Created only when missing: the service's own login (crawler_app) may read the schema's version but create nothing.
+        using var exists = new NpgsqlCommand("SELECT to_regclass('schema_version') IS NOT NULL", connection);
+        if (!(bool)exists.ExecuteScalar()!)
+        {
+            Execute(connection, "CREATE TABLE schema_version (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+        }
+
         using var current = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_version", connection);
         var version = Convert.ToInt32(current.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         if (version > CodeVersion)

@@ -87,4 +87,40 @@ public sealed class PostgresSchemaTests : StoreTests<PostgresStoreFactory>
         Assert.That(result.Ok, Is.False);
         Assert.That(result.FirstBadSequence, Is.EqualTo(3));
     }
+
+    [Test]
+    public async Task The_service_runs_as_a_member_of_crawler_app_and_only_retentions_own_login_trims_the_trail()
+    {
+        // Logins as a deployment makes them (roles are the cluster's, so made once for all tests).
+        await ScalarAsync<int>(
+            """
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'crawler_test_service') THEN CREATE ROLE crawler_test_service LOGIN IN ROLE crawler_app; END IF;
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'crawler_test_trim') THEN CREATE ROLE crawler_test_trim LOGIN IN ROLE crawler_retention; END IF;
+            EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL;
+            END $$
+            """);
+        string As(string login) => new NpgsqlConnectionStringBuilder(Factory.ConnectionString) { Username = login }.ConnectionString;
+        var erasure = new AuditRecord("system", "retention", "audit", "erased", "older than the retention period");
+
+        using (var alone = new TestStore(PostgresDatabase.Open(As("crawler_test_service")), Factory.AuditKey))
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                await alone.Audit.AppendAsync([Record(i)], T0.AddDays(i), [], alone.Signer);
+            }
+
+            var refused = Assert.ThrowsAsync<PostgresException>(() => alone.Retention.EraseAuditBeforeAsync(T0.AddDays(3), erasure, T0.AddDays(9), alone.Signer))!;
+            Assert.That(refused.SqlState, Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege), "the service's own login cannot remove entries");
+        }
+
+        using var service = new TestStore(PostgresDatabase.Open(As("crawler_test_service"), As("crawler_test_trim")), Factory.AuditKey);
+        var anchor = await service.Retention.EraseAuditBeforeAsync(T0.AddDays(3), erasure, T0.AddDays(9), service.Signer);
+        await service.Audit.AppendAsync([Record(4)], T0.AddDays(10), [], service.Signer);
+
+        Assert.That(anchor!.Sequence, Is.EqualTo(2));
+        var entries = await service.Audit.EntriesAsync().ToListAsync();
+        Assert.That(entries.Select(e => e.Sequence), Is.EqualTo(new long[] { 3, 4, 5 }));
+        Assert.That(AuditChain.Verify(Factory.AuditKey, entries, anchor: anchor).Ok, Is.True);
+    }
 }

@@ -184,6 +184,19 @@ public sealed class StoreContractTests<TStore> : StoreTests<TStore>
     }
 
     [Test]
+    public async Task Two_processes_storing_hits_at_once_never_pass_the_cap_together()
+    {
+        using var other = Factory.Open();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? Store : other).TryAddHit(NewHit(6, $"http://a.example/{i}", phone: $"+316{i:D8}"), maxHits: 7))));
+
+        Assert.That(results.Count(r => r.Id is not null), Is.EqualTo(7));
+        Assert.That((await other.Mandates.UsageAsync(6)).HitsStored, Is.EqualTo(7));
+        Assert.That(await Store.Hits.ListAsync(6), Has.Count.EqualTo(7));
+    }
+
+    [Test]
     public async Task The_admission_sees_the_mandate_its_usage_and_its_contacts()
     {
         var id = (await Store.Mandates.TryAddAsync(NewMandate(), _ => true))!.Value;

@@ -169,6 +169,8 @@ GRANT SELECT, INSERT ON audit TO crawler_app;
 GRANT SELECT, UPDATE ON audit_head TO crawler_app;
 GRANT SELECT ON audit_anchor TO crawler_app;
 
+GRANT SELECT ON schema_version TO crawler_app, crawler_retention;
+
 GRANT SELECT, INSERT, DELETE ON audit TO crawler_retention;
 GRANT SELECT, UPDATE ON audit_head TO crawler_retention;
 GRANT SELECT, INSERT, UPDATE ON audit_anchor TO crawler_retention;
