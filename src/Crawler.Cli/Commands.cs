@@ -27,7 +27,7 @@ internal static class Commands
         var cmd = new Command("init", "Create the data folder, its database and its secret keys (idempotent)") { lab };
         cmd.SetAction(async (r, ct) =>
         {
-            var existed = DataFolder.IsInitialised(io.DataDir(r), io.Keys(r));
+            var existed = DataFolder.IsInitialised(io.DataDir(r), io.Keys(r), withDatabase: io.Storage(r).Kind == Service.Hosting.StorageKind.LiteDb);
             await using var app = io.Open(r, create: true);
             var (root, isLab) = await app.Get<InstallationService>().InitAsync(r.GetValue(lab), existed, ct);
             if (io.Json(r))

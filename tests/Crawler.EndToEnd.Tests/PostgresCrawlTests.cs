@@ -20,11 +20,13 @@ public sealed class PostgresCrawlTests
 
             var run = await lab.Ok("crawl", "run", "--target", target.ToString(CultureInfo.InvariantCulture), "--as", "sanne", "--json");
             var verified = await lab.Ok("audit", "verify", "--as", "aaron");
+            var again = await lab.Ok("init", "--lab");
 
             Assert.That(run.Json.GetProperty("state").GetString(), Is.EqualTo("completed"));
             var hits = run.Json.GetProperty("hits").GetInt32();
             Assert.That(hits, Is.GreaterThan(0));
             Assert.That(verified.Out, Does.Contain("OK"));
+            Assert.That(again.Out, Does.StartWith("already initialised"), "the keys are there and the database is PostgreSQL's");
             Assert.That(File.Exists(Path.Combine(lab.Dir, "crawler.db")), Is.False, "nothing went into a LiteDB file");
             await using var connection = new NpgsqlConnection(database);
             await connection.OpenAsync();
