@@ -31,13 +31,16 @@ public sealed class CliIo(TextWriter stdout, TextWriter stderr, CliEnvironment e
     public Storage.KeySource Keys(ParseResult r) =>
         new(r.GetValue(Globals.Keys), Env.Variable("CRAWLER_DB_KEY") is { Length: > 0 } k ? k : null);
 
+    /// <summary>Which database: CRAWLER_STORAGE and its connection string, checked before anything is opened.</summary>
+    public Service.Hosting.StorageSettings Storage(ParseResult r) => Service.Hosting.StorageSettings.From(Env.Variable, DataDir(r));
+
     /// <summary>Opens the data folder (creating it with <paramref name="create"/>); whoever acts is authenticated when a command first asks who that is.</summary>
     public CliSession Open(ParseResult r, bool create = false, Action<IServiceCollection>? configure = null)
     {
         var session = CliSession.Open(services =>
         {
             services.AddSingleton(Env.Time);
-            services.AddCrawler(DataDir(r), PoliciesDir(r), Keys(r), create);
+            services.AddCrawler(DataDir(r), PoliciesDir(r), Keys(r), create, Storage(r));
             configure?.Invoke(services);
         });
         session.Get<AccessControl>().UseAuthentication(ct => AuthenticateAsync(r, session, ct));

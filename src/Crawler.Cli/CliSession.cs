@@ -29,7 +29,7 @@ public sealed class CliSession : IAsyncDisposable
         var session = new CliSession(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
         try
         {
-            _ = session.Get<Storage.Lite.LiteDatabaseContext>();
+            _ = session.Get<Core.Storage.IInstallationStore>();
             return session;
         }
         catch

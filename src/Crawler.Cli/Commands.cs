@@ -27,7 +27,7 @@ internal static class Commands
         var cmd = new Command("init", "Create the data folder, its database and its secret keys (idempotent)") { lab };
         cmd.SetAction(async (r, ct) =>
         {
-            var existed = DataFolder.IsInitialised(io.DataDir(r), io.Keys(r));
+            var existed = DataFolder.IsInitialised(io.DataDir(r), io.Keys(r), withDatabase: io.Storage(r).Kind == Service.Hosting.StorageKind.LiteDb);
             await using var app = io.Open(r, create: true);
             var (root, isLab) = await app.Get<InstallationService>().InitAsync(r.GetValue(lab), existed, ct);
             if (io.Json(r))
@@ -430,6 +430,7 @@ internal static class Commands
             }
 
             var keys = io.Keys(r);
+            var storage = io.Storage(r);
             void Compose(IServiceCollection services)
             {
                 services.AddSingleton(io.Env.Time);
@@ -439,7 +440,7 @@ internal static class Commands
             IHost host;
             if (console)
             {
-                host = Web.ConsoleHosting.Build(new Web.ConsoleOptions(io.DataDir(r), io.PoliciesDir(r), keys) { Urls = r.GetValue(urls)! },
+                host = Web.ConsoleHosting.Build(new Web.ConsoleOptions(io.DataDir(r), io.PoliciesDir(r), keys) { Urls = r.GetValue(urls)!, Storage = storage },
                     builder => Compose(builder.Services));
             }
             else
@@ -448,14 +449,14 @@ internal static class Commands
                 builder.Logging.ClearProviders();
                 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
                 Compose(builder.Services);
-                builder.Services.AddCrawler(io.DataDir(r), io.PoliciesDir(r), keys);
+                builder.Services.AddCrawler(io.DataDir(r), io.PoliciesDir(r), keys, storage: storage);
                 host = builder.Build();
             }
 
             using (host)
             {
                 // Opened before the scheduler starts, so a wrong folder or key is reported at once.
-                _ = host.Services.GetRequiredService<Storage.Lite.LiteDatabaseContext>();
+                _ = host.Services.GetRequiredService<Core.Storage.IInstallationStore>();
                 await host.RunAsync(ct);
             }
 

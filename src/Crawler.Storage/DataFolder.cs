@@ -52,8 +52,9 @@ public sealed class DataFolder
     public static string DefaultKeysDirectory(string root) =>
         Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + ".keys";
 
-    public static bool IsInitialised(string root, KeySource? keys = null) =>
-        File.Exists(Path.Combine(root, "crawler.db")) && File.Exists(Path.Combine(KeysOf(root, keys), "audit.key"));
+    /// <summary>Whether the folder has its keys and, with <paramref name="withDatabase"/>, its LiteDB file (a PostgreSQL installation keeps only its keys here).</summary>
+    public static bool IsInitialised(string root, KeySource? keys = null, bool withDatabase = true) =>
+        (!withDatabase || File.Exists(Path.Combine(root, "crawler.db"))) && File.Exists(Path.Combine(KeysOf(root, keys), "audit.key"));
 
     /// <summary>Creates what is missing and keeps what exists: running it twice changes nothing.</summary>
     public static DataFolder Create(string root, KeySource? keys = null)
@@ -102,10 +103,10 @@ public sealed class DataFolder
         return ReadEvidenceKey(path);
     }
 
-    public static DataFolder Open(string root, KeySource? keys = null)
+    public static DataFolder Open(string root, KeySource? keys = null, bool withDatabase = true)
     {
         var dir = KeysOf(root, keys);
-        if (!IsInitialised(root, keys))
+        if (!IsInitialised(root, keys, withDatabase))
         {
             throw new DirectoryNotFoundException(
                 $"'{Path.GetFullPath(root)}' is not an initialised data folder with its keys in '{dir}'; run 'crawler init --data {root}' first");

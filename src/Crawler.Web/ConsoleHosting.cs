@@ -49,7 +49,7 @@ public static class ConsoleHosting
         // The session keys live in memory by design (below): the key manager's warning about unencrypted keys at rest does not apply.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         configure?.Invoke(builder);
-        builder.Services.AddCrawler(options.DataDirectory, options.PoliciesDirectory, options.Keys);
+        builder.Services.AddCrawler(options.DataDirectory, options.PoliciesDirectory, options.Keys, storage: options.Storage);
         builder.Services.AddCrawlerConsole(options);
         var app = builder.Build();
         app.UseCrawlerConsole();

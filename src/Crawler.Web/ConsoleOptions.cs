@@ -14,6 +14,9 @@ public sealed record ConsoleOptions(string DataDirectory, string PoliciesDirecto
     /// <summary>Where Kestrel listens: one or more absolute URLs separated by ';' (port 0: any free port).</summary>
     public string Urls { get; init; } = DefaultUrls;
 
+    /// <summary>Which database; null: as the environment says (CRAWLER_STORAGE).</summary>
+    public Service.Hosting.StorageSettings? Storage { get; init; }
+
     /// <summary>A session ends after this long without a request (the sign-in token's own hours end it in any case).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(20);
 

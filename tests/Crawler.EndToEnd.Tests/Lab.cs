@@ -14,12 +14,20 @@ public sealed record CliResult(int Code, string Out, string Err)
 /// <summary>A data folder in a temporary directory, driven through the real CLI in-process.</summary>
 public sealed class Lab : IDisposable
 {
-    private Lab(string dir, TimeProvider time, string policies)
+    private readonly IReadOnlyDictionary<string, string> _variables;
+
+    private Lab(string dir, TimeProvider time, string policies, IReadOnlyDictionary<string, string> variables)
     {
         Dir = dir;
         Time = time;
         Policies = policies;
+        _variables = variables;
     }
+
+    /// <summary>The database the lab's commands use, as its environment says (LiteDB unless the lab was made over PostgreSQL).</summary>
+    public Crawler.Service.Hosting.StorageSettings Storage => Crawler.Service.Hosting.StorageSettings.From(Variable, Dir);
+
+    private string? Variable(string name) => _variables.GetValueOrDefault(name);
 
     /// <summary>The policy folder this lab uses: the repository's, or an edited copy.</summary>
     public string Policies { get; }
@@ -44,9 +52,9 @@ public sealed class Lab : IDisposable
 
     public static string PoliciesDir => Path.Combine(RepoRoot, "policies");
 
-    /// <summary>An initialised folder with users admin, sanne (specialist), pieter and olga (officers), aaron (auditor).</summary>
+    /// <summary>An initialised folder (over <paramref name="postgres"/>'s database when given) with users admin, sanne (specialist), pieter and olga (officers), aaron (auditor).</summary>
     public static async Task<Lab> CreateAsync(bool lab = true, TimeProvider? time = null, Func<string, string>? editPolicy = null,
-        Func<string, string>? editKoops = null, Func<string, string>? editIdentity = null)
+        Func<string, string>? editKoops = null, Func<string, string>? editIdentity = null, string? postgres = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "crawler-test-" + Guid.NewGuid().ToString("N"));
         var policies = PoliciesDir;
@@ -74,7 +82,10 @@ public sealed class Lab : IDisposable
             }
         }
 
-        var l = new Lab(dir, time ?? TimeProvider.System, policies);
+        // Over PostgreSQL, the commands find the database as an operator's environment would name it.
+        var variables = postgres is null ? new Dictionary<string, string>()
+            : new Dictionary<string, string> { ["CRAWLER_STORAGE"] = "postgres", ["CRAWLER_POSTGRES"] = postgres };
+        var l = new Lab(dir, time ?? TimeProvider.System, policies, variables);
         await l.Ok(lab ? ["init", "--lab"] : ["init"]);
         await l.Ok("users", "add", "admin", "--role", "admin");
         await l.AddUserAsync("sanne", "specialist");
@@ -149,7 +160,7 @@ public sealed class Lab : IDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var env = People.For(new CliEnvironment(Time, _ => null, Interactive: false), null) with { ReadSecret = answer };
+        var env = People.For(new CliEnvironment(Time, Variable, Interactive: false), null) with { ReadSecret = answer };
         var code = await CliApp.RunAsync([.. args, "--data", Dir, "--policies", Policies], stdout, stderr, env, CancellationToken.None);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
@@ -170,7 +181,7 @@ public sealed class Lab : IDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var outer = new CliEnvironment(Time, _ => null, Interactive: false);
+        var outer = new CliEnvironment(Time, Variable, Interactive: false);
         var env = People.For(outer, actor);
         if (!answerPrompts)
         {

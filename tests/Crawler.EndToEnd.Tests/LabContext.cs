@@ -25,7 +25,7 @@ public sealed class LabContext : IDisposable
         _session = CliSession.Open(services =>
         {
             services.AddSingleton(lab.Time);
-            services.AddCrawler(lab.Dir, lab.Policies);
+            services.AddCrawler(lab.Dir, lab.Policies, storage: lab.Storage);
             configure?.Invoke(services);
         });
         Store = new LabStore(_session);

@@ -3,39 +3,24 @@ using Crawler.Core.Hits;
 
 namespace Crawler.Storage.Tests;
 
-public sealed class CrawlStateStorageTests
+[TestFixture(typeof(LiteStoreFactory))]
+[TestFixture(typeof(PostgresStoreFactory))]
+public sealed class CrawlStateStorageTests<TStore> : StoreTests<TStore>
+    where TStore : StoreFactory, new()
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
-    private string _dir = "";
-    private TestStore _store = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "crawler-store-" + Guid.NewGuid().ToString("N"));
-        _store = new TestStore(DataFolder.Create(_dir));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _store.Dispose();
-        Directory.Delete(_dir, recursive: true);
-        Directory.Delete(_dir + ".keys", recursive: true);
-    }
-
     [Test]
     public void The_frontier_never_holds_the_same_url_twice_in_a_run()
     {
-        var run = _store.StartRun(1, 1, "sanne", T0);
+        var run = Store.StartRun(1, 1, "sanne", T0);
 
-        Assert.That(_store.Enqueue(run.Id, "http://a.example/x", 0), Is.True);
-        Assert.That(_store.Enqueue(run.Id, "http://a.example/x", 1), Is.False);
-        Assert.That(_store.Enqueue(run.Id, "http://a.example/y", 1), Is.True);
-        var first = _store.PendingBatch(run.Id, 1)[0];
-        _store.MarkDone(first.Id);
+        Assert.That(Store.Enqueue(run.Id, "http://a.example/x", 0), Is.True);
+        Assert.That(Store.Enqueue(run.Id, "http://a.example/x", 1), Is.False);
+        Assert.That(Store.Enqueue(run.Id, "http://a.example/y", 1), Is.True);
+        var first = Store.PendingBatch(run.Id, 1)[0];
+        Store.MarkDone(first.Id);
         Assert.That(first.Url, Is.EqualTo("http://a.example/x"));
-        Assert.That(_store.PendingBatch(run.Id, 1)[0].Url, Is.EqualTo("http://a.example/y"));
+        Assert.That(Store.PendingBatch(run.Id, 1)[0].Url, Is.EqualTo("http://a.example/y"));
     }
 
     [Test]
@@ -43,26 +28,26 @@ public sealed class CrawlStateStorageTests
     {
         var hit = new Hit(0, 7, 1, "C", 1, 1, "http://a.example/", T0, new string('a', 64), null, null, [], [], [], 1, [], false, 0, "p", "unreviewed");
 
-        var ids = Enumerable.Range(0, 4).Select(_ => _store.TryAddHit(hit, maxHits: 3)).ToList();
+        var ids = Enumerable.Range(0, 4).Select(_ => Store.TryAddHit(hit, maxHits: 3)).ToList();
 
         Assert.That(ids.Take(3).Select(r => r.Id), Has.All.Not.Null);
         Assert.That(ids[3].Id, Is.Null);
         Assert.That(ids[3].RefusedRule, Is.EqualTo("mandate.hit-cap"));
-        Assert.That(_store.ListHits(7), Has.Count.EqualTo(3));
-        Assert.That(_store.Usage(7).HitsStored, Is.EqualTo(3));
+        Assert.That(Store.ListHits(7), Has.Count.EqualTo(3));
+        Assert.That(Store.Usage(7).HitsStored, Is.EqualTo(3));
     }
 
     [Test]
     public void An_interrupted_run_is_found_again_for_its_target()
     {
-        var run = _store.StartRun(4, 2, "sanne", T0);
-        _store.SaveRun(run with { State = Core.Storage.RunState.Interrupted, Fetched = 3 });
+        var run = Store.StartRun(4, 2, "sanne", T0);
+        Store.SaveRun(run with { State = Core.Storage.RunState.Interrupted, Fetched = 3 });
 
-        var found = _store.UnfinishedRun(4);
+        var found = Store.UnfinishedRun(4);
 
         Assert.That(found!.Id, Is.EqualTo(run.Id));
         Assert.That(found.Fetched, Is.EqualTo(3));
-        Assert.That(_store.UnfinishedRun(5), Is.Null);
+        Assert.That(Store.UnfinishedRun(5), Is.Null);
     }
 
     [Test]
@@ -71,10 +56,10 @@ public sealed class CrawlStateStorageTests
         Hit WithPhone(string phone) => new(0, 9, 1, "C", 1, 1, "http://a.example/" + phone, T0, new string('a', 64), null, null, [],
             [new ContactValue(phone, phone, null)], [], 1, [], false, 0, "p", "unreviewed");
 
-        var first = _store.TryAddHit(WithPhone("+31611111111"), 100, maxContacts: 2);
-        var same = _store.TryAddHit(WithPhone("+31611111111"), 100, maxContacts: 2);
-        var second = _store.TryAddHit(WithPhone("+31622222222"), 100, maxContacts: 2);
-        var third = _store.TryAddHit(WithPhone("+31633333333"), 100, maxContacts: 2);
+        var first = Store.TryAddHit(WithPhone("+31611111111"), 100, maxContacts: 2);
+        var same = Store.TryAddHit(WithPhone("+31611111111"), 100, maxContacts: 2);
+        var second = Store.TryAddHit(WithPhone("+31622222222"), 100, maxContacts: 2);
+        var third = Store.TryAddHit(WithPhone("+31633333333"), 100, maxContacts: 2);
 
         Assert.That(new[] { first.Id, same.Id, second.Id }, Has.All.Not.Null, "a contact already counted does not count again");
         Assert.That(third.Id, Is.Null);

@@ -3,28 +3,59 @@ using Crawler.Core.Hits;
 using Crawler.Core.Policy;
 using Crawler.Core.Storage;
 using Crawler.Storage.Lite;
+using Crawler.Storage.Postgres;
 
 namespace Crawler.Storage.Tests;
 
 /// <summary>
-/// The LiteDB stores of one data folder, driven the way the tests read best: one call, one answer. Caps are decided
-/// here as the crawl decides them, so the tests need no mandate on file.
+/// The stores of one database (a LiteDB data folder, or a PostgreSQL database), driven the way the tests read best:
+/// one call, one answer. Caps are decided here as the crawl decides them, so the tests need no mandate on file.
 /// </summary>
 internal sealed class TestStore : IDisposable
 {
-    private readonly LiteDatabaseContext _db;
+    private readonly IDisposable _db;
     private readonly AuditSigner _signer;
 
     public TestStore(DataFolder folder)
     {
-        _db = new LiteDatabaseContext(folder);
+        var db = new LiteDatabaseContext(folder);
+        _db = db;
         _signer = new AuditSigner(folder.AuditKey);
-        State = new LiteCrawlStateStore(_db);
-        Hits = new LiteHitStore(_db);
-        Mandates = new LiteMandateStore(_db);
-        Audit = new LiteAuditLog(_db);
-        Retention = new LiteRetentionStore(_db);
+        Installation = new LiteInstallationStore(db);
+        Users = new LiteUserStore(db);
+        Targets = new LiteTargetStore(db);
+        State = new LiteCrawlStateStore(db);
+        Hits = new LiteHitStore(db);
+        Mandates = new LiteMandateStore(db);
+        Audit = new LiteAuditLog(db);
+        Robots = new LiteRobotsCache(db);
+        Retention = new LiteRetentionStore(db);
     }
+
+    public TestStore(PostgresDatabase db, byte[] auditKey)
+    {
+        _db = db;
+        _signer = new AuditSigner(auditKey);
+        Installation = new PostgresInstallationStore(db);
+        Users = new PostgresUserStore(db);
+        Targets = new PostgresTargetStore(db);
+        State = new PostgresCrawlStateStore(db);
+        Hits = new PostgresHitStore(db);
+        Mandates = new PostgresMandateStore(db);
+        Audit = new PostgresAuditLog(db);
+        Robots = new PostgresRobotsCache(db);
+        Retention = new PostgresRetentionStore(db);
+    }
+
+    public AuditSigner Signer => _signer;
+
+    public IInstallationStore Installation { get; }
+
+    public IUserStore Users { get; }
+
+    public ITargetStore Targets { get; }
+
+    public IRobotsCache Robots { get; }
 
     public ICrawlStateStore State { get; }
 

@@ -12,6 +12,7 @@ using Crawler.Fetching;
 using Microsoft.Extensions.Configuration;
 using Crawler.Storage;
 using Crawler.Storage.Lite;
+using Crawler.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -28,10 +29,11 @@ public sealed record NameResolution(Func<string, CancellationToken, Task<IPAddre
 /// </summary>
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Everything over one data folder and policy set.</summary>
+    /// <summary>Everything over one data folder and policy set; the database as <paramref name="storage"/> says (default: as the environment says).</summary>
     public static IServiceCollection AddCrawler(this IServiceCollection services, string dataDirectory, string policiesDirectory, KeySource? keys = null,
-        bool createDataFolder = false) =>
-        services.AddCrawlerPolicies(policiesDirectory).AddCrawlerStorage(dataDirectory, keys, createDataFolder).AddCrawlerFetching().AddCrawlerApplication();
+        bool createDataFolder = false, StorageSettings? storage = null) =>
+        services.AddCrawlerPolicies(policiesDirectory).AddCrawlerStorage(dataDirectory, keys, createDataFolder, storage).AddCrawlerFetching()
+            .AddCrawlerApplication();
 
     /// <summary>The policy set, retention and identity policies, read and validated once.</summary>
     public static IServiceCollection AddCrawlerPolicies(this IServiceCollection services, string policiesDirectory)
@@ -42,20 +44,50 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The data folder and its keys, the LiteDB file, and the storage ports over it.</summary>
-    public static IServiceCollection AddCrawlerStorage(this IServiceCollection services, string dataDirectory, KeySource? keys = null, bool create = false)
+    /// <summary>
+    /// The data folder and its keys, the database (the LiteDB file, or PostgreSQL as <paramref name="storage"/> says;
+    /// default: as the environment says, checked now), and the storage ports over it.
+    /// </summary>
+    public static IServiceCollection AddCrawlerStorage(this IServiceCollection services, string dataDirectory, KeySource? keys = null, bool create = false,
+        StorageSettings? storage = null)
     {
-        services.AddSingleton(_ => create ? DataFolder.Create(dataDirectory, keys) : DataFolder.Open(dataDirectory, keys));
-        services.AddSingleton(sp => new LiteDatabaseContext(sp.GetRequiredService<DataFolder>()));
-        services.AddSingleton<IInstallationStore, LiteInstallationStore>();
-        services.AddSingleton<IUserStore, LiteUserStore>();
-        services.AddSingleton<ITargetStore, LiteTargetStore>();
-        services.AddSingleton<IMandateStore, LiteMandateStore>();
-        services.AddSingleton<IHitStore, LiteHitStore>();
-        services.AddSingleton<IAuditLog, LiteAuditLog>();
-        services.AddSingleton<ICrawlStateStore, LiteCrawlStateStore>();
-        services.AddSingleton<IRobotsCache, LiteRobotsCache>();
-        services.AddSingleton<IRetentionStore, LiteRetentionStore>();
+        storage ??= StorageSettings.FromEnvironment(dataDirectory);
+        var lite = storage.Kind == StorageKind.LiteDb;
+        services.AddSingleton(storage);
+
+        // With PostgreSQL the data folder holds no database, only what stays on this machine: the keys beside it.
+        services.AddSingleton(_ => create ? DataFolder.Create(dataDirectory, keys) : DataFolder.Open(dataDirectory, keys, withDatabase: lite));
+        if (lite)
+        {
+            services.AddSingleton(sp => new LiteDatabaseContext(sp.GetRequiredService<DataFolder>()));
+            services.AddSingleton<IInstallationStore, LiteInstallationStore>();
+            services.AddSingleton<IUserStore, LiteUserStore>();
+            services.AddSingleton<ITargetStore, LiteTargetStore>();
+            services.AddSingleton<IMandateStore, LiteMandateStore>();
+            services.AddSingleton<IHitStore, LiteHitStore>();
+            services.AddSingleton<IAuditLog, LiteAuditLog>();
+            services.AddSingleton<ICrawlStateStore, LiteCrawlStateStore>();
+            services.AddSingleton<IRobotsCache, LiteRobotsCache>();
+            services.AddSingleton<IRetentionStore, LiteRetentionStore>();
+        }
+        else
+        {
+            services.AddSingleton(sp =>
+            {
+                // The key folder is checked first: an installation without its keys must not start writing a trail.
+                sp.GetRequiredService<DataFolder>();
+                return PostgresDatabase.Open(storage.ConnectionString!, storage.RetentionConnectionString);
+            });
+            services.AddSingleton<IInstallationStore, PostgresInstallationStore>();
+            services.AddSingleton<IUserStore, PostgresUserStore>();
+            services.AddSingleton<ITargetStore, PostgresTargetStore>();
+            services.AddSingleton<IMandateStore, PostgresMandateStore>();
+            services.AddSingleton<IHitStore, PostgresHitStore>();
+            services.AddSingleton<IAuditLog, PostgresAuditLog>();
+            services.AddSingleton<ICrawlStateStore, PostgresCrawlStateStore>();
+            services.AddSingleton<IRobotsCache, PostgresRobotsCache>();
+            services.AddSingleton<IRetentionStore, PostgresRetentionStore>();
+        }
 
         // The keys stay inside the types that use them; nothing else sees key bytes.
         services.AddSingleton(sp => new Pseudonymiser(sp.GetRequiredService<DataFolder>().PseudonymKey));

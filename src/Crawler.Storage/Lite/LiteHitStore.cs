@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Crawler.Core.Hits;
 using Crawler.Core.Storage;
 using LiteDB;
@@ -32,7 +30,7 @@ public sealed class LiteHitStore(LiteDatabaseContext db) : IHitStore
         var doc = new BsonDocument
         {
             ["mandateId"] = hit.MandateId,
-            ["sameKey"] = SameKey(hit.MandateId, hit.Url, hit.ContentSha256),
+            ["sameKey"] = HitKeys.Same(hit.MandateId, hit.Url, hit.ContentSha256),
             ["json"] = StoreJson.Write(hit with { Id = 0 }),
         };
         var id = col.Insert(doc).AsInt64;
@@ -65,7 +63,7 @@ public sealed class LiteHitStore(LiteDatabaseContext db) : IHitStore
         db.ReadAsync(d =>
         {
             var hits = d.GetCollection("hits");
-            return mandateIds.Select(m => hits.FindOne(Filters.Equal("sameKey", SameKey(m, url, contentSha256)))?["_id"].AsInt64)
+            return mandateIds.Select(m => hits.FindOne(Filters.Equal("sameKey", HitKeys.Same(m, url, contentSha256)))?["_id"].AsInt64)
                 .OfType<long>().Order().Cast<long?>().FirstOrDefault();
         });
 
@@ -103,8 +101,4 @@ public sealed class LiteHitStore(LiteDatabaseContext db) : IHitStore
             ["json"] = StoreJson.Write(snapshot with { Body = [] }),
             ["body"] = snapshot.Body,
         });
-
-    // Hashed so that the index key stays short whatever the URL's length.
-    private static string SameKey(long mandateId, string url, string contentSha256) =>
-        mandateId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url))) + ":" + contentSha256;
 }
