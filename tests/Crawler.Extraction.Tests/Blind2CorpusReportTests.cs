@@ -10,8 +10,12 @@ namespace Crawler.Extraction.Tests;
 /// </summary>
 public sealed class Blind2CorpusReportTests
 {
-    /// <summary>Third-party contacts reported as the advertiser's over the 90 pages when this test was written (in 5 of the 9 layouts; 11 of them on one).</summary>
-    private const int LeakCeiling = 19;
+    /// <summary>
+    /// Third-party contacts reported as the advertiser's over the 90 pages: 19 when this test was written, 3 since cards of
+    /// others that offer a contact, threads in a container called replies, numbers given for someone else, guestbook
+    /// pages and the country by the places a page names were read (all three on pages that are no ad but read as one).
+    /// </summary>
+    private const int LeakCeiling = 3;
 
     [Test]
     public void Report_measures_and_leaks_stay_under_the_ceiling()
