@@ -501,7 +501,8 @@ public sealed partial class AdExtractor
     /// <summary>What the main heading or a part of the title says the page is: an error, the site's own page, a search ...</summary>
     private PageKind KindOfPage(IDocument document)
     {
-        if (document.Body?.QuerySelector("h1") is { } h1 && _vocabulary.KindOf(h1.TextContent) is var byHeading and not PageKind.Unknown)
+        var h1Text = document.Body?.ChildNodes.QuerySelector(Heading)?.TextContent;
+        if (h1Text is not null && _vocabulary.KindOf(h1Text) is var byHeading and not PageKind.Unknown)
         {
             return byHeading;
         }
@@ -516,7 +517,6 @@ public sealed partial class AdExtractor
         }
 
         // A page that begins as a guestbook or a page of reviews does is theirs, whatever contacts their posts hold.
-        var h1Text = document.Body?.QuerySelector("h1")?.TextContent;
         return (h1Text is not null && _vocabulary.IsThirdPartyHeading(h1Text, anywhere: false)) ||
                (parts.Length > 1 && _vocabulary.IsThirdPartyHeading(parts[0], anywhere: false))
             ? PageKind.ThirdParty

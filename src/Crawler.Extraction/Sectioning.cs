@@ -295,9 +295,9 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
             foreach (var run in RunsOf(e))
             {
                 // Two cards are enough when each also offers a contact of its own: someone else's, a click away from her page.
-                if ((run.Count >= 3 || (run.TrueForAll(ShowsContact) && !run.TrueForAll(p => Poster(p) is not null))) &&
-                    run.TrueForAll(item => IsTeaser(item, siteDomain)) &&
-                    DistinctLinks(run) * 3 >= run.Count * 2)
+                // The cheap tests first: most runs are no teasers at all.
+                if (run.TrueForAll(item => IsTeaser(item, siteDomain)) && DistinctLinks(run) * 3 >= run.Count * 2 &&
+                    (run.Count >= 3 || (run.TrueForAll(ShowsContact) && !run.TrueForAll(p => Poster(p) is not null))))
                 {
                     runs.Add(run);
                     found = true;
