@@ -294,6 +294,12 @@ public sealed partial class AdExtractor
             templateContacts += emails.RemoveAll(template.IsTemplateContact);
         }
 
+        // A number the ad gives only for someone else ("not me: my friend ... ask her on 06 ...") is that person's.
+        if (generic)
+        {
+            phones.RemoveAll(p => OnlyForSomeoneElse(p, text));
+        }
+
         messengers.RemoveAll(m => m.Platform is Messengers.WhatsApp or Messengers.Signal && !phones.Exists(p => p.E164 == m.Handle));
         hidden.RemoveAll(h => !(h.Kind == HiddenContact.Phone ? phones.Exists(p => p.E164 == h.Value) : emails.Contains(h.Value)));
         var title = Title(document, region, structured);
@@ -359,6 +365,45 @@ public sealed partial class AdExtractor
                 hidden.Add(new HiddenContact(HiddenContact.Phone, phone.E164, phone.Raw));
             }
         }
+    }
+
+    /// <summary>Whether every place the text writes the number is in a sentence that sends the reader to someone else.</summary>
+    private bool OnlyForSomeoneElse(FoundPhone phone, string text)
+    {
+        if (phone.Raw.Length == 0)
+        {
+            return false;
+        }
+
+        var at = text.IndexOf(phone.Raw, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        for (; at >= 0; at = text.IndexOf(phone.Raw, at + phone.Raw.Length, StringComparison.Ordinal))
+        {
+            if (!_vocabulary.RefersToSomeoneElse(text[SentenceStart(text, at)..at]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Where the sentence holding <paramref name="at"/> begins: after a line break, or a full stop, '!' or '?' and a space.</summary>
+    private static int SentenceStart(string text, int at)
+    {
+        for (var i = at - 1; i > 0; i--)
+        {
+            if (text[i] == '\n' || (char.IsWhiteSpace(text[i]) && text[i - 1] is '.' or '!' or '?'))
+            {
+                return i + 1;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>
@@ -456,12 +501,14 @@ public sealed partial class AdExtractor
     /// <summary>What the main heading or a part of the title says the page is: an error, the site's own page, a search ...</summary>
     private PageKind KindOfPage(IDocument document)
     {
-        if (document.Body?.QuerySelector("h1") is { } h1 && _vocabulary.KindOf(h1.TextContent) is var byHeading and not PageKind.Unknown)
+        var h1Text = document.Body?.ChildNodes.QuerySelector(Heading)?.TextContent;
+        if (h1Text is not null && _vocabulary.KindOf(h1Text) is var byHeading and not PageKind.Unknown)
         {
             return byHeading;
         }
 
-        foreach (var part in TitleParts().Split(document.Title ?? ""))
+        var parts = TitleParts().Split(document.Title ?? "");
+        foreach (var part in parts)
         {
             if (part.Trim().Length > 0 && _vocabulary.KindOf(part) is var byTitle and not PageKind.Unknown)
             {
@@ -469,7 +516,11 @@ public sealed partial class AdExtractor
             }
         }
 
-        return PageKind.Unknown;
+        // A page that begins as a guestbook or a page of reviews does is theirs, whatever contacts their posts hold.
+        return (h1Text is not null && _vocabulary.IsThirdPartyHeading(h1Text, anywhere: false)) ||
+               (parts.Length > 1 && _vocabulary.IsThirdPartyHeading(parts[0], anywhere: false))
+            ? PageKind.ThirdParty
+            : PageKind.Unknown;
     }
 
     private AdFeatures Features(IDocument document, IElement region, ContentScan content, StructuredData structured, Uri url, Uri baseUrl,

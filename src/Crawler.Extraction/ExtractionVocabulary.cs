@@ -14,6 +14,9 @@ public enum PageKind
     Search,
     Removed,
     AgeGate,
+
+    /// <summary>A page of others' words: its main heading or title begins as a third-party section does ("Gastenboek", "Reviews").</summary>
+    ThirdParty,
 }
 
 /// <summary>
@@ -40,13 +43,16 @@ public sealed class ExtractionVocabulary
 
     private readonly PhraseTable<bool> _thirdParty;
     private readonly PhraseTable<PageKind> _pageKinds;
+    private readonly PhraseTable<bool> _referrals;
 
     private readonly HashSet<string> _counted;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _countedLookup;
 
-    private ExtractionVocabulary(PhraseTable<bool> thirdParty, PhraseTable<PageKind> pageKinds, IReadOnlyList<string> posterLinks, HashSet<string> counted)
+    private ExtractionVocabulary(PhraseTable<bool> thirdParty, PhraseTable<PageKind> pageKinds, IReadOnlyList<string> posterLinks, HashSet<string> counted,
+        PhraseTable<bool> referrals)
     {
         _thirdParty = thirdParty;
+        _referrals = referrals;
         _pageKinds = pageKinds;
         PosterLinks = posterLinks;
         _counted = counted;
@@ -69,7 +75,7 @@ public sealed class ExtractionVocabulary
             throw new InputException(new InputProblem(file, 0, 0, "(document)", "empty"));
         }
 
-        r.RejectUnknown(root, "", ["thirdPartyHeadings", .. PageKindFields, "posterLinks", "countedThings"]);
+        r.RejectUnknown(root, "", ["thirdPartyHeadings", .. PageKindFields, "posterLinks", "countedThings", "referrals"]);
         var thirdParty = new PhraseTable<bool>();
         foreach (var phrase in ByLanguage(r, root, "thirdPartyHeadings"))
         {
@@ -93,8 +99,18 @@ public sealed class ExtractionVocabulary
             counted.Add(TokenizedText.Words(word)[0]);
         }
 
+        // Optional: a policy folder written before it has none, and then no number is taken for someone else's by its sentence.
+        var referrals = new PhraseTable<bool>();
+        if (YamlReader.Child(root, "referrals") is not null)
+        {
+            foreach (var phrase in ByLanguage(r, root, "referrals"))
+            {
+                referrals.Add(phrase, true);
+            }
+        }
+
         r.ThrowIfProblems();
-        return new ExtractionVocabulary(thirdParty.Freeze(), kinds.Freeze(), poster, counted);
+        return new ExtractionVocabulary(thirdParty.Freeze(), kinds.Freeze(), poster, counted, referrals.Freeze());
     }
 
     /// <summary>Reads <c>extraction-vocabulary.yaml</c> from a policy folder, or the compiled-in copy when the folder has none.</summary>
@@ -108,7 +124,11 @@ public sealed class ExtractionVocabulary
     /// Whether a heading's text starts someone else's section: it begins with a phrase of the list (after a count such
     /// as "12"), or it is short (at most six words) and holds one.
     /// </summary>
-    public bool IsThirdPartyHeading(string heading)
+    public bool IsThirdPartyHeading(string heading) => IsThirdPartyHeading(heading, anywhere: true);
+
+    /// <param name="heading">The heading's text.</param>
+    /// <param name="anywhere">Whether a short heading may hold the phrase anywhere; otherwise it must begin with it.</param>
+    public bool IsThirdPartyHeading(string heading, bool anywhere)
     {
         var t = TokenizedText.Of(heading);
         var first = 0;
@@ -122,6 +142,11 @@ public sealed class ExtractionVocabulary
             return true;
         }
 
+        if (!anywhere)
+        {
+            return false;
+        }
+
         if (t.Tokens.Count > 6)
         {
             return false;
@@ -130,6 +155,24 @@ public sealed class ExtractionVocabulary
         for (var i = first + 1; i < t.Tokens.Count; i++)
         {
             if (_thirdParty.TryMatch(t, i, out _, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a sentence sends the reader to someone else ("my friend Dana ... ask her on", "meine Kollegin"): a
+    /// contact that stands only in such sentences is that person's, not the advertiser's.
+    /// </summary>
+    public bool RefersToSomeoneElse(string sentence)
+    {
+        var t = TokenizedText.Of(sentence);
+        for (var i = 0; i < t.Tokens.Count; i++)
+        {
+            if (_referrals.TryMatch(t, i, out _, out _))
             {
                 return true;
             }

@@ -83,6 +83,7 @@ internal sealed class DocumentScan
     }
 
     private SelectorSet?[] _regions = [];
+    private IElement? _firstHeading;
     private ExtractionVocabulary? _vocabulary;
     private IDocument? _document;
 
@@ -130,7 +131,12 @@ internal sealed class DocumentScan
             Chrome.Add(e);
         }
 
-        if ((drop is not null && drop.Match(e)) || (dropCommon && IsCommonThirdParty(e, name, role)))
+        if (name == "h1" && _firstHeading is null)
+        {
+            _firstHeading = e;
+        }
+
+        if ((drop is not null && drop.Match(e)) || (dropCommon && IsCommonThirdParty(e, name, role) && !OpensUnderHeading(e, name, role)))
         {
             Dropped.Add(e);
             dropped = true;
@@ -149,6 +155,10 @@ internal sealed class DocumentScan
                 dropped = true;
                 break;
             case "header" when inContent:
+                break;
+
+            // Inside an article or main, a bar of the ad's own phone, mail or messenger buttons is hers, not the site's navigation.
+            case "nav" when inContent && OffersContact(e):
                 break;
             case "style" or "noscript" or "template" or "iframe" or "object" or "embed" or "header" or "nav":
             case "div" or "section" or "ul" or "form" when role is "banner" or "navigation" or "search":
@@ -221,6 +231,76 @@ internal sealed class DocumentScan
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A block that a class name calls replies or comments, holding posts, that begins right under the page's main
+    /// heading (next to nothing between them) holds the thread's opening post: it is the page's content, not a section
+    /// after it. Landmarks (aside, footer and their roles) are never so.
+    /// </summary>
+    private bool OpensUnderHeading(IElement e, string name, string? role)
+    {
+        if (_firstHeading is null || name is "footer" or "aside" || role is "complementary" or "contentinfo" ||
+            e.GetElementsByTagName("article").Length == 0)
+        {
+            return false;
+        }
+
+        const int Limit = 150;
+        var n = 0;
+        INode? node = _firstHeading;
+        while (node is not null && node.NextSibling is null)
+        {
+            node = node.Parent;
+        }
+
+        node = node?.NextSibling;
+        while (node is not null && n < Limit)
+        {
+            if (node == e)
+            {
+                return true;
+            }
+
+            if (node.Contains(e))
+            {
+                node = node.FirstChild;
+                continue;
+            }
+
+            if (node is IText t)
+            {
+                n += t.Data.AsSpan().Trim().Length;
+            }
+            else if (node is IElement el && el.LocalName is not ("script" or "style"))
+            {
+                n += Sectioning.VisibleLength(el, Limit);
+            }
+
+            while (node is not null && node.NextSibling is null)
+            {
+                node = node.Parent;
+            }
+
+            node = node?.NextSibling;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether an element holds a phone, mail or messenger link.</summary>
+    internal static bool OffersContact(IElement e)
+    {
+        foreach (var a in e.GetElementsByTagName("a"))
+        {
+            if (a.GetAttribute("href")?.Trim() is { } href && (href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) ||
+                href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) || Messengers.FromLink(href, out _) is not null))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsCommonThirdParty(IElement e, string name, string? role)

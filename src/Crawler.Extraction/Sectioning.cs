@@ -285,10 +285,19 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
         List<IElement>? posts = null;
         Collect(body, e =>
         {
+            if (e.LocalName is "li" or "article" && IsContactCard(e, siteDomain))
+            {
+                runs.Add([e]);
+                return false;
+            }
+
             var found = false;
             foreach (var run in RunsOf(e))
             {
-                if (run.Count >= 3 && run.TrueForAll(item => IsTeaser(item, siteDomain)) && DistinctLinks(run) * 3 >= run.Count * 2)
+                // Two cards are enough when each also offers a contact of its own: someone else's, a click away from her page.
+                // The cheap tests first: most runs are no teasers at all.
+                if (run.TrueForAll(item => IsTeaser(item, siteDomain)) && DistinctLinks(run) * 3 >= run.Count * 2 &&
+                    (run.Count >= 3 || (run.TrueForAll(ShowsContact) && !run.TrueForAll(p => Poster(p) is not null))))
                 {
                     runs.Add(run);
                     found = true;
@@ -515,6 +524,53 @@ internal sealed class Sectioning(ExtractionVocabulary vocabulary)
 
         var links = PageLinks(item, siteDomain);
         return links.Count is 1 or 2;
+    }
+
+    /// <summary>
+    /// A card of someone else's, even alone: a short item whose picture links to another page of the site (her page)
+    /// and that offers a contact of its own beside it. Two cards of one shape need no picture; a post is no card.
+    /// </summary>
+    private bool IsContactCard(IElement item, string? siteDomain)
+    {
+        // A post names its poster by such a link; a card links to the other's page.
+        if (!IsTeaser(item, siteDomain) || !ShowsContact(item) || Poster(item) is not null)
+        {
+            return false;
+        }
+
+        foreach (var img in item.GetElementsByTagName("img"))
+        {
+            for (var p = img.ParentElement; p is not null && p != item; p = p.ParentElement)
+            {
+                if (p.LocalName == "a" && PageLinks(p, siteDomain).Count == 1)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A phone or mail link, a messenger link, or a number of eight digits or more in the text.</summary>
+    private static bool ShowsContact(IElement item)
+    {
+        if (DocumentScan.OffersContact(item))
+        {
+            return true;
+        }
+
+        var digits = 0;
+        foreach (var c in item.TextContent)
+        {
+            digits = char.IsAsciiDigit(c) ? digits + 1 : c is ' ' or '-' or '/' or '.' or '\u00A0' ? digits : 0;
+            if (digits >= 8)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int DistinctLinks(List<IElement> run)

@@ -48,11 +48,12 @@ internal static class SiteCountry
         };
 
         var page = text();
+        var places = PlacesNamed(page);
         var best = candidates[0];
         var bestCount = 0;
         foreach (var candidate in candidates)
         {
-            var count = 0;
+            var count = places.GetValueOrDefault(candidate);
             foreach (var (cue, country) in Cues)
             {
                 if (country == candidate)
@@ -77,16 +78,74 @@ internal static class SiteCountry
             ? lang[..2].ToLowerInvariant()
             : null;
 
+    /// <summary>A cue counts as a whole word: "Nederlands" (the language) does not name the Netherlands.</summary>
     private static int Count(string text, string cue)
     {
         var n = 0;
         var at = 0;
         while ((at = text.IndexOf(cue, at, StringComparison.OrdinalIgnoreCase)) >= 0)
         {
-            n++;
-            at += cue.Length;
+            var end = at + cue.Length;
+            if (!char.IsLetter(cue[^1]) || end >= text.Length || !char.IsLetter(text[end]))
+            {
+                n++;
+            }
+
+            at = end;
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// Capitalised one-word place names of exactly one country's gazetteer, never one that is also a common word
+    /// ("Kortrijk" is Belgian, "Utrecht" Dutch): where a page is, by the places it names.
+    /// </summary>
+    private static readonly Lazy<Dictionary<string, string>> OnlyIn = new(() =>
+    {
+        var countries = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var place in PlaceNames.Everywhere)
+        {
+            if (place.Ambiguous || place.Spelling.Contains(' ') || place.Spelling.Length < 4 || !char.IsUpper(place.Spelling[0]))
+            {
+                continue;
+            }
+
+            var country = place.Country.ToUpperInvariant();
+            countries[place.Spelling] = countries.TryGetValue(place.Spelling, out var seen) && seen != country ? null : country;
+        }
+
+        return countries.Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal);
+    });
+
+    private static Dictionary<string, int> PlacesNamed(string text)
+    {
+        var votes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var places = OnlyIn.Value.GetAlternateLookup<ReadOnlySpan<char>>();
+        var span = text.AsSpan();
+        var i = 0;
+        while (i < span.Length)
+        {
+            if (!char.IsUpper(span[i]) || (i > 0 && char.IsLetter(span[i - 1])))
+            {
+                i++;
+                continue;
+            }
+
+            var end = i + 1;
+            while (end < span.Length && (char.IsLetter(span[end]) || (span[end] == '-' && end + 1 < span.Length && char.IsLetter(span[end + 1]))))
+            {
+                end++;
+            }
+
+            if (places.TryGetValue(span[i..end], out var country))
+            {
+                votes[country] = votes.GetValueOrDefault(country) + 1;
+            }
+
+            i = end;
+        }
+
+        return votes;
     }
 }

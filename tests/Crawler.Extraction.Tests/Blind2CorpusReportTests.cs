@@ -5,13 +5,19 @@ namespace Crawler.Extraction.Tests;
 /// <summary>
 /// The generic profile over the second blind corpus (Blind2, part C): 90 pages of 9 layouts described nowhere in issue
 /// 22 and held out, so that it keeps measuring whether the mechanisms generalise. Nothing is designed against it: the
-/// test prints the figures per layout and in total and holds only a ceiling on third-party leaks, at what they are now
-/// (a ratchet: lowering it is welcome, raising it needs a reason in the commit).
+/// test prints the figures per layout and in total and holds a ceiling on third-party leaks and floors under the
+/// measures, at what they are now (a ratchet: lowering the ceiling or raising a floor is welcome, the other way needs
+/// a reason in the commit). A third corpus in another folder is measured by a copy of this class with its folder name
+/// and counts: <see cref="BlindCorpus.Measure"/> reads any folder of layouts (NN-name.html beside NN-name.expected.json).
 /// </summary>
 public sealed class Blind2CorpusReportTests
 {
-    /// <summary>Third-party contacts reported as the advertiser's over the 90 pages when this test was written (in 5 of the 9 layouts; 11 of them on one).</summary>
-    private const int LeakCeiling = 19;
+    /// <summary>
+    /// Third-party contacts reported as the advertiser's over the 90 pages: 19 when this test was written, 3 since cards of
+    /// others that offer a contact, threads in a container called replies, numbers given for someone else, guestbook
+    /// pages and the country by the places a page names were read (all three on pages that are no ad but read as one).
+    /// </summary>
+    private const int LeakCeiling = 3;
 
     [Test]
     public void Report_measures_and_leaks_stay_under_the_ceiling()
@@ -23,6 +29,21 @@ public sealed class Blind2CorpusReportTests
             Assert.That(BlindCorpus.Layouts(BlindCorpus.Blind2), Has.Count.EqualTo(9), report);
             Assert.That(total.Pages, Is.EqualTo(90), report);
             Assert.That(total.Leaks, Is.LessThanOrEqualTo(LeakCeiling), "third-party leaks on the held-out corpus" + Environment.NewLine + report);
+
+            // Floors at what is reached (a ratchet like the ceiling), far below the issue's bars: this corpus measures.
+            foreach (var (what, measured, floor) in new[]
+                     {
+                         ("ad or not", total.AdAccuracy, 0.78),
+                         ("phones precision", total.Precision(BlindCorpus.Phones), 0.93), ("phones recall", total.Recall(BlindCorpus.Phones), 0.68),
+                         ("e-mail precision", total.Precision(BlindCorpus.Emails), 1.00), ("e-mail recall", total.Recall(BlindCorpus.Emails), 0.80),
+                         ("ages precision", total.Precision(BlindCorpus.Ages), 0.97), ("ages recall", total.Recall(BlindCorpus.Ages), 0.60),
+                         ("cities precision", total.Precision(BlindCorpus.Cities), 0.72), ("cities recall", total.Recall(BlindCorpus.Cities), 0.46),
+                         ("rates precision", total.Precision(BlindCorpus.Rates), 0.87), ("rates recall", total.Recall(BlindCorpus.Rates), 0.70),
+                         ("indicators precision", total.Precision(BlindCorpus.Indicators), 0.88), ("indicators recall", total.Recall(BlindCorpus.Indicators), 0.53),
+                     })
+            {
+                Assert.That(measured, Is.GreaterThanOrEqualTo(floor), $"{what}: floor {floor:F2}" + Environment.NewLine + report);
+            }
         });
     }
 }

@@ -33,8 +33,17 @@ internal static class BlindCorpus
 
     public static string Dir(string corpus) => Path.Combine(TestPolicy.RepositoryRoot, "tests", "Crawler.Extraction.Tests", corpus);
 
-    public static IReadOnlyList<string> Layouts(string corpus = Blind) =>
-        Directory.GetDirectories(Dir(corpus)).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToList();
+    /// <summary>The layouts of a corpus: its sub-folders, each one site's pages (any corpus folder of this shape is measured alike).</summary>
+    public static IReadOnlyList<string> Layouts(string corpus = Blind)
+    {
+        var dir = Dir(corpus);
+        if (!Directory.Exists(dir))
+        {
+            throw new DirectoryNotFoundException($"no blind corpus '{corpus}' at {dir}: one folder per layout, each with NN-name.html beside NN-name.expected.json");
+        }
+
+        return Directory.GetDirectories(dir).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToList();
+    }
 
     public static IReadOnlyList<BlindPage> Pages(string layout, string corpus = Blind) =>
         Directory.GetFiles(Path.Combine(Dir(corpus), layout), "*.html").Order(StringComparer.Ordinal)
