@@ -197,6 +197,38 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         Assert.That(await Page.Locator("table th[scope=row]").AllInnerTextsAsync(), Does.Contain("toetsenbord-doel"));
     }
 
+    [Test]
+    public async Task A_target_file_with_two_invalid_fields_puts_focus_on_a_summary_naming_both_and_linking_to_the_file_field()
+    {
+        await SignInAsync(ConsoleServer.People.Single(p => p.Name == "sanne"));
+        await Page.GotoAsync(Server.Url("/targets").AbsoluteUri);
+        var bad = Server.Lab.WriteFile("ongeldig-doel.yaml", "name: \"Niet Geldig!\"\nseeds: [\"geen adres\"]\n");
+
+        await TabToAsync("#target-file");
+        // The browser's own file dialog cannot be driven in a headless browser: the file is chosen as that dialog would.
+        await Page.SetInputFilesAsync("#target-file", bad);
+        await TabToAsync("form[action*='handler=upload'] button[type=submit]");
+        await PressAndWaitAsync("Enter", "handler=upload");
+
+        Assert.That(await Page.EvaluateAsync<bool>("() => document.activeElement.matches('.error-summary')"), Is.True, "focus on the summary");
+        var links = await Page.Locator(".error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        Assert.That(links, Has.Length.EqualTo(2).And.All.EqualTo("#target-file"), "both problems link to the file field");
+        var problems = await Page.Locator(".error-summary a").AllInnerTextsAsync();
+        Assert.That(problems, Has.Some.StartWith("ongeldig-doel.yaml:1:").And.Some.StartWith("ongeldig-doel.yaml:2:"), "each names the file and line, as the CLI does");
+        Assert.That(string.Join('\n', problems), Does.Contain("name").And.Contain("seeds"), "each names its field");
+        Assert.That(await Page.GetAttributeAsync("#target-file", "aria-invalid"), Is.EqualTo("true"));
+        await AssertNoViolationsAsync("the target upload with errors");
+        await TabToAsync(".error-summary a[href='#target-file']");
+        await Page.Keyboard.PressAsync("Enter");
+        Assert.That(await Page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("target-file"));
+
+        var good = Server.Lab.WriteFile("upload-doel.yaml", File.ReadAllText(Server.Lab.WriteTarget(Server.Site.BaseUrl, name: "upload-doel")));
+        await Page.SetInputFilesAsync("#target-file", good);
+        await TabToAsync("form[action*='handler=upload'] button[type=submit]");
+        await PressAndWaitAsync("Enter", "added=");
+        Assert.That(await Page.Locator("table th[scope=row]").AllInnerTextsAsync(), Does.Contain("upload-doel"));
+    }
+
     /// <summary>A text of the console in <paramref name="language"/>, with its placeholders filled in.</summary>
     private static string Said(string language, string key, params object[] args) =>
         string.Format(CultureInfo.InvariantCulture, Text.Get(key, ConsoleHosting.Cultures[language == "en" ? 1 : 0]), args);
