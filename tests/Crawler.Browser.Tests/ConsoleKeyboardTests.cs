@@ -229,6 +229,29 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         Assert.That(await Page.Locator("table th[scope=row]").AllInnerTextsAsync(), Does.Contain("upload-doel"));
     }
 
+    [TestCase("nl")]
+    [TestCase("en")]
+    public async Task Policy_explain_says_in_words_why_the_gate_would_refuse_a_url_and_lists_every_rule(string language)
+    {
+        await UseLanguageAsync(language);
+        await SignInAsync(ConsoleServer.People.Single(p => p.Name == "pieter"));
+        await Page.GotoAsync(Server.Url("/policy").AbsoluteUri);
+
+        await TabToAsync("#explain-target");
+        await Page.Keyboard.TypeAsync("fixture");
+        await TabToAsync("#explain-url", maxTabs: 1);
+        await Page.Keyboard.TypeAsync("https://elders.example/advertentie/1");
+        await TabToAsync("form button[type=submit]");
+        await PressAndWaitAsync("Enter", "/policy");
+
+        Assert.That(await Page.EvaluateAsync<bool>("() => document.activeElement.matches('[role=status]')"), Is.True, "focus on the result");
+        Assert.That(await Page.Locator("#explain-result").InnerTextAsync(), Is.EqualTo(Said(language, "explain.refused")));
+        Assert.That(await Page.Locator("table tbody tr").CountAsync(), Is.GreaterThan(0), "every rule consulted is listed");
+        Assert.That(await Page.Locator("table tbody td").AllInnerTextsAsync(), Has.Some.EqualTo(Said(language, "explain.outcome.reject")));
+        Assert.That(await Page.InputValueAsync("#explain-url"), Is.EqualTo("https://elders.example/advertentie/1"), "what was typed stays");
+        await AssertNoViolationsAsync("the policy explanation");
+    }
+
     /// <summary>A text of the console in <paramref name="language"/>, with its placeholders filled in.</summary>
     private static string Said(string language, string key, params object[] args) =>
         string.Format(CultureInfo.InvariantCulture, Text.Get(key, ConsoleHosting.Cultures[language == "en" ? 1 : 0]), args);
