@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Crawler.Service.Hosting;
+using Crawler.Service.Telemetry;
 using Crawler.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
+using OpenTelemetry.Metrics;
 
 namespace Crawler.Web;
 
@@ -61,6 +63,7 @@ public static class ConsoleHosting
     {
         services.AddSingleton(options);
         services.AddSingleton<Text>();
+        services.AddSingleton<CaptureFrame>();
         services.AddScoped<AccessFilter>();
         services.AddRazorPages(o =>
         {
@@ -114,6 +117,9 @@ public static class ConsoleHosting
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         });
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+
+        // The service's own meter only: its labels are rule ids, never a URL, host, case or person (CrawlerMetrics).
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(CrawlerMetrics.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 
@@ -131,12 +137,16 @@ public static class ConsoleHosting
             SupportedUICultures = [.. Cultures],
             RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = LanguageCookieName }],
         });
+        app.Use(Health.MetricsForThisMachineOnly);
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/assets/{name}", Assets.Serve).AllowAnonymous();
+        app.MapGet(CaptureFrame.PathPrefix + "/{ticket}", CaptureFrame.ServeAsync).AllowAnonymous();
         app.MapGet("/healthz", Health.Live).AllowAnonymous();
+        // For a scraper on this machine only: a request from elsewhere (through the proxy, too) is refused.
+        app.MapPrometheusScrapingEndpoint(Health.MetricsPath).AllowAnonymous();
         app.MapGet("/readyz", Health.ReadyAsync).AllowAnonymous();
         app.MapRazorPages();
         return app;

@@ -117,6 +117,74 @@ public sealed class ConsoleAccessTests
         Assert.That(trail, Does.Contain("hit:" + hit).And.Contain("hits.show"));
     }
 
+    [TestCase("sanne")]
+    [TestCase("pieter")]
+    public async Task The_captured_page_is_served_without_a_cookie_by_its_ticket_under_its_own_policy_and_logged(string name)
+    {
+        var reader = await ClientAsync(ConsoleServer.People.Single(p => p.Name == name));
+        var hit = ConsoleServer.Id(_server.HostileHit);
+        var frame = await FrameAddressAsync(reader, hit);
+        using var cookieless = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = _server.BaseUrl };
+
+        using var response = await cookieless.GetAsync(new Uri(frame, UriKind.Relative));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/html"));
+        Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo(Web.Infrastructure.CapturedDocument.ContentSecurityPolicy));
+        Assert.That(response.Headers.GetValues("X-Frame-Options").Single(), Is.EqualTo("SAMEORIGIN"));
+        Assert.That(response.Headers.Contains("Set-Cookie"), Is.False);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.That(html, Does.Not.Contain("<script").And.Not.Contain("onerror").And.Not.Contain("http-equiv"));
+
+        using var tampered = await cookieless.GetAsync(new Uri(frame[..^2] + (frame[^2] == 'A' ? "B" : "A") + frame[^1], UriKind.Relative));
+        Assert.That(tampered.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a ticket that does not open is no way in");
+
+        var auditor = await ClientAsync(ConsoleServer.People.Single(p => p.Name == "aaron"));
+        var trail = WebUtility.HtmlDecode(await auditor.GetStringAsync(new Uri($"/audit?actor={name}&operation=consult", UriKind.Relative)));
+        Assert.That(trail, Does.Contain("hits.capture").And.Contain(name == "pieter" ? "raw snapshot" : "minimised text"));
+    }
+
+    [Test]
+    public async Task A_ticket_of_a_session_that_signed_out_shows_nothing()
+    {
+        using var reader = await _server.ClientAsync(ConsoleServer.People.Single(p => p.Name == "sanne"));
+        var frame = await FrameAddressAsync(reader, ConsoleServer.Id(_server.Hits[0]));
+        var token = await ConsoleServer.AntiforgeryTokenAsync(reader, "/signout");
+        using (var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }))
+        using (var signedOut = await reader.PostAsync(new Uri("/signout", UriKind.Relative), form))
+        {
+            Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        }
+
+        using var cookieless = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = _server.BaseUrl };
+        using var response = await cookieless.GetAsync(new Uri(frame, UriKind.Relative));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("06-"));
+    }
+
+    private static async Task<string> FrameAddressAsync(HttpClient reader, string hit)
+    {
+        var page = await reader.GetStringAsync(new Uri("/hits/" + hit, UriKind.Relative));
+        var src = System.Text.RegularExpressions.Regex.Match(page, "<iframe class=\"capture\" src=\"([^\"]+)\"");
+        Assert.That(src.Success, Is.True, "the hit page frames its capture");
+        return WebUtility.HtmlDecode(src.Groups[1].Value);
+    }
+
+    [Test]
+    public async Task An_officer_uploading_a_target_file_is_refused_with_403()
+    {
+        var officer = await ClientAsync(ConsoleServer.People.Single(p => p.Name == "pieter"));
+        var token = await ConsoleServer.AntiforgeryTokenAsync(officer, "/targets");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new ByteArrayContent("name: officer-target\nseeds: [\"http://127.0.0.1/\"]\n"u8.ToArray()), "file", "t.yaml" },
+        };
+        using var response = await officer.PostAsync(new Uri("/targets?handler=upload", UriKind.Relative), form);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("access.targets-write"));
+    }
+
     [Test]
     public async Task A_decision_the_service_refuses_is_shown_in_words_at_the_top_and_decides_nothing_twice()
     {

@@ -46,7 +46,7 @@ public sealed class ConsoleAccessibilityTests : ConsoleBrowserFixture
             Assert.That(await Page.GetAttributeAsync("html", "lang"), Is.EqualTo(language), $"{name}: lang");
             Assert.That(await Page.Locator("h1").CountAsync(), Is.EqualTo(1), $"{name}: one h1");
 
-            foreach (var v in await ViolationsAsync())
+            foreach (var v in (await ViolationsAsync()).Concat(await CaptureDocumentViolationsAsync()))
             {
                 violations.AppendLine($"{name}: {v.Id} ({v.Impact}): {v.Help}");
                 foreach (var node in v.Nodes.Take(3))

@@ -197,6 +197,64 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         Assert.That(await Page.Locator("table th[scope=row]").AllInnerTextsAsync(), Does.Contain("toetsenbord-doel"));
     }
 
+    [Test]
+    public async Task A_target_file_with_two_invalid_fields_puts_focus_on_a_summary_naming_both_and_linking_to_the_file_field()
+    {
+        await SignInAsync(ConsoleServer.People.Single(p => p.Name == "sanne"));
+        await Page.GotoAsync(Server.Url("/targets").AbsoluteUri);
+        var bad = Server.Lab.WriteFile("ongeldig-doel.yaml", "name: \"Niet Geldig!\"\nseeds: [\"geen adres\"]\n");
+
+        await TabToAsync("#target-file");
+        // The browser's own file dialog cannot be driven in a headless browser: the file is chosen as that dialog would.
+        await Page.SetInputFilesAsync("#target-file", bad);
+        await TabToAsync("form[action*='handler=upload'] button[type=submit]");
+        await PressAndWaitAsync("Enter", "handler=upload");
+
+        Assert.That(await Page.EvaluateAsync<bool>("() => document.activeElement.matches('.error-summary')"), Is.True, "focus on the summary");
+        var links = await Page.Locator(".error-summary a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        Assert.That(links, Has.Length.EqualTo(2).And.All.EqualTo("#target-file"), "both problems link to the file field");
+        var problems = await Page.Locator(".error-summary a").AllInnerTextsAsync();
+        Assert.That(problems, Has.Some.StartWith("ongeldig-doel.yaml:1:").And.Some.StartWith("ongeldig-doel.yaml:2:"), "each names the file and line, as the CLI does");
+        Assert.That(string.Join('\n', problems), Does.Contain("name").And.Contain("seeds"), "each names its field");
+        Assert.That(await Page.GetAttributeAsync("#target-file", "aria-invalid"), Is.EqualTo("true"));
+        await AssertNoViolationsAsync("the target upload with errors");
+        await TabToAsync(".error-summary a[href='#target-file']");
+        await Page.Keyboard.PressAsync("Enter");
+        Assert.That(await Page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("target-file"));
+
+        var good = Server.Lab.WriteFile("upload-doel.yaml", File.ReadAllText(Server.Lab.WriteTarget(Server.Site.BaseUrl, name: "upload-doel")));
+        await Page.SetInputFilesAsync("#target-file", good);
+        await TabToAsync("form[action*='handler=upload'] button[type=submit]");
+        await PressAndWaitAsync("Enter", "added=");
+        Assert.That(await Page.Locator("table th[scope=row]").AllInnerTextsAsync(), Does.Contain("upload-doel"));
+    }
+
+    [TestCase("nl")]
+    [TestCase("en")]
+    public async Task Policy_explain_says_in_words_why_the_gate_would_refuse_a_url_and_lists_every_rule(string language)
+    {
+        await UseLanguageAsync(language);
+        await SignInAsync(ConsoleServer.People.Single(p => p.Name == "pieter"));
+        await Page.GotoAsync(Server.Url("/policy").AbsoluteUri);
+
+        await TabToAsync("#explain-target");
+        await Page.Keyboard.TypeAsync("fixture");
+        await TabToAsync("#explain-url", maxTabs: 1);
+        await Page.Keyboard.TypeAsync("https://elders.example/advertentie/1");
+        await TabToAsync("form button[type=submit]");
+        // The form posts to its own address: the page is known to have changed by its result, not by its address.
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.Locator("#explain-result").WaitForAsync();
+        await SettleAsync();
+
+        Assert.That(await Page.EvaluateAsync<bool>("() => document.activeElement.matches('[role=status]')"), Is.True, "focus on the result");
+        Assert.That(await Page.Locator("#explain-result").InnerTextAsync(), Is.EqualTo(Said(language, "explain.refused")));
+        Assert.That(await Page.Locator("table tbody tr").CountAsync(), Is.GreaterThan(0), "every rule consulted is listed");
+        Assert.That(await Page.Locator("table tbody td").AllInnerTextsAsync(), Has.Some.EqualTo(Said(language, "explain.outcome.reject")));
+        Assert.That(await Page.InputValueAsync("#explain-url"), Is.EqualTo("https://elders.example/advertentie/1"), "what was typed stays");
+        await AssertNoViolationsAsync("the policy explanation");
+    }
+
     /// <summary>A text of the console in <paramref name="language"/>, with its placeholders filled in.</summary>
     private static string Said(string language, string key, params object[] args) =>
         string.Format(CultureInfo.InvariantCulture, Text.Get(key, ConsoleHosting.Cultures[language == "en" ? 1 : 0]), args);

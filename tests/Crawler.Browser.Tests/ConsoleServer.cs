@@ -31,8 +31,10 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 {
     private static readonly Lazy<Task<ConsoleServer>> Shared = new(StartAsync);
 
-    private ConsoleServer(Lab lab, Crawler.DemoSite.DemoSite site, WebApplication app, Uri baseUrl, CollectedLogs logs)
+    private ConsoleServer(Lab lab, Crawler.DemoSite.DemoSite site, FixtureServer hostile, FixtureServer metrics, WebApplication app, Uri baseUrl, CollectedLogs logs)
     {
+        HostileSite = hostile;
+        MetricsSite = metrics;
         Logs = logs;
         Lab = lab;
         Site = site;
@@ -49,6 +51,18 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     public Lab Lab { get; }
 
     public Crawler.DemoSite.DemoSite Site { get; }
+
+    /// <summary>The origin of the hostile page (<see cref="HostilePage"/>), counting every request it receives.</summary>
+    public FixtureServer HostileSite { get; }
+
+    /// <summary>A site whose robots.txt refuses two of its pages, crawled by the metrics test through the console's own services.</summary>
+    public FixtureServer MetricsSite { get; }
+
+    /// <summary>The target of <see cref="MetricsSite"/>, under an approved mandate, not yet crawled.</summary>
+    public long MetricsTarget { get; private set; }
+
+    /// <summary>The hit of the hostile page, crawled under a mandate that keeps snapshots.</summary>
+    public long HostileHit { get; private set; }
 
     public WebApplication App { get; }
 
@@ -121,6 +135,30 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             pending.Add((await lab.Ok("mandate", "request", "--file", file, "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64());
         }
 
+        // The hostile page, crawled for real under a mandate that keeps snapshots (so an officer's frame shows the raw page).
+        var hostile = await FixtureServer.StartAsync(new Dictionary<string, Func<Microsoft.AspNetCore.Http.HttpContext, Task>>
+        {
+            ["/"] = ctx => FixtureServer.Html(HostilePage.Html(new Uri($"http://{ctx.Request.Host}/")))(ctx),
+        });
+        var hostileTarget = (await lab.Ok("target", "add", "--file", lab.WriteTarget(hostile.BaseUrl, name: "hostile"), "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        var hostileMandate = (await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddDays(20), target: "hostile", extra: "snapshots: true"),
+            "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        await lab.Ok("mandate", "approve", Id(hostileMandate), "--as", "pieter");
+        await lab.Ok("crawl", "run", "--target", Id(hostileTarget), "--as", "sanne");
+        var hostileHit = (await lab.Ok("hits", "list", "--mandate", Id(hostileMandate), "--json", "--as", "pieter")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt64()).Single();
+
+        var metricsSite = await FixtureServer.StartAsync(new Dictionary<string, Func<Microsoft.AspNetCore.Http.HttpContext, Task>>
+        {
+            ["/robots.txt"] = FixtureServer.Text("User-agent: *\nDisallow: /private/\n"),
+            ["/"] = FixtureServer.Html(FixtureServer.LinkPage("/ad", "/private/one", "/private/two")),
+            ["/ad"] = FixtureServer.Html(FixtureServer.AdPage("Metingen", "06-87654321")),
+        });
+        var metricsTarget = (await lab.Ok("target", "add", "--file", lab.WriteTarget(metricsSite.BaseUrl, name: "metrics"), "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        var metricsMandate = (await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddDays(20), target: "metrics"),
+            "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        await lab.Ok("mandate", "approve", Id(metricsMandate), "--as", "pieter");
+
         // Every test signs in from 127.0.0.1: the per-address limit on sign-ins is raised above what the tests send.
         var options = new ConsoleOptions(lab.Dir, lab.Policies) { Urls = "http://127.0.0.1:0", SignInsPerMinute = 1000 };
         var app = ConsoleHosting.Build(options, b =>
@@ -130,8 +168,10 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ConsoleServer(lab, site, app, new Uri(address + "/"), logs)
+        return new ConsoleServer(lab, site, hostile, metricsSite, app, new Uri(address + "/"), logs)
         {
+            MetricsTarget = metricsTarget,
+            HostileHit = hostileHit,
             CrawledMandate = 1,
             PendingMandate = pending[0],
             KeyboardMandates = new Dictionary<string, long>(StringComparer.Ordinal) { ["nl"] = pending[1], ["en"] = pending[2] },
@@ -179,6 +219,8 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await Site.DisposeAsync();
+        await HostileSite.DisposeAsync();
+        await MetricsSite.DisposeAsync();
         Lab.Dispose();
     }
 }

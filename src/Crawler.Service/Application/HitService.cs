@@ -29,6 +29,30 @@ public sealed class HitService(IHitStore hitStore, IMandateStore mandates, Acces
 
     public async Task<Hit> ShowAsync(long id, string? actingAs, CancellationToken ct = default)
     {
+        var (reader, hit) = await ReadableAsync(id, actingAs, ct);
+        await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, $"hit:{id}", "ok", "showed hit", "hits.show",
+            hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256, DataSubject: DataSubject.Unknown), ct);
+        return hit;
+    }
+
+    /// <summary>
+    /// The stored capture of a hit, for display: its minimised text always, and the raw page of its snapshot only to
+    /// those who may export it as evidence (the snapshot holds what minimisation removed). Logged as a consultation,
+    /// naming which of the two was shown.
+    /// </summary>
+    public async Task<HitCapture> CaptureAsync(long id, string? actingAs, CancellationToken ct = default)
+    {
+        var (reader, hit) = await ReadableAsync(id, actingAs, ct);
+        var who = await access.PrincipalAsync(ct);
+        var snapshot = hit.HasSnapshot && who.May(Permission.EvidenceExport) ? await hitStore.FindSnapshotAsync(id, ct) : null;
+        await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, $"hit:{id}", "ok",
+            snapshot is null ? "showed the hit's minimised text" : "showed the hit's raw snapshot", "hits.capture",
+            hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256, DataSubject: DataSubject.Unknown), ct);
+        return new HitCapture(hit, snapshot);
+    }
+
+    private async Task<(User Reader, Hit Hit)> ReadableAsync(long id, string? actingAs, CancellationToken ct)
+    {
         var reader = await access.RequireUserAsync(actingAs, ct);
         await access.AuthorizeAsync(Permission.HitsRead, $"hit:{id}", ct);
         var hit = await hitStore.FindAsync(id, ct)
@@ -38,9 +62,7 @@ public sealed class HitService(IHitStore hitStore, IMandateStore mandates, Acces
             await access.AuthorizeAsync(Permission.HitsReadRestricted, $"hit:{id}", ct);
         }
 
-        await audit.AppendAsync(new AuditRecord(reader.Name, AuditOperation.Consult, $"hit:{id}", "ok", "showed hit", "hits.show",
-            hit.MandateId, hit.MandateVersion, hit.Case, ContentSha256: hit.ContentSha256, DataSubject: DataSubject.Unknown), ct);
-        return hit;
+        return (reader, hit);
     }
 
     /// <summary>
@@ -114,3 +136,6 @@ public sealed class HitService(IHitStore hitStore, IMandateStore mandates, Acces
         return reviewed;
     }
 }
+
+/// <summary>What the console shows of a hit's page: the hit (its minimised text), and its raw snapshot when the reader may see it.</summary>
+public sealed record HitCapture(Hit Hit, Snapshot? Snapshot);

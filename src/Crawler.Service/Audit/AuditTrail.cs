@@ -3,6 +3,7 @@ using Crawler.Core.Audit;
 using Crawler.Core.Hits;
 using Crawler.Core.Policy;
 using Crawler.Core.Storage;
+using Crawler.Service.Telemetry;
 
 namespace Crawler.Service.Audit;
 
@@ -10,7 +11,8 @@ namespace Crawler.Service.Audit;
 /// Appends to the tamper-evident trail: page URLs replaced by their keyed references (kept beside the trail), the
 /// policy version and the mandate's legal basis filled in where the caller left them out, linked by the audit key.
 /// </summary>
-public sealed class AuditTrail(IAuditLog log, IMandateStore mandates, AuditSigner signer, Pseudonymiser pseudonymiser, PolicySet policy, TimeProvider time)
+public sealed class AuditTrail(IAuditLog log, IMandateStore mandates, AuditSigner signer, Pseudonymiser pseudonymiser, PolicySet policy, TimeProvider time,
+    CrawlerMetrics metrics)
 {
     // A mandate's legal basis never changes (an amendment is a new mandate), so it is read once.
     private readonly ConcurrentDictionary<long, string?> _legalBasis = new();
@@ -40,7 +42,9 @@ public sealed class AuditTrail(IAuditLog log, IMandateStore mandates, AuditSigne
             complete[i] = pseudonymiser.SealUrls(r, mentions);
         }
 
-        return await log.AppendAsync(complete, time.GetUtcNow(), mentions, signer, durability, ct);
+        var appended = await log.AppendAsync(complete, time.GetUtcNow(), mentions, signer, durability, ct);
+        metrics.AuditAppended(appended.Count);
+        return appended;
     }
 
     private async ValueTask<string?> LegalBasisOfAsync(long mandateId, CancellationToken ct)

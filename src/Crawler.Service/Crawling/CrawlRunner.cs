@@ -6,6 +6,7 @@ using Crawler.Extraction;
 using Crawler.Fetching;
 using Crawler.Service.Audit;
 using Crawler.Service.Crawling.Stages;
+using Crawler.Service.Telemetry;
 
 namespace Crawler.Service.Crawling;
 
@@ -30,6 +31,7 @@ internal sealed class CrawlRunner
     private readonly NetworkGuard _guard;
     private readonly RunFrontier _frontier;
     private readonly PageReservations _reservations;
+    private readonly CrawlerMetrics _metrics;
 
     public CrawlRunner(CrawlDependencies d, CrawlTarget target, long mandateId, IReadOnlyCollection<long> mandateChain, CrawlRun run, RunFrontier frontier,
         int reservedPages, string actor, IProgress<CrawlProgress>? progress, NetworkGuard guard)
@@ -42,14 +44,15 @@ internal sealed class CrawlRunner
         _policy = d.Policy;
         _fetchers = d.Fetchers;
         _guard = guard;
-        _counters = new RunCounters(run);
+        _metrics = d.Metrics;
+        _counters = new RunCounters(run, d.Metrics);
         _audit = new CrawlAudit(d.Audit, actor, mandateId, d.Installation.Lab);
         var watch = new MandateWatch(d.Mandates, mandateId);
         var gate = new RequestGate(d.Mandates, watch, target, d.Policy, d.Installation.Lab, d.Time,
             Math.Max(run.Fetched, reservedPages), _reservations);
         var politeness = new HostPacing(target, d.Policy.Network.MinDelayMsPublic, d.Installation.Lab, d.Policy.ProductToken, d.Time);
         var robots = new RobotsRules(d.Robots, gate, politeness, _audit, _counters, d.Policy, d.Time);
-        _requests = new PageRequests(gate, politeness, robots, d.Mandates, mandateId, _audit, _counters, _stop, d.Policy);
+        _requests = new PageRequests(gate, politeness, robots, d.Mandates, mandateId, _audit, _counters, _stop, d.Policy, d.Metrics, d.Time);
         var extractor = new AdExtractor(d.Policy.Fetch.NotPublicSelectors, d.Policy.Urls, d.Policy.Profiles.Find(target.Spec.Profile));
         _pipeline = new PagePipeline(new ResponseGate(d.Mandates, watch, target, d.Policy, d.Time), extractor, frontier, d.Hits, watch,
             new ImageDigests(_requests, _audit, d.Pseudonymiser, d.Policy), new HitRecorder(d.Hits, d.Pseudonymiser, target, run.Id, d.Policy, d.Time),
@@ -64,6 +67,19 @@ internal sealed class CrawlRunner
     public void Stop(string reason) => _stop.Stop(reason);
 
     public async Task RunAsync(CancellationToken ct)
+    {
+        _metrics.RunStarted();
+        try
+        {
+            await FetchAllAsync(ct);
+        }
+        finally
+        {
+            _metrics.RunEnded();
+        }
+    }
+
+    private async Task FetchAllAsync(CancellationToken ct)
     {
         using var fetcher = _fetchers.Create(_guard, change =>
             // Polly reports a circuit's change synchronously; the store underneath completes synchronously too.
@@ -156,4 +172,5 @@ public sealed record CrawlDependencies(
     PolicySet Policy,
     Application.Installation Installation,
     TimeProvider Time,
-    PageFetcherFactory Fetchers);
+    PageFetcherFactory Fetchers,
+    Telemetry.CrawlerMetrics Metrics);

@@ -9,6 +9,7 @@ using Crawler.Service.Audit;
 using Crawler.Service.Crawling;
 using Crawler.Service.Scheduling;
 using Crawler.Fetching;
+using Crawler.Service.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Crawler.Storage;
 using Crawler.Storage.Lite;
@@ -117,12 +118,14 @@ public static class ServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new NameResolution(null));
+        services.AddMetrics();
+        services.AddSingleton<CrawlerMetrics>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton(sp => new CrawlDependencies(
             sp.GetRequiredService<ICrawlStateStore>(), sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<IHitStore>(),
             sp.GetRequiredService<IRobotsCache>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<Pseudonymiser>(),
             sp.GetRequiredService<PolicySet>(), sp.GetRequiredService<Installation>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<PageFetcherFactory>()));
+            sp.GetRequiredService<PageFetcherFactory>(), sp.GetRequiredService<CrawlerMetrics>()));
         services.AddScoped<AccessControl>();
         services.AddScoped<InstallationService>();
         services.AddScoped<IdentityService>();

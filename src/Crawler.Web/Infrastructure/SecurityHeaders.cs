@@ -8,16 +8,18 @@ internal sealed class SecurityHeaders(RequestDelegate next)
 {
     public const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public Task InvokeAsync(HttpContext context)
     {
         context.Response.OnStarting(() =>
         {
             var h = context.Response.Headers;
-            h.ContentSecurityPolicy = ContentSecurityPolicy;
+            // A captured page is framed by the hit page only, under a policy that lets it load nothing (CapturedDocument).
+            var capture = context.Request.Path.StartsWithSegments(CaptureFrame.PathPrefix, StringComparison.Ordinal);
+            h.ContentSecurityPolicy = capture ? CapturedDocument.ContentSecurityPolicy : ContentSecurityPolicy;
             h.XContentTypeOptions = "nosniff";
-            h.XFrameOptions = "DENY";
+            h.XFrameOptions = capture ? "SAMEORIGIN" : "DENY";
             h["Referrer-Policy"] = "no-referrer";
             h["Cross-Origin-Opener-Policy"] = "same-origin";
             h["Cross-Origin-Resource-Policy"] = "same-origin";

@@ -52,7 +52,7 @@ internal sealed class PagePipeline(
         if (!verdict.Accepted)
         {
             await audit.ResponseRefusedAsync(url, verdict.NotPublic ? "not-public" : "refused", verdict.Reason, verdict.Rule, decision, result.Status, ct);
-            counters.Refused();
+            counters.Refused(verdict.Rule);
             return;
         }
 

@@ -2,6 +2,7 @@ using Crawler.Core.Policy;
 using Crawler.Core.Storage;
 using Crawler.Core.Urls;
 using Crawler.Fetching;
+using Crawler.Service.Telemetry;
 
 namespace Crawler.Service.Crawling.Stages;
 
@@ -17,7 +18,7 @@ internal sealed record Fetched(Uri Url, FetchResult Result, PolicyDecision Decis
 /// whole host and puts the URL back, through the gate again, a bounded number of times.
 /// </summary>
 internal sealed class PageRequests(RequestGate gate, HostPacing politeness, RobotsRules robots, IMandateStore mandates, long mandateId, CrawlAudit audit,
-    RunCounters counters, RunStop stop, PolicySet policy)
+    RunCounters counters, RunStop stop, PolicySet policy, CrawlerMetrics metrics, TimeProvider time)
 {
     /// <summary>A URL the host pushed back on (429/503) is tried this many times in all.</summary>
     public const int MaxAttempts = 3;
@@ -88,14 +89,14 @@ internal sealed class PageRequests(RequestGate gate, HostPacing politeness, Robo
             if (hop + 1 > policy.Fetch.MaxRedirects)
             {
                 await audit.RefusedAsync(location, $"more than {policy.Fetch.MaxRedirects} redirects: {string.Join(" ; ", chain)}", "fetch.max-redirects", decision, ct);
-                counters.Refused();
+                counters.Refused("fetch.max-redirects");
                 return (null, false);
             }
 
             if (!CanonicalUrl.TryCreate(location.ToString(), null, policy.Urls, out var next, out var why))
             {
                 await audit.RefusedAsync(location, $"redirect target unusable: {why}", "url.scheme", decision, ct);
-                counters.Refused();
+                counters.Refused("url.scheme");
                 return (null, false);
             }
 
@@ -149,7 +150,9 @@ internal sealed class PageRequests(RequestGate gate, HostPacing politeness, Robo
         try
         {
             turn = await politeness.StartTurnAsync(url, rules, ct);
+            var sent = time.GetTimestamp();
             result = await fetcher.GetAsync(url, policy.Fetch.MaxBodyBytes, ct);
+            metrics.Fetch(time.GetElapsedTime(sent));
             return result;
         }
         finally
@@ -179,7 +182,7 @@ internal sealed class PageRequests(RequestGate gate, HostPacing politeness, Robo
     {
         var reason = chain.Count == 0 ? decision.Reason : $"{decision.Reason} (redirect chain: {string.Join(" ; ", chain)})";
         await audit.RefusedAsync(new Uri(decision.Url), reason, decision.Rule, decision, ct);
-        counters.Refused();
+        counters.Refused(decision.Rule);
         if (RequestGate.StopRules.Contains(decision.Rule))
         {
             stop.Stop(decision.Reason);

@@ -11,15 +11,23 @@ namespace Crawler.Web.Pages.Hits;
 /// <summary>
 /// One hit, minimised as stored: provenance, the indicators with the text that fired each, contacts as the mandate kept
 /// them (masked where pseudonymised), the kept text or snippets, and its reviews. Everything crawled is shown as encoded
-/// text; the page's address is text too, never a link, so the reviewer's browser never asks the site for anything.
+/// text; the page's address is text too, never a link, so the reviewer's browser never asks the site for anything. The
+/// page itself (the minimised text, or the raw snapshot for those who may export evidence) is shown only in a sandboxed,
+/// cookieless frame of inert HTML (<see cref="CaptureFrame"/>, <see cref="CapturedDocument"/>).
 /// Specialists record a verdict; officers may reveal a pseudonymised contact with a reason. Each of these is logged.
 /// </summary>
 [RequirePermission(Permission.HitsRead)]
-public sealed class ShowModel(HitService hits, RetentionService retention) : ConsolePageModel
+public sealed class ShowModel(HitService hits, RetentionService retention, CaptureFrame frames) : ConsolePageModel
 {
     public Hit Hit { get; private set; } = null!;
 
     public RetentionVerdict? Retention { get; private set; }
+
+    /// <summary>Whether the frame shows the raw snapshot (kept, and the reader may export evidence) rather than the minimised text.</summary>
+    public bool ShowsSnapshot => Hit.HasSnapshot && May(Permission.EvidenceExport);
+
+    /// <summary>Where the sandboxed frame loads the captured page from (a ticket for this reader, see <see cref="CaptureFrame"/>).</summary>
+    public string CaptureAddress => frames.AddressFor(User, Hit.Id, Text.Language);
 
     [BindProperty(SupportsGet = true)]
     public string? Done { get; set; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Crawler.Documents;
 using Crawler.Core.Targets;
 using Crawler.Core.Users;
 using Crawler.Core.Yaml;
@@ -13,7 +14,8 @@ namespace Crawler.Web.Pages.Targets;
 /// <summary>
 /// Crawl targets: the list (what could be crawled; only a mandate says it may be) and, for specialists, a form that adds
 /// one. The form is turned into the same YAML as a target file and validated by <see cref="TargetService"/>, so its
-/// errors are the CLI's, each tied to the field it is about.
+/// errors are the CLI's, each tied to the field it is about. A target file may be uploaded instead, checked the same
+/// way; its problems are listed as the CLI prints them (file, line, column, field), each linked to the file field.
 /// </summary>
 [RequirePermission(Permission.TargetsRead)]
 public sealed class IndexModel(TargetService targets) : ConsolePageModel
@@ -28,6 +30,9 @@ public sealed class IndexModel(TargetService targets) : ConsolePageModel
         ["scope.maxPagesPerRun"] = "target-max-pages",
         ["schedule"] = "target-schedule",
     };
+
+    /// <summary>A target file is a few lines; anything much larger is not one.</summary>
+    public const int MaxUploadBytes = 256 * 1024;
 
     public IReadOnlyList<CrawlTarget> All { get; private set; } = [];
 
@@ -69,6 +74,37 @@ public sealed class IndexModel(TargetService targets) : ConsolePageModel
             catch (InputException ex)
             {
                 AddProblems(ex, field => FieldIds.GetValueOrDefault(field, "target-name"));
+            }
+        }
+
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    [RequirePermission(Permission.TargetsWrite)]
+    public async Task<IActionResult> OnPostUploadAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+        {
+            Errors.Add(new FormError("target-file", T["targets.file-missing"]));
+        }
+        else if (file.Length > MaxUploadBytes)
+        {
+            Errors.Add(new FormError("target-file", T.Format("targets.file-too-large", MaxUploadBytes / 1024)));
+        }
+        else
+        {
+            try
+            {
+                var name = Path.GetFileName(file.FileName);
+                using var buffer = new MemoryStream();
+                await file.CopyToAsync(buffer, ct);
+                var target = await targets.AddAsync(name, InputText.Decode(buffer.ToArray(), name), null, ct);
+                return Redirect("/targets?added=" + target.Id.ToString(CultureInfo.InvariantCulture));
+            }
+            catch (InputException ex)
+            {
+                Errors.AddRange(ex.Problems.Select(p => new FormError("target-file", p.ToString())));
             }
         }
 
