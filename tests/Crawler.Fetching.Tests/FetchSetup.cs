@@ -25,8 +25,14 @@ internal static class FetchSetup
 
     public static PolicySet Policy => Loaded.Value;
 
+    /// <summary>
+    /// The fake network clock moves while real bytes travel, so the request timeout is made long (an hour) for the
+    /// clock's steps never to overtake a loopback answer; the read deadline (a third of it) is then what a test reaches.
+    /// </summary>
+    private static PolicySet Patient => Policy with { Fetch = Policy.Fetch with { RequestTimeoutSeconds = 3600 } };
+
     public static PageFetcher Fetcher(TimeProvider network, FetchResilienceOptions? options = null, Action<CircuitChange>? onCircuitChange = null) =>
-        new(Policy, new NetworkGuard(labInstallation: true, allowLoopbackInLab: true), options ?? new FetchResilienceOptions(), new NetworkTime(network),
+        new(Patient, new NetworkGuard(labInstallation: true, allowLoopbackInLab: true), options ?? new FetchResilienceOptions(), new NetworkTime(network),
             onCircuitChange);
 
     /// <summary>
