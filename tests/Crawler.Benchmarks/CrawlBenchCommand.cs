@@ -67,6 +67,11 @@ internal static partial class CrawlBenchCommand
 
     private static async Task<Round> RoundAsync(string crawler, Uri site, int pages, string? trace)
     {
+        // The database is chosen as the crawler chooses it (CRAWLER_STORAGE, CRAWLER_POSTGRES): set them to bench
+        // PostgreSQL; the crawl process inherits them. Every other variable stays out of the scripted set-up.
+        static string? StorageVariable(string name) =>
+            name is "CRAWLER_STORAGE" or "CRAWLER_POSTGRES" ? Environment.GetEnvironmentVariable(name) : null;
+
         var root = Path.Combine(Path.GetTempPath(), "crawler-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var data = Path.Combine(root, "data");
         var policies = CopyPolicies(Path.Combine(root, "policies"));
@@ -77,7 +82,7 @@ internal static partial class CrawlBenchCommand
             {
                 using var stdout = new StringWriter();
                 using var stderr = new StringWriter();
-                var env = people.For(new CliEnvironment(TimeProvider.System, _ => null, Interactive: false), ScriptedIdentities.ActingAs(args));
+                var env = people.For(new CliEnvironment(TimeProvider.System, StorageVariable, Interactive: false), ScriptedIdentities.ActingAs(args));
                 var code = await CliApp.RunAsync([.. args, "--data", data, "--policies", policies], stdout, stderr, env, CancellationToken.None);
                 return code == 0 ? stdout.ToString() : throw new InvalidOperationException($"crawler {string.Join(' ', args)}: {stderr}");
             }
