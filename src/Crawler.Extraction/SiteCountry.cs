@@ -106,7 +106,7 @@ internal static class SiteCountry
         var countries = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var place in PlaceNames.Everywhere)
         {
-            if (place.Ambiguous || place.Spelling.Contains(' ') || place.Spelling.Length < 4 || !char.IsUpper(place.Spelling[0]))
+            if (place.Ambiguous || place.Spelling.Contains(' ', StringComparison.Ordinal) || place.Spelling.Length < 4 || !char.IsUpper(place.Spelling[0]))
             {
                 continue;
             }

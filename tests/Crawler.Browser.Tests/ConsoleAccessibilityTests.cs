@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using NUnit.Framework;
 
@@ -48,10 +49,10 @@ public sealed class ConsoleAccessibilityTests : ConsoleBrowserFixture
 
             foreach (var v in (await ViolationsAsync()).Concat(await CaptureDocumentViolationsAsync()))
             {
-                violations.AppendLine($"{name}: {v.Id} ({v.Impact}): {v.Help}");
+                violations.AppendLine(CultureInfo.InvariantCulture, $"{name}: {v.Id} ({v.Impact}): {v.Help}");
                 foreach (var node in v.Nodes.Take(3))
                 {
-                    violations.AppendLine($"    {string.Join(' ', node.Target)}: {node.Html}");
+                    violations.AppendLine(CultureInfo.InvariantCulture, $"    {string.Join(' ', node.Target)}: {node.Html}");
                 }
             }
 

@@ -50,7 +50,7 @@ internal static class IndependentWarcReader
             var fields = new List<KeyValuePair<string, string>>();
             for (var line = NextLine(all, ref pos); line.Length > 0; line = NextLine(all, ref pos))
             {
-                var colon = line.IndexOf(':');
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
                 Assert.That(colon, Is.GreaterThan(0), $"field line '{line}'");
                 fields.Add(new(line[..colon], line[(colon + 1)..].Trim()));
             }
@@ -83,7 +83,7 @@ internal static class IndependentWarcReader
         var bits = new List<int>();
         foreach (var c in text.TrimEnd('='))
         {
-            var value = alphabet.IndexOf(char.ToUpperInvariant(c));
+            var value = alphabet.IndexOf(char.ToUpperInvariant(c), StringComparison.Ordinal);
             Assert.That(value, Is.GreaterThanOrEqualTo(0), $"'{c}' is not a base32 character");
             for (var shift = 4; shift >= 0; shift--)
             {
