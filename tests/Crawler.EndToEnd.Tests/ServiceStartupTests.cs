@@ -48,3 +48,32 @@ public sealed class ServiceStartupTests
         Assert.That(host.Services.GetRequiredService<IOptions<FetchResilienceOptions>>().Value.MaxRetryAttempts, Is.EqualTo(4));
     }
 }
+
+/// <summary>The scheduler runs on the service's clock, the one mandates and the audit trail use.</summary>
+public sealed class SchedulerClockTests
+{
+    [Test]
+    public async Task The_scheduler_fires_on_the_domain_clock()
+    {
+        using var lab = await Lab.CreateAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddCrawler(lab.Dir, Lab.PoliciesDir).AddCrawlScheduling(TimeSpan.FromMinutes(10));
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var scheduler = await host.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+            var trigger = await scheduler.GetTrigger(new Quartz.TriggerKey("schedule-sync", "system"));
+
+            // "Start now" on the system clock would be 2026; on the service's clock it is 2031.
+            Assert.That(trigger?.StartTimeUtc.Year, Is.EqualTo(2031));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}

@@ -152,6 +152,8 @@ public static class ServiceCollectionExtensions
         services.AddTransient<ScheduleSyncJob>();
         services.AddTransient<RetentionJob>();
         services.AddSingleton<SkippedTicks>();
+        // Quartz takes the container's TimeProvider: the scheduler fires on the same clock as mandates and the audit
+        // trail, so a schedule and the mandate window it is checked against never disagree about "now" (SchedulerClockTests).
         services.AddQuartz(q =>
         {
             if (retentionCron is not null)
