@@ -61,7 +61,8 @@ internal static partial class CrawlBenchCommand
             $"CPU {CpuSeconds * 1000 / Fetched:0.00} ms/page; allocated {Allocated / 1024.0 / Fetched:0} KB/page; collections {Collections} (paused {GcPause:0.00} s); " +
             $"peak working set {PeakWorkingSet / 1048576.0:0} MiB; " +
             $"written {(Written is { } w ? $"{w / 1048576.0:0.0} MiB" : "n/a")} (to storage {(Storage is { } s ? $"{s / 1048576.0:0.0} MiB" : "n/a")}) " +
-            $"for a {DatabaseBytes / 1048576.0:0.0} MiB database; {AuditEntries} audit entries, verify {(Verified ? "OK" : "FAILED")}. " +
+            $"{(DatabaseBytes > 0 ? $"for a {DatabaseBytes / 1048576.0:0.0} MiB database" : "by the crawler (the database is a PostgreSQL server's; its writes are not counted)")}" +
+            $"; {AuditEntries} audit entries, verify {(Verified ? "OK" : "FAILED")}. " +
             $"Whole process: {ProcessSeconds:0.00} s, CPU {ProcessCpu:0.00} s, max RSS {ProcessMaxRssKb / 1024.0:0} MiB");
     }
 
