@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Crawler.Core.Hits;
 using Crawler.Core.Indicators;
+using NUnit.Framework;
 
 namespace Crawler.Extraction.Tests;
 
@@ -54,6 +55,23 @@ internal static class BlindCorpus
     /// before would have it: one pass over the host's pages learns, the second is measured. Only pages of the same host
     /// teach it, so no layout learns from another.
     /// </summary>
+    /// <summary>
+    /// A held-out corpus measured: its report printed, its size checked and its third-party leaks held under the ratchet's
+    /// ceiling. Returns the report and total for floors a caller holds beside.
+    /// </summary>
+    public static (string Report, BlindTally Total) MeasureHeldOut(string corpus, int layouts, int pages, int leakCeiling)
+    {
+        var (report, _, total) = Measure(corpus);
+        TestContext.Out.WriteLine(report);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Layouts(corpus), Has.Count.EqualTo(layouts), report);
+            Assert.That(total.Pages, Is.EqualTo(pages), report);
+            Assert.That(total.Leaks, Is.LessThanOrEqualTo(leakCeiling), "third-party leaks on the held-out corpus" + Environment.NewLine + report);
+        });
+        return (report, total);
+    }
+
     public static (string Report, Dictionary<string, BlindTally> PerLayout, BlindTally Total) Measure(string corpus)
     {
         var extractor = TestPolicy.Extractor("generic");

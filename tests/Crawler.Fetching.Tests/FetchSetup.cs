@@ -1,5 +1,6 @@
 using Crawler.Core.Policy;
 using Crawler.Documents;
+using Crawler.Tests.Shared;
 using NUnit.Framework;
 
 namespace Crawler.Fetching.Tests;
@@ -7,21 +8,7 @@ namespace Crawler.Fetching.Tests;
 /// <summary>The repository's policy set and a lab guard that lets the fetcher reach loopback servers.</summary>
 internal static class FetchSetup
 {
-    private static readonly Lazy<PolicySet> Loaded = new(() =>
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crawler.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var policies = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "policies");
-        return PolicySetLoader.Load(Directory.GetFiles(policies, "*.yaml")
-            .Select(f => new PolicyFileText(Path.GetFileName(f), File.ReadAllText(f)))
-            .Concat(Directory.GetFiles(Path.Combine(policies, "profiles"), "*.yaml")
-                .Select(f => new PolicyFileText("profiles/" + Path.GetFileName(f), File.ReadAllText(f))))
-            .ToList());
-    });
+    private static readonly Lazy<PolicySet> Loaded = new(() => PolicySetLoader.Load(RepositoryPolicies.Files()));
 
     public static PolicySet Policy => Loaded.Value;
 
