@@ -66,6 +66,19 @@ public sealed class PostgresSchemaTests : StoreTests<PostgresStoreFactory>
     }
 
     [Test]
+    public async Task The_applications_role_may_keep_the_shared_schedule_in_quartzs_tables()
+    {
+        // What a serve instance does as it checks in, schedules and leaves: insert, update, delete, under crawler_app.
+        await ScalarAsync<int>("INSERT INTO qrtz_scheduler_state VALUES ('crawler', 'app1', 1, 5000, '4.7.3')", role: "crawler_app");
+        await ScalarAsync<int>("UPDATE qrtz_scheduler_state SET last_checkin_time = 2 WHERE instance_name = 'app1'", role: "crawler_app");
+        await ScalarAsync<int>("INSERT INTO qrtz_locks VALUES ('crawler', 'TRIGGER_ACCESS')", role: "crawler_app");
+
+        Assert.That(await ScalarAsync<long>("SELECT last_checkin_time FROM qrtz_scheduler_state", role: "crawler_app"), Is.EqualTo(2));
+        await ScalarAsync<int>("DELETE FROM qrtz_scheduler_state", role: "crawler_app");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM qrtz_scheduler_state"), Is.Zero);
+    }
+
+    [Test]
     public async Task An_entry_rewritten_in_the_database_by_its_owner_is_detected_at_its_sequence()
     {
         for (var i = 1; i <= 5; i++)

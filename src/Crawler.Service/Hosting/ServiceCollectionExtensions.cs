@@ -145,17 +145,38 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Quartz, firing each covered target on its cron schedule; a stop waits for running crawls to save their state.</summary>
-    public static IServiceCollection AddCrawlScheduling(this IServiceCollection services, TimeSpan syncInterval, string? retentionCron = null)
+    /// <summary>
+    /// Quartz, firing each covered target on its cron schedule; a stop waits for running crawls to save their state. With
+    /// PostgreSQL storage the schedule is Quartz's clustered job store in that database, shared by every <c>serve</c>
+    /// instance on it (each firing runs on one of them; see <see cref="SchedulerClusterOptions"/>); with LiteDB it is
+    /// kept in memory, as one machine needs.
+    /// </summary>
+    public static IServiceCollection AddCrawlScheduling(this IServiceCollection services, TimeSpan syncInterval, string? retentionCron = null,
+        StorageSettings? storage = null)
     {
         services.AddTransient<CrawlTargetJob>();
         services.AddTransient<ScheduleSyncJob>();
         services.AddTransient<RetentionJob>();
         services.AddSingleton<SkippedTicks>();
+        var clustered = storage is { Kind: StorageKind.Postgres, ConnectionString: { } connection } ? connection : null;
         // Quartz takes the container's TimeProvider: the scheduler fires on the same clock as mandates and the audit
         // trail, so a schedule and the mandate window it is checked against never disagree about "now" (SchedulerClockTests).
         services.AddQuartz(q =>
         {
+            if (clustered is not null)
+            {
+                // One name for the installation, one generated id per process (host and start time): the instances
+                // share triggers by the name and tell their firings apart by the id. The tables are our migration
+                // 0002_scheduler; Quartz only checks them (its default), it never creates them.
+                q.ConfigureScheduler(s => s.InstanceName = SchedulerClusterOptions.SchedulerName);
+                q.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(clustered);
+                    store.UseSystemTextJsonSerializer();
+                    store.UseClustering(_ => { });
+                });
+            }
+
             if (retentionCron is not null)
             {
                 q.ScheduleJob<RetentionJob>(
@@ -168,6 +189,20 @@ public static class ServiceCollectionExtensions
                     .WithSimpleSchedule(s => s.WithInterval(syncInterval).RepeatForever()),
                 j => j.WithIdentity("schedule-sync", "system"));
         });
+        if (clustered is not null)
+        {
+            services.AddOptions<SchedulerClusterOptions>()
+                .Configure<IServiceProvider>((options, sp) => sp.GetService<IConfiguration>()?.GetSection(SchedulerClusterOptions.Section).Bind(options))
+                .ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerClusterOptions>, SchedulerClusterOptionsValidator>());
+            services.AddOptions<ClusteringOptions>().Configure<IOptions<SchedulerClusterOptions>>((quartz, ours) =>
+            {
+                quartz.CheckinInterval = ours.Value.CheckinInterval;
+                quartz.CheckinMisfireThreshold = ours.Value.CheckinMisfireThreshold;
+            });
+            services.AddOptions<AdoJobStoreOptions>().Configure<IOptions<SchedulerClusterOptions>>((store, ours) => store.MisfireThreshold = ours.Value.MisfireThreshold);
+        }
+
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
     }
