@@ -79,6 +79,19 @@ public sealed class PostgresSchemaTests : StoreTests<PostgresStoreFactory>
     }
 
     [Test]
+    public async Task Two_processes_on_one_database_book_a_hosts_slots_one_after_the_other()
+    {
+        // A second store stands for a second instance: its own connections, the same host_slots rows.
+        using var other = Factory.Open();
+        var delay = TimeSpan.FromMilliseconds(250);
+        var slots = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? Store : other).HostSlots.BookAsync("https://a.example", T0, delay))));
+
+        var ordered = slots.Order().ToList();
+        Assert.That(ordered.Zip(ordered.Skip(1), (a, b) => b - a), Has.All.EqualTo(delay));
+    }
+
+    [Test]
     public async Task An_entry_rewritten_in_the_database_by_its_owner_is_detected_at_its_sequence()
     {
         for (var i = 1; i <= 5; i++)

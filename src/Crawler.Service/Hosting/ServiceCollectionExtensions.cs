@@ -69,6 +69,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<IAuditLog, LiteAuditLog>();
             services.AddSingleton<ICrawlStateStore, LiteCrawlStateStore>();
             services.AddSingleton<IRobotsCache, LiteRobotsCache>();
+            services.AddSingleton<IHostSlots, LiteHostSlots>();
             services.AddSingleton<IRetentionStore, LiteRetentionStore>();
         }
         else
@@ -87,6 +88,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<IAuditLog, PostgresAuditLog>();
             services.AddSingleton<ICrawlStateStore, PostgresCrawlStateStore>();
             services.AddSingleton<IRobotsCache, PostgresRobotsCache>();
+            services.AddSingleton<IHostSlots, PostgresHostSlots>();
             services.AddSingleton<IRetentionStore, PostgresRetentionStore>();
         }
 
@@ -123,7 +125,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuditTrail>();
         services.AddSingleton(sp => new CrawlDependencies(
             sp.GetRequiredService<ICrawlStateStore>(), sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<IHitStore>(),
-            sp.GetRequiredService<IRobotsCache>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<Pseudonymiser>(),
+            sp.GetRequiredService<IRobotsCache>(), sp.GetRequiredService<IHostSlots>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<Pseudonymiser>(),
             sp.GetRequiredService<PolicySet>(), sp.GetRequiredService<Installation>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PageFetcherFactory>(), sp.GetRequiredService<CrawlerMetrics>()));
         services.AddScoped<AccessControl>();
