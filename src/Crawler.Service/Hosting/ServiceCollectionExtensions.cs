@@ -115,6 +115,12 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    private static SchedulerClusterOptions BindCluster(SchedulerClusterOptions options, IServiceProvider sp)
+    {
+        sp.GetService<IConfiguration>()?.GetSection(SchedulerClusterOptions.Section).Bind(options);
+        return options;
+    }
+
     /// <summary>The application services: who acts (per scope), the audit trail, and the services the CLI, the console and the jobs call.</summary>
     public static IServiceCollection AddCrawlerApplication(this IServiceCollection services)
     {
@@ -193,16 +199,18 @@ public static class ServiceCollectionExtensions
         });
         if (clustered is not null)
         {
-            services.AddOptions<SchedulerClusterOptions>()
-                .Configure<IServiceProvider>((options, sp) => sp.GetService<IConfiguration>()?.GetSection(SchedulerClusterOptions.Section).Bind(options))
-                .ValidateOnStart();
+            services.AddOptions<SchedulerClusterOptions>().Configure<IServiceProvider>((options, sp) => BindCluster(options, sp)).ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerClusterOptions>, SchedulerClusterOptionsValidator>());
-            services.AddOptions<ClusteringOptions>().Configure<IOptions<SchedulerClusterOptions>>((quartz, ours) =>
+            // Quartz's own options are read from the configuration as it stands, not through the validated options: a bad
+            // value is then reported once, by our validator, naming our setting.
+            services.AddOptions<ClusteringOptions>().Configure<IServiceProvider>((quartz, sp) =>
             {
-                quartz.CheckinInterval = ours.Value.CheckinInterval;
-                quartz.CheckinMisfireThreshold = ours.Value.CheckinMisfireThreshold;
+                var ours = BindCluster(new SchedulerClusterOptions(), sp);
+                quartz.CheckinInterval = ours.CheckinInterval;
+                quartz.CheckinMisfireThreshold = ours.CheckinMisfireThreshold;
             });
-            services.AddOptions<AdoJobStoreOptions>().Configure<IOptions<SchedulerClusterOptions>>((store, ours) => store.MisfireThreshold = ours.Value.MisfireThreshold);
+            services.AddOptions<AdoJobStoreOptions>().Configure<IServiceProvider>((store, sp) =>
+                store.MisfireThreshold = BindCluster(new SchedulerClusterOptions(), sp).MisfireThreshold);
         }
 
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
