@@ -26,11 +26,12 @@ public sealed class ClusterTests
         await using var site = await StartSiteAsync(Pages);
         var lab = cluster.Lab;
 
+        await cluster.StartInstancesAsync(2);
+
         // Two targets on one host, both firing at the same second: two crawls at once, whichever instance takes each.
         var fireAt = cluster.FireTime();
         var first = await cluster.AddTargetAsync("first", site.BaseUrl, "/a/", fireAt, delayMs);
         var second = await cluster.AddTargetAsync("second", site.BaseUrl, "/b/", fireAt, delayMs);
-        cluster.StartInstances(2);
 
         var runs = await cluster.WaitForRunsAsync([first, second], TimeSpan.FromSeconds(45));
 
@@ -65,8 +66,8 @@ public sealed class ClusterTests
                 midway.TrySetResult();
             }
         });
+        await cluster.StartInstancesAsync(2);
         var target = await cluster.AddTargetAsync("slow", site.BaseUrl, "/a/", cluster.FireTime(), delayMs: 250);
-        cluster.StartInstances(2);
 
         Assert.That(await Task.WhenAny(midway.Task, Task.Delay(TimeSpan.FromSeconds(40))), Is.SameAs(midway.Task), cluster.Output());
         var holder = await cluster.LeaseHolderAsync(target);
@@ -146,8 +147,8 @@ public sealed class ClusterTests
             return new ServeCluster(await Lab.CreateAsync(postgres: database), database);
         }
 
-        /// <summary>A second far enough ahead for both instances to start and schedule it.</summary>
-        public DateTimeOffset FireTime() => Lab.Time.GetLocalNow().AddSeconds(9);
+        /// <summary>A second far enough ahead for the running instances' schedule sync (every second) to have scheduled it.</summary>
+        public DateTimeOffset FireTime() => Lab.Time.GetLocalNow().AddSeconds(5);
 
         /// <summary>Adds a target firing once, at <paramref name="at"/>'s second today, under an approved mandate of its own.</summary>
         public async Task<long> AddTargetAsync(string name, Uri site, string section, DateTimeOffset at, int delayMs)
@@ -164,7 +165,8 @@ public sealed class ClusterTests
             return target;
         }
 
-        public void StartInstances(int count)
+        /// <summary>Starts the instances and waits until each has checked in to the cluster.</summary>
+        public async Task StartInstancesAsync(int count)
         {
             var testDir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
             var crawler = Path.Combine(Lab.RepoRoot, "src", "Crawler.Cli", "bin", testDir.Parent!.Name, testDir.Name, "crawler.dll");
@@ -188,6 +190,17 @@ public sealed class ClusterTests
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
                 Instances.Add(process);
+            }
+
+            var deadline = Stopwatch.StartNew();
+            while ((await QueryAsync("SELECT instance_name FROM qrtz_scheduler_state", r => r.GetString(0))).Count < count)
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(40) || Instances.Any(p => p.HasExited))
+                {
+                    Assert.Fail($"the instances did not join the cluster:\n{Output()}");
+                }
+
+                await Task.Delay(100);
             }
         }
 
