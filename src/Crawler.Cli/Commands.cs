@@ -434,7 +434,7 @@ internal static class Commands
             void Compose(IServiceCollection services)
             {
                 services.AddSingleton(io.Env.Time);
-                services.AddCrawlScheduling(TimeSpan.FromSeconds(Math.Max(1, r.GetValue(sync))), PolicyDirectory.LoadRetention(io.PoliciesDir(r)).Schedule);
+                services.AddCrawlScheduling(TimeSpan.FromSeconds(Math.Max(1, r.GetValue(sync))), PolicyDirectory.LoadRetention(io.PoliciesDir(r)).Schedule, storage);
             }
 
             IHost host;

@@ -27,6 +27,9 @@ public sealed class FixtureServer : IAsyncDisposable
 
     public IReadOnlyList<string> Paths => _requests.Select(r => r.Path).ToArray();
 
+    /// <summary>Now, on the clock the requests are stamped with.</summary>
+    public TimeSpan Now => _clock.Elapsed;
+
     public static async Task<FixtureServer> StartAsync(Dictionary<string, Func<HttpContext, Task>> routes, string address = "127.0.0.1")
     {
         var server = new FixtureServer(routes);

@@ -47,6 +47,59 @@ public sealed class ServiceStartupTests
 
         Assert.That(host.Services.GetRequiredService<IOptions<FetchResilienceOptions>>().Value.MaxRetryAttempts, Is.EqualTo(4));
     }
+
+    [Test]
+    public async Task A_cluster_setting_out_of_bounds_stops_a_service_on_postgres_at_start_and_is_named()
+    {
+        var database = Crawler.Testing.PostgresCluster.Instance.CreateDatabase();
+        try
+        {
+            using var lab = await Lab.CreateAsync(postgres: database);
+            using var host = ClusteredHost(lab, new() { ["Crawler:Cluster:CheckinInterval"] = "00:00:00.1", ["Crawler:Cluster:MisfireThreshold"] = "02:00:00" });
+
+            var ex = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+            Assert.That(ex!.Failures, Is.EquivalentTo(new[]
+            {
+                "Crawler:Cluster:CheckinInterval must be from 500 ms to 5 min",
+                "Crawler:Cluster:MisfireThreshold must be from 1 s to 1 h",
+            }));
+        }
+        finally
+        {
+            Crawler.Testing.PostgresCluster.Instance.DropDatabase(database);
+        }
+    }
+
+    [Test]
+    public async Task Cluster_settings_from_configuration_reach_quartzs_clustered_store()
+    {
+        var database = Crawler.Testing.PostgresCluster.Instance.CreateDatabase();
+        try
+        {
+            using var lab = await Lab.CreateAsync(postgres: database);
+            using var host = ClusteredHost(lab, new() { ["Crawler:Cluster:CheckinInterval"] = "00:00:02", ["Crawler:Cluster:MisfireThreshold"] = "00:00:30" });
+
+            var clustering = host.Services.GetRequiredService<IOptions<Quartz.ClusteringOptions>>().Value;
+            Assert.That(clustering.Enabled, Is.True);
+            Assert.That(clustering.CheckinInterval, Is.EqualTo(TimeSpan.FromSeconds(2)));
+            Assert.That(clustering.CheckinMisfireThreshold, Is.EqualTo(TimeSpan.FromSeconds(15)), "the default");
+            Assert.That(host.Services.GetRequiredService<IOptions<Quartz.AdoJobStoreOptions>>().Value.MisfireThreshold, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            Crawler.Testing.PostgresCluster.Instance.DropDatabase(database);
+        }
+    }
+
+    private static IHost ClusteredHost(Lab lab, Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddCrawler(lab.Dir, Lab.PoliciesDir, storage: lab.Storage).AddCrawlScheduling(TimeSpan.FromMinutes(10), storage: lab.Storage);
+        return builder.Build();
+    }
 }
 
 /// <summary>The scheduler runs on the service's clock, the one mandates and the audit trail use.</summary>

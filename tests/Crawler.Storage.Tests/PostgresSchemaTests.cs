@@ -66,6 +66,32 @@ public sealed class PostgresSchemaTests : StoreTests<PostgresStoreFactory>
     }
 
     [Test]
+    public async Task The_applications_role_may_keep_the_shared_schedule_in_quartzs_tables()
+    {
+        // What a serve instance does as it checks in, schedules and leaves: insert, update, delete, under crawler_app.
+        await ScalarAsync<int>("INSERT INTO qrtz_scheduler_state VALUES ('crawler', 'app1', 1, 5000, '4.7.3')", role: "crawler_app");
+        await ScalarAsync<int>("UPDATE qrtz_scheduler_state SET last_checkin_time = 2 WHERE instance_name = 'app1'", role: "crawler_app");
+        await ScalarAsync<int>("INSERT INTO qrtz_locks VALUES ('crawler', 'TRIGGER_ACCESS')", role: "crawler_app");
+
+        Assert.That(await ScalarAsync<long>("SELECT last_checkin_time FROM qrtz_scheduler_state", role: "crawler_app"), Is.EqualTo(2));
+        await ScalarAsync<int>("DELETE FROM qrtz_scheduler_state", role: "crawler_app");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM qrtz_scheduler_state"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Two_processes_on_one_database_book_a_hosts_slots_one_after_the_other()
+    {
+        // A second store stands for a second instance: its own connections, the same host_slots rows.
+        using var other = Factory.Open();
+        var delay = TimeSpan.FromMilliseconds(250);
+        var slots = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? Store : other).HostSlots.BookAsync("https://a.example", T0, delay))));
+
+        var ordered = slots.Order().ToList();
+        Assert.That(ordered.Zip(ordered.Skip(1), (a, b) => b - a), Has.All.EqualTo(delay));
+    }
+
+    [Test]
     public async Task An_entry_rewritten_in_the_database_by_its_owner_is_detected_at_its_sequence()
     {
         for (var i = 1; i <= 5; i++)

@@ -29,6 +29,7 @@ internal sealed class TestStore : IDisposable
         Mandates = new LiteMandateStore(db);
         Audit = new LiteAuditLog(db);
         Robots = new LiteRobotsCache(db);
+        HostSlots = new LiteHostSlots();
         Retention = new LiteRetentionStore(db);
     }
 
@@ -44,6 +45,7 @@ internal sealed class TestStore : IDisposable
         Mandates = new PostgresMandateStore(db);
         Audit = new PostgresAuditLog(db);
         Robots = new PostgresRobotsCache(db);
+        HostSlots = new PostgresHostSlots(db);
         Retention = new PostgresRetentionStore(db);
     }
 
@@ -56,6 +58,8 @@ internal sealed class TestStore : IDisposable
     public ITargetStore Targets { get; }
 
     public IRobotsCache Robots { get; }
+
+    public IHostSlots HostSlots { get; }
 
     public ICrawlStateStore State { get; }
 

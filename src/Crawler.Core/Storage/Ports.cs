@@ -240,6 +240,20 @@ public interface IRobotsCache
     Task SaveAsync(CachedRobots robots, CancellationToken ct = default);
 }
 
+/// <summary>
+/// When each host may next be asked, shared by every run that reaches the same store: two runs (or two instances on
+/// one PostgreSQL database) crawling one host never go faster than its delay together. Keyed by scheme and authority.
+/// </summary>
+public interface IHostSlots
+{
+    /// <summary>
+    /// Books the host's next request slot, atomically across the store's users: it starts at <paramref name="earliest"/>
+    /// or at the host's next free moment, whichever is later, and the host's next free moment becomes its start plus
+    /// <paramref name="delay"/>. Returns the slot's start.
+    /// </summary>
+    Task<DateTimeOffset> BookAsync(string host, DateTimeOffset earliest, TimeSpan delay, CancellationToken ct = default);
+}
+
 /// <summary>What retention needs of storage: raw snapshots, erasure, and compaction so that erased data does not linger.</summary>
 public interface IRetentionStore
 {

@@ -50,7 +50,7 @@ internal sealed class CrawlRunner
         var watch = new MandateWatch(d.Mandates, mandateId);
         var gate = new RequestGate(d.Mandates, watch, target, d.Policy, d.Installation.Lab, d.Time,
             Math.Max(run.Fetched, reservedPages), _reservations);
-        var politeness = new HostPacing(target, d.Policy.Network.MinDelayMsPublic, d.Installation.Lab, d.Policy.ProductToken, d.Time);
+        var politeness = new HostPacing(target, d.Policy.Network.MinDelayMsPublic, d.Installation.Lab, d.Policy.ProductToken, d.HostSlots, d.Time);
         var robots = new RobotsRules(d.Robots, gate, politeness, _audit, _counters, d.Policy, d.Time);
         _requests = new PageRequests(gate, politeness, robots, d.Mandates, mandateId, _audit, _counters, _stop, d.Policy, d.Metrics, d.Time);
         var extractor = new AdExtractor(d.Policy.Fetch.NotPublicSelectors, d.Policy.Urls, d.Policy.Profiles.Find(target.Spec.Profile));
@@ -161,12 +161,13 @@ internal sealed class CrawlRunner
     }
 }
 
-/// <summary>What every run needs from the application: stores, the trail, the key holder, the policy, the installation, the clock and the fetcher factory.</summary>
+/// <summary>What every run needs from the application: stores (with the host slots every run shares), the trail, the key holder, the policy, the installation, the clock and the fetcher factory.</summary>
 public sealed record CrawlDependencies(
     ICrawlStateStore State,
     IMandateStore Mandates,
     IHitStore Hits,
     IRobotsCache Robots,
+    IHostSlots HostSlots,
     AuditTrail Audit,
     Core.Hits.Pseudonymiser Pseudonymiser,
     PolicySet Policy,

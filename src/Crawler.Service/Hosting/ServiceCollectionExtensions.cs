@@ -69,6 +69,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<IAuditLog, LiteAuditLog>();
             services.AddSingleton<ICrawlStateStore, LiteCrawlStateStore>();
             services.AddSingleton<IRobotsCache, LiteRobotsCache>();
+            services.AddSingleton<IHostSlots, LiteHostSlots>();
             services.AddSingleton<IRetentionStore, LiteRetentionStore>();
         }
         else
@@ -87,6 +88,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<IAuditLog, PostgresAuditLog>();
             services.AddSingleton<ICrawlStateStore, PostgresCrawlStateStore>();
             services.AddSingleton<IRobotsCache, PostgresRobotsCache>();
+            services.AddSingleton<IHostSlots, PostgresHostSlots>();
             services.AddSingleton<IRetentionStore, PostgresRetentionStore>();
         }
 
@@ -113,6 +115,12 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    private static SchedulerClusterOptions BindCluster(SchedulerClusterOptions options, IServiceProvider sp)
+    {
+        sp.GetService<IConfiguration>()?.GetSection(SchedulerClusterOptions.Section).Bind(options);
+        return options;
+    }
+
     /// <summary>The application services: who acts (per scope), the audit trail, and the services the CLI, the console and the jobs call.</summary>
     public static IServiceCollection AddCrawlerApplication(this IServiceCollection services)
     {
@@ -123,7 +131,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuditTrail>();
         services.AddSingleton(sp => new CrawlDependencies(
             sp.GetRequiredService<ICrawlStateStore>(), sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<IHitStore>(),
-            sp.GetRequiredService<IRobotsCache>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<Pseudonymiser>(),
+            sp.GetRequiredService<IRobotsCache>(), sp.GetRequiredService<IHostSlots>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<Pseudonymiser>(),
             sp.GetRequiredService<PolicySet>(), sp.GetRequiredService<Installation>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PageFetcherFactory>(), sp.GetRequiredService<CrawlerMetrics>()));
         services.AddScoped<AccessControl>();
@@ -145,17 +153,38 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Quartz, firing each covered target on its cron schedule; a stop waits for running crawls to save their state.</summary>
-    public static IServiceCollection AddCrawlScheduling(this IServiceCollection services, TimeSpan syncInterval, string? retentionCron = null)
+    /// <summary>
+    /// Quartz, firing each covered target on its cron schedule; a stop waits for running crawls to save their state. With
+    /// PostgreSQL storage the schedule is Quartz's clustered job store in that database, shared by every <c>serve</c>
+    /// instance on it (each firing runs on one of them; see <see cref="SchedulerClusterOptions"/>); with LiteDB it is
+    /// kept in memory, as one machine needs.
+    /// </summary>
+    public static IServiceCollection AddCrawlScheduling(this IServiceCollection services, TimeSpan syncInterval, string? retentionCron = null,
+        StorageSettings? storage = null)
     {
         services.AddTransient<CrawlTargetJob>();
         services.AddTransient<ScheduleSyncJob>();
         services.AddTransient<RetentionJob>();
         services.AddSingleton<SkippedTicks>();
+        var clustered = storage is { Kind: StorageKind.Postgres, ConnectionString: { } connection } ? connection : null;
         // Quartz takes the container's TimeProvider: the scheduler fires on the same clock as mandates and the audit
         // trail, so a schedule and the mandate window it is checked against never disagree about "now" (SchedulerClockTests).
         services.AddQuartz(q =>
         {
+            if (clustered is not null)
+            {
+                // One name for the installation, one generated id per process (host and start time): the instances
+                // share triggers by the name and tell their firings apart by the id. The tables are our migration
+                // 0002_scheduler; Quartz only checks them (its default), it never creates them.
+                q.ConfigureScheduler(s => s.InstanceName = SchedulerClusterOptions.SchedulerName);
+                q.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(clustered);
+                    store.UseSystemTextJsonSerializer();
+                    store.UseClustering(_ => { });
+                });
+            }
+
             if (retentionCron is not null)
             {
                 q.ScheduleJob<RetentionJob>(
@@ -168,6 +197,22 @@ public static class ServiceCollectionExtensions
                     .WithSimpleSchedule(s => s.WithInterval(syncInterval).RepeatForever()),
                 j => j.WithIdentity("schedule-sync", "system"));
         });
+        if (clustered is not null)
+        {
+            services.AddOptions<SchedulerClusterOptions>().Configure<IServiceProvider>((options, sp) => BindCluster(options, sp)).ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerClusterOptions>, SchedulerClusterOptionsValidator>());
+            // Quartz's own options are read from the configuration as it stands, not through the validated options: a bad
+            // value is then reported once, by our validator, naming our setting.
+            services.AddOptions<ClusteringOptions>().Configure<IServiceProvider>((quartz, sp) =>
+            {
+                var ours = BindCluster(new SchedulerClusterOptions(), sp);
+                quartz.CheckinInterval = ours.CheckinInterval;
+                quartz.CheckinMisfireThreshold = ours.CheckinMisfireThreshold;
+            });
+            services.AddOptions<AdoJobStoreOptions>().Configure<IServiceProvider>((store, sp) =>
+                store.MisfireThreshold = BindCluster(new SchedulerClusterOptions(), sp).MisfireThreshold);
+        }
+
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
     }

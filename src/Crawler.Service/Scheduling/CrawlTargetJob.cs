@@ -13,10 +13,13 @@ namespace Crawler.Service.Scheduling;
 /// are counted (<see cref="SkippedTicks"/>), not logged and audited one by one.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed partial class CrawlTargetJob(CrawlService crawls, Access.AccessControl access, SkippedTicks skipped, TimeProvider time,
-    IHostApplicationLifetime lifetime, ILogger<CrawlTargetJob> logger) : IJob
+public sealed partial class CrawlTargetJob(CrawlService crawls, Core.Storage.ICrawlStateStore runs, Access.AccessControl access, SkippedTicks skipped,
+    TimeProvider time, IHostApplicationLifetime lifetime, ILogger<CrawlTargetJob> logger) : IJob
 {
     public const string TargetIdKey = "targetId";
+
+    /// <summary>On a firing that resumes an orphaned run (<see cref="ScheduleSyncJob"/>): the run's id.</summary>
+    public const string ResumeRunKey = "resumeRun";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -24,6 +27,13 @@ public sealed partial class CrawlTargetJob(CrawlService crawls, Access.AccessCon
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // A firing that queued behind a running crawl must not start once the service is stopping.
+            return;
+        }
+
+        if (context.MergedJobDataMap.ContainsKey(ResumeRunKey) &&
+            (await runs.UnfinishedRunAsync(targetId, cancellationToken))?.Id != context.MergedJobDataMap.GetLong(ResumeRunKey))
+        {
+            // A resume that came after the run was finished (by the instance that resumed it first): it never starts a new run.
             return;
         }
 

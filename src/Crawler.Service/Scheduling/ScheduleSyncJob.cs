@@ -1,20 +1,29 @@
 using Crawler.Core.Storage;
 using Crawler.Service.Application;
+using Crawler.Service.Crawling;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace Crawler.Service.Scheduling;
 
 /// <summary>
-/// Keeps Quartz in step with the data folder: a target gets a cron job while an active mandate
-/// covers it and loses it when none does. Mandates change from the CLI while the service runs,
-/// so this runs periodically rather than once at start. A run left interrupted by a stop is
-/// fired at once, so the next start resumes it.
+/// Keeps Quartz in step with the database: a target gets a cron job while an active mandate covers it and loses it
+/// when none does. Mandates change from the CLI while the service runs, so this runs periodically rather than once at
+/// start. It also resumes orphaned runs: a run left unfinished whose lease nobody holds alive (a stop, or a process or
+/// machine that died mid-crawl) is fired at once, on whichever instance takes the firing, and resumes from its
+/// persisted frontier. This sweep, not Quartz's job recovery, is what takes a dead instance's run over: Quartz notices
+/// a dead instance when its check-ins stop, but the run may be taken only once its lease has expired, which is later
+/// on another machine; a recovery firing before then would be refused and lost, and one after a run that had just
+/// finished would start a second run. The sweep asks the lease, on every sync, until the run is taken over.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed partial class ScheduleSyncJob(ITargetStore targets, ICrawlStateStore runs, MandateService mandates, TimeProvider time, ILogger<ScheduleSyncJob> logger) : IJob
+public sealed partial class ScheduleSyncJob(ITargetStore targets, ICrawlStateStore runs, MandateService mandates, CrawlService crawls, TimeProvider time,
+    ILogger<ScheduleSyncJob> logger) : IJob
 {
     public const string Group = "crawl-targets";
+
+    /// <summary>The group of the one-off firings that resume an orphaned run (one pending per target at most).</summary>
+    public const string ResumeGroup = "crawl-resume";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -38,24 +47,37 @@ public sealed partial class ScheduleSyncJob(ITargetStore targets, ICrawlStateSto
         foreach (var (key, (targetId, cron)) in wanted)
         {
             var triggerKey = new TriggerKey(key.Name, Group);
-            var existing = await scheduler.GetTrigger(triggerKey, ct) as ICronTrigger;
-            if (existing is not null && existing.CronExpressionString == cron)
+            if (await scheduler.GetTrigger(triggerKey, ct) is not ICronTrigger existing || existing.CronExpressionString != cron)
             {
-                continue;
+                // Replacing, never adding: instances that sync the same change one after the other leave one job and one trigger.
+                var job = JobBuilder.Create<CrawlTargetJob>().WithIdentity(key).UsingJobData(CrawlTargetJob.TargetIdKey, targetId).Build();
+                var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(key).WithCronSchedule(cron).Build();
+                await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, ct);
+                LogScheduled(logger, targetId, cron);
             }
 
-            var job = JobBuilder.Create<CrawlTargetJob>().WithIdentity(key).UsingJobData(CrawlTargetJob.TargetIdKey, targetId).Build();
-            var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(key).WithCronSchedule(cron).Build();
-            await scheduler.DeleteJob(key, ct);
-            await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
-
-            LogScheduled(logger, targetId, cron);
-            if (await runs.UnfinishedRunAsync(targetId, ct) is { State: RunState.Interrupted })
-            {
-                await scheduler.TriggerJob(key, cancellationToken: ct);
-                LogResuming(logger, targetId);
-            }
+            await ResumeOrphanAsync(scheduler, key, targetId, ct);
         }
+    }
+
+    private async Task ResumeOrphanAsync(IScheduler scheduler, JobKey key, long targetId, CancellationToken ct)
+    {
+        if (await runs.UnfinishedRunAsync(targetId, ct) is not { } run || await crawls.RunningElsewhereAsync(targetId, ct) is not null)
+        {
+            return;
+        }
+
+        // One key per target, kept if already pending: a resume asked for and still waiting for an instance (or for
+        // the dead instance's firing to be released) is not asked for again.
+        var resume = new TriggerKey(key.Name, ResumeGroup);
+        if (await scheduler.Exists(resume, ct))
+        {
+            return;
+        }
+
+        var trigger = TriggerBuilder.Create().WithIdentity(resume).ForJob(key).UsingJobData(CrawlTargetJob.ResumeRunKey, run.Id).StartNow().Build();
+        await scheduler.ScheduleTrigger(trigger, TriggerConflict.Keep, ct);
+        LogResuming(logger, targetId, run.Id);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unscheduled {Job}: no active mandate covers it now")]
@@ -64,6 +86,6 @@ public sealed partial class ScheduleSyncJob(ITargetStore targets, ICrawlStateSto
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled target {TargetId} on '{Cron}'")]
     private static partial void LogScheduled(ILogger logger, long targetId, string cron);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the interrupted run of target {TargetId}")]
-    private static partial void LogResuming(ILogger logger, long targetId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming run {RunId} of target {TargetId}: it is unfinished and no live process holds its lease")]
+    private static partial void LogResuming(ILogger logger, long targetId, long runId);
 }

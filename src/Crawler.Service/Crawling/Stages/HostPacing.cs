@@ -1,5 +1,6 @@
 using Crawler.Core.Pacing;
 using Crawler.Core.Robots;
+using Crawler.Core.Storage;
 using Crawler.Core.Targets;
 
 namespace Crawler.Service.Crawling.Stages;
@@ -9,9 +10,11 @@ namespace Crawler.Service.Crawling.Stages;
 /// requests to a host start at least its delay apart, counted from the last start and from the last answer; the
 /// delay is the largest of the target's, the policy's floor for public hosts, and robots.txt's Crawl-delay. A host
 /// that pushes back (429/503) is slowed as a whole. No more requests are in flight to a host than the target allows,
-/// whoever sends them (pages, images, robots.txt).
+/// whoever sends them (pages, images, robots.txt). Every start is also booked in the store's host slots
+/// (<see cref="IHostSlots"/>), so that other runs, in this process or in another instance on the same database, and
+/// this one keep the host's delay together.
 /// </summary>
-internal sealed class HostPacing(CrawlTarget target, int publicFloorMs, bool lab, string productToken, TimeProvider time)
+internal sealed class HostPacing(CrawlTarget target, int publicFloorMs, bool lab, string productToken, IHostSlots slots, TimeProvider time)
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, HostPace> _paces = new(StringComparer.Ordinal);
@@ -65,12 +68,28 @@ internal sealed class HostPacing(CrawlTarget target, int publicFloorMs, bool lab
             while (true)
             {
                 TimeSpan wait;
+                TimeSpan delay;
                 lock (_lock)
                 {
-                    if (pace.TryStart(time.GetUtcNow(), out wait))
+                    var started = pace.TryStart(time.GetUtcNow(), out wait);
+                    delay = pace.Delay;
+                    if (started && delay <= TimeSpan.Zero)
                     {
                         return new Turn(this, url, room);
                     }
+                }
+
+                if (wait <= TimeSpan.Zero)
+                {
+                    // Our own pace allows it; the host's slot in the store says when, given everyone else's requests.
+                    var now = time.GetUtcNow();
+                    var slot = await slots.BookAsync(HostKey(url), now, delay, ct);
+                    if (slot > now)
+                    {
+                        await Task.Delay(slot - now, time, ct);
+                    }
+
+                    return new Turn(this, url, room);
                 }
 
                 await Task.Delay(wait, time, ct);
