@@ -54,31 +54,33 @@ public sealed class PostgresAuditLog(PostgresDatabase db) : IAuditLog
         var head = await c.FirstAsync("SELECT sequence, hash FROM audit_head WHERE chain = 1 FOR UPDATE", r => new AuditHead(r.GetInt64(0), r.GetString(1)))
             ?? throw new InvalidDataException($"database '{c.Database}': the audit trail's head row is missing; the schema was altered outside the crawler");
         var entries = signer.Link(head, time, records);
+
+        // The entries, the head and the URLs go in one round trip: the head's row lock is held for as short as can be.
+        await using var batch = new NpgsqlBatch(c);
+        foreach (var e in entries)
+        {
+            batch.BatchCommands.Add(Sql.Statement("INSERT INTO audit (sequence, time_ticks, entry, hash) VALUES ($1, $2, $3, $4)",
+                e.Sequence, e.Time.UtcTicks, AuditCodec.Encode(e.Sequence, e.Time, e.Record, e.PreviousHash), e.Hash));
+        }
+
         if (entries.Count > 0)
         {
-            await using var batch = new NpgsqlBatch(c);
-            foreach (var e in entries)
-            {
-                var insert = new NpgsqlBatchCommand("INSERT INTO audit (sequence, time_ticks, entry, hash) VALUES ($1, $2, $3, $4)");
-                insert.Parameters.Add(new() { Value = e.Sequence });
-                insert.Parameters.Add(new() { Value = e.Time.UtcTicks });
-                insert.Parameters.Add(new() { Value = AuditCodec.Encode(e.Sequence, e.Time, e.Record, e.PreviousHash) });
-                insert.Parameters.Add(new() { Value = e.Hash });
-                batch.BatchCommands.Add(insert);
-            }
-
-            await batch.ExecuteNonQueryAsync();
-            await c.ExecAsync("UPDATE audit_head SET sequence = $1, hash = $2 WHERE chain = 1", entries[^1].Sequence, entries[^1].Hash);
+            batch.BatchCommands.Add(Sql.Statement("UPDATE audit_head SET sequence = $1, hash = $2 WHERE chain = 1", entries[^1].Sequence, entries[^1].Hash));
         }
 
         foreach (var u in urls.DistinctBy(u => u.Reference))
         {
-            await c.ExecAsync(
+            batch.BatchCommands.Add(Sql.Statement(
                 """
                 INSERT INTO audit_urls (reference, url, mandate_id, last_used_ticks) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (reference) DO UPDATE SET url = excluded.url, mandate_id = excluded.mandate_id, last_used_ticks = excluded.last_used_ticks
                 """,
-                u.Reference, u.Url, u.MandateId, time.UtcTicks);
+                u.Reference, u.Url, u.MandateId, time.UtcTicks));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync();
         }
 
         return entries;

@@ -32,8 +32,8 @@ public sealed class PostgresDatabase : IDisposable
     /// </summary>
     public static PostgresDatabase Open(string connectionString, string? retentionConnectionString = null)
     {
-        var source = NpgsqlDataSource.Create(connectionString);
-        var retention = retentionConnectionString is null ? source : NpgsqlDataSource.Create(retentionConnectionString);
+        var source = Source(connectionString);
+        var retention = retentionConnectionString is null ? source : Source(retentionConnectionString);
         try
         {
             PostgresSchema.Migrate(source);
@@ -51,6 +51,21 @@ public sealed class PostgresDatabase : IDisposable
         }
 
         return new PostgresDatabase(source, retention);
+    }
+
+    /// <summary>
+    /// A data source whose connections prepare the statements they run often (a crawl runs the same few for every page:
+    /// prepared, the server parses and plans each once per connection), unless the connection string says otherwise.
+    /// </summary>
+    private static NpgsqlDataSource Source(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (!new NpgsqlConnectionStringBuilder(connectionString).ContainsKey("Max Auto Prepare"))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
+        return builder.Build();
     }
 
     private static void Close(NpgsqlDataSource source, NpgsqlDataSource retention)

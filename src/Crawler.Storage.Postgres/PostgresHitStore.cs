@@ -12,17 +12,21 @@ public sealed class PostgresHitStore(PostgresDatabase db) : IHitStore
         Durability durability = Durability.Committed, long? pageItem = null, CancellationToken ct = default) => db.WriteAsync(async c =>
     {
         // The mandate's counters row is locked first: hits of one mandate are admitted one after the other, in every process.
-        var usage = await PostgresMandateStore.UsageAsync(c, hit.MandateId, forUpdate: true);
+        var (usage, known) = await PostgresMandateStore.CountersAsync(c, hit.MandateId, forUpdate: true);
         var keys = contactKeys.Distinct(StringComparer.Ordinal).ToArray();
         var taken = (await c.QueryAsync("SELECT key FROM contacts WHERE key = ANY($1)", r => r.GetString(0), (object)keys)).ToHashSet(StringComparer.Ordinal);
         var fresh = keys.Where(k => !taken.Contains(k)).ToArray();
-        var known = (int)await c.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE mandate_id = $1", hit.MandateId);
-        if (admit(await PostgresMandateStore.FindAsync(c, hit.MandateId), usage, known, fresh.Length) is { } refused)
+        if (admit(await PostgresMandateStore.FindAsync(c, hit.MandateId), usage, (int)known, fresh.Length) is { } refused)
         {
             return (refused, false);
         }
 
-        await c.ExecAsync("INSERT INTO contacts (key, mandate_id) SELECT k, $2 FROM unnest($1::text[]) k ON CONFLICT (key) DO NOTHING", fresh, hit.MandateId);
+        // The counter moves by the contacts actually added, in the same statement.
+        await c.ExecAsync(
+            """
+            WITH added AS (INSERT INTO contacts (key, mandate_id) SELECT k, $2 FROM unnest($1::text[]) k ON CONFLICT (key) DO NOTHING RETURNING 1)
+            UPDATE mandate_usage SET hits = hits + 1, contacts = contacts + (SELECT count(*) FROM added) WHERE mandate_id = $2
+            """, fresh, hit.MandateId);
         var id = await c.ScalarAsync<long>("INSERT INTO hits (mandate_id, same_key, url, json) VALUES ($1, $2, $3, $4) RETURNING id",
             hit.MandateId, HitKeys.Same(hit.MandateId, hit.Url, hit.ContentSha256), hit.Url, StoreJson.Write(hit with { Id = 0 }));
         if (snapshot is not null)
@@ -30,7 +34,6 @@ public sealed class PostgresHitStore(PostgresDatabase db) : IHitStore
             await SaveSnapshotAsync(c, snapshot with { HitId = id });
         }
 
-        await c.ExecAsync("UPDATE mandate_usage SET hits = hits + 1 WHERE mandate_id = $1", hit.MandateId);
         if (pageItem is { } item)
         {
             await c.ExecAsync("UPDATE frontier SET done = true WHERE id = $1", item);
@@ -53,7 +56,8 @@ public sealed class PostgresHitStore(PostgresDatabase db) : IHitStore
         db.ReadAsync(async c =>
         {
             var keys = mandateIds.Select(m => HitKeys.Same(m, url, contentSha256)).ToArray();
-            var id = await c.ScalarAsync<long?>("SELECT min(id) FROM hits WHERE same_key = ANY($1)", (object)keys);
+            // Materialised first: else the planner may walk the primary key in order for min(id), reading every hit when none matches.
+            var id = await c.ScalarAsync<long?>("WITH same AS MATERIALIZED (SELECT id FROM hits WHERE same_key = ANY($1)) SELECT min(id) FROM same", (object)keys);
             return id;
         }, ct);
 

@@ -83,15 +83,20 @@ public sealed class PostgresMandateStore(PostgresDatabase db) : IMandateStore
         await c.FirstAsync("SELECT json, revision FROM mandates WHERE id = $1", Read, id);
 
     /// <summary>The usage; <paramref name="forUpdate"/> locks the mandate's counters row (created when missing) until the transaction ends.</summary>
-    internal static async Task<MandateUsage> UsageAsync(NpgsqlConnection c, long mandateId, bool forUpdate)
+    internal static async Task<MandateUsage> UsageAsync(NpgsqlConnection c, long mandateId, bool forUpdate) =>
+        (await CountersAsync(c, mandateId, forUpdate)).Usage;
+
+    /// <summary>The usage and the number of distinct contacts the mandate's hits hold (<paramref name="forUpdate"/> locks the row as for the usage alone).</summary>
+    internal static async Task<(MandateUsage Usage, long Contacts)> CountersAsync(NpgsqlConnection c, long mandateId, bool forUpdate)
     {
         if (forUpdate)
         {
             await c.ExecAsync("INSERT INTO mandate_usage (mandate_id) VALUES ($1) ON CONFLICT (mandate_id) DO NOTHING", mandateId);
         }
 
-        return await c.FirstAsync("SELECT pages, hits FROM mandate_usage WHERE mandate_id = $1" + (forUpdate ? " FOR UPDATE" : ""),
-            r => new MandateUsage(r.GetInt64(0), r.GetInt64(1)), mandateId) ?? MandateUsage.None;
+        var counters = await c.QueryAsync("SELECT pages, hits, contacts FROM mandate_usage WHERE mandate_id = $1" + (forUpdate ? " FOR UPDATE" : ""),
+            r => (Usage: new MandateUsage(r.GetInt64(0), r.GetInt64(1)), Contacts: r.GetInt64(2)), mandateId);
+        return counters.Count > 0 ? counters[0] : (MandateUsage.None, 0);
     }
 
     private static async Task<IReadOnlyList<Mandate>> AllAsync(NpgsqlConnection c) => await c.QueryAsync("SELECT json, revision FROM mandates ORDER BY id", Read);

@@ -39,14 +39,26 @@ internal static class Sql
     public static Task LockAsync(this NpgsqlConnection c, int kind, long id) =>
         c.ExecAsync("SELECT pg_advisory_xact_lock($1, $2)", kind, unchecked((int)id));
 
+    /// <summary>One statement of a batch (several statements in one round trip).</summary>
+    public static NpgsqlBatchCommand Statement(string sql, params object?[] args)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        AddParameters(command.Parameters, args);
+        return command;
+    }
+
     private static NpgsqlCommand Command(NpgsqlConnection c, string sql, object?[] args)
     {
         var command = new NpgsqlCommand(sql, c);
+        AddParameters(command.Parameters, args);
+        return command;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection parameters, object?[] args)
+    {
         foreach (var arg in args)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = arg ?? DBNull.Value });
+            parameters.Add(new NpgsqlParameter { Value = arg ?? DBNull.Value });
         }
-
-        return command;
     }
 }

@@ -170,8 +170,9 @@ internal static partial class CrawlBenchCommand
             var errors = process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
             var printed = await output;
-            // Under dotnet-trace the tool's own lines surround the crawler's JSON.
-            var json = JsonDocument.Parse(trace is null ? printed : printed[printed.IndexOf("\n{", StringComparison.Ordinal)..(printed.LastIndexOf('}') + 1)]).RootElement;
+            // Under dotnet-trace the tool's own lines may surround the crawler's JSON (older versions print them on stdout).
+            var json = JsonDocument.Parse(trace is null || printed.StartsWith('{') ? printed
+                : printed[(printed.IndexOf("\n{", StringComparison.Ordinal) + 1)..(printed.LastIndexOf('}') + 1)]).RootElement;
             if (json.GetProperty("state").GetString() != "completed")
             {
                 throw new InvalidOperationException($"the crawl ended {json.GetProperty("state")}: {json.GetProperty("endReason")} {await errors}");

@@ -37,6 +37,22 @@ public sealed class PostgresSchemaTests : StoreTests<PostgresStoreFactory>
     }
 
     [Test]
+    public async Task Upgrading_to_the_contact_counter_counts_the_contacts_already_stored()
+    {
+        // A database as version 3 left it: contacts of two mandates, a usage row for one of them only.
+        await ScalarAsync<int>("INSERT INTO contacts (key, mandate_id) VALUES ('a', 7), ('b', 7), ('c', 7), ('d', 8), ('e', 8)");
+        await ScalarAsync<int>("INSERT INTO mandate_usage (mandate_id, pages, hits) VALUES (7, 10, 3) ON CONFLICT (mandate_id) DO NOTHING");
+        await ScalarAsync<int>("ALTER TABLE mandate_usage DROP COLUMN contacts");
+        await ScalarAsync<int>("DELETE FROM schema_version WHERE version = 4");
+
+        PostgresDatabase.Open(Factory.ConnectionString).Dispose();
+
+        Assert.That(await ScalarAsync<long>("SELECT contacts FROM mandate_usage WHERE mandate_id = 7"), Is.EqualTo(3));
+        Assert.That(await ScalarAsync<long>("SELECT contacts FROM mandate_usage WHERE mandate_id = 8"), Is.EqualTo(2));
+        Assert.That(await ScalarAsync<long>("SELECT pages FROM mandate_usage WHERE mandate_id = 7"), Is.EqualTo(10), "the usage is kept");
+    }
+
+    [Test]
     public async Task A_database_with_a_newer_schema_is_refused_and_left_unchanged()
     {
         var newer = PostgresSchema.CodeVersion + 1;
