@@ -26,6 +26,9 @@ public sealed record ConsolePage(string Name, Func<ConsoleServer, string> Path, 
         new("hit", s => "/hits/" + ConsoleServer.Id(s.Hits[0]), PageAccess.Permission, Permission.HitsRead, VariesByRole: true),
         new("audit", _ => "/audit", PageAccess.Permission, Permission.AuditRead),
         new("audit-csv", _ => "/audit?handler=csv", PageAccess.Permission, Permission.AuditRead),
+        new("runs", _ => "/runs", PageAccess.Permission, Permission.MandatesRead, VariesByRole: true),
+        new("run", _ => "/runs/1", PageAccess.Permission, Permission.MandatesRead),
+        new("run-progress", _ => "/runs/1?handler=progress", PageAccess.Permission, Permission.MandatesRead),
         new("status", _ => "/status", PageAccess.Permission, Permission.StatusRead),
         new("signout", _ => "/signout", PageAccess.SignedIn),
         new("accessibility", _ => "/accessibility", PageAccess.Anyone),
@@ -56,7 +59,7 @@ public sealed record ConsolePage(string Name, Func<ConsoleServer, string> Path, 
             ? All.First(page => page.IsHtml && !page.Opens(person)) : null;
 
     /// <summary>Pages that are HTML (axe and reflow look at these).</summary>
-    public bool IsHtml => Name != "audit-csv";
+    public bool IsHtml => Name is not ("audit-csv" or "run-progress");
 
     public override string ToString() => Name;
 }

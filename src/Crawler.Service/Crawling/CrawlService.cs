@@ -64,8 +64,9 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
     /// <param name="progress">Receives counters after each page.</param>
     /// <param name="cancellationToken">Stops the crawl between requests; the run is then resumable.</param>
     /// <param name="startNote">Added to the crawl-start entry: what the schedule skipped before this run, say.</param>
+    /// <param name="started">Told the run once it has started (its crawl-start entry written): the console redirects to the run's page then.</param>
     public async Task<CrawlSummary> RunAsync(long targetId, string? startedBy, IProgress<CrawlProgress>? progress, CancellationToken cancellationToken,
-        string? startNote = null)
+        string? startNote = null, Action<CrawlRun>? started = null)
     {
         var ct = cancellationToken;
         var person = startedBy is null ? null : (await access.RequireUserAsync(startedBy, ct)).Name;
@@ -139,6 +140,7 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
         await _d.Audit.AppendAsync(new AuditRecord(actor, AuditOperation.CrawlStart, $"run:{run.Id}", resumed ? "resumed" : "started",
             $"crawl of target '{target.Name}' under mandate {mandate.Id}{string.Concat(notes.Select(n => "; " + n))}", null,
             mandate.Id, mandate.Version, mandate.Spec.Case, Lab: lab), ct);
+        started?.Invoke(run);
         var frontier = await RunFrontier.LoadAsync(_d.State, run.Id, ct);
         await frontier.AddAsync(target.Spec.Seeds.Select(seed => (seed, 0)).ToList(), ct);
 
