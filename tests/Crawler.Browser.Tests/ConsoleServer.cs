@@ -63,6 +63,9 @@ public sealed partial class ConsoleServer : IAsyncDisposable
     /// <summary>Sites for "run now", one per test (<c>click</c>, <c>keyboard-nl</c>, <c>keyboard-en</c>), each with its target under an approved mandate.</summary>
     public IReadOnlyDictionary<string, GatedSite> GatedSites { get; }
 
+    /// <summary>A target the specialist's edit-and-disable walkthrough changes (under an approved mandate, never crawled).</summary>
+    public long EditableTarget { get; private set; }
+
     /// <summary>The target of <see cref="MetricsSite"/>, under an approved mandate, not yet crawled.</summary>
     public long MetricsTarget { get; private set; }
 
@@ -176,6 +179,11 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             gated[name] = gatedSite;
         }
 
+        var editable = (await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl, name: "editable"), "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        var editableMandate = (await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddDays(20), target: "editable"),
+            "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        await lab.Ok("mandate", "approve", Id(editableMandate), "--as", "pieter");
+
         // Every test signs in from 127.0.0.1: the per-address limit on sign-ins is raised above what the tests send.
         var options = new ConsoleOptions(lab.Dir, lab.Policies) { Urls = "http://127.0.0.1:0", SignInsPerMinute = 1000 };
         var app = ConsoleHosting.Build(options, b =>
@@ -188,6 +196,7 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         return new ConsoleServer(lab, site, hostile, metricsSite, app, new Uri(address + "/"), logs, gated)
         {
             MetricsTarget = metricsTarget,
+            EditableTarget = editable,
             HostileHit = hostileHit,
             CrawledMandate = 1,
             PendingMandate = pending[0],

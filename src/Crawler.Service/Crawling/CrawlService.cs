@@ -56,6 +56,8 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
 
     public const string RecrawlIntervalRule = "mandate.recrawl-interval";
 
+    public const string DisabledRule = "target.disabled";
+
     private readonly RunLeases _leases = new(dependencies.State, dependencies.Policy, dependencies.Time);
     private readonly CrawlDependencies _d = dependencies;
 
@@ -77,6 +79,13 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
         var mandate = await mandates.FindCoveringAsync(target, now, ct);
         var actor = person is not null ? $"{ServiceActor} for {person}" : $"{ServiceActor} (schedule) for {mandate?.RequestedBy ?? "nobody"}";
         var lab = _d.Installation.Lab;
+        if (target.Disabled is { } off)
+        {
+            var reason = $"target '{target.Name}' was disabled by {off.By} at {off.At:O}: {off.Reason}";
+            await _d.Audit.AppendAsync(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, DisabledRule, Lab: lab), ct);
+            throw new RefusalException(DisabledRule, reason);
+        }
+
         if (mandate is null)
         {
             var reason = $"no approved mandate covers target '{target.Name}' now: {await mandates.WhyNotCoveredAsync(target, now, ct)}";
