@@ -184,6 +184,9 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
         await lab.Ok("mandate", "approve", Id(editableMandate), "--as", "pieter");
 
+        // A target no mandate names yet: the draft tests request one for it.
+        await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl, name: "drafted"), "--as", "sanne");
+
         // Every test signs in from 127.0.0.1: the per-address limit on sign-ins is raised above what the tests send.
         var options = new ConsoleOptions(lab.Dir, lab.Policies) { Urls = "http://127.0.0.1:0", SignInsPerMinute = 1000 };
         var app = ConsoleHosting.Build(options, b =>
