@@ -1,5 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Crawler.Cli;
 
@@ -13,15 +17,29 @@ internal static class DemoCommand
     public static Command Create(CliIo io)
     {
         var keep = new Option<bool>("--keep") { Description = "Keep the demo data folder afterwards (it is printed)" };
-        var cmd = new Command("demo", "Crawl the bundled synthetic ad site under a demo mandate and print the hits") { keep };
+        var console = new Option<bool>("--console") { Description = "Then serve the web console over the demo case until Ctrl+C, printing its address and the demo users' sign-in" };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where the demo's console listens (http on a loopback address only; port 0: any free port)",
+            DefaultValueFactory = _ => Web.ConsoleOptions.DefaultUrls,
+        };
+        var cmd = new Command("demo", "Crawl the bundled synthetic ad site under a demo mandate and print the hits") { keep, console, urls };
         cmd.SetAction(async (r, ct) =>
         {
+            if (r.GetValue(console) && Web.ConsoleOptions.ProblemWith(r.GetValue(urls)) is { } problem)
+            {
+                await io.Err.WriteLineAsync("refused: --urls: " + problem);
+                return CliApp.Refused;
+            }
+
             await using var site = await Crawler.DemoSite.DemoSite.StartAsync(null, ct);
             var dir = Path.Combine(Path.GetTempPath(), "crawler-demo-" + Guid.NewGuid().ToString("N")[..8]);
             var policies = r.GetValue(io.Globals.Policies);
+            var people = new ScriptedIdentities();
             try
             {
-                return await RunAsync(io, site.BaseUrl, dir, policies, ct);
+                var code = await RunAsync(io, site.BaseUrl, dir, policies, people, ct);
+                return code == CliApp.Ok && r.GetValue(console) ? await ServeAsync(io, dir, policies, r.GetValue(urls)!, people, ct) : code;
             }
             finally
             {
@@ -41,7 +59,45 @@ internal static class DemoCommand
         return cmd;
     }
 
-    private static async Task<int> RunAsync(CliIo io, Uri site, string dir, string? policies, CancellationToken ct)
+    /// <summary>The people of the demo case and their roles, as the console's sign-in is offered to them.</summary>
+    private static readonly (string Name, string Role)[] DemoPeople = [("sanne", "specialist"), ("pieter", "officer"), ("aaron", "auditor"), ("admin", "admin")];
+
+    /// <summary>
+    /// Serves the web console over the demo case (as <c>crawler serve</c> does, without the schedule) until the command is
+    /// stopped, after printing its address and how each demo person signs in.
+    /// </summary>
+    private static async Task<int> ServeAsync(CliIo io, string dir, string? policies, string urls, ScriptedIdentities people, CancellationToken ct)
+    {
+        var options = new Web.ConsoleOptions(dir, Service.Application.PolicyDirectory.Resolve(policies, io.Env.Variable), new Storage.KeySource(null, null))
+        {
+            Urls = urls,
+            Storage = Service.Hosting.StorageSettings.From(io.Env.Variable, dir),
+        };
+        await using var app = Web.ConsoleHosting.Build(options, builder => builder.Services.AddSingleton(io.Env.Time));
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+        io.Out.WriteLine($"Web console: {address}");
+        io.Out.WriteLine("Sign in as (name, password; demo data only):");
+        foreach (var (name, role) in DemoPeople)
+        {
+            io.Out.WriteLine($"  {name} ({role}): {people.PasswordOf(name)}");
+        }
+
+        io.Out.WriteLine("Stop with Ctrl+C.");
+        await io.Out.FlushAsync(CancellationToken.None);
+        try
+        {
+            await app.WaitForShutdownAsync(ct);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+
+        return CliApp.Ok;
+    }
+
+    private static async Task<int> RunAsync(CliIo io, Uri site, string dir, string? policies, ScriptedIdentities people, CancellationToken ct)
     {
         var now = io.Env.Time.GetUtcNow();
         var targetFile = Path.Combine(dir, "demo-target.yaml");
@@ -57,7 +113,6 @@ internal static class DemoCommand
         }
 
         // Demo people sign in as real users do (password set with the enrolment code, then a token); the script types for them.
-        var people = new ScriptedIdentities();
 
         async Task<(int Code, string Out)> Quiet(params string[] args)
         {

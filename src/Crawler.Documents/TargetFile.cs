@@ -123,6 +123,35 @@ public static class TargetFile
             profile);
     }
 
+    /// <summary>
+    /// A target as a target file that <see cref="Parse"/> reads back to the same target: every field written out (the
+    /// defaults it was given too), every text quoted, so the console's edit form starts from exactly what is stored.
+    /// </summary>
+    public static string Write(TargetSpec spec)
+    {
+        static string Q(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+        static string List(IEnumerable<string> items) => "[" + string.Join(", ", items.Select(Q)) + "]";
+        var s = spec.Scope;
+        var yaml = new System.Text.StringBuilder()
+            .Append("name: ").AppendLine(Q(spec.Name))
+            .Append("seeds: ").AppendLine(List(spec.Seeds))
+            .AppendLine("scope:")
+            .Append("  hosts: ").AppendLine(List(s.Hosts))
+            .Append("  include: ").AppendLine(List(s.Include))
+            .Append("  exclude: ").AppendLine(List(s.Exclude))
+            .Append("  maxDepth: ").AppendLine(s.MaxDepth.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Append("  maxPagesPerRun: ").AppendLine(s.MaxPagesPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .AppendLine("politeness:")
+            .Append("  minDelayMs: ").AppendLine(spec.Politeness.MinDelayMs.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Append("  maxConcurrencyPerHost: ").AppendLine(spec.Politeness.MaxConcurrencyPerHost.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (spec.Schedule is { } cron)
+        {
+            yaml.Append("schedule: ").AppendLine(Q(cron));
+        }
+
+        return yaml.Append("profile: ").AppendLine(Q(spec.Profile)).ToString();
+    }
+
     public static bool IsValidName(string name) =>
         name.Length is >= 2 and <= 64 &&
         name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') &&

@@ -89,6 +89,12 @@ public sealed class PostgresTargetStore(PostgresDatabase db) : ITargetStore
     public Task<IReadOnlyList<CrawlTarget>> ListAsync(CancellationToken ct = default) =>
         db.ReadAsync<IReadOnlyList<CrawlTarget>>(async c => await c.QueryAsync("SELECT json FROM targets ORDER BY id", Read), ct);
 
+    public Task<bool> UpdateAsync(CrawlTarget target, CancellationToken ct = default) => db.WriteAsync(async c =>
+    {
+        var changed = await c.ExecAsync("UPDATE targets SET json = $2 WHERE id = $1", target.Id, StoreJson.Write(target)) == 1;
+        return (changed, changed);
+    }, ct: ct);
+
     private static CrawlTarget Read(Npgsql.NpgsqlDataReader r) => StoreJson.Read<CrawlTarget>(r.GetString(0));
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Crawler.Service.Hosting;
 using Crawler.Service.Telemetry;
+using Crawler.Web.Api;
 using Crawler.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -88,6 +89,7 @@ public static class ConsoleHosting
             o.Events = new SessionEvents();
         });
         services.AddAuthorization();
+        services.AddCrawlerApi();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = AntiforgeryCookieName;
@@ -130,6 +132,7 @@ public static class ConsoleHosting
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler("/error/500");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.Use(CrawlerApi.NoStatusPagesForTheApi);
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture(Cultures[0]),
@@ -149,6 +152,7 @@ public static class ConsoleHosting
         app.MapPrometheusScrapingEndpoint(Health.MetricsPath).AllowAnonymous();
         app.MapGet("/readyz", Health.ReadyAsync).AllowAnonymous();
         app.MapRazorPages();
+        app.MapCrawlerApi();
         return app;
     }
 }

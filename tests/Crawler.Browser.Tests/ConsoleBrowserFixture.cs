@@ -141,6 +141,10 @@ public abstract class ConsoleBrowserFixture : BrowserFixture
         }
     }
 
+    /// <summary>A text of the console in <paramref name="language"/>, its placeholders filled in.</summary>
+    protected static string Said(string language, string key, params object[] args) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, Crawler.Web.Infrastructure.Text.Get(key, ConsoleHosting.Cultures[language == "en" ? 1 : 0]), args);
+
     /// <summary>What has focus (as Playwright reads it back from the page: settable properties).</summary>
     public sealed class FocusState
     {

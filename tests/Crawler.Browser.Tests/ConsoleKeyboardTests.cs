@@ -1,6 +1,3 @@
-using System.Globalization;
-using Crawler.Web;
-using Crawler.Web.Infrastructure;
 using NUnit.Framework;
 
 namespace Crawler.Browser.Tests;
@@ -254,8 +251,4 @@ public sealed class ConsoleKeyboardTests : ConsoleBrowserFixture
         Assert.That(await Page.InputValueAsync("#explain-url"), Is.EqualTo("https://elders.example/advertentie/1"), "what was typed stays");
         await AssertNoViolationsAsync("the policy explanation");
     }
-
-    /// <summary>A text of the console in <paramref name="language"/>, with its placeholders filled in.</summary>
-    private static string Said(string language, string key, params object[] args) =>
-        string.Format(CultureInfo.InvariantCulture, Text.Get(key, ConsoleHosting.Cultures[language == "en" ? 1 : 0]), args);
 }

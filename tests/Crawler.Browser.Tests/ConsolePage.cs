@@ -19,13 +19,19 @@ public sealed record ConsolePage(string Name, Func<ConsoleServer, string> Path, 
         new("home", _ => "/", PageAccess.SignedIn, VariesByRole: true),
         new("mandates", _ => "/mandates", PageAccess.Permission, Permission.MandatesRead),
         new("mandate", s => "/mandates/" + ConsoleServer.Id(s.PendingMandate), PageAccess.Permission, Permission.MandatesRead, VariesByRole: true),
+        new("mandate-draft", _ => "/mandates/draft", PageAccess.Permission, Permission.MandatesAssess, VariesByRole: true),
         new("approved-mandate", s => "/mandates/" + ConsoleServer.Id(s.CrawledMandate), PageAccess.Permission, Permission.MandatesRead, VariesByRole: true),
         new("targets", _ => "/targets", PageAccess.Permission, Permission.TargetsRead, VariesByRole: true),
+        new("target", _ => "/targets/1", PageAccess.Permission, Permission.TargetsRead, VariesByRole: true),
         new("policy-explain", _ => "/policy", PageAccess.Permission, Permission.PolicyExplain),
         new("hits", _ => "/hits", PageAccess.Permission, Permission.HitsRead),
         new("hit", s => "/hits/" + ConsoleServer.Id(s.Hits[0]), PageAccess.Permission, Permission.HitsRead, VariesByRole: true),
         new("audit", _ => "/audit", PageAccess.Permission, Permission.AuditRead),
         new("audit-csv", _ => "/audit?handler=csv", PageAccess.Permission, Permission.AuditRead),
+        new("runs", _ => "/runs", PageAccess.Permission, Permission.MandatesRead, VariesByRole: true),
+        new("run", _ => "/runs/1", PageAccess.Permission, Permission.MandatesRead),
+        new("run-progress", _ => "/runs/1?handler=progress", PageAccess.Permission, Permission.MandatesRead),
+        new("retention", _ => "/retention", PageAccess.Permission, Permission.RetentionPreview, VariesByRole: true),
         new("status", _ => "/status", PageAccess.Permission, Permission.StatusRead),
         new("signout", _ => "/signout", PageAccess.SignedIn),
         new("accessibility", _ => "/accessibility", PageAccess.Anyone),
@@ -56,7 +62,7 @@ public sealed record ConsolePage(string Name, Func<ConsoleServer, string> Path, 
             ? All.First(page => page.IsHtml && !page.Opens(person)) : null;
 
     /// <summary>Pages that are HTML (axe and reflow look at these).</summary>
-    public bool IsHtml => Name != "audit-csv";
+    public bool IsHtml => Name is not ("audit-csv" or "run-progress");
 
     public override string ToString() => Name;
 }

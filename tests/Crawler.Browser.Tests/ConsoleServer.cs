@@ -31,8 +31,10 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 {
     private static readonly Lazy<Task<ConsoleServer>> Shared = new(StartAsync);
 
-    private ConsoleServer(Lab lab, Crawler.DemoSite.DemoSite site, FixtureServer hostile, FixtureServer metrics, WebApplication app, Uri baseUrl, CollectedLogs logs)
+    private ConsoleServer(Lab lab, Crawler.DemoSite.DemoSite site, FixtureServer hostile, FixtureServer metrics, WebApplication app, Uri baseUrl, CollectedLogs logs,
+        IReadOnlyDictionary<string, GatedSite> gated)
     {
+        GatedSites = gated;
         HostileSite = hostile;
         MetricsSite = metrics;
         Logs = logs;
@@ -57,6 +59,12 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 
     /// <summary>A site whose robots.txt refuses two of its pages, crawled by the metrics test through the console's own services.</summary>
     public FixtureServer MetricsSite { get; }
+
+    /// <summary>Sites for "run now", one per test (<c>click</c>, <c>keyboard-nl</c>, <c>keyboard-en</c>), each with its target under an approved mandate.</summary>
+    public IReadOnlyDictionary<string, GatedSite> GatedSites { get; }
+
+    /// <summary>A target the specialist's edit-and-disable walkthrough changes (under an approved mandate, never crawled).</summary>
+    public long EditableTarget { get; private set; }
 
     /// <summary>The target of <see cref="MetricsSite"/>, under an approved mandate, not yet crawled.</summary>
     public long MetricsTarget { get; private set; }
@@ -159,6 +167,29 @@ public sealed partial class ConsoleServer : IAsyncDisposable
             "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
         await lab.Ok("mandate", "approve", Id(metricsMandate), "--as", "pieter");
 
+        var gated = new Dictionary<string, GatedSite>(StringComparer.Ordinal);
+        foreach (var name in new[] { "click", "keyboard-nl", "keyboard-en" })
+        {
+            var gatedSite = await GatedSite.StartAsync("runnow-" + name);
+            gatedSite.Target = (await lab.Ok("target", "add", "--file", lab.WriteTarget(gatedSite.Server.BaseUrl, name: gatedSite.Name), "--as", "sanne", "--json"))
+                .Json.GetProperty("id").GetInt64();
+            var gatedMandate = (await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddDays(20), target: gatedSite.Name),
+                "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+            await lab.Ok("mandate", "approve", Id(gatedMandate), "--as", "pieter");
+            gated[name] = gatedSite;
+        }
+
+        var editable = (await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl, name: "editable"), "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        var editableMandate = (await lab.Ok("mandate", "request", "--file", lab.WriteMandate(now.AddHours(-1), now.AddDays(20), target: "editable"),
+            "--as", "sanne", "--json")).Json.GetProperty("id").GetInt64();
+        await lab.Ok("mandate", "approve", Id(editableMandate), "--as", "pieter");
+
+        // A retention run now erases nothing that is not due (the crawls are recent) but leaves its erase entries in the trail.
+        await lab.Ok("retention", "run", "--as", "admin");
+
+        // A target no mandate names yet: the draft tests request one for it.
+        await lab.Ok("target", "add", "--file", lab.WriteTarget(site.BaseUrl, name: "drafted"), "--as", "sanne");
+
         // Every test signs in from 127.0.0.1: the per-address limit on sign-ins is raised above what the tests send.
         var options = new ConsoleOptions(lab.Dir, lab.Policies) { Urls = "http://127.0.0.1:0", SignInsPerMinute = 1000 };
         var app = ConsoleHosting.Build(options, b =>
@@ -168,9 +199,10 @@ public sealed partial class ConsoleServer : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ConsoleServer(lab, site, hostile, metricsSite, app, new Uri(address + "/"), logs)
+        return new ConsoleServer(lab, site, hostile, metricsSite, app, new Uri(address + "/"), logs, gated)
         {
             MetricsTarget = metricsTarget,
+            EditableTarget = editable,
             HostileHit = hostileHit,
             CrawledMandate = 1,
             PendingMandate = pending[0],
@@ -216,11 +248,21 @@ public sealed partial class ConsoleServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var gated in GatedSites.Values)
+        {
+            gated.Open();
+        }
+
         await App.StopAsync();
         await App.DisposeAsync();
         await Site.DisposeAsync();
         await HostileSite.DisposeAsync();
         await MetricsSite.DisposeAsync();
+        foreach (var gated in GatedSites.Values)
+        {
+            await gated.DisposeAsync();
+        }
+
         Lab.Dispose();
     }
 }

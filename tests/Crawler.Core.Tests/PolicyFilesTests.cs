@@ -81,6 +81,20 @@ public sealed class PolicyFilesTests
     }
 
     [Test]
+    public void A_target_written_out_reads_back_as_the_same_target()
+    {
+        var parsed = TargetFile.Parse("target.yaml", TestData.ReadExample("target.yaml"), TestData.Policy, _ => true);
+        var edited = parsed with { Schedule = "0 0 3 * * ?", Scope = parsed.Scope with { Include = ["^/ads/"], Exclude = ["\\.pdf$"] } };
+
+        var again = TargetFile.Parse("again.yaml", TargetFile.Write(edited), TestData.Policy, _ => true);
+
+        Assert.That(TargetFile.Write(again), Is.EqualTo(TargetFile.Write(edited)));
+        Assert.That(again.Scope.Exclude, Is.EqualTo(new[] { "\\.pdf$" }), "a pattern with a backslash survives the quoting");
+        Assert.That(again.Seeds, Is.EqualTo(parsed.Seeds));
+        Assert.That(again.Politeness, Is.EqualTo(parsed.Politeness));
+    }
+
+    [Test]
     public void The_policy_version_is_a_lower_hex_SHA_256()
     {
         Assert.That(TestData.Policy.Version, Does.Match("^[0-9a-f]{64}$"));

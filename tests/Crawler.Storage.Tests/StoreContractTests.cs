@@ -91,6 +91,22 @@ public sealed class StoreContractTests<TStore> : StoreTests<TStore>
     }
 
     [Test]
+    public async Task A_target_is_updated_in_place_and_an_unknown_one_is_not()
+    {
+        var spec = new TargetSpec("edited", ["http://a.example/"], new CrawlScope(["a.example"], [], [], 2, 50), new Politeness(1000, 1), null, "generic");
+        var id = await Store.Targets.AddAsync(spec, "sanne", T0);
+        var stored = (await Store.Targets.FindAsync(id))!;
+
+        var changed = stored with { Spec = spec with { Schedule = "0 0 * * * ?" }, Disabled = new TargetDisabled("sanne", T0.AddHours(1), "offline") };
+        Assert.That(await Store.Targets.UpdateAsync(changed), Is.True);
+        Assert.That(await Store.Targets.FindAsync(id), Is.EqualTo(changed).Using<CrawlTarget>((a, b) =>
+            a.Spec.Schedule == b.Spec.Schedule && a.Disabled == b.Disabled && a.Name == b.Name && a.CreatedAt == b.CreatedAt));
+        Assert.That((await Store.Targets.FindByNameAsync("edited"))!.IsDisabled, Is.True, "found by its name still");
+        Assert.That(await Store.Targets.UpdateAsync(changed with { Id = id + 100 }), Is.False, "no target with that id");
+        Assert.That(await Store.Targets.FindAsync(id + 100), Is.Null, "nothing added");
+    }
+
+    [Test]
     public async Task A_mandate_is_added_only_when_admissible_and_updated_only_from_the_revision_read()
     {
         var mandates = Store.Mandates;

@@ -65,6 +65,9 @@ public interface ITargetStore
     Task<CrawlTarget?> FindByNameAsync(string name, CancellationToken ct = default);
 
     Task<IReadOnlyList<CrawlTarget>> ListAsync(CancellationToken ct = default);
+
+    /// <summary>Replaces a stored target (its id and name stay: mandates name their targets); false when there is none with its id.</summary>
+    Task<bool> UpdateAsync(CrawlTarget target, CancellationToken ct = default);
 }
 
 /// <summary>Mandates with a revision each (for optimistic concurrency) and what has been used of them.</summary>

@@ -21,7 +21,13 @@ public sealed record TargetSpec(
     string Profile);
 
 /// <summary>A stored crawl target. Targets say what could be crawled; only a mandate says it may be.</summary>
-public sealed record CrawlTarget(long Id, TargetSpec Spec, string CreatedBy, DateTimeOffset CreatedAt)
+/// <remarks><see cref="Disabled"/> is set when a specialist disabled the target: it is not crawled, by schedule or by hand, any more.</remarks>
+public sealed record CrawlTarget(long Id, TargetSpec Spec, string CreatedBy, DateTimeOffset CreatedAt, TargetDisabled? Disabled = null)
 {
     public string Name => Spec.Name;
+
+    public bool IsDisabled => Disabled is not null;
 }
+
+/// <summary>Who disabled a target, when and why (the reason is also in the audit entry).</summary>
+public sealed record TargetDisabled(string By, DateTimeOffset At, string Reason);

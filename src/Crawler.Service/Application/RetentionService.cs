@@ -21,6 +21,16 @@ public sealed record RetentionItem(
     string? Case,
     string? ContentSha256);
 
+/// <summary>What retention holds for one mandate now: its hits and snapshots, how many are due, and the next deadline of each.</summary>
+public sealed record MandateRetention(long MandateId, int Version, string Case, int Hits, int HitsDue, DateTimeOffset? NextHitDeadline,
+    int Snapshots, int SnapshotsDue, DateTimeOffset? NextSnapshotDeadline);
+
+/// <summary>
+/// What falls due when: per mandate, and for the audit trail the instant before which its entries are erased at the
+/// next run (<see cref="RetentionPolicy.AuditDays"/> days back).
+/// </summary>
+public sealed record RetentionStatus(IReadOnlyList<MandateRetention> Mandates, int AuditDays, DateTimeOffset AuditCutoff, DateTimeOffset At);
+
 public sealed record RetentionReport(bool DryRun, IReadOnlyList<RetentionItem> Items, int FrontierItemsPurged, AuditAnchor? AuditAnchor, bool Compacted);
 
 /// <summary>
@@ -43,6 +53,44 @@ public sealed class RetentionService(IMandateStore mandateStore, IHitStore hits,
     }
 
     public async Task<RetentionVerdict> VerdictForAsync(Hit hit, CancellationToken ct = default) => VerdictFor(hit, await mandateStore.ListAsync(ct));
+
+    /// <summary>
+    /// The retention status without changing anything: the same verdicts a run would reach, counted per mandate. It holds
+    /// counts, dates and case numbers, no content; it is authorised as a dry run is.
+    /// </summary>
+    public async Task<RetentionStatus> StatusAsync(CancellationToken ct = default)
+    {
+        await access.AuthorizeAsync(Core.Users.Permission.RetentionPreview, "retention:status", ct);
+        var now = time.GetUtcNow();
+        var mandates = await mandateStore.ListAsync(ct);
+        var hitVerdicts = (await hits.ListAsync(null, ct)).Select(h => (h.MandateId, Verdict: VerdictFor(h, mandates))).ToList();
+        var snapshotVerdicts = (await store.SnapshotsAsync(ct)).Select(s =>
+        {
+            var mandate = mandates.FirstOrDefault(m => m.Id == s.MandateId);
+            var end = mandate is null ? now : RetentionRules.MandateEnd(mandate, mandates, now);
+            return (s.MandateId, Verdict: RetentionRules.ForSnapshot(s.FetchedAt, end, retention, now));
+        }).ToList();
+
+        static (int Count, int Due, DateTimeOffset? Next) Sum(IEnumerable<RetentionVerdict> verdicts)
+        {
+            var list = verdicts.ToList();
+            return (list.Count, list.Count(v => v.Due != RetentionAction.Keep),
+                list.Where(v => v.Due == RetentionAction.Keep).Select(v => v.DeleteAt).OfType<DateTimeOffset>().Order().Cast<DateTimeOffset?>().FirstOrDefault());
+        }
+
+        var rows = new List<MandateRetention>();
+        foreach (var m in mandates.OrderBy(m => m.Id))
+        {
+            var h = Sum(hitVerdicts.Where(x => x.MandateId == m.Id).Select(x => x.Verdict));
+            var s = Sum(snapshotVerdicts.Where(x => x.MandateId == m.Id).Select(x => x.Verdict));
+            if (h.Count > 0 || s.Count > 0)
+            {
+                rows.Add(new MandateRetention(m.Id, m.Version, m.Spec.Case, h.Count, h.Due, h.Next, s.Count, s.Due, s.Next));
+            }
+        }
+
+        return new RetentionStatus(rows, retention.AuditDays, RetentionRules.AuditCutoff(retention, now), now);
+    }
 
     public async Task<RetentionReport> RunAsync(bool dryRun, CancellationToken ct = default)
     {

@@ -29,6 +29,50 @@ public sealed class TargetService(ITargetStore targets, AccessControl access, Au
         return (await targets.FindAsync(id, ct))!;
     }
 
+    /// <summary>
+    /// Replaces a target's file with <paramref name="text"/>, checked as <see cref="AddAsync"/> checks a new one. The name
+    /// cannot change (mandates name their targets); the entry says what the target was before.
+    /// </summary>
+    public async Task<CrawlTarget> EditAsync(long id, string file, string text, CancellationToken ct = default)
+    {
+        var user = await access.RequireUserAsync(null, ct);
+        await access.AuthorizeAsync(Permission.TargetsWrite, $"target:{id}", ct);
+        var target = await FindAsync(id, ct);
+        var spec = TargetFile.Parse(file, text, policy, Scheduling.CronSchedule.IsValid, installation.Lab);
+        if (!string.Equals(spec.Name, target.Name, StringComparison.Ordinal))
+        {
+            throw new InputException(new InputProblem(file, 0, 0, "name", $"the name stays '{target.Name}': mandates name their targets (add a new target instead)"));
+        }
+
+        await targets.UpdateAsync(target with { Spec = spec }, ct);
+        await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Configure, $"target:{id}", "ok",
+            $"edited target '{spec.Name}': seeds {Describe(target.Spec)} -> {Describe(spec)}", "target.edit"), ct);
+        return (await targets.FindAsync(id, ct))!;
+    }
+
+    /// <summary>Disables a target with a reason: it is no longer crawled, by schedule or by hand.</summary>
+    public async Task<CrawlTarget> DisableAsync(long id, string reason, CancellationToken ct = default)
+    {
+        var user = await access.RequireUserAsync(null, ct);
+        await access.AuthorizeAsync(Permission.TargetsWrite, $"target:{id}", ct);
+        var target = await FindAsync(id, ct);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new InputException(new InputProblem("(command line)", 0, 0, "reason", "say why the target is disabled"));
+        }
+
+        if (target.Disabled is { } already)
+        {
+            throw new InputException(new InputProblem("(command line)", 0, 0, "reason", $"target '{target.Name}' was already disabled by {already.By} at {already.At:O}"));
+        }
+
+        var disabled = target with { Disabled = new TargetDisabled(user.Name, time.GetUtcNow(), reason.Trim()) };
+        await targets.UpdateAsync(disabled, ct);
+        await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Configure, $"target:{id}", "ok",
+            $"disabled target '{target.Name}': {reason.Trim()}", "target.disable"), ct);
+        return disabled;
+    }
+
     public async Task<IReadOnlyList<CrawlTarget>> ListAsync(CancellationToken ct = default)
     {
         await access.AuthorizeAsync(Permission.TargetsRead, "targets", ct);
@@ -38,7 +82,12 @@ public sealed class TargetService(ITargetStore targets, AccessControl access, Au
     public async Task<CrawlTarget> ShowAsync(long id, CancellationToken ct = default)
     {
         await access.AuthorizeAsync(Permission.TargetsRead, $"target:{id}", ct);
-        return await targets.FindAsync(id, ct)
-            ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no target with id {id} (see 'crawler target list')"));
+        return await FindAsync(id, ct);
     }
+
+    private async Task<CrawlTarget> FindAsync(long id, CancellationToken ct) => await targets.FindAsync(id, ct)
+        ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no target with id {id} (see 'crawler target list')"));
+
+    private static string Describe(TargetSpec spec) =>
+        $"{spec.Seeds.Count}, hosts {string.Join(", ", spec.Scope.Hosts)}, depth {spec.Scope.MaxDepth}, {spec.Scope.MaxPagesPerRun} pages a run, schedule {spec.Schedule ?? "none"}";
 }

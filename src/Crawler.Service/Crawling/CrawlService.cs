@@ -56,6 +56,8 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
 
     public const string RecrawlIntervalRule = "mandate.recrawl-interval";
 
+    public const string DisabledRule = "target.disabled";
+
     private readonly RunLeases _leases = new(dependencies.State, dependencies.Policy, dependencies.Time);
     private readonly CrawlDependencies _d = dependencies;
 
@@ -64,8 +66,9 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
     /// <param name="progress">Receives counters after each page.</param>
     /// <param name="cancellationToken">Stops the crawl between requests; the run is then resumable.</param>
     /// <param name="startNote">Added to the crawl-start entry: what the schedule skipped before this run, say.</param>
+    /// <param name="started">Told the run once it has started (its crawl-start entry written): the console redirects to the run's page then.</param>
     public async Task<CrawlSummary> RunAsync(long targetId, string? startedBy, IProgress<CrawlProgress>? progress, CancellationToken cancellationToken,
-        string? startNote = null)
+        string? startNote = null, Action<CrawlRun>? started = null)
     {
         var ct = cancellationToken;
         var person = startedBy is null ? null : (await access.RequireUserAsync(startedBy, ct)).Name;
@@ -76,6 +79,13 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
         var mandate = await mandates.FindCoveringAsync(target, now, ct);
         var actor = person is not null ? $"{ServiceActor} for {person}" : $"{ServiceActor} (schedule) for {mandate?.RequestedBy ?? "nobody"}";
         var lab = _d.Installation.Lab;
+        if (target.Disabled is { } off)
+        {
+            var reason = $"target '{target.Name}' was disabled by {off.By} at {off.At:O}: {off.Reason}";
+            await _d.Audit.AppendAsync(new AuditRecord(actor, AuditOperation.Refuse, $"target:{targetId}", "refused", reason, DisabledRule, Lab: lab), ct);
+            throw new RefusalException(DisabledRule, reason);
+        }
+
         if (mandate is null)
         {
             var reason = $"no approved mandate covers target '{target.Name}' now: {await mandates.WhyNotCoveredAsync(target, now, ct)}";
@@ -139,6 +149,7 @@ public sealed class CrawlService(CrawlDependencies dependencies, ITargetStore ta
         await _d.Audit.AppendAsync(new AuditRecord(actor, AuditOperation.CrawlStart, $"run:{run.Id}", resumed ? "resumed" : "started",
             $"crawl of target '{target.Name}' under mandate {mandate.Id}{string.Concat(notes.Select(n => "; " + n))}", null,
             mandate.Id, mandate.Version, mandate.Spec.Case, Lab: lab), ct);
+        started?.Invoke(run);
         var frontier = await RunFrontier.LoadAsync(_d.State, run.Id, ct);
         await frontier.AddAsync(target.Spec.Seeds.Select(seed => (seed, 0)).ToList(), ct);
 

@@ -147,6 +147,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<EvidenceService>();
         services.AddScoped<PolicyExplainer>();
         services.AddScoped<StatusService>();
+        services.AddScoped<RunService>();
+        services.AddSingleton<CrawlLauncher>();
         services.AddScoped(sp => new CrawlService(sp.GetRequiredService<CrawlDependencies>(), sp.GetRequiredService<ITargetStore>(),
             sp.GetRequiredService<MandateService>(), sp.GetRequiredService<LinkingService>(), sp.GetRequiredService<AccessControl>(),
             sp.GetRequiredService<NameResolution>().Resolve));

@@ -34,7 +34,7 @@ public sealed partial class ScheduleSyncJob(ITargetStore targets, ICrawlStateSto
         foreach (var target in await targets.ListAsync(ct))
         {
             var key = new JobKey($"target-{target.Id}", Group);
-            if (target.Spec.Schedule is { } cron && await mandates.FindCoveringAsync(target, now, ct) is not null)
+            if (!target.IsDisabled && target.Spec.Schedule is { } cron && await mandates.FindCoveringAsync(target, now, ct) is not null)
             {
                 wanted[key] = (target.Id, cron);
             }

@@ -26,6 +26,20 @@ public sealed class LiteTargetStore(LiteDatabaseContext db) : ITargetStore
     public Task<IReadOnlyList<CrawlTarget>> ListAsync(CancellationToken ct = default) => db.ReadAsync<IReadOnlyList<CrawlTarget>>(d =>
         d.GetCollection("targets").FindAll().Select(Read).OfType<CrawlTarget>().OrderBy(t => t.Id).ToList());
 
+    public Task<bool> UpdateAsync(CrawlTarget target, CancellationToken ct = default) => db.WriteAsync(d =>
+    {
+        var col = d.GetCollection("targets");
+        var doc = col.FindById(target.Id);
+        if (doc is null)
+        {
+            return (false, false);
+        }
+
+        doc["json"] = StoreJson.Write(target);
+        col.Update(doc);
+        return (true, true);
+    });
+
     private static CrawlTarget? Read(BsonDocument? doc) =>
         doc is null || !doc.ContainsKey("json") ? null : StoreJson.Read<CrawlTarget>(doc["json"].AsString);
 }

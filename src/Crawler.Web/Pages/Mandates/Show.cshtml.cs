@@ -38,7 +38,7 @@ public sealed class ShowModel(MandateService mandates, Core.Policy.PolicySet pol
 
     public async Task OnGetAsync(long id, CancellationToken ct)
     {
-        Done = Decisions.Contains(Done, StringComparer.Ordinal) ? Done : null;
+        Done = Decisions.Contains(Done, StringComparer.Ordinal) || Done == "requested" ? Done : null;
         await LoadAsync(id, ct);
     }
 
