@@ -11,7 +11,7 @@ using Crawler.Service.Audit;
 namespace Crawler.Service.Application;
 
 /// <summary>Crawl targets: what a specialist says could be crawled (nothing is, without a mandate).</summary>
-public sealed class TargetService(ITargetStore targets, AccessControl access, AuditTrail audit, PolicySet policy, Installation installation, TimeProvider time)
+public sealed class TargetService(ITargetStore targets, ICrawlStateStore crawlState, AccessControl access, AuditTrail audit, PolicySet policy, Installation installation, TimeProvider time)
 {
     public async Task<CrawlTarget> AddAsync(string file, string text, string? actingAs, CancellationToken ct = default)
     {
@@ -40,5 +40,24 @@ public sealed class TargetService(ITargetStore targets, AccessControl access, Au
         await access.AuthorizeAsync(Permission.TargetsRead, $"target:{id}", ct);
         return await targets.FindAsync(id, ct)
             ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no target with id {id} (see 'crawler target list')"));
+    }
+
+    /// <summary>
+    /// What crawls have learned of the site templates of the target's hosts: pages seen, blocks and contacts that are
+    /// template, and what was dropped from pages. Counts only: the hashes stay in the crawl state.
+    /// </summary>
+    public async Task<IReadOnlyList<HostTemplate>> TemplatesAsync(CrawlTarget target, CancellationToken ct = default)
+    {
+        await access.AuthorizeAsync(Permission.TargetsRead, $"target:{target.Id}", ct);
+        var learned = new List<HostTemplate>();
+        foreach (var host in target.Spec.Scope.Hosts)
+        {
+            if (await crawlState.FindTemplateAsync(host, ct) is { } template)
+            {
+                learned.Add(template);
+            }
+        }
+
+        return learned;
     }
 }
