@@ -71,7 +71,7 @@ internal static class Commands
             var targets = await app.Get<TargetService>().ListAsync(ct);
             if (io.Json(r))
             {
-                io.WriteJsonLines(targets.Select(Views.Target));
+                io.WriteJsonLines(targets.Select(t => Views.Target(t, [])));
             }
             else
             {
@@ -88,8 +88,10 @@ internal static class Commands
         show.SetAction(async (r, ct) =>
         {
             await using var app = io.Open(r);
-            var t = await app.Get<TargetService>().ShowAsync(r.GetValue(id), ct);
-            io.Out.WriteLine(io.Json(r) ? CliJson.Line(Views.Target(t)) : System.Text.Json.JsonSerializer.Serialize(Views.Target(t), Indented));
+            var targets = app.Get<TargetService>();
+            var t = await targets.ShowAsync(r.GetValue(id), ct);
+            var view = Views.Target(t, await targets.TemplatesAsync(t, ct));
+            io.Out.WriteLine(io.Json(r) ? CliJson.Line(view) : System.Text.Json.JsonSerializer.Serialize(view, Indented));
             return CliApp.Ok;
         });
         return new Command("target", "Crawl targets: what could be crawled") { add, list, show };

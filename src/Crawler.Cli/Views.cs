@@ -11,7 +11,7 @@ internal static class Views
 {
     public static object User(User u) => new { name = u.Name, role = u.Role, createdAt = u.CreatedAt, createdBy = u.CreatedBy };
 
-    public static object Target(CrawlTarget t) => new
+    public static object Target(CrawlTarget t, IReadOnlyList<Core.Storage.HostTemplate> templates) => new
     {
         id = t.Id,
         name = t.Name,
@@ -22,7 +22,13 @@ internal static class Views
         profile = t.Spec.Profile,
         createdBy = t.CreatedBy,
         createdAt = t.CreatedAt,
+        siteTemplates = templates.Select(h =>
+            new SiteTemplateView(h.Host, h.PagesSeen, h.BlocksLearned, h.ContactsLearned, h.BlocksDropped, h.ContactsDropped, h.UpdatedAt)),
     };
+
+    /// <summary>What a host's learned template shows the specialist: counts, never its hashes.</summary>
+    private sealed record SiteTemplateView(string Host, int PagesSeen, int BlocksLearned, int ContactsLearned, long BlocksDropped, long ContactsDropped,
+        DateTimeOffset UpdatedAt);
 
     public static object Mandate(Mandate m, DateTimeOffset now) => new
     {

@@ -300,6 +300,13 @@ public sealed partial class AdExtractor
             phones.RemoveAll(p => OnlyForSomeoneElse(p, text));
         }
 
+        // Uncertainty means collect less: on a page it cannot section, only the contacts of the passage (the block's
+        // line) where the first contact stands are kept; a number further on may be a reviewer's, a friend's or a teaser's.
+        if (advised)
+        {
+            KeepFirstPassage(phones, emails, searched);
+        }
+
         messengers.RemoveAll(m => m.Platform is Messengers.WhatsApp or Messengers.Signal && !phones.Exists(p => p.E164 == m.Handle));
         hidden.RemoveAll(h => !(h.Kind == HiddenContact.Phone ? phones.Exists(p => p.E164 == h.Value) : emails.Contains(h.Value)));
         var title = Title(document, region, structured);
@@ -391,6 +398,58 @@ public sealed partial class AdExtractor
 
         return true;
     }
+
+    /// <summary>
+    /// Keeps the contacts of the first passage that gives any: from the first mention of a contact on, each mention on
+    /// the line of the one before or the next but one carries the passage on, and so does a mention of a contact kept
+    /// already; a new contact after a longer gap is outside it: a contact mentioned only after it (a reviewer's, a
+    /// friend's, a teaser's) goes.
+    /// </summary>
+    private static void KeepFirstPassage(List<FoundPhone> phones, List<string> emails, string text)
+    {
+        var mentions = new List<(int Line, string Raw)>();
+        var unplaced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var raw in phones.Select(p => p.Raw).Concat(emails))
+        {
+            var before = mentions.Count;
+            for (var at = raw.Length == 0 ? -1 : text.IndexOf(raw, StringComparison.OrdinalIgnoreCase); at >= 0;
+                 at = text.IndexOf(raw, at + raw.Length, StringComparison.OrdinalIgnoreCase))
+            {
+                mentions.Add((text.AsSpan(0, at).Count('\n'), raw));
+            }
+
+            if (mentions.Count == before)
+            {
+                unplaced.Add(raw);
+            }
+        }
+
+        if (mentions.Count == 0)
+        {
+            return;
+        }
+
+        mentions.Sort((a, b) => a.Line.CompareTo(b.Line));
+        var kept = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var line = mentions[0].Line;
+        foreach (var m in mentions)
+        {
+            // A contact already kept, mentioned again further on, carries the passage on from there.
+            if (m.Line - line <= MaxPassageGap || kept.Contains(m.Raw))
+            {
+                kept.Add(m.Raw);
+                line = m.Line;
+            }
+        }
+
+        // What cannot be placed (decoded from a link, an attribute or a hiding trick) cannot be judged by its place: it stays.
+        kept.UnionWith(unplaced);
+        phones.RemoveAll(p => !kept.Contains(p.Raw));
+        emails.RemoveAll(m => !kept.Contains(m));
+    }
+
+    /// <summary>How many lines a passage of contacts runs on after its last mention (the line after next).</summary>
+    private const int MaxPassageGap = 2;
 
     /// <summary>Where the sentence holding <paramref name="at"/> begins: after a line break, or a full stop, '!' or '?' and a space.</summary>
     private static int SentenceStart(string text, int at)

@@ -310,6 +310,12 @@ internal sealed class DocumentScan
             return true;
         }
 
+        // The page itself is never a third party's region, whatever its class says ("...webpreview" is not a review).
+        if (name is "body" or "html")
+        {
+            return false;
+        }
+
         if (e.GetAttribute("class") is { Length: > 0 } cls && ContainsAny(cls, ThirdPartyClassParts))
         {
             return true;

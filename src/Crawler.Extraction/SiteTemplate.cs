@@ -140,6 +140,18 @@ public sealed class SiteTemplate
         }
     }
 
+    /// <summary>Contact hashes that are template now (how many, not which).</summary>
+    public int TemplateContactCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _contacts.Values.Count(IsTemplate);
+            }
+        }
+    }
+
     /// <summary>
     /// The template's state for the crawl state, as base64 text of at most <see cref="MaxStateChars"/> characters:
     /// the pages seen, each keyed hash with its count, and a check value of the key (so a state is never read with

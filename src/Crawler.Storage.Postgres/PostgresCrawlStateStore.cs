@@ -153,6 +153,13 @@ public sealed class PostgresCrawlStateStore(PostgresDatabase db) : ICrawlStateSt
 
     public Task<RunLease?> FindLeaseAsync(long targetId, CancellationToken ct = default) => db.ReadAsync(c => FindLeaseAsync(c, targetId), ct);
 
+    public Task SaveTemplateAsync(HostTemplate hostTemplate, CancellationToken ct = default) => db.WriteAsync(c =>
+        c.ExecAsync("INSERT INTO site_templates (host, json) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET json = excluded.json",
+            hostTemplate.Host, StoreJson.Write(hostTemplate)), ct: ct);
+
+    public Task<HostTemplate?> FindTemplateAsync(string host, CancellationToken ct = default) => db.ReadAsync(c =>
+        c.FirstAsync("SELECT json FROM site_templates WHERE host = $1", r => StoreJson.Read<HostTemplate>(r.GetString(0)), host), ct);
+
     /// <summary>The advisory lock class of a run's frontier.</summary>
     private const int FrontierLock = 0x46726f6e;
 

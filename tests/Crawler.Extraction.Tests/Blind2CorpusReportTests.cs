@@ -23,22 +23,9 @@ public sealed class Blind2CorpusReportTests
     public void Report_measures_and_leaks_stay_under_the_ceiling()
     {
         var (report, total) = BlindCorpus.MeasureHeldOut(BlindCorpus.Blind2, layouts: 9, pages: 90, LeakCeiling);
-        Assert.Multiple(() =>
-        {
-            // Floors at what is reached (a ratchet like the ceiling), far below the bars: this corpus measures.
-            foreach (var (what, measured, floor) in new[]
-                     {
-                         ("ad or not", total.AdAccuracy, 0.78),
-                         ("phones precision", total.Precision(BlindCorpus.Phones), 0.93), ("phones recall", total.Recall(BlindCorpus.Phones), 0.68),
-                         ("e-mail precision", total.Precision(BlindCorpus.Emails), 1.00), ("e-mail recall", total.Recall(BlindCorpus.Emails), 0.80),
-                         ("ages precision", total.Precision(BlindCorpus.Ages), 0.97), ("ages recall", total.Recall(BlindCorpus.Ages), 0.60),
-                         ("cities precision", total.Precision(BlindCorpus.Cities), 0.72), ("cities recall", total.Recall(BlindCorpus.Cities), 0.46),
-                         ("rates precision", total.Precision(BlindCorpus.Rates), 0.87), ("rates recall", total.Recall(BlindCorpus.Rates), 0.70),
-                         ("indicators precision", total.Precision(BlindCorpus.Indicators), 0.88), ("indicators recall", total.Recall(BlindCorpus.Indicators), 0.53),
-                     })
-            {
-                Assert.That(measured, Is.GreaterThanOrEqualTo(floor), $"{what}: floor {floor:F2}" + Environment.NewLine + report);
-            }
-        });
+
+        // Floors at what is reached (a ratchet like the ceiling), far below the bars: this corpus measures.
+        // Phones, e-mail, ages, cities, rates, indicators: precision then recall.
+        BlindCorpus.HoldFloors(report, total, adOrNot: 0.78, 0.93, 0.68, 1.00, 0.80, 0.97, 0.60, 0.72, 0.46, 0.87, 0.70, 0.88, 0.53);
     }
 }

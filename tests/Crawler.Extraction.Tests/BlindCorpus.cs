@@ -72,6 +72,25 @@ internal static class BlindCorpus
         return (report, total);
     }
 
+    /// <summary>
+    /// Floors under a held-out corpus's measures (a ratchet like the leak ceiling): ad or not, then precision and recall
+    /// of each of <see cref="Features"/> in their order.
+    /// </summary>
+    public static void HoldFloors(string report, BlindTally total, double adOrNot, params double[] precisionRecall)
+    {
+        Assert.That(precisionRecall, Has.Length.EqualTo(Features.Length * 2), "a precision and a recall floor per feature");
+        Assert.Multiple(() =>
+        {
+            Assert.That(total.AdAccuracy, Is.GreaterThanOrEqualTo(adOrNot), $"ad or not: floor {adOrNot:F2}" + Environment.NewLine + report);
+            for (var i = 0; i < Features.Length; i++)
+            {
+                var (precision, recall) = (precisionRecall[2 * i], precisionRecall[(2 * i) + 1]);
+                Assert.That(total.Precision(Features[i]), Is.GreaterThanOrEqualTo(precision), $"{Features[i]} precision: floor {precision:F2}" + Environment.NewLine + report);
+                Assert.That(total.Recall(Features[i]), Is.GreaterThanOrEqualTo(recall), $"{Features[i]} recall: floor {recall:F2}" + Environment.NewLine + report);
+            }
+        });
+    }
+
     public static (string Report, Dictionary<string, BlindTally> PerLayout, BlindTally Total) Measure(string corpus)
     {
         var extractor = TestPolicy.Extractor("generic");

@@ -191,6 +191,29 @@ public sealed class GenericSectioningTests
     {
         Assert.That(AdDetails.Ages(text), Is.EqualTo(ages));
     }
+
+    [Test]
+    public void On_a_page_it_cannot_section_only_the_first_passage_of_contacts_is_kept()
+    {
+        // No landmark, article, heading or thread: the extractor cannot tell the ad from a client's report below it.
+        var page = Extract("<div><b>Mira (26) - Zwolle</b><br>Lieve dame ontvangt in Zwolle. Bel of app 06-12 34 56 78<br>" +
+                           "Mail: mira@mail.example<br>Uur 120 euro</div><div><b>Dame</b> Mira</div><div><b>Plaats</b> Zwolle</div>" +
+                           "<div><b>Datum</b> 1-12</div><div><b>Duur</b> 1 uur</div><div>Prima middag gehad, maar probeer ook eens haar buurvrouw " +
+                           "op 06-87 65 43 21, groet Henk (henk@mail.example)</div>");
+
+        var kept = (page.ProfileAdvised, string.Join(", ", page.Ad.Phones.Select(p => p.E164)), string.Join(", ", page.Ad.Emails));
+        Assert.That(kept, Is.EqualTo((true, "+31612345678", "mira@mail.example")), "advised; her number and address, not the client's friend's or his");
+    }
+
+    [Test]
+    public void A_pages_own_class_never_makes_the_page_a_review_region()
+    {
+        var page = new AdExtractor().Extract(
+            "<html lang=\"nl\"><head><title>Lisa</title></head><body class=\"channel_webpreview\"><main><article><h1>Lisa</h1>" +
+            "<p>Bel of app 06-12345678 voor een afspraak in Utrecht.</p></article></main></body></html>", Page, null);
+
+        Assert.That(page.Ad.Phones.Select(p => p.E164), Is.EqualTo(new[] { "+31612345678" }));
+    }
 }
 
 /// <summary>Profile suggestion from pages of one synthetic site.</summary>

@@ -65,4 +65,24 @@ public sealed class CrawlStateStorageTests<TStore> : StoreTests<TStore>
         Assert.That(third.Id, Is.Null);
         Assert.That(third.RefusedRule, Is.EqualTo("mandate.contact-cap"));
     }
+
+    [Test]
+    public async Task A_hosts_learned_template_is_kept_replaced_and_found_by_host_only()
+    {
+        var first = new Core.Storage.HostTemplate("ads.example", "AwABAgM=", 4, 2, 1, 6, 1, T0);
+        var later = first with { State = "AwQFBgc=", PagesSeen = 9, BlocksLearned = 5, BlocksDropped = 30, ContactsDropped = 6, UpdatedAt = T0.AddMinutes(5) };
+
+        await Store.State.SaveTemplateAsync(first);
+        var kept = await Store.State.FindTemplateAsync("ads.example");
+        await Store.State.SaveTemplateAsync(later);
+        var replaced = await Store.State.FindTemplateAsync("ads.example");
+        var other = await Store.State.FindTemplateAsync("other.example");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(kept, Is.EqualTo(first));
+            Assert.That(replaced, Is.EqualTo(later));
+            Assert.That(other, Is.Null);
+        });
+    }
 }

@@ -26,6 +26,12 @@ public sealed class Pseudonymiser(byte[] key)
     /// <summary>Replaces every URL in the record by its reference and says which were replaced.</summary>
     public AuditRecord SealUrls(AuditRecord record, List<UrlMention> mentions) => UrlReference.Seal(_key, record, mentions);
 
+    /// <summary>
+    /// The secret site templates are keyed with (derived from the key, never the key): their hashes of a site's blocks
+    /// and contacts in the crawl state can then not be searched for a number or a sentence without it.
+    /// </summary>
+    public byte[] SiteTemplateSecret() => HMACSHA256.HashData(_key, "crawler site template secret v1"u8);
+
     public MinimisedContent Minimise(AdFeatures ad, Indicators.IndicatorScore score, MandateSpec mandate) => Minimiser.Apply(ad, score, mandate, _key);
 
     /// <summary>

@@ -78,3 +78,18 @@ public sealed record CachedRobots(string Host, string? Content, string Source, b
             : Robots.RobotsTxt.Parse(Content, source);
     }
 }
+
+/// <summary>
+/// A host's learned site template as the crawl state keeps it: <see cref="State"/> is the template's export (keyed
+/// hashes of blocks and contact values with the number of pages each was seen on, never text), beside what the
+/// specialist is shown: pages it has seen, hashes it holds that are template now, and what it has dropped from pages.
+/// </summary>
+public sealed record HostTemplate(
+    string Host,
+    string State,
+    int PagesSeen,
+    int BlocksLearned,
+    int ContactsLearned,
+    long BlocksDropped,
+    long ContactsDropped,
+    DateTimeOffset UpdatedAt);

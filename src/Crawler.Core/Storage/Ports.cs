@@ -227,6 +227,12 @@ public interface ICrawlStateStore
     Task ReleaseLeaseAsync(long targetId, string ownerId, CancellationToken ct = default);
 
     Task<RunLease?> FindLeaseAsync(long targetId, CancellationToken ct = default);
+
+    /// <summary>Keeps a host's learned site template (hashes and counts, no text), replacing the one before.</summary>
+    Task SaveTemplateAsync(HostTemplate hostTemplate, CancellationToken ct = default);
+
+    /// <summary>The host's learned site template, or null when no crawl has learned one.</summary>
+    Task<HostTemplate?> FindTemplateAsync(string host, CancellationToken ct = default);
 }
 
 /// <summary>

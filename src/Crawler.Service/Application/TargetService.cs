@@ -11,7 +11,7 @@ using Crawler.Service.Audit;
 namespace Crawler.Service.Application;
 
 /// <summary>Crawl targets: what a specialist says could be crawled (nothing is, without a mandate).</summary>
-public sealed class TargetService(ITargetStore targets, AccessControl access, AuditTrail audit, PolicySet policy, Installation installation, TimeProvider time)
+public sealed class TargetService(ITargetStore targets, ICrawlStateStore crawlState, AccessControl access, AuditTrail audit, PolicySet policy, Installation installation, TimeProvider time)
 {
     public async Task<CrawlTarget> AddAsync(string file, string text, string? actingAs, CancellationToken ct = default)
     {
@@ -90,4 +90,23 @@ public sealed class TargetService(ITargetStore targets, AccessControl access, Au
 
     private static string Describe(TargetSpec spec) =>
         $"{spec.Seeds.Count}, hosts {string.Join(", ", spec.Scope.Hosts)}, depth {spec.Scope.MaxDepth}, {spec.Scope.MaxPagesPerRun} pages a run, schedule {spec.Schedule ?? "none"}";
+
+    /// <summary>
+    /// What crawls have learned of the site templates of the target's hosts: pages seen, blocks and contacts that are
+    /// template, and what was dropped from pages. Counts only: the hashes stay in the crawl state.
+    /// </summary>
+    public async Task<IReadOnlyList<HostTemplate>> TemplatesAsync(CrawlTarget target, CancellationToken ct = default)
+    {
+        await access.AuthorizeAsync(Permission.TargetsRead, $"target:{target.Id}", ct);
+        var learned = new List<HostTemplate>();
+        foreach (var host in target.Spec.Scope.Hosts)
+        {
+            if (await crawlState.FindTemplateAsync(host, ct) is { } template)
+            {
+                learned.Add(template);
+            }
+        }
+
+        return learned;
+    }
 }

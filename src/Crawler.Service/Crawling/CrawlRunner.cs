@@ -32,6 +32,7 @@ internal sealed class CrawlRunner
     private readonly RunFrontier _frontier;
     private readonly PageReservations _reservations;
     private readonly CrawlerMetrics _metrics;
+    private readonly SiteTemplates _templates;
 
     public CrawlRunner(CrawlDependencies d, CrawlTarget target, long mandateId, IReadOnlyCollection<long> mandateChain, CrawlRun run, RunFrontier frontier,
         int reservedPages, string actor, IProgress<CrawlProgress>? progress, NetworkGuard guard)
@@ -54,9 +55,10 @@ internal sealed class CrawlRunner
         var robots = new RobotsRules(d.Robots, gate, politeness, _audit, _counters, d.Policy, d.Time);
         _requests = new PageRequests(gate, politeness, robots, d.Mandates, mandateId, _audit, _counters, _stop, d.Policy, d.Metrics, d.Time);
         var extractor = new AdExtractor(d.Policy.Fetch.NotPublicSelectors, d.Policy.Urls, d.Policy.Profiles.Find(target.Spec.Profile));
-        _pipeline = new PagePipeline(new ResponseGate(d.Mandates, watch, target, d.Policy, d.Time), extractor, frontier, d.Hits, watch,
+        _templates = new SiteTemplates(d.State, d.Pseudonymiser.SiteTemplateSecret(), d.Time);
+        _pipeline = new PagePipeline(new ResponseGate(d.Mandates, watch, target, d.Policy, d.Time), extractor, _templates, frontier, d.Hits, watch,
             new ImageDigests(_requests, _audit, d.Pseudonymiser, d.Policy), new HitRecorder(d.Hits, d.Pseudonymiser, target, run.Id, d.Policy, d.Time),
-            _audit, _counters, _stop, mandateId, mandateChain, d.Policy, d.Time);
+            _audit, _counters, _stop, mandateId, mandateChain, d.Policy);
         _dispatcher = new Dispatcher(d.State, frontier, politeness, _counters, _stop, d.Policy.Fetch.MaxConcurrentRequests,
             target.Spec.Politeness.MaxConcurrencyPerHost, progress, d.Time);
     }
@@ -147,6 +149,7 @@ internal sealed class CrawlRunner
     {
         // What the run has used is what a later resume starts from; an unused part of a block is given back.
         await _reservations.TrimAsync(_counters.Snapshot().Fetched);
+        await _templates.SaveAllAsync(CancellationToken.None);
         var snapshot = _counters.Snapshot();
         var (state, reason) = RunOutcome.Decide(_stop.Reason, cancelled, snapshot);
         var run = _counters.End(state, reason);

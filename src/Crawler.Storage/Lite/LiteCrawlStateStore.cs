@@ -197,6 +197,12 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
     public Task<RunLease?> FindLeaseAsync(long targetId, CancellationToken ct = default) => db.ReadAsync(d =>
         d.GetCollection("runLeases").FindById(targetId) is { } doc ? StoreJson.Read<RunLease>(doc["json"].AsString) : null);
 
+    public Task SaveTemplateAsync(HostTemplate hostTemplate, CancellationToken ct = default) =>
+        db.WriteAsync(d => d.GetCollection("siteTemplates").Upsert(new BsonDocument { ["_id"] = hostTemplate.Host, ["json"] = StoreJson.Write(hostTemplate) }));
+
+    public Task<HostTemplate?> FindTemplateAsync(string host, CancellationToken ct = default) => db.ReadAsync(d =>
+        d.GetCollection("siteTemplates").FindById(host) is { } doc ? StoreJson.Read<HostTemplate>(doc["json"].AsString) : null);
+
     private static IReadOnlyList<CrawlRun> Runs(LiteDatabase d, long? targetId)
     {
         var col = d.GetCollection("runs");

@@ -17,6 +17,7 @@ namespace Crawler.Service.Crawling.Stages;
 internal sealed class PagePipeline(
     ResponseGate responses,
     AdExtractor extractor,
+    SiteTemplates templates,
     RunFrontier frontier,
     IHitStore hits,
     MandateWatch mandates,
@@ -27,8 +28,7 @@ internal sealed class PagePipeline(
     RunStop stop,
     long mandateId,
     IReadOnlyCollection<long> mandateChain,
-    PolicySet policy,
-    TimeProvider time)
+    PolicySet policy)
 {
     /// <summary>
     /// Takes a response to its end. A page whose response is in is finished even when the run is being stopped, so that a
@@ -56,7 +56,8 @@ internal sealed class PagePipeline(
             return;
         }
 
-        // 6. Extraction, within the page budget; relative posting dates ("2 dagen geleden") are read against the moment of fetching.
+        // 6. Extraction, within the page budget, with what the host's pages have taught of its template; relative posting
+        // dates ("2 dagen geleden") are read against the moment of fetching.
         var html = PageText.Decode(result.Body, result.Charset);
         if (policy.Fetch.Budget.Check(html) is { } over)
         {
@@ -66,7 +67,7 @@ internal sealed class PagePipeline(
             return;
         }
 
-        var extracted = extractor.Extract(html, url, time.GetUtcNow());
+        var extracted = await templates.ExtractAsync(extractor, html, url, ct);
         if (extracted.NotPublic)
         {
             await audit.DiscardedAsync(url, "not-public", extracted.NotPublicReason + "; content discarded", "response.not-public", decision, hash, result.Status, ct);
