@@ -67,7 +67,9 @@ internal static class RateTables
 
     private static void ReadTable(IElement table, List<StatedPrice> into)
     {
-        var rows = table.ChildNodes.QuerySelectorAll(Labels.Row).Select(r => r.Children.Select(c => TextBuilder.OneLine(c.TextContent)).ToArray()).ToList();
+        // A row without cells (a spacer `<tr></tr>`, say) says nothing about durations or prices.
+        var rows = table.ChildNodes.QuerySelectorAll(Labels.Row).Select(r => r.Children.Select(c => TextBuilder.OneLine(c.TextContent)).ToArray())
+            .Where(cells => cells.Length > 0).ToList();
         if (rows.Count == 0)
         {
             return;

@@ -32,6 +32,9 @@ internal static class BlindCorpus
     /// <summary>The third (part D), held out like the second.</summary>
     public const string Blind3 = "Blind3";
 
+    /// <summary>The fourth (part E), held out: it measures whether what was learnt from the third generalises.</summary>
+    public const string Blind4 = "Blind4";
+
     public static string Dir(string corpus) => Path.Combine(TestPolicy.RepositoryRoot, "tests", "Crawler.Extraction.Tests", corpus);
 
     /// <summary>The layouts of a corpus: its sub-folders, each one site's pages (any corpus folder of this shape is measured alike).</summary>
@@ -50,11 +53,6 @@ internal static class BlindCorpus
         Directory.GetFiles(Path.Combine(Dir(corpus), layout), "*.html").Order(StringComparer.Ordinal)
             .Select(f => BlindPage.Load(layout, f)).ToList();
 
-    /// <summary>
-    /// The generic profile over a corpus: per layout and in total. Template learning as a crawl that has seen the site
-    /// before would have it: one pass over the host's pages learns, the second is measured. Only pages of the same host
-    /// teach it, so no layout learns from another.
-    /// </summary>
     /// <summary>
     /// A held-out corpus measured: its report printed, its size checked and its third-party leaks held under the ratchet's
     /// ceiling. Returns the report and total for floors a caller holds beside.
@@ -91,6 +89,11 @@ internal static class BlindCorpus
         });
     }
 
+    /// <summary>
+    /// The generic profile over a corpus: per layout and in total. Template learning as a crawl that has seen the site
+    /// before would have it: one pass over the host's pages learns, the second is measured. Only pages of the same host
+    /// teach it, so no layout learns from another.
+    /// </summary>
     public static (string Report, Dictionary<string, BlindTally> PerLayout, BlindTally Total) Measure(string corpus)
     {
         var extractor = TestPolicy.Extractor("generic");

@@ -31,6 +31,15 @@ public sealed class RateTableTests
     }
 
     [Test]
+    public void A_row_without_cells_is_passed_over_and_the_table_still_read()
+    {
+        // An empty row first (layout tables of old sites have them) once ended the extraction of the whole page.
+        var prices = Prices("<table><tr></tr><tr><td>1 uur</td><td>€ 160</td></tr><tr></tr></table>");
+
+        Assert.That(prices, Is.EqualTo(new[] { "160 1 h 160" }));
+    }
+
+    [Test]
     public void A_definition_list_of_durations_gives_each_price_its_term()
     {
         var prices = Prices("<dl><dt>Kwartier</dt><dd>€ 50</dd><dt>60 min</dt><dd>€ 150</dd><dt>Leeftijd</dt><dd>24</dd></dl>");
