@@ -1,7 +1,11 @@
 using System.Net;
+using Crawler.Core.Audit;
 using Crawler.Core.Mandates;
 using Crawler.Core.Storage;
+using Crawler.Core.Yaml;
+using Crawler.Documents;
 using Crawler.Service.Access;
+using Crawler.Service.Application;
 using Crawler.Service.Crawling;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
@@ -88,13 +92,50 @@ public sealed class ConsoleTargetEditTests : ConsoleBrowserFixture
         Assert.That((await Server.App.Services.GetRequiredService<ITargetStore>().FindAsync(1))!.IsDisabled, Is.False);
     }
 
+    [Test]
+    public async Task A_target_named_by_an_approved_mandate_may_narrow_but_not_grow_and_the_refusal_is_audited()
+    {
+        await using var scope = await ActingAsync("sanne");
+        var services = scope.ServiceProvider;
+        var store = services.GetRequiredService<ITargetStore>();
+        var before = (await store.FindAsync(Server.EditableTarget))!;
+        var deeper = before.Spec with { Scope = before.Spec.Scope with { MaxDepth = before.Spec.Scope.MaxDepth + 1 } };
+
+        var error = Assert.ThrowsAsync<InputException>(() =>
+            services.GetRequiredService<TargetService>().EditAsync(Server.EditableTarget, "target.yaml", TargetFile.Write(deeper)))!;
+
+        Assert.That(error.Problems.Select(p => p.Field), Is.EqualTo(new[] { "scope.maxDepth" }));
+        Assert.That(error.Message, Does.Contain("deeper").And.Contain("add a new target and request a mandate"));
+        Assert.That((await store.FindAsync(Server.EditableTarget))!.Spec.Scope.MaxDepth, Is.EqualTo(before.Spec.Scope.MaxDepth), "nothing changed");
+        var refusals = new List<AuditRecord>();
+        await foreach (var entry in services.GetRequiredService<IAuditLog>().EntriesAsync())
+        {
+            if (entry.Record.Rule == TargetService.WidenUnderMandateRule && entry.Record.Subject == $"target:{Server.EditableTarget}")
+            {
+                refusals.Add(entry.Record);
+            }
+        }
+
+        Assert.That(refusals, Has.Count.EqualTo(1), "the refusal is in the trail");
+        Assert.That(refusals[0].MandateId, Is.Not.Null, "with the mandate it rests on");
+        Assert.That(refusals[0].Outcome, Is.EqualTo("refused"));
+    }
+
+    /// <summary>A service scope acting as <paramref name="name"/>, signed in with their token.</summary>
+    private async Task<AsyncServiceScope> ActingAsync(string name)
+    {
+        var token = await Server.Lab.TokenAsync(name);
+        var scope = Server.App.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        services.GetRequiredService<AccessControl>().ActAs(await services.GetRequiredService<IdentityService>().AuthenticateTokenAsync(token, name, CancellationToken.None));
+        return scope;
+    }
+
     /// <summary>The rule the crawl service refuses a crawl of the target with, as sanne (null when it would crawl).</summary>
     private async Task<string?> CrawlAsync(long target)
     {
-        var token = await Server.Lab.TokenAsync("sanne");
-        await using var scope = Server.App.Services.CreateAsyncScope();
+        await using var scope = await ActingAsync("sanne");
         var services = scope.ServiceProvider;
-        services.GetRequiredService<AccessControl>().ActAs(await services.GetRequiredService<IdentityService>().AuthenticateTokenAsync(token, "sanne", CancellationToken.None));
         try
         {
             await services.GetRequiredService<CrawlService>().RunAsync(target, null, null, CancellationToken.None);

@@ -43,9 +43,9 @@ public sealed class PostgresSchemaTests : StoreTests<PostgresStoreFactory>
         await ScalarAsync<int>("INSERT INTO contacts (key, mandate_id) VALUES ('a', 7), ('b', 7), ('c', 7), ('d', 8), ('e', 8)");
         await ScalarAsync<int>("INSERT INTO mandate_usage (mandate_id, pages, hits) VALUES (7, 10, 3) ON CONFLICT (mandate_id) DO NOTHING");
         await ScalarAsync<int>("ALTER TABLE mandate_usage DROP COLUMN contacts");
-        await ScalarAsync<int>("DELETE FROM schema_version WHERE version = 4");
 
-        PostgresDatabase.Open(Factory.ConnectionString).Dispose();
+        // Version 4 as the migrator applies it to such a database (later versions are already in place here).
+        await ScalarAsync<int>(PostgresSchema.Migrations.Single(m => m.Version == 4).Sql);
 
         Assert.That(await ScalarAsync<long>("SELECT contacts FROM mandate_usage WHERE mandate_id = 7"), Is.EqualTo(3));
         Assert.That(await ScalarAsync<long>("SELECT contacts FROM mandate_usage WHERE mandate_id = 8"), Is.EqualTo(2));

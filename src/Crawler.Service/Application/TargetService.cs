@@ -1,4 +1,5 @@
 using Crawler.Core.Audit;
+using Crawler.Core.Mandates;
 using Crawler.Core.Policy;
 using Crawler.Core.Storage;
 using Crawler.Core.Targets;
@@ -11,7 +12,7 @@ using Crawler.Service.Audit;
 namespace Crawler.Service.Application;
 
 /// <summary>Crawl targets: what a specialist says could be crawled (nothing is, without a mandate).</summary>
-public sealed class TargetService(ITargetStore targets, ICrawlStateStore crawlState, AccessControl access, AuditTrail audit, PolicySet policy, Installation installation, TimeProvider time)
+public sealed class TargetService(ITargetStore targets, IMandateStore mandates, ICrawlStateStore crawlState, AccessControl access, AuditTrail audit, PolicySet policy, Installation installation, TimeProvider time)
 {
     public async Task<CrawlTarget> AddAsync(string file, string text, string? actingAs, CancellationToken ct = default)
     {
@@ -44,11 +45,43 @@ public sealed class TargetService(ITargetStore targets, ICrawlStateStore crawlSt
             throw new InputException(new InputProblem(file, 0, 0, "name", $"the name stays '{target.Name}': mandates name their targets (add a new target instead)"));
         }
 
+        await RefuseWideningUnderMandateAsync(user.Name, target, spec, file, ct);
         await targets.UpdateAsync(target with { Spec = spec }, ct);
         await audit.AppendAsync(new AuditRecord(user.Name, AuditOperation.Configure, $"target:{id}", "ok",
             $"edited target '{spec.Name}': seeds {Describe(target.Spec)} -> {Describe(spec)}", "target.edit"), ct);
         return (await targets.FindAsync(id, ct))!;
     }
+
+    /// <summary>
+    /// A target named by a mandate that is requested, approved or suspended may narrow but not grow: the officer weighed
+    /// what it reached (see <see cref="TargetReach"/>). The refusal is audited with the mandate it rests on.
+    /// </summary>
+    private async Task RefuseWideningUnderMandateAsync(string actor, CrawlTarget target, TargetSpec spec, string file, CancellationToken ct)
+    {
+        var widenings = TargetReach.Widenings(target.Spec, spec);
+        if (widenings.Count == 0)
+        {
+            return;
+        }
+
+        var binding = (await mandates.ListAsync(ct))
+            .Where(m => m.Covers(target.Name) && m.Status is MandateStatus.Requested or MandateStatus.Approved or MandateStatus.Suspended)
+            .OrderBy(m => m.Id).FirstOrDefault();
+        if (binding is null)
+        {
+            return;
+        }
+
+        var reason = $"target '{target.Name}' is named by mandate {binding.Id} ({binding.Status}); it may narrow but not grow: "
+                     + string.Join("; ", widenings.Select(w => $"{w.Field} {w.Message}"));
+        await audit.AppendAsync(new AuditRecord(actor, AuditOperation.Refuse, $"target:{target.Id}", "refused", reason, WidenUnderMandateRule,
+            MandateId: binding.Id, Case: binding.Spec.Case), ct);
+        throw new InputException(widenings.Select(w => new InputProblem(file, 0, 0, w.Field,
+            $"{w.Message}: mandate {binding.Id} weighed the target as it was; add a new target and request a mandate that names it")).ToList());
+    }
+
+    /// <summary>The rule an edit that widens a target under a mandate is refused by.</summary>
+    public const string WidenUnderMandateRule = "target.widen-under-mandate";
 
     /// <summary>Disables a target with a reason: it is no longer crawled, by schedule or by hand.</summary>
     public async Task<CrawlTarget> DisableAsync(long id, string reason, CancellationToken ct = default)
