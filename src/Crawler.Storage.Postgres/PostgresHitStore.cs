@@ -9,7 +9,7 @@ namespace Crawler.Storage.Postgres;
 public sealed class PostgresHitStore(PostgresDatabase db) : IHitStore
 {
     public Task<HitStoreResult> TryAddAsync(Hit hit, IReadOnlyCollection<string> contactKeys, HitAdmission admit, Snapshot? snapshot = null,
-        Durability durability = Durability.Committed, long? pageItem = null, CancellationToken ct = default) => db.WriteAsync(async c =>
+        Durability durability = Durability.Committed, long? pageItem = null, HitStoredEntry? stored = null, CancellationToken ct = default) => db.WriteAsync(async c =>
     {
         // The mandate's counters row is locked first: hits of one mandate are admitted one after the other, in every process.
         var (usage, known) = await PostgresMandateStore.CountersAsync(c, hit.MandateId, forUpdate: true);
@@ -37,6 +37,11 @@ public sealed class PostgresHitStore(PostgresDatabase db) : IHitStore
         if (pageItem is { } item)
         {
             await c.ExecAsync("UPDATE frontier SET done = true WHERE id = $1", item);
+        }
+
+        if (stored is not null)
+        {
+            await PostgresAuditLog.AppendAsync(c, [stored.For(id)], stored.Time, stored.Urls, stored.Signer);
         }
 
         return (HitStoreResult.Stored(id), true);

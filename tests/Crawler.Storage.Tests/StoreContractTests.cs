@@ -173,6 +173,30 @@ public sealed class StoreContractTests<TStore> : StoreTests<TStore>
     }
 
     [Test]
+    public async Task A_hits_stored_entry_is_appended_in_the_hits_own_write_naming_its_id_and_a_refused_hit_appends_none()
+    {
+        var entry = new HitStoredEntry(new AuditRecord("sanne", AuditOperation.Store, "hit:(new)", "stored", "ad from url:1", "hit.store", MandateId: 3),
+            T0, [new UrlMention("url:1", "http://a.example/1", 3)], Store.Signer);
+
+        var refused = await Store.Hits.TryAddAsync(NewHit(3, "http://a.example/2"), [], (_, _, _, _) => HitStoreResult.Refused("mandate.revoked", "revoked"),
+            stored: entry);
+        Assert.That(await Store.Audit.CountAsync(), Is.Zero, "a refused hit leaves no entry");
+
+        var stored = await Store.Hits.TryAddAsync(NewHit(3, "http://a.example/1"), [], Admit, stored: entry);
+
+        var trail = new List<AuditEntry>();
+        await foreach (var e in Store.Audit.EntriesAsync())
+        {
+            trail.Add(e);
+        }
+
+        Assert.That(trail.Select(e => e.Record.Subject), Is.EqualTo(new[] { $"hit:{stored.Id}" }), "one entry, naming the stored hit");
+        Assert.That(trail[0].Time, Is.EqualTo(T0));
+        Assert.That(await Store.Audit.FindUrlAsync("url:1"), Is.EqualTo("http://a.example/1"), "with the URL its reference stands for");
+        Assert.That(Store.Signer.Verify(trail, null, null).Ok, Is.True, "linked into the chain");
+    }
+
+    [Test]
     public async Task A_stored_hit_marks_its_page_done_in_the_same_write_and_a_refused_one_changes_nothing()
     {
         var run = Store.StartRun(1, 3, "sanne", T0);

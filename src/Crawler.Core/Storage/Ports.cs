@@ -107,9 +107,11 @@ public interface IHitStore
     /// flight cannot be overtaken. <paramref name="contactKeys"/> are the hit's keys for the contact cap. Also counts
     /// the hit in the mandate's usage. <paramref name="pageItem"/>, the frontier item of the page the hit comes from, is
     /// marked done in the same transaction: a crash can then never leave a stored hit whose page is fetched again.
+    /// <paramref name="stored"/>, the trail's entry for the hit, is appended in that transaction too, naming the hit's
+    /// id: a hit is never kept without the entry that says it was stored, nor the entry without the hit.
     /// </summary>
     Task<HitStoreResult> TryAddAsync(Hit hit, IReadOnlyCollection<string> contactKeys, HitAdmission admit, Snapshot? snapshot = null,
-        Durability durability = Durability.Committed, long? pageItem = null, CancellationToken ct = default);
+        Durability durability = Durability.Committed, long? pageItem = null, HitStoredEntry? stored = null, CancellationToken ct = default);
 
     Task<Hit?> FindAsync(long id, CancellationToken ct = default);
 
@@ -141,6 +143,17 @@ public sealed record HitStoreResult(long? Id, string? RefusedRule, string? Reaso
     public static HitStoreResult Stored(long id) => new(id, null, null);
 
     public static HitStoreResult Refused(string rule, string reason) => new(null, rule, reason);
+}
+
+/// <summary>
+/// The trail's entry for a hit about to be stored, ready to be linked in the hit's own transaction: its record (URLs
+/// already sealed, its subject given the hit's id once known), the time it is linked at, the URLs its references stand
+/// for, and the signer that links it.
+/// </summary>
+public sealed record HitStoredEntry(AuditRecord Record, DateTimeOffset Time, IReadOnlyList<UrlMention> Urls, AuditSigner Signer)
+{
+    /// <summary>The record naming the stored hit.</summary>
+    public AuditRecord For(long hitId) => Record with { Subject = $"hit:{hitId}" };
 }
 
 public interface IAuditLog

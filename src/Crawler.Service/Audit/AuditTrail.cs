@@ -33,19 +33,33 @@ public sealed class AuditTrail(IAuditLog log, IMandateStore mandates, AuditSigne
         var complete = new AuditRecord[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
-            var r = records[i];
-            r = r with
-            {
-                PolicyVersion = r.PolicyVersion ?? policy.Version,
-                LegalBasis = r.LegalBasis ?? (r.MandateId is { } m ? await LegalBasisOfAsync(m, ct) : null),
-            };
-            complete[i] = pseudonymiser.SealUrls(r, mentions);
+            complete[i] = pseudonymiser.SealUrls(await CompleteAsync(records[i], ct), mentions);
         }
 
         var appended = await log.AppendAsync(complete, time.GetUtcNow(), mentions, signer, durability, ct);
         metrics.AuditAppended(appended.Count);
         return appended;
     }
+
+    /// <summary>
+    /// A hit's "stored" entry made ready (completed and its URLs sealed as <see cref="AppendAsync(IReadOnlyList{AuditRecord}, Durability, CancellationToken)"/>
+    /// does) for the hit store to link in the hit's own transaction; <see cref="Appended"/> counts it once stored.
+    /// </summary>
+    public async Task<HitStoredEntry> PrepareStoredAsync(AuditRecord record, CancellationToken ct)
+    {
+        var mentions = new List<UrlMention>();
+        var complete = pseudonymiser.SealUrls(await CompleteAsync(record, ct), mentions);
+        return new HitStoredEntry(complete, time.GetUtcNow(), mentions, signer);
+    }
+
+    /// <summary>Counts entries a store appended on the trail's behalf (a hit's "stored" entry).</summary>
+    public void Appended(int entries) => metrics.AuditAppended(entries);
+
+    private async ValueTask<AuditRecord> CompleteAsync(AuditRecord r, CancellationToken ct) => r with
+    {
+        PolicyVersion = r.PolicyVersion ?? policy.Version,
+        LegalBasis = r.LegalBasis ?? (r.MandateId is { } m ? await LegalBasisOfAsync(m, ct) : null),
+    };
 
     private async ValueTask<string?> LegalBasisOfAsync(long mandateId, CancellationToken ct)
     {

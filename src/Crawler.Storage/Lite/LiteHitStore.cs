@@ -10,7 +10,7 @@ public sealed class LiteHitStore(LiteDatabaseContext db) : IHitStore
     private readonly LiteMandateStore _mandates = new(db);
 
     public Task<HitStoreResult> TryAddAsync(Hit hit, IReadOnlyCollection<string> contactKeys, HitAdmission admit, Snapshot? snapshot = null,
-        Durability durability = Durability.Committed, long? pageItem = null, CancellationToken ct = default) => db.WriteAsync(d =>
+        Durability durability = Durability.Committed, long? pageItem = null, HitStoredEntry? stored = null, CancellationToken ct = default) => db.WriteAsync(d =>
     {
         var contacts = d.GetCollection("contacts");
         var fresh = contactKeys.Where(k => contacts.FindById(k) is null).ToList();
@@ -43,6 +43,11 @@ public sealed class LiteHitStore(LiteDatabaseContext db) : IHitStore
         if (pageItem is { } item)
         {
             LiteCrawlStateStore.MarkDone(d, item);
+        }
+
+        if (stored is not null)
+        {
+            LiteAuditLog.Append(db, d, [stored.For(id)], stored.Time, stored.Urls, stored.Signer);
         }
 
         return (HitStoreResult.Stored(id), true);

@@ -28,12 +28,18 @@ internal sealed class CrawlAudit(AuditTrail trail, string actor, long mandateId,
     public Task DiscardedAsync(Uri url, string outcome, string reason, string rule, PolicyDecision decision, string? hash, int? status, CancellationToken ct) =>
         RecordAsync(AuditOperation.Discard, url, outcome, reason, rule, decision, hash, status, ct);
 
-    /// <summary>A stored hit: its own entry, naming the hit rather than the URL.</summary>
-    public Task StoredAsync(long hitId, Uri url, double score, int removedRegions, Core.Mandates.Mandate mandate, string hash, int status, CancellationToken ct) =>
-        trail.AppendAsync(new AuditRecord(actor, AuditOperation.Store, $"hit:{hitId}", "stored",
+    /// <summary>
+    /// A hit's own entry, naming the hit rather than the URL, made ready for the hit store to append in the hit's
+    /// transaction (see <see cref="Core.Storage.IHitStore.TryAddAsync"/>); <see cref="Stored"/> counts it once it is.
+    /// </summary>
+    public Task<Core.Storage.HitStoredEntry> PrepareStoredAsync(Uri url, double score, int removedRegions, Core.Mandates.Mandate mandate, string hash, int status,
+        CancellationToken ct) =>
+        trail.PrepareStoredAsync(new AuditRecord(actor, AuditOperation.Store, "hit:(new)", "stored",
             $"ad from {url} (score {score}, {removedRegions} third-party regions removed)", "hit.store",
-            mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: status, Lab: lab, DataSubject: DataSubject.Unknown),
-            Durability.Applied, ct);
+            mandate.Id, mandate.Version, mandate.Spec.Case, ContentSha256: hash, HttpStatus: status, Lab: lab, DataSubject: DataSubject.Unknown), ct);
+
+    /// <summary>A hit's entry was appended with it.</summary>
+    public void Stored() => trail.Appended(1);
 
     /// <summary>A URL the run no longer tries: the process died while it was in flight, again and again.</summary>
     public Task QuarantinedAsync(Uri url, string reason, Core.Mandates.Mandate mandate, string policyVersion, CancellationToken ct) =>

@@ -18,7 +18,7 @@ internal sealed class HitRecorder(IHitStore hits, Pseudonymiser pseudonymiser, C
     public MinimisedContent Minimise(AdFeatures ad, IndicatorScore score, Mandate mandate) => pseudonymiser.Minimise(ad, score, mandate.Spec);
 
     public async Task<HitStoreResult> RecordAsync(Uri url, long pageItem, string hash, FetchResult result, AdFeatures ad, IndicatorScore score,
-        MinimisedContent content, IReadOnlyList<ContactValue> imageDigests, Mandate mandate, CancellationToken ct)
+        MinimisedContent content, IReadOnlyList<ContactValue> imageDigests, Mandate mandate, HitStoredEntry stored, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var description = imageDigests.Count > 0 && content.Description is { } d ? d with { ImageDigests = imageDigests } : content.Description;
@@ -34,6 +34,6 @@ internal sealed class HitRecorder(IHitStore hits, Pseudonymiser pseudonymiser, C
                 result.Exchange.RequestHeaders, result.Exchange.ResponseHeaders, result.Body, hash)
             : null;
         return await hits.TryAddAsync(hit, pseudonymiser.ContactKeys(hit),
-            (stored, usage, known, fresh) => MandateCaps.AdmitHit(stored, mandate.Id, target.Name, now, usage, known, fresh), snapshot, Durability.Applied, pageItem, ct);
+            (stored, usage, known, fresh) => MandateCaps.AdmitHit(stored, mandate.Id, target.Name, now, usage, known, fresh), snapshot, Durability.Applied, pageItem, stored, ct);
     }
 }

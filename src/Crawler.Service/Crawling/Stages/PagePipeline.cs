@@ -110,15 +110,16 @@ internal sealed class PagePipeline(
             ? await images.DigestAsync(fetcher, url, decision, pictures, item.Depth, treatment, stopping)
             : [];
 
-        // 10. One write of the final hit.
-        var stored = await recorder.RecordAsync(url, item.Id, hash, result, ad, score, content, digests, mandate, ct);
+        // 10. One write of the final hit, with its "stored" entry on the trail.
+        var entry = await audit.PrepareStoredAsync(url, score.Score, ad.RemovedThirdPartyRegions, mandate, hash, result.Status, ct);
+        var stored = await recorder.RecordAsync(url, item.Id, hash, result, ad, score, content, digests, mandate, entry, ct);
         if (stored.RefusedRule == MandateCaps.EndedInFlightRule)
         {
             await DiscardInFlightAsync(url, await responses.EndedInFlightAsync(page: true, ct) ?? stored.Reason!, decision, hash, result.Status, ct);
             return;
         }
 
-        if (stored.Id is not { } id)
+        if (stored.Id is null)
         {
             stop.Stop(stored.Reason!);
             await audit.RefusedAsync(url, stored.Reason + "; the hit was not stored", stored.RefusedRule!, decision, ct);
@@ -126,7 +127,7 @@ internal sealed class PagePipeline(
         }
 
         counters.Stored();
-        await audit.StoredAsync(id, url, score.Score, ad.RemovedThirdPartyRegions, mandate, hash, result.Status, ct);
+        audit.Stored();
     }
 
     /// <summary>The hit already stored for this URL and content under any version of the mandate, and where, if any.</summary>
