@@ -46,8 +46,10 @@ public sealed class ClusterTests
             var times = site.Requests.Where(r => r.Path != "/robots.txt").Select(r => r.At).Order().ToList();
             var gaps = times.Zip(times.Skip(1), (a, b) => b - a).ToList();
             TestContext.Progress.WriteLine($"cluster: {times.Count} page requests to one host from two instances, shortest gap {gaps.Min().TotalMilliseconds:0} ms");
-            // A few milliseconds' leeway: the fixture stamps arrival, the crawler its send.
-            Assert.That(gaps.Min(), Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(delayMs - 15)),
+            // Leeway for the fixture stamping arrival while the crawler books its start: on a loaded 2-core CI machine the
+            // time from a booked start to the request's arrival varies by up to ~25 ms (a gap of 125 ms was seen once),
+            // so two requests can arrive closer than booked. Without shared host slots the shortest gap is ~0.1 ms.
+            Assert.That(gaps.Min(), Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(delayMs - 40)),
                 "the two instances together never asked the host faster than its delay");
         });
     }
