@@ -25,6 +25,9 @@ public sealed class PostgresCrawlStateStore(PostgresDatabase db) : ICrawlStateSt
 
     public Task<IReadOnlyList<CrawlRun>> RunsAsync(long? targetId, CancellationToken ct = default) => db.ReadAsync(c => RunsAsync(c, targetId), ct);
 
+    public Task<CrawlRun?> FindRunAsync(long runId, CancellationToken ct = default) => db.ReadAsync(c =>
+        c.FirstAsync("SELECT json FROM runs WHERE id = $1", r => StoreJson.Read<CrawlRun>(r.GetString(0)), runId), ct);
+
     public Task<IReadOnlyList<FrontierItem>> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, Durability durability = Durability.Committed,
         CancellationToken ct = default) =>
         urls.Count == 0 ? Task.FromResult<IReadOnlyList<FrontierItem>>([]) : db.WriteAsync<IReadOnlyList<FrontierItem>>(async c =>

@@ -363,6 +363,8 @@ public sealed class StoreContractTests<TStore> : StoreTests<TStore>
         Assert.That((await Store.State.PendingAsync(run.Id, 2)).Select(i => i.Url), Is.EqualTo(new[] { "http://a.example/b", "http://a.example/c" }));
         Assert.That((await Store.State.RunsAsync(1))[0].Fetched, Is.EqualTo(1));
         Assert.That(await Store.State.RunsAsync(null), Has.Count.EqualTo(1));
+        Assert.That((await Store.State.FindRunAsync(run.Id))?.Fetched, Is.EqualTo(1), "one run found by its id");
+        Assert.That(await Store.State.FindRunAsync(run.Id + 1000), Is.Null);
     }
 
     [Test]

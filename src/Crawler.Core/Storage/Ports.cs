@@ -188,6 +188,9 @@ public interface ICrawlStateStore
 
     Task<IReadOnlyList<CrawlRun>> RunsAsync(long? targetId, CancellationToken ct = default);
 
+    /// <summary>One run by its id (the console polls it while it runs), or null.</summary>
+    Task<CrawlRun?> FindRunAsync(long runId, CancellationToken ct = default);
+
     /// <summary>
     /// Adds URLs to the run's frontier, each unless its canonical form is already there (a pending one found again on a
     /// shorter path takes the shorter depth); returns the items added. Reads the run's frontier: a caller that holds it

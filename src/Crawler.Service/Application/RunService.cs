@@ -24,10 +24,24 @@ public sealed class RunService(ICrawlStateStore runs, ITargetStore targets, IMan
     {
         await access.AuthorizeAsync(Permission.MandatesRead, "runs", ct);
         var found = await runs.RunsAsync(targetId, ct);
+
+        // Many runs share a target and a mandate: each is read once for the list, not once per run.
+        var names = new Dictionary<long, string>();
+        var caps = new Dictionary<long, MandateLimits?>();
         var views = new List<RunView>(found.Count);
         foreach (var run in found.OrderByDescending(r => r.Id))
         {
-            views.Add(await ViewAsync(run, ct));
+            if (!names.TryGetValue(run.TargetId, out var name))
+            {
+                names[run.TargetId] = name = await TargetNameAsync(run, ct);
+            }
+
+            if (!caps.TryGetValue(run.MandateId, out var limits))
+            {
+                caps[run.MandateId] = limits = await CapsAsync(run, ct);
+            }
+
+            views.Add(new RunView(run, name, limits));
         }
 
         return views;
@@ -36,13 +50,14 @@ public sealed class RunService(ICrawlStateStore runs, ITargetStore targets, IMan
     public async Task<RunView> ShowAsync(long runId, CancellationToken ct = default)
     {
         await access.AuthorizeAsync(Permission.MandatesRead, $"run:{runId}", ct);
-        var run = (await runs.RunsAsync(null, ct)).FirstOrDefault(r => r.Id == runId)
+        var run = await runs.FindRunAsync(runId, ct)
                   ?? throw new InputException(new InputProblem("(command line)", 0, 0, "ID", $"no run with id {runId}"));
-        return await ViewAsync(run, ct);
+        return new RunView(run, await TargetNameAsync(run, ct), await CapsAsync(run, ct));
     }
 
-    private async Task<RunView> ViewAsync(CrawlRun run, CancellationToken ct) =>
-        new(run, (await targets.FindAsync(run.TargetId, ct))?.Name ?? $"#{run.TargetId}", (await mandates.FindAsync(run.MandateId, ct))?.Spec.Limits);
+    private async Task<string> TargetNameAsync(CrawlRun run, CancellationToken ct) => (await targets.FindAsync(run.TargetId, ct))?.Name ?? $"#{run.TargetId}";
+
+    private async Task<MandateLimits?> CapsAsync(CrawlRun run, CancellationToken ct) => (await mandates.FindAsync(run.MandateId, ct))?.Spec.Limits;
 }
 
 /// <summary>

@@ -22,6 +22,9 @@ public sealed class LiteCrawlStateStore(LiteDatabaseContext db) : ICrawlStateSto
 
     public Task<IReadOnlyList<CrawlRun>> RunsAsync(long? targetId, CancellationToken ct = default) => db.ReadAsync(d => Runs(d, targetId));
 
+    public Task<CrawlRun?> FindRunAsync(long runId, CancellationToken ct = default) => db.ReadAsync(d =>
+        d.GetCollection("runs").FindById(runId) is { } doc && doc.ContainsKey("json") ? StoreJson.Read<CrawlRun>(doc["json"].AsString) : null);
+
     public Task<IReadOnlyList<FrontierItem>> EnqueueAsync(long runId, IReadOnlyList<(string CanonicalUrl, int Depth)> urls, Durability durability = Durability.Committed,
         CancellationToken ct = default) =>
         urls.Count == 0 ? Task.FromResult<IReadOnlyList<FrontierItem>>([]) : db.WriteAsync<IReadOnlyList<FrontierItem>>(d =>
